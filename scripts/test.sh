@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The whole test suite: the C++ core (GoogleTest via ctest), the type check, and the
+# vitest suites (unit tests on fixture trees, live cross-checks against psutil and the
+# kernel's own tools, end-to-end tests) on Node 24, then the unit suites again on Node 22.
+#
+# Tools the tests need (installed by .ci/run): cmake, ninja, g++, GoogleTest,
+# python3-psutil, iproute2, procps, coreutils.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n=== %s ===\n' "$*"; }
+
+step "native core: GoogleTest"
+bash scripts/test-native.sh
+
+step "typecheck"
+npx tsc -p tsconfig.json --noEmit
+npx tsc -p tsconfig.test.json --noEmit
+
+step "vitest on node $(node --version)"
+npx vitest run
+
+node22=${HOSTPROBE_NODE22:-$HOME/.node22/node_modules/.bin/node}
+if [ -x "$node22" ]; then
+  step "unit suites on node $("$node22" --version)"
+  "$node22" node_modules/vitest/vitest.mjs run test/unit
+elif [ "${CI:-}" = true ]; then
+  echo "Node 22 not found at $node22 (npm install --prefix \$HOME/.node22 node@22)" >&2
+  exit 1
+else
+  echo "[skip] Node 22 not found at $node22; unit suites ran on $(node --version) only"
+fi

@@ -1,0 +1,2 @@
+// The host area of the library API; filled in by the host work.
+export {};

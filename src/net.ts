@@ -1,0 +1,2 @@
+// The net area of the library API; filled in by the net work.
+export {};
