@@ -1,0 +1,581 @@
+/**
+ * The immutable result of one poll: "read once, feed many".
+ *
+ * Every poll runs the enabled collectors concurrently and freezes what they read into one
+ * {@link Snapshot}. The sinks (the Prometheus `/metrics` renderer in `src/sinks/prometheus/`,
+ * the OTLP pusher in `src/sinks/otlp/`) render from the snapshot only: no sink ever touches
+ * /proc or /sys, so every consumer of one poll sees the same values.
+ *
+ * Conventions for every reading below:
+ * - Values are plain numbers in base units: seconds, bytes, hertz, counts. Kernel counters
+ *   stay cumulative (the sinks decide between counter and gauge).
+ * - Arrays are ordered the way the source lists them (per-CPU by cpu number, devices in
+ *   kernel order); a sink that needs another order sorts itself.
+ * - A field that is `undefined` (or absent) means "not present on this host / this kernel"
+ *   or "this part of the collector is switched off": a sink emits nothing for it. It is never
+ *   a placeholder for zero.
+ * - Device, mount point and interface filters from the config are already applied: a sink
+ *   renders every entry it is given.
+ * - The objects are deep-frozen by the poller ({@link freezeSnapshot}); treat them as read-only.
+ */
+
+/** The collectors the agent runs, by config key (`collectors.<name>` in the YAML). */
+export const COLLECTOR_NAMES = ['cpu', 'mem', 'disk', 'net', 'nic', 'host', 'process'] as const;
+export type CollectorName = (typeof COLLECTOR_NAMES)[number];
+
+/** How one collector fared in one poll (`node_scrape_collector_{success,duration_seconds}`). */
+export interface CollectorStatus {
+  /** False when the collector (or one of its enabled parts) failed or ran past its deadline. */
+  readonly success: boolean;
+  /** Wall time the collector took (its deadline when it timed out). */
+  readonly durationSeconds: number;
+  /** Why it failed: one line, for logs and the landing page. Absent on success. */
+  readonly error?: string;
+  /** True when the failure was the collector's deadline expiring. */
+  readonly timedOut?: boolean;
+}
+
+// ---------------------------------------------------------------------------------------
+// cpu: node_exporter's cpu, cpufreq, stat, loadavg (and pressure) collectors.
+// ---------------------------------------------------------------------------------------
+
+/** Cumulative CPU time per mode, in seconds (/proc/stat ÷ USER_HZ). */
+export interface CpuModeTimes {
+  readonly user: number;
+  readonly nice: number;
+  readonly system: number;
+  readonly idle: number;
+  readonly iowait: number;
+  readonly irq: number;
+  readonly softirq: number;
+  readonly steal: number;
+  /** Time running a guest; already included in `user` (as in the kernel and node_exporter). */
+  readonly guest: number;
+  /** Time running a niced guest; already included in `nice`. */
+  readonly guestNice: number;
+}
+
+export interface CpuTimesEntry {
+  /** Logical CPU number, as in /proc/stat's `cpuN`. */
+  readonly cpu: number;
+  readonly times: CpuModeTimes;
+}
+
+/** One logical CPU's frequency data from sysfs cpufreq (hertz). Absent files are absent fields. */
+export interface CpuFreqEntry {
+  readonly cpu: number;
+  /** cpuinfo_cur_freq (usually root-only). */
+  readonly currentHz?: number;
+  readonly minHz?: number;
+  readonly maxHz?: number;
+  /** cpuinfo_avg_freq, newer kernels. */
+  readonly averageHz?: number;
+  readonly scalingCurrentHz?: number;
+  readonly scalingMinHz?: number;
+  readonly scalingMaxHz?: number;
+  /** scaling_governor. */
+  readonly governor?: string;
+  /** scaling_available_governors. */
+  readonly availableGovernors?: readonly string[];
+}
+
+/** /proc/stat's system-wide lines. */
+export interface CpuStatReading {
+  /** `ctxt`. */
+  readonly contextSwitches: number;
+  /** `intr`, first field (all interrupts). */
+  readonly interrupts: number;
+  /** `processes`: forks since boot. */
+  readonly forks: number;
+  readonly procsRunning: number;
+  readonly procsBlocked: number;
+  /** `btime`, unix seconds. */
+  readonly bootTimeSeconds: number;
+  /** `softirq`, first field (all softirqs). */
+  readonly softirqs?: number;
+}
+
+export interface LoadAverageReading {
+  readonly load1: number;
+  readonly load5: number;
+  readonly load15: number;
+}
+
+/** One resource's pressure stall information (/proc/pressure/<resource>). */
+export interface PressureEntry {
+  readonly resource: 'cpu' | 'io' | 'memory' | 'irq';
+  /** `some total`, in seconds. */
+  readonly someTotalSeconds: number;
+  /** `full total`, in seconds (absent for cpu on older kernels). */
+  readonly fullTotalSeconds?: number;
+}
+
+export interface CpuReading {
+  /** Per logical CPU (sub-switch `cpu`). */
+  readonly perCpu?: readonly CpuTimesEntry[];
+  /** Per logical CPU frequencies (sub-switch `cpufreq`). */
+  readonly freq?: readonly CpuFreqEntry[];
+  /** Sub-switch `stat`. */
+  readonly stat?: CpuStatReading;
+  /** Sub-switch `loadavg`. */
+  readonly load?: LoadAverageReading;
+  /** Sub-switch `pressure`; absent when the kernel has no PSI. */
+  readonly pressure?: readonly PressureEntry[];
+  /** Number of logical CPUs (for OTLP's system.cpu.logical.count). */
+  readonly logicalCount?: number;
+}
+
+// ---------------------------------------------------------------------------------------
+// mem: meminfo and vmstat.
+// ---------------------------------------------------------------------------------------
+
+/** One /proc/meminfo line. */
+export interface MeminfoField {
+  /** The kernel's field name, exactly as in the file: `MemTotal`, `Active(anon)`, `HugePages_Total`. */
+  readonly name: string;
+  /** Bytes for kB fields (kB × 1024); a plain count for fields without a unit (HugePages_*). */
+  readonly value: number;
+  /** Whether the kernel gave the field in kB (→ bytes) or as a count. */
+  readonly unit: 'bytes' | 'count';
+}
+
+/** psutil's virtual_memory(), bytes. */
+export interface VirtualMemoryReading {
+  readonly total: number;
+  readonly available: number;
+  readonly used: number;
+  readonly free: number;
+  readonly active: number;
+  readonly inactive: number;
+  readonly buffers: number;
+  readonly cached: number;
+  readonly shared: number;
+  readonly slab: number;
+  /** SReclaimable (bytes). */
+  readonly slabReclaimable?: number;
+  /** SUnreclaim (bytes). */
+  readonly slabUnreclaimable?: number;
+}
+
+/** psutil's swap_memory(): bytes, and sin/sout as cumulative bytes swapped in/out. */
+export interface SwapReading {
+  readonly total: number;
+  readonly used: number;
+  readonly free: number;
+  readonly sin: number;
+  readonly sout: number;
+}
+
+export interface MemReading {
+  /** Every /proc/meminfo field, in file order (sub-switch `meminfo`). */
+  readonly meminfo?: readonly MeminfoField[];
+  /** psutil-style summary, derived from meminfo (for OTLP's system.memory.usage states). */
+  readonly virtual?: VirtualMemoryReading;
+  readonly swap?: SwapReading;
+  /** Every /proc/vmstat field by its kernel name, raw values (sub-switch `vmstat`). */
+  readonly vmstat?: Readonly<Record<string, number>>;
+}
+
+// ---------------------------------------------------------------------------------------
+// disk: filesystem and diskstats.
+// ---------------------------------------------------------------------------------------
+
+export interface FilesystemEntry {
+  /** The mount's source (`/dev/sda1`, `tmpfs`). */
+  readonly device: string;
+  /** Mount point with the rootfs prefix stripped, as node_exporter reports it. */
+  readonly mountpoint: string;
+  readonly fstype: string;
+  /** Device numbers from mountinfo (strings, as node_exporter's labels). */
+  readonly major: string;
+  readonly minor: string;
+  /** `ro` in the mount or super options (or `emergency_ro`). */
+  readonly readonly: boolean;
+  /** Mount options, for OTLP's `mode` (rw/ro). */
+  readonly options?: string;
+  /**
+   * True when statfs failed or the mount is stuck (a statfs that did not return in time and is
+   * skipped until it does). Then the size fields below are absent.
+   */
+  readonly deviceError: boolean;
+  /** True while the mount is marked stuck. */
+  readonly stuck?: boolean;
+  /** Why statfs failed. */
+  readonly error?: string;
+  readonly sizeBytes?: number;
+  /** Free for root (bfree × bsize). */
+  readonly freeBytes?: number;
+  /** Free for unprivileged users (bavail × bsize). */
+  readonly availBytes?: number;
+  readonly files?: number;
+  readonly filesFree?: number;
+}
+
+/** One /proc/diskstats line, converted to bytes and seconds. */
+export interface DiskIoEntry {
+  readonly device: string;
+  readonly major?: number;
+  readonly minor?: number;
+  readonly readsCompleted: number;
+  readonly readsMerged: number;
+  readonly readBytes: number;
+  readonly readTimeSeconds: number;
+  readonly writesCompleted: number;
+  readonly writesMerged: number;
+  readonly writtenBytes: number;
+  readonly writeTimeSeconds: number;
+  readonly ioInProgress: number;
+  readonly ioTimeSeconds: number;
+  readonly ioTimeWeightedSeconds: number;
+  /** Kernel 4.18+. */
+  readonly discardsCompleted?: number;
+  readonly discardsMerged?: number;
+  /** Sectors (node_exporter reports sectors here, not bytes). */
+  readonly discardedSectors?: number;
+  readonly discardTimeSeconds?: number;
+  /** Kernel 5.5+. */
+  readonly flushRequests?: number;
+  readonly flushTimeSeconds?: number;
+}
+
+/** Static facts about a block device (node_disk_info). */
+export interface DiskInfoEntry {
+  readonly device: string;
+  readonly major: string;
+  readonly minor: string;
+  /** `/sys/block/<dev>/queue/rotational` ("0"/"1"), when present. */
+  readonly rotational?: string;
+  readonly model?: string;
+  readonly serial?: string;
+  readonly wwn?: string;
+  readonly revision?: string;
+  readonly path?: string;
+}
+
+export interface DiskReading {
+  /** Mounted filesystems after the mount point / fs type filters (sub-switch `filesystem`). */
+  readonly filesystems?: readonly FilesystemEntry[];
+  /** Block devices after the device filter (sub-switch `diskstats`). */
+  readonly io?: readonly DiskIoEntry[];
+  readonly info?: readonly DiskInfoEntry[];
+}
+
+// ---------------------------------------------------------------------------------------
+// net: netdev, sockstat, netstat, tcpstat.
+// ---------------------------------------------------------------------------------------
+
+/** Every /proc/net/dev column for one interface. */
+export interface NetDevEntry {
+  readonly device: string;
+  readonly rxBytes: number;
+  readonly rxPackets: number;
+  readonly rxErrs: number;
+  readonly rxDrop: number;
+  readonly rxFifo: number;
+  readonly rxFrame: number;
+  readonly rxCompressed: number;
+  readonly rxMulticast: number;
+  readonly txBytes: number;
+  readonly txPackets: number;
+  readonly txErrs: number;
+  readonly txDrop: number;
+  readonly txFifo: number;
+  readonly txColls: number;
+  readonly txCarrier: number;
+  readonly txCompressed: number;
+}
+
+/** /proc/net/sockstat and sockstat6. */
+export interface SockstatReading {
+  /** `sockets: used`. */
+  readonly socketsUsed?: number;
+  /**
+   * Per protocol line, keyed by the file's protocol name (`TCP`, `UDP`, `UDPLITE`, `RAW`,
+   * `FRAG`, and `TCP6` … from sockstat6), each field raw as in the file (`inuse`, `orphan`,
+   * `tw`, `alloc`, `mem` in pages, `memory`).
+   */
+  readonly protocols: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /** Page size in bytes, for `mem` → bytes. */
+  readonly pageSize: number;
+}
+
+/** TCP connection counts by state (IPv4 + IPv6), node_exporter's state names. */
+export type TcpStateName =
+  | 'established'
+  | 'syn_sent'
+  | 'syn_recv'
+  | 'fin_wait1'
+  | 'fin_wait2'
+  | 'time_wait'
+  | 'close'
+  | 'close_wait'
+  | 'last_ack'
+  | 'listen'
+  | 'closing';
+
+export interface NetReading {
+  /** After the interface filter (sub-switch `netdev`). */
+  readonly dev?: readonly NetDevEntry[];
+  /** Sub-switch `sockstat`. */
+  readonly sockstat?: SockstatReading;
+  /**
+   * Every counter of /proc/net/{netstat,snmp,snmp6}, keyed `<Proto>_<Field>` (`Tcp_CurrEstab`,
+   * `TcpExt_ListenDrops`, `Ip6_InOctets`), unfiltered (sub-switch `netstat`; the Prometheus sink
+   * applies node_exporter's field regex).
+   */
+  readonly netstat?: Readonly<Record<string, number>>;
+  /** Sub-switch `tcpstat`: connection count per state (states with no connection are 0). */
+  readonly tcpStates?: Readonly<Record<TcpStateName, number>>;
+}
+
+// ---------------------------------------------------------------------------------------
+// nic: netclass (sysfs /sys/class/net/<if>/*).
+// ---------------------------------------------------------------------------------------
+
+export interface NicEntry {
+  readonly device: string;
+  readonly address?: string;
+  readonly broadcast?: string;
+  readonly duplex?: string;
+  readonly operstate?: string;
+  /** "up" or "down", from the IFF_UP bit of `flags`. */
+  readonly adminstate?: string;
+  readonly ifalias?: string;
+  /** Link speed in bytes/s (Mb/s × 125000); a negative value is the kernel's "unknown" (-1 → -125000). */
+  readonly speedBytes?: number;
+  readonly mtu?: number;
+  readonly txQueueLength?: number;
+  readonly carrier?: number;
+  readonly carrierChanges?: number;
+  readonly carrierUpChanges?: number;
+  readonly carrierDownChanges?: number;
+  readonly dormant?: number;
+  readonly flags?: number;
+  readonly ifindex?: number;
+  readonly iflink?: number;
+  readonly linkMode?: number;
+  /** `type` (ARPHRD_*). */
+  readonly protocolType?: number;
+  readonly addrAssignType?: number;
+  readonly nameAssignType?: number;
+  readonly netDevGroup?: number;
+  readonly devId?: number;
+}
+
+export interface NicReading {
+  /** Interfaces after the ignored-devices filter. */
+  readonly interfaces: readonly NicEntry[];
+}
+
+// ---------------------------------------------------------------------------------------
+// host: uname, time, os, filefd, entropy.
+// ---------------------------------------------------------------------------------------
+
+export interface UnameReading {
+  readonly sysname: string;
+  readonly nodename: string;
+  readonly release: string;
+  readonly version: string;
+  readonly machine: string;
+  readonly domainname: string;
+}
+
+export interface TimeReading {
+  /** Wall clock at the poll, unix seconds with sub-second precision. */
+  readonly nowSeconds: number;
+  /** Abbreviation of the local zone (`UTC`, `CET`). */
+  readonly timeZone: string;
+  /** Offset from UTC in seconds (east positive). */
+  readonly timeZoneOffsetSeconds: number;
+  /** /sys/devices/system/clocksource/clocksource<N>. */
+  readonly clocksources?: readonly {
+    readonly device: string;
+    readonly available: readonly string[];
+    readonly current: string;
+  }[];
+}
+
+/** /etc/os-release (under rootfs), fields by their os-release names in camelCase. */
+export interface OsReleaseReading {
+  readonly name?: string;
+  readonly id?: string;
+  readonly idLike?: string;
+  readonly prettyName?: string;
+  readonly version?: string;
+  readonly versionId?: string;
+  readonly versionCodename?: string;
+  readonly buildId?: string;
+  readonly variant?: string;
+  readonly variantId?: string;
+  readonly imageId?: string;
+  readonly imageVersion?: string;
+}
+
+export interface HostReading {
+  /** Sub-switch `uname`. */
+  readonly uname?: UnameReading;
+  /** Sub-switch `time`. */
+  readonly time?: TimeReading;
+  /** Sub-switch `os`. */
+  readonly os?: OsReleaseReading;
+  /** Sub-switch `filefd`: /proc/sys/fs/file-nr. */
+  readonly filefd?: { readonly allocated: number; readonly maximum: number };
+  /** Sub-switch `entropy`. */
+  readonly entropy?: { readonly availableBits: number; readonly poolSizeBits?: number };
+  /** Seconds since boot, when known (for OTLP's system.uptime). */
+  readonly uptimeSeconds?: number;
+  /** /etc/machine-id under rootfs (for OTLP's host.id). */
+  readonly machineId?: string;
+}
+
+// ---------------------------------------------------------------------------------------
+// process: node_processes_* and process-exporter compatible groups. Built by the process
+// collector (src/collectors/process.ts); the shape is the contract both sinks render from.
+// ---------------------------------------------------------------------------------------
+
+/** node_exporter's processes collector. */
+export interface ProcessesSummary {
+  readonly pids: number;
+  readonly threads: number;
+  readonly maxThreads?: number;
+  readonly maxProcesses?: number;
+  /** Process count by one-letter state (`R`, `S`, `D`, `Z`, `I`, `T`, ...). */
+  readonly states: Readonly<Record<string, number>>;
+  /** Thread count by one-letter state. */
+  readonly threadStates?: Readonly<Record<string, number>>;
+}
+
+/** One process-exporter group (`namedprocess_namegroup_*{groupname}`). Counters never go backwards. */
+export interface ProcessGroupReading {
+  readonly name: string;
+  readonly numProcs: number;
+  readonly numThreads: number;
+  readonly cpuUserSeconds: number;
+  readonly cpuSystemSeconds: number;
+  readonly readBytes: number;
+  readonly writeBytes: number;
+  readonly majorPageFaults: number;
+  readonly minorPageFaults: number;
+  readonly voluntaryContextSwitches: number;
+  readonly nonvoluntaryContextSwitches: number;
+  readonly residentBytes: number;
+  readonly virtualBytes: number;
+  readonly swappedBytes: number;
+  readonly proportionalResidentBytes?: number;
+  readonly proportionalSwappedBytes?: number;
+  readonly openFds: number;
+  /** max(open fds / soft limit) over members. */
+  readonly worstFdRatio: number;
+  /** Unix seconds. */
+  readonly oldestStartTimeSeconds: number;
+  /** Thread count by process-exporter's state names (Running, Sleeping, Waiting, Zombie, Other). */
+  readonly states: Readonly<Record<string, number>>;
+}
+
+/** One of the optional top-N processes (by cpu or memory), with its pid. */
+export interface TopProcessReading {
+  readonly pid: number;
+  readonly name: string;
+  readonly by: 'cpu' | 'memory';
+  readonly cpuUserSeconds: number;
+  readonly cpuSystemSeconds: number;
+  readonly residentBytes: number;
+  readonly virtualBytes: number;
+}
+
+export interface ProcessReading {
+  /** Sub-switch `processes`. */
+  readonly summary?: ProcessesSummary;
+  /** Configured groups (empty groups removed; overflow folded into the overflow group). */
+  readonly groups?: readonly ProcessGroupReading[];
+  readonly top?: readonly TopProcessReading[];
+  /** Processes skipped because they vanished mid-read or access was denied (cumulative). */
+  readonly skipped?: { readonly vanished: number; readonly denied: number };
+}
+
+// ---------------------------------------------------------------------------------------
+// The agent itself.
+// ---------------------------------------------------------------------------------------
+
+/** One sample of a runtime metric family (prom-client's JSON form). */
+export interface RuntimeSample {
+  readonly labels: Readonly<Record<string, string | number>>;
+  readonly value: number;
+  /** For histogram/summary parts: the full sample name (`..._bucket`, `..._sum`, `..._count`). */
+  readonly metricName?: string;
+}
+
+/** One of the agent's own runtime metric families (prom-client's default metrics: `process_*`, `nodejs_*`). */
+export interface RuntimeFamily {
+  readonly name: string;
+  readonly help: string;
+  readonly type: 'counter' | 'gauge' | 'histogram' | 'summary';
+  readonly values: readonly RuntimeSample[];
+}
+
+export interface AgentSelfReading {
+  readonly version: string;
+  readonly revision: string;
+  readonly nodeVersion: string;
+  /** When the agent started, unix seconds. */
+  readonly startTimeSeconds: number;
+  /** Unix seconds of the last poll in which every enabled collector succeeded (0 = never). */
+  readonly lastSuccessfulPollSeconds: number;
+  /** Polls run since start (including this one). */
+  readonly polls: number;
+  /** The agent's process metrics, as prom-client's default metrics give them. */
+  readonly runtime: readonly RuntimeFamily[];
+}
+
+// ---------------------------------------------------------------------------------------
+// The snapshot.
+// ---------------------------------------------------------------------------------------
+
+/** The typed reading of each collector; a disabled collector, or one that failed outright, has none. */
+export interface Readings {
+  readonly cpu?: CpuReading;
+  readonly mem?: MemReading;
+  readonly disk?: DiskReading;
+  readonly net?: NetReading;
+  readonly nic?: NicReading;
+  readonly host?: HostReading;
+  readonly process?: ProcessReading;
+}
+
+export type ReadingOf<N extends CollectorName> = NonNullable<Readings[N]>;
+
+export interface Snapshot {
+  /** Poll sequence number, from 1. */
+  readonly seq: number;
+  /** When the poll started, unix milliseconds. */
+  readonly timestamp: number;
+  /** Wall time of the whole poll, seconds. */
+  readonly durationSeconds: number;
+  /** One entry per collector that was enabled for this poll. */
+  readonly collectors: Readonly<Partial<Record<CollectorName, CollectorStatus>>>;
+  /**
+   * Readings. A collector that failed may still have a partial reading (the parts that
+   * succeeded), as node_exporter publishes what a failing collector sent before its error.
+   */
+  readonly readings: Readings;
+  /** Static labels from the config, added to every series. */
+  readonly labels: Readonly<Record<string, string>>;
+  readonly self: AgentSelfReading;
+}
+
+/** Deep-freezes a snapshot (and everything in it) and returns it. */
+export function freezeSnapshot(s: Snapshot): Snapshot {
+  deepFreeze(s);
+  return s;
+}
+
+function deepFreeze(o: unknown): void {
+  if (o === null || typeof o !== 'object' || Object.isFrozen(o)) return;
+  Object.freeze(o);
+  for (const v of Object.values(o as Record<string, unknown>)) deepFreeze(v);
+}
+
+/** True when every collector enabled in this poll succeeded. */
+export function allCollectorsSucceeded(s: Snapshot): boolean {
+  return Object.values(s.collectors).every((c) => c?.success === true);
+}
