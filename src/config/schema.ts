@@ -1,0 +1,330 @@
+/**
+ * The agent's configuration schema, as data (see src/config/spec.ts). Defaults live here
+ * and nowhere else: the built-in default config, config/hostprobe.yaml's values, the JSON
+ * Schema in config/schema/hostprobe.schema.json and docs/agent.md all follow this table.
+ */
+import type { ObjectSpec, Spec } from './spec.js';
+
+/** The default port: next to node_exporter's 9100 (and not process-exporter's 9256). */
+export const DEFAULT_PORT = 9110;
+
+// node_exporter 1.12.1's default exclusions (collector/filesystem_linux.go, diskstats_linux.go).
+export const NODE_EXPORTER_MOUNT_POINTS_EXCLUDE =
+  '^/(dev|proc|run/credentials/.+|sys|var/lib/docker/.+|var/lib/containers/storage/.+)($|/)';
+export const NODE_EXPORTER_FS_TYPES_EXCLUDE =
+  '^(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|fusectl|hugetlbfs|iso9660|mqueue|nsfs|overlay|proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|squashfs|erofs|sysfs|tracefs)$';
+export const NODE_EXPORTER_DISKSTATS_DEVICE_EXCLUDE = '^(z?ram|loop|fd|(h|s|v|xv)d[a-z]|nvme\\d+n\\d+p)\\d+$';
+export const NODE_EXPORTER_NETSTAT_FIELDS =
+  '^(.*_(InErrors|InErrs)|Ip_Forwarding|Ip(6|Ext)_(InOctets|OutOctets)|Icmp6?_(InMsgs|OutMsgs)|TcpExt_(Listen.*|Syncookies.*|TCPSynRetrans|TCPTimeouts|TCPOFOQueue|TCPRcvQDrop)|Tcp_(ActiveOpens|InSegs|OutSegs|OutRsts|PassiveOpens|RetransSegs|CurrEstab)|Udp6?_(InDatagrams|OutDatagrams|NoPorts|RcvbufErrors|SndbufErrors))$';
+export const NODE_EXPORTER_VMSTAT_FIELDS = '^(oom_kill|pgpg|pswp|pg.*fault).*';
+
+const LABEL_NAME = { source: '^[a-zA-Z_][a-zA-Z0-9_]*$', what: 'a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)' };
+
+function sw(description: string, defaultOn = true, more: Record<string, Spec> = {}): ObjectSpec {
+  return {
+    kind: 'object',
+    description,
+    fields: {
+      enabled: { kind: 'boolean', default: defaultOn, description: `Serve this part (default ${defaultOn}).` },
+      ...more,
+    },
+  };
+}
+
+function collector(description: string, defaultOn: boolean, fields: Record<string, Spec>): ObjectSpec {
+  return {
+    kind: 'object',
+    description,
+    fields: {
+      enabled: { kind: 'boolean', default: defaultOn, description: `Run this collector (default ${defaultOn}).` },
+      timeout: {
+        kind: 'duration',
+        minimum: 0.001,
+        description: 'Deadline for this collector in one poll (default: collector_timeout).',
+      },
+      ...fields,
+    },
+  };
+}
+
+const processGroup: ObjectSpec = {
+  kind: 'object',
+  description:
+    "One process group, process-exporter's process_names item: matchers are ANDed, the entries of comm and exe are ORed, every cmdline regex must match.",
+  fields: {
+    name: {
+      kind: 'string',
+      minLength: 1,
+      description: 'Group name template ({{.Comm}}, {{.ExeBase}}, {{.ExeFull}}, {{.Username}}, {{.Matches.<name>}}, {{.PID}}, {{.StartTime}}); default {{.ExeBase}}.',
+    },
+    comm: { kind: 'stringOrList', description: 'Process names (/proc/<pid>/comm, 15 characters).' },
+    exe: { kind: 'stringOrList', description: "argv[0]; matched on the basename unless the entry contains a '/'." },
+    cmdline: {
+      kind: 'array',
+      items: { kind: 'regex' },
+      description: 'Regexes over the space-joined command line; named captures become {{.Matches.<name>}}.',
+    },
+  },
+};
+
+/** The whole agent config. */
+export const CONFIG_SPEC: ObjectSpec = {
+  kind: 'object',
+  description: 'hostprobe agent configuration',
+  fields: {
+    poll_interval: {
+      kind: 'duration',
+      default: 15,
+      minimum: 0.05,
+      description: 'How often the collectors run; /metrics always serves the latest poll.',
+    },
+    collector_timeout: {
+      kind: 'duration',
+      default: 10,
+      minimum: 0.001,
+      description: "Default deadline of each collector in a poll; a collector past it is reported failed for that poll.",
+    },
+    paths: {
+      kind: 'object',
+      description: 'Where the host is mounted (node_exporter --path.*).',
+      fields: {
+        procfs: { kind: 'string', minLength: 1, default: '/proc', description: 'procfs mount point.' },
+        sysfs: { kind: 'string', minLength: 1, default: '/sys', description: 'sysfs mount point.' },
+        rootfs: {
+          kind: 'string',
+          minLength: 1,
+          default: '/',
+          description: "The host's root file system; stripped from mount point labels.",
+        },
+      },
+    },
+    labels: {
+      kind: 'map',
+      keyPattern: LABEL_NAME,
+      values: { kind: 'string' },
+      description: 'Static labels added to every series.',
+    },
+    log: {
+      kind: 'object',
+      fields: {
+        level: { kind: 'string', enum: ['debug', 'info', 'warn', 'error'], default: 'info', description: 'Log level.' },
+        format: { kind: 'string', enum: ['logfmt', 'json'], default: 'logfmt', description: 'Log line format.' },
+      },
+    },
+    http: {
+      kind: 'object',
+      description: 'The /metrics listener.',
+      fields: {
+        enabled: { kind: 'boolean', default: true, description: 'Serve HTTP (false: OTLP push only).' },
+        address: {
+          kind: 'string',
+          default: '',
+          description: "Address to listen on; '' means every interface.",
+        },
+        port: {
+          kind: 'number',
+          integer: true,
+          minimum: 0,
+          maximum: 65535,
+          default: DEFAULT_PORT,
+          description: `TCP port (default ${DEFAULT_PORT}; node_exporter uses 9100).`,
+        },
+        path: {
+          kind: 'string',
+          default: '/metrics',
+          pattern: { source: '^/', what: 'a path starting with /' },
+          description: 'Path of the metrics endpoint.',
+        },
+        web_config_file: {
+          kind: 'string',
+          default: '',
+          description: "exporter-toolkit web config (TLS, basic auth), as node_exporter's --web.config.file.",
+        },
+        limits: {
+          kind: 'object',
+          fields: {
+            max_concurrent_requests: {
+              kind: 'number',
+              integer: true,
+              minimum: 0,
+              default: 40,
+              description: 'Requests served at once; more get 503 (0 = unlimited). node_exporter --web.max-requests.',
+            },
+            header_timeout: {
+              kind: 'duration',
+              default: 10,
+              minimum: 0.001,
+              description: 'Time a client has to send its request headers.',
+            },
+            request_timeout: {
+              kind: 'duration',
+              default: 30,
+              minimum: 0.001,
+              description: 'Time a client has to send the whole request.',
+            },
+          },
+        },
+      },
+    },
+    collectors: {
+      kind: 'object',
+      description: "The collectors and their parts; each part is named after the node_exporter collector it replaces.",
+      fields: {
+        cpu: collector('CPU times, frequencies, /proc/stat, load average, pressure.', true, {
+          cpu: sw('node_cpu_seconds_total (node_exporter cpu).', true, {
+            guest: { kind: 'boolean', default: true, description: 'Also node_cpu_guest_seconds_total.' },
+          }),
+          cpufreq: sw('node_cpu_*frequency* and governors (node_exporter cpufreq).'),
+          stat: sw('context switches, interrupts, forks, procs running/blocked, boot time (node_exporter stat).'),
+          loadavg: sw('node_load1/5/15 (node_exporter loadavg).'),
+          pressure: sw('node_pressure_* (node_exporter pressure).'),
+        }),
+        mem: collector('/proc/meminfo and /proc/vmstat.', true, {
+          meminfo: sw('Every node_memory_* field (node_exporter meminfo).'),
+          vmstat: sw('node_vmstat_* (node_exporter vmstat).', true, {
+            fields: {
+              kind: 'regex',
+              default: NODE_EXPORTER_VMSTAT_FIELDS,
+              description: 'vmstat fields to serve (node_exporter --collector.vmstat.fields).',
+            },
+          }),
+        }),
+        disk: collector('Filesystems and block devices.', true, {
+          filesystem: {
+            kind: 'object',
+            description: 'node_filesystem_* (node_exporter filesystem).',
+            exclusive: [
+              ['mount_points_exclude', 'mount_points_include'],
+              ['fs_types_exclude', 'fs_types_include'],
+            ],
+            fields: {
+              enabled: { kind: 'boolean', default: true, description: 'Serve this part (default true).' },
+              mount_points_exclude: {
+                kind: 'regex',
+                default: NODE_EXPORTER_MOUNT_POINTS_EXCLUDE,
+                description: 'Mount points to leave out (setting mount_points_include clears this default).',
+              },
+              mount_points_include: { kind: 'regex', default: '', description: 'Only these mount points.' },
+              fs_types_exclude: {
+                kind: 'regex',
+                default: NODE_EXPORTER_FS_TYPES_EXCLUDE,
+                description: 'Filesystem types to leave out (setting fs_types_include clears this default).',
+              },
+              fs_types_include: { kind: 'regex', default: '', description: 'Only these filesystem types.' },
+              mount_timeout: {
+                kind: 'duration',
+                default: 5,
+                minimum: 0.001,
+                description: 'A statfs slower than this marks the mount stuck; it is skipped (device_error 1) until the call returns.',
+              },
+            },
+          },
+          diskstats: {
+            kind: 'object',
+            description: 'node_disk_* (node_exporter diskstats).',
+            exclusive: [['device_exclude', 'device_include']],
+            fields: {
+              enabled: { kind: 'boolean', default: true, description: 'Serve this part (default true).' },
+              device_exclude: {
+                kind: 'regex',
+                default: NODE_EXPORTER_DISKSTATS_DEVICE_EXCLUDE,
+                description: 'Block devices to leave out (partitions, ram, loop by default).',
+              },
+              device_include: { kind: 'regex', default: '', description: 'Only these block devices.' },
+            },
+          },
+        }),
+        net: collector('Interface counters and the network stack.', true, {
+          netdev: {
+            kind: 'object',
+            description: 'node_network_*_total (node_exporter netdev).',
+            exclusive: [['device_exclude', 'device_include']],
+            fields: {
+              enabled: { kind: 'boolean', default: true, description: 'Serve this part (default true).' },
+              device_exclude: { kind: 'regex', default: '', description: 'Interfaces to leave out.' },
+              device_include: { kind: 'regex', default: '', description: 'Only these interfaces.' },
+            },
+          },
+          sockstat: sw('node_sockstat_* (node_exporter sockstat).'),
+          netstat: sw('node_netstat_* (node_exporter netstat).', true, {
+            fields: {
+              kind: 'regex',
+              default: NODE_EXPORTER_NETSTAT_FIELDS,
+              description: 'Fields to serve (node_exporter --collector.netstat.fields).',
+            },
+          }),
+          tcpstat: sw('node_tcp_connection_states (node_exporter tcpstat, off there by default).'),
+        }),
+        nic: collector('Interface attributes from sysfs (node_exporter netclass).', true, {
+          ignored_devices: {
+            kind: 'regex',
+            default: '^$',
+            description: 'Interfaces to leave out (node_exporter --collector.netclass.ignored-devices).',
+          },
+          ignore_invalid_speed: {
+            kind: 'boolean',
+            default: false,
+            description: 'Leave out node_network_speed_bytes when the kernel reports an unknown speed.',
+          },
+        }),
+        host: collector('uname, time, os-release, file descriptors, entropy.', true, {
+          uname: sw('node_uname_info (node_exporter uname).'),
+          time: sw('node_time_* (node_exporter time).'),
+          os: sw('node_os_info, node_os_version (node_exporter os).'),
+          filefd: sw('node_filefd_* (node_exporter filefd).'),
+          entropy: sw('node_entropy_* (node_exporter entropy).'),
+        }),
+        process: collector('node_processes_* and process-exporter compatible groups.', false, {
+          processes: sw('node_processes_* (node_exporter processes).'),
+          groups: {
+            kind: 'array',
+            items: processGroup,
+            description: "process-exporter's process_names: the first matching group wins.",
+          },
+          max_groups: {
+            kind: 'number',
+            integer: true,
+            minimum: 1,
+            default: 200,
+            description: 'Cap on the number of groups; processes beyond it go to the overflow group.',
+          },
+          overflow_group: {
+            kind: 'string',
+            minLength: 1,
+            default: 'other',
+            description: 'Name of the group that takes processes beyond max_groups.',
+          },
+          remove_empty_groups: {
+            kind: 'boolean',
+            default: true,
+            description: 'Drop a group when its last member exits.',
+          },
+          children: {
+            kind: 'boolean',
+            default: true,
+            description: "Count an unmatched process in its nearest grouped ancestor's group (process-exporter -children).",
+          },
+          recheck_with_time_limit: {
+            kind: 'duration',
+            default: 0,
+            minimum: 0,
+            description: 'Re-match a process during its first seconds (wrappers that exec); 0 = match once.',
+          },
+          top: {
+            kind: 'object',
+            description: 'Also serve the top processes, with a pid label.',
+            fields: {
+              count: { kind: 'number', integer: true, minimum: 0, maximum: 100, default: 0, description: 'How many (0 = off).' },
+              by: { kind: 'string', enum: ['cpu', 'memory'], default: 'cpu', description: 'Ranking.' },
+            },
+          },
+        }),
+      },
+    },
+    otlp: {
+      kind: 'external',
+      ref: 'otlp.schema.json',
+      description: 'OTLP push (see otlp.schema.json).',
+    },
+  },
+};
