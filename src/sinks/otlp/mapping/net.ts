@@ -1,0 +1,104 @@
+/**
+ * net collector → system.network.* (netdev counters and TCP connection states).
+ *
+ * Every network metric carries `network.interface.name` (the conventions' YAML lists
+ * `system.device` for system.network.packet.count alone, which looks like an oversight;
+ * we keep one attribute for all interface metrics so they can be joined). The hostmetrics
+ * receiver calls them system.network.packets/dropped/errors/io/connections with `device`
+ * and `direction`, and spells TCP states in upper case (ESTABLISHED, SYN_RECV, ...).
+ */
+import type { TcpStateName } from '../../../agent/snapshot.js';
+import { defineMapping } from './types.js';
+
+/** node_exporter's TCP state names → network.connection.state values. */
+const SEMCONV_TCP_STATE: Readonly<Record<TcpStateName, string>> = {
+  established: 'established',
+  syn_sent: 'syn_sent',
+  syn_recv: 'syn_received',
+  fin_wait1: 'fin_wait_1',
+  fin_wait2: 'fin_wait_2',
+  time_wait: 'time_wait',
+  close: 'closed',
+  close_wait: 'close_wait',
+  last_ack: 'last_ack',
+  listen: 'listen',
+  closing: 'closing',
+};
+
+export const netMapping = defineMapping('net', [
+  {
+    name: 'system.network.io',
+    instrument: 'counter',
+    unit: 'By',
+    valueType: 'int',
+    description: 'Bytes received and transmitted per interface.',
+    start: 'boot',
+    points: (r, emit) => {
+      for (const d of r.dev ?? []) {
+        emit(d.rxBytes, { 'network.interface.name': d.device, 'network.io.direction': 'receive' });
+        emit(d.txBytes, { 'network.interface.name': d.device, 'network.io.direction': 'transmit' });
+      }
+    },
+  },
+  {
+    name: 'system.network.packet.count',
+    instrument: 'counter',
+    unit: '{packet}',
+    valueType: 'int',
+    description: 'Packets received and transmitted per interface.',
+    start: 'boot',
+    hostmetrics: { name: 'system.network.packets', unit: '{packets}' },
+    points: (r, emit) => {
+      for (const d of r.dev ?? []) {
+        emit(d.rxPackets, { 'network.interface.name': d.device, 'network.io.direction': 'receive' });
+        emit(d.txPackets, { 'network.interface.name': d.device, 'network.io.direction': 'transmit' });
+      }
+    },
+  },
+  {
+    name: 'system.network.packet.dropped',
+    instrument: 'counter',
+    unit: '{packet}',
+    valueType: 'int',
+    description: 'Packets dropped per interface (the drop column of /proc/net/dev).',
+    start: 'boot',
+    hostmetrics: { name: 'system.network.dropped', unit: '{packets}' },
+    points: (r, emit) => {
+      for (const d of r.dev ?? []) {
+        emit(d.rxDrop, { 'network.interface.name': d.device, 'network.io.direction': 'receive' });
+        emit(d.txDrop, { 'network.interface.name': d.device, 'network.io.direction': 'transmit' });
+      }
+    },
+  },
+  {
+    name: 'system.network.errors',
+    instrument: 'counter',
+    unit: '{error}',
+    valueType: 'int',
+    description: 'Receive and transmit errors per interface (the errs column of /proc/net/dev).',
+    start: 'boot',
+    hostmetrics: { unit: '{errors}' },
+    points: (r, emit) => {
+      for (const d of r.dev ?? []) {
+        emit(d.rxErrs, { 'network.interface.name': d.device, 'network.io.direction': 'receive' });
+        emit(d.txErrs, { 'network.interface.name': d.device, 'network.io.direction': 'transmit' });
+      }
+    },
+  },
+  {
+    name: 'system.network.connection.count',
+    instrument: 'updowncounter',
+    unit: '{connection}',
+    valueType: 'int',
+    description: 'TCP connections (IPv4 and IPv6) by state.',
+    hostmetrics: { name: 'system.network.connections', unit: '{connections}' },
+    points: (r, emit, { naming }) => {
+      const states = r.tcpStates;
+      if (!states) return;
+      for (const [state, count] of Object.entries(states) as [TcpStateName, number][]) {
+        const s = naming === 'hostmetrics' ? state.toUpperCase() : SEMCONV_TCP_STATE[state];
+        emit(count, { 'network.transport': 'tcp', 'network.connection.state': s });
+      }
+    },
+  },
+]);
