@@ -486,7 +486,7 @@ class Walker {
     const value = node === undefined ? undefined : isNull || node === null ? null : (node.toJS(this.doc) as unknown);
     let res: SectionResult<unknown>;
     try {
-      res = value === undefined && section.defaults !== undefined ? { value: section.defaults, issues: [] } : section.validate(value);
+      res = section.validate(value);
     } catch (e) {
       this.report(node, path, `invalid section: ${(e as Error).message}`);
       return INVALID;

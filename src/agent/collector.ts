@@ -1,0 +1,167 @@
+/**
+ * The collector contract and the wrapper that owns the cross-cutting concerns (deadline,
+ * timing, failure reporting), so collectors only read and convert.
+ *
+ * A collector is created once per configuration (it may keep state between polls, like the
+ * stuck-mount set) and its `collect` runs once per poll. It reads through the library's
+ * async functions (never blocking the JS thread) and returns its typed reading. A part that
+ * is "not present on this host" is simply absent from the reading; a part that fails is
+ * reported through `ctx.partFailed` and the rest of the reading is still published, with the
+ * collector marked failed for the poll (node_exporter publishes what a failing collector
+ * sent before its error, and reports success 0).
+ */
+import { NotFoundError, UnsupportedError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Roots } from '../roots.js';
+import type { AgentConfig, CollectorsConfig } from '../config/types.js';
+import type { CollectorName, CollectorStatus, ReadingOf } from './snapshot.js';
+
+export interface CollectContext<N extends CollectorName> {
+  readonly roots: Roots;
+  /** This collector's config section. */
+  readonly config: CollectorsConfig[N];
+  /** The whole agent config. */
+  readonly agent: AgentConfig;
+  /** Aborted when the deadline passes (the wrapper stops waiting at that moment anyway). */
+  readonly signal: AbortSignal;
+  /** Absolute deadline, ms since the epoch (Date.now() scale). */
+  readonly deadline: number;
+  readonly logger: Logger;
+  /** Records that one part failed; the collector is then reported failed for this poll. */
+  partFailed(part: string, error: unknown): void;
+}
+
+export interface Collector<N extends CollectorName = CollectorName> {
+  readonly name: N;
+  collect(ctx: CollectContext<N>): Promise<ReadingOf<N>>;
+  /** Releases what the collector holds (called when it is replaced on reload). */
+  close?(): void;
+}
+
+/** An entry of the collector table (src/collectors/index.ts). */
+export interface CollectorEntry<N extends CollectorName = CollectorName> {
+  readonly name: N;
+  /** One line for --help and the landing page. */
+  readonly summary: string;
+  /**
+   * Creates the collector for a config. A missing implementation (a module not written
+   * yet) rejects; the agent then logs it and treats the collector as unavailable.
+   */
+  create(config: CollectorsConfig[N], logger: Logger): Promise<Collector<N>>;
+  /** The node_exporter collectors this one replaces (its parts), for docs and flags. */
+  readonly parts: readonly string[];
+}
+
+/** True for errors that mean "this host does not have it": not a failure. */
+export function isAbsent(e: unknown): boolean {
+  if (e instanceof NotFoundError || e instanceof UnsupportedError) return true;
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'ENOENT' || code === 'ENODEV' || code === 'ENOTSUP' || code === 'EOPNOTSUPP';
+}
+
+/** One line describing an error. */
+export function errorLine(e: unknown): string {
+  if (e instanceof Error) return (e.message || e.name).split('\n')[0] as string;
+  return String(e);
+}
+
+/**
+ * Runs the named parts of a collector concurrently. Each part is a thunk; a part that throws
+ * an "absent" error yields undefined, any other error is reported with ctx.partFailed and
+ * yields undefined. Disabled parts are passed as `undefined` and skipped.
+ */
+export async function runParts<N extends CollectorName, T extends Record<string, (() => Promise<unknown>) | undefined>>(
+  ctx: CollectContext<N>,
+  parts: T,
+): Promise<{ [K in keyof T]: T[K] extends () => Promise<infer R> ? R | undefined : undefined }> {
+  const keys = Object.keys(parts);
+  const settled = await Promise.allSettled(keys.map((k) => (parts[k] ? (parts[k] as () => Promise<unknown>)() : Promise.resolve(undefined))));
+  const out: Record<string, unknown> = {};
+  settled.forEach((r, i) => {
+    const k = keys[i] as string;
+    if (r.status === 'fulfilled') out[k] = r.value;
+    else if (isAbsent(r.reason)) {
+      ctx.logger.debug('not present on this host', { part: k, err: errorLine(r.reason) });
+      out[k] = undefined;
+    } else {
+      ctx.partFailed(k, r.reason);
+      out[k] = undefined;
+    }
+  });
+  return out as { [K in keyof T]: T[K] extends () => Promise<infer R> ? R | undefined : undefined };
+}
+
+export interface RunResult<N extends CollectorName> {
+  readonly status: CollectorStatus;
+  readonly reading?: ReadingOf<N>;
+}
+
+/** Per-collector state the wrapper keeps between polls. */
+export interface RunState {
+  /** A previous run that has not settled yet (after a timeout). */
+  inFlight?: Promise<unknown>;
+}
+
+/**
+ * Runs one collector with its deadline: times it, turns a throw or a timeout into a failed
+ * status, never throws itself, and never waits past the deadline. A collector whose previous
+ * run is still pending (it ran past its deadline) is not started again; it is reported failed.
+ */
+export async function runCollector<N extends CollectorName>(
+  collector: Collector<N>,
+  base: Omit<CollectContext<N>, 'signal' | 'deadline' | 'partFailed'>,
+  timeoutSeconds: number,
+  state: RunState,
+): Promise<RunResult<N>> {
+  const start = performance.now();
+  const elapsed = (): number => (performance.now() - start) / 1000;
+  if (state.inFlight) {
+    return {
+      status: { success: false, durationSeconds: 0, error: 'previous run still in progress (it ran past its deadline)', timedOut: true },
+    };
+  }
+  const ac = new AbortController();
+  const failures: string[] = [];
+  const ctx: CollectContext<N> = {
+    ...base,
+    signal: ac.signal,
+    deadline: Date.now() + timeoutSeconds * 1000,
+    partFailed(part, error) {
+      failures.push(`${part}: ${errorLine(error)}`);
+      base.logger.debug('collector part failed', { part, err: errorLine(error) });
+    },
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutSeconds * 1000);
+  });
+  let run: Promise<ReadingOf<N>>;
+  try {
+    run = collector.collect(ctx);
+  } catch (e) {
+    run = Promise.reject(e);
+  }
+  try {
+    const r = await Promise.race([run, timeout]);
+    if (r === 'timeout') {
+      ac.abort();
+      const pending = run.then(
+        () => undefined,
+        () => undefined,
+      );
+      state.inFlight = pending;
+      void pending.finally(() => {
+        if (state.inFlight === pending) delete state.inFlight;
+      });
+      return {
+        status: { success: false, durationSeconds: timeoutSeconds, error: `timed out after ${timeoutSeconds}s`, timedOut: true },
+      };
+    }
+    if (failures.length) return { status: { success: false, durationSeconds: elapsed(), error: failures.join('; ') }, reading: r };
+    return { status: { success: true, durationSeconds: elapsed() }, reading: r };
+  } catch (e) {
+    return { status: { success: false, durationSeconds: elapsed(), error: errorLine(e) } };
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,240 @@
+/**
+ * The poller: on every interval it runs the enabled collectors concurrently, each with its
+ * own deadline, and freezes what they read into one Snapshot, which it hands to the
+ * listeners (the Prometheus renderer, the OTLP pusher). Polls never overlap.
+ */
+import type { AgentConfig } from '../config/types.js';
+import type { Logger } from '../logger.js';
+import { resolveRoots, type Roots } from '../roots.js';
+import { buildInfo } from './build-info.js';
+import { runCollector, errorLine, type Collector, type CollectorEntry, type RunState } from './collector.js';
+import { readRuntimeFamilies } from './self.js';
+import {
+  freezeSnapshot,
+  type CollectorName,
+  type CollectorStatus,
+  type Readings,
+  type RuntimeFamily,
+  type Snapshot,
+} from './snapshot.js';
+import { applyFaults, parseFaults, type Faults } from './faults.js';
+
+export type SnapshotListener = (s: Snapshot) => void;
+
+export interface PollerOptions {
+  config: AgentConfig;
+  logger: Logger;
+  /** The collector table (default: src/collectors/index.ts). */
+  table: readonly CollectorEntry[];
+  /**
+   * Test-only fault injection (see src/agent/faults.ts); by default read from the
+   * HOSTPROBE_TEST_FAULTS environment variable.
+   */
+  faults?: Faults;
+  /** Test-only: a fixed wall clock (ms) for snapshot timestamps and the time collector. */
+  clock?: () => number;
+  /** Leave out the agent's runtime metrics (faster one-shot use). */
+  skipRuntime?: boolean;
+}
+
+interface Active {
+  entry: CollectorEntry;
+  collector?: Collector;
+  /** Why the collector could not be created (the module is missing, ...). */
+  createError?: string;
+  state: RunState;
+}
+
+/** Whether a collector is enabled and has at least one enabled part. */
+export function isCollectorEnabled(name: CollectorName, config: AgentConfig): boolean {
+  const c = config.collectors[name] as unknown as Record<string, unknown>;
+  if (!c.enabled) return false;
+  const parts = Object.entries(c).filter(
+    ([k, v]) => k !== 'top' && typeof v === 'object' && v !== null && !Array.isArray(v) && 'enabled' in (v as object),
+  );
+  if (parts.length === 0) return true;
+  if (name === 'process' && Array.isArray(c.groups) && c.groups.length > 0) return true;
+  return parts.some(([, v]) => (v as { enabled: boolean }).enabled);
+}
+
+export class Poller {
+  private config: AgentConfig;
+  private roots: Roots;
+  private readonly logger: Logger;
+  private readonly table: readonly CollectorEntry[];
+  private faults: Faults;
+  private readonly clock: () => number;
+  private active: Active[] = [];
+  private listeners: SnapshotListener[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<Snapshot> | undefined;
+  private stopped = true;
+  private seq = 0;
+  private lastSuccess = 0;
+  private readonly startTime = Date.now() / 1000;
+  private readonly skipRuntime: boolean;
+  /** The latest snapshot. */
+  latest: Snapshot | undefined;
+
+  constructor(opts: PollerOptions) {
+    this.config = opts.config;
+    this.roots = resolveRoots(opts.config.paths);
+    this.logger = opts.logger;
+    this.table = opts.table;
+    this.faults = opts.faults ?? parseFaults(process.env.HOSTPROBE_TEST_FAULTS);
+    this.clock = opts.clock ?? (() => Date.now());
+    this.skipRuntime = opts.skipRuntime ?? false;
+  }
+
+  onSnapshot(l: SnapshotListener): void {
+    this.listeners.push(l);
+  }
+
+  /** Creates the collectors for the current config. */
+  async init(): Promise<void> {
+    const next: Active[] = [];
+    for (const entry of this.table) {
+      if (!isCollectorEnabled(entry.name, this.config)) continue;
+      const log = this.logger.with({ collector: entry.name });
+      const a: Active = { entry, state: {} };
+      try {
+        const c = await entry.create(this.config.collectors[entry.name] as never, log);
+        a.collector = applyFaults(c, this.faults);
+      } catch (e) {
+        a.createError = errorLine(e);
+        this.logger.error('collector unavailable', { collector: entry.name, err: a.createError });
+      }
+      next.push(a);
+    }
+    const old = this.active;
+    this.active = next;
+    for (const a of old) a.collector?.close?.();
+  }
+
+  /** Names of the collectors that run. */
+  enabledCollectors(): CollectorName[] {
+    return this.active.map((a) => a.entry.name);
+  }
+
+  /** Swaps in a new config (SIGHUP): collectors are recreated, the schedule follows the new interval. */
+  async reconfigure(config: AgentConfig): Promise<void> {
+    if (this.running) await this.running.catch(() => undefined);
+    this.config = config;
+    this.roots = resolveRoots(config.paths);
+    await this.init();
+    if (!this.stopped) {
+      clearTimeout(this.timer);
+      this.schedule(Date.now());
+    }
+  }
+
+  /** Runs one poll now (waits for a running one instead of overlapping it). */
+  pollOnce(): Promise<Snapshot> {
+    if (this.running) return this.running;
+    const p = this.doPoll().finally(() => {
+      if (this.running === p) this.running = undefined;
+    });
+    this.running = p;
+    return p;
+  }
+
+  private async doPoll(): Promise<Snapshot> {
+    const t0 = performance.now();
+    const timestamp = this.clock();
+    const seq = ++this.seq;
+    const config = this.config;
+    const statuses: Partial<Record<CollectorName, CollectorStatus>> = {};
+    const readings: Record<string, unknown> = {};
+    const runtimeP: Promise<RuntimeFamily[]> = this.skipRuntime
+      ? Promise.resolve([])
+      : readRuntimeFamilies().catch((e: unknown) => {
+          this.logger.debug('runtime metrics unavailable', { err: errorLine(e) });
+          return [];
+        });
+    await Promise.all(
+      this.active.map(async (a) => {
+        const name = a.entry.name;
+        if (!a.collector) {
+          statuses[name] = { success: false, durationSeconds: 0, error: a.createError ?? 'unavailable' };
+          return;
+        }
+        const cfg = config.collectors[name];
+        const timeout = cfg.timeout ?? config.collector_timeout;
+        const log = this.logger.with({ collector: name });
+        const r = await runCollector(
+          a.collector,
+          { roots: this.roots, config: cfg as never, agent: config, logger: log },
+          timeout,
+          a.state,
+        );
+        statuses[name] = r.status;
+        if (r.reading !== undefined) readings[name] = r.reading;
+        if (!r.status.success) log.warn('collector failed', { err: r.status.error, duration_seconds: r.status.durationSeconds });
+      }),
+    );
+    const runtime = await runtimeP;
+    const durationSeconds = (performance.now() - t0) / 1000;
+    const ok = Object.values(statuses).every((s) => s?.success);
+    if (ok) this.lastSuccess = timestamp / 1000;
+    const bi = buildInfo();
+    const snap = freezeSnapshot({
+      seq,
+      timestamp,
+      durationSeconds,
+      collectors: statuses,
+      readings: readings as Readings,
+      labels: { ...config.labels },
+      self: {
+        version: bi.version,
+        revision: bi.revision,
+        nodeVersion: bi.nodeVersion,
+        startTimeSeconds: this.startTime,
+        lastSuccessfulPollSeconds: this.lastSuccess,
+        polls: seq,
+        runtime,
+      },
+    });
+    this.latest = snap;
+    for (const l of this.listeners) {
+      try {
+        l(snap);
+      } catch (e) {
+        this.logger.error('snapshot listener failed', { err: errorLine(e) });
+      }
+    }
+    this.logger.debug('poll done', { seq, duration_seconds: durationSeconds.toFixed(4), ok });
+    return snap;
+  }
+
+  /** Starts polling: one poll now, then every poll_interval (measured from poll start). */
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule(Date.now());
+  }
+
+  private schedule(at: number): void {
+    if (this.stopped) return;
+    const delay = Math.max(0, at - Date.now());
+    this.timer = setTimeout(() => {
+      const started = Date.now();
+      void this.pollOnce()
+        .catch((e: unknown) => this.logger.error('poll failed', { err: errorLine(e) }))
+        .finally(() => {
+          const intervalMs = this.config.poll_interval * 1000;
+          let next = started + intervalMs;
+          // A poll longer than the interval: skip the missed ticks rather than run back to back.
+          while (next <= Date.now()) next += intervalMs;
+          this.schedule(next);
+        });
+    }, delay);
+  }
+
+  /** Stops polling and waits for a running poll. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    if (this.running) await this.running.catch(() => undefined);
+    for (const a of this.active) a.collector?.close?.();
+  }
+}

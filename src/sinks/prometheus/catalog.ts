@@ -1,0 +1,184 @@
+/**
+ * Every metric the Prometheus sink serves, as data: name, type, help and label names,
+ * following node_exporter (names, types, units, labels) so dashboards and alerts read them
+ * unchanged. The per-collector mappings (cpu.ts, mem.ts, ...) only decide values; docs and
+ * tests list metrics from here. Families whose names come from the kernel (meminfo,
+ * vmstat, netstat, sockstat) are built by the `dynamic` helpers at the bottom.
+ */
+import type { MetricDef, MetricType } from './exposition.js';
+
+function m(name: string, type: MetricType, help: string, labels: readonly string[] = []): MetricDef {
+  return Object.freeze({ name, type, help, labels });
+}
+
+export const CATALOG = {
+  // ---- exporter self (node_exporter's names where they exist) -------------------------
+  scrapeCollectorDuration: m('node_scrape_collector_duration_seconds', 'gauge', 'node_exporter: Duration of a collector scrape.', ['collector']),
+  scrapeCollectorSuccess: m('node_scrape_collector_success', 'gauge', 'node_exporter: Whether a collector succeeded.', ['collector']),
+  buildInfo: m('hostprobe_build_info', 'gauge', 'A metric with a constant \'1\' value labeled by version, revision, nodeversion, goos and goarch from which hostprobe was built.', ['version', 'revision', 'nodeversion', 'goos', 'goarch']),
+  pollDuration: m('hostprobe_poll_duration_seconds', 'gauge', 'Duration of the poll this exposition comes from.'),
+  pollTimestamp: m('hostprobe_poll_timestamp_seconds', 'gauge', 'When the poll this exposition comes from started, unix seconds.'),
+  lastSuccessfulPoll: m('hostprobe_last_successful_poll_timestamp_seconds', 'gauge', 'When the last poll in which every collector succeeded started, unix seconds (0 = never).'),
+  polls: m('hostprobe_polls_total', 'counter', 'Polls run since the agent started.'),
+
+  // ---- cpu ----------------------------------------------------------------------------
+  cpuSeconds: m('node_cpu_seconds_total', 'counter', 'Seconds the CPUs spent in each mode.', ['cpu', 'mode']),
+  cpuGuestSeconds: m('node_cpu_guest_seconds_total', 'counter', 'Seconds the CPUs spent in guests (VMs) for each mode.', ['cpu', 'mode']),
+  cpuFrequency: m('node_cpu_frequency_hertz', 'gauge', 'Current CPU thread frequency in hertz.', ['cpu']),
+  cpuFrequencyMin: m('node_cpu_frequency_min_hertz', 'gauge', 'Minimum CPU thread frequency in hertz.', ['cpu']),
+  cpuFrequencyMax: m('node_cpu_frequency_max_hertz', 'gauge', 'Maximum CPU thread frequency in hertz.', ['cpu']),
+  cpuFrequencyAvg: m('node_cpu_frequency_avg_hertz', 'gauge', 'Average CPU thread frequency in hertz, as the hardware reports it.', ['cpu']),
+  cpuScalingFrequency: m('node_cpu_scaling_frequency_hertz', 'gauge', 'Current scaled CPU thread frequency in hertz.', ['cpu']),
+  cpuScalingFrequencyMin: m('node_cpu_scaling_frequency_min_hertz', 'gauge', 'Minimum scaled CPU thread frequency in hertz.', ['cpu']),
+  cpuScalingFrequencyMax: m('node_cpu_scaling_frequency_max_hertz', 'gauge', 'Maximum scaled CPU thread frequency in hertz.', ['cpu']),
+  cpuScalingGovernor: m('node_cpu_scaling_governor', 'gauge', 'Current enabled CPU frequency governor.', ['cpu', 'governor']),
+  contextSwitches: m('node_context_switches_total', 'counter', 'Total number of context switches.'),
+  interrupts: m('node_intr_total', 'counter', 'Total number of interrupts serviced.'),
+  forks: m('node_forks_total', 'counter', 'Total number of forks.'),
+  bootTime: m('node_boot_time_seconds', 'gauge', 'Node boot time, in unixtime.'),
+  procsRunning: m('node_procs_running', 'gauge', 'Number of processes in runnable state.'),
+  procsBlocked: m('node_procs_blocked', 'gauge', 'Number of processes blocked waiting for I/O to complete.'),
+  load1: m('node_load1', 'gauge', '1m load average.'),
+  load5: m('node_load5', 'gauge', '5m load average.'),
+  load15: m('node_load15', 'gauge', '15m load average.'),
+  pressureCpuWaiting: m('node_pressure_cpu_waiting_seconds_total', 'counter', 'Total time in seconds that processes have waited for CPU time'),
+  pressureCpuStalled: m('node_pressure_cpu_stalled_seconds_total', 'counter', 'Total time in seconds no process could make progress due to CPU congestion'),
+  pressureIoWaiting: m('node_pressure_io_waiting_seconds_total', 'counter', 'Total time in seconds that processes have waited due to IO congestion'),
+  pressureIoStalled: m('node_pressure_io_stalled_seconds_total', 'counter', 'Total time in seconds no process could make progress due to IO congestion'),
+  pressureMemoryWaiting: m('node_pressure_memory_waiting_seconds_total', 'counter', 'Total time in seconds that processes have waited for memory'),
+  pressureMemoryStalled: m('node_pressure_memory_stalled_seconds_total', 'counter', 'Total time in seconds no process could make progress due to memory congestion'),
+  pressureIrqStalled: m('node_pressure_irq_stalled_seconds_total', 'counter', 'Total time in seconds no process could make progress due to IRQ congestion'),
+
+  // ---- filesystem -----------------------------------------------------------------------
+  fsSize: m('node_filesystem_size_bytes', 'gauge', 'Filesystem size in bytes.', ['device', 'device_error', 'fstype', 'mountpoint']),
+  fsFree: m('node_filesystem_free_bytes', 'gauge', 'Filesystem free space in bytes.', ['device', 'device_error', 'fstype', 'mountpoint']),
+  fsAvail: m('node_filesystem_avail_bytes', 'gauge', 'Filesystem space available to non-root users in bytes.', ['device', 'device_error', 'fstype', 'mountpoint']),
+  fsFiles: m('node_filesystem_files', 'gauge', 'Filesystem total file nodes.', ['device', 'device_error', 'fstype', 'mountpoint']),
+  fsFilesFree: m('node_filesystem_files_free', 'gauge', 'Filesystem total free file nodes.', ['device', 'device_error', 'fstype', 'mountpoint']),
+  fsReadonly: m('node_filesystem_readonly', 'gauge', 'Filesystem read-only status.', ['device', 'device_error', 'fstype', 'mountpoint']),
+  fsDeviceError: m('node_filesystem_device_error', 'gauge', 'Whether an error occurred while getting statistics for the given device.', ['device', 'device_error', 'fstype', 'mountpoint']),
+  fsMountInfo: m('node_filesystem_mount_info', 'gauge', 'Filesystem mount information.', ['device', 'major', 'minor', 'mountpoint']),
+
+  // ---- diskstats ------------------------------------------------------------------------
+  diskReads: m('node_disk_reads_completed_total', 'counter', 'The total number of reads completed successfully.', ['device']),
+  diskReadsMerged: m('node_disk_reads_merged_total', 'counter', 'The total number of reads merged.', ['device']),
+  diskReadBytes: m('node_disk_read_bytes_total', 'counter', 'The total number of bytes read successfully.', ['device']),
+  diskReadTime: m('node_disk_read_time_seconds_total', 'counter', 'The total number of seconds spent by all reads.', ['device']),
+  diskWrites: m('node_disk_writes_completed_total', 'counter', 'The total number of writes completed successfully.', ['device']),
+  diskWritesMerged: m('node_disk_writes_merged_total', 'counter', 'The number of writes merged.', ['device']),
+  diskWrittenBytes: m('node_disk_written_bytes_total', 'counter', 'The total number of bytes written successfully.', ['device']),
+  diskWriteTime: m('node_disk_write_time_seconds_total', 'counter', 'This is the total number of seconds spent by all writes.', ['device']),
+  diskIoNow: m('node_disk_io_now', 'gauge', 'The number of I/Os currently in progress.', ['device']),
+  diskIoTime: m('node_disk_io_time_seconds_total', 'counter', 'Total seconds spent doing I/Os.', ['device']),
+  diskIoTimeWeighted: m('node_disk_io_time_weighted_seconds_total', 'counter', 'The weighted # of seconds spent doing I/Os.', ['device']),
+  diskDiscards: m('node_disk_discards_completed_total', 'counter', 'The total number of discards completed successfully.', ['device']),
+  diskDiscardsMerged: m('node_disk_discards_merged_total', 'counter', 'The total number of discards merged.', ['device']),
+  diskDiscardedSectors: m('node_disk_discarded_sectors_total', 'counter', 'The total number of sectors discarded successfully.', ['device']),
+  diskDiscardTime: m('node_disk_discard_time_seconds_total', 'counter', 'This is the total number of seconds spent by all discards.', ['device']),
+  diskFlushes: m('node_disk_flush_requests_total', 'counter', 'The total number of flush requests completed successfully', ['device']),
+  diskFlushTime: m('node_disk_flush_requests_time_seconds_total', 'counter', 'This is the total number of seconds spent by all flush requests.', ['device']),
+  diskInfo: m('node_disk_info', 'gauge', 'Info of /sys/block/<block_device>.', ['device', 'major', 'minor', 'path', 'wwn', 'model', 'serial', 'revision', 'rotational']),
+
+  // ---- netdev (names built by netdevDef) ----------------------------------------------
+  // ---- netclass -----------------------------------------------------------------------
+  netUp: m('node_network_up', 'gauge', "Value is 1 if operstate is 'up', 0 otherwise.", ['device']),
+  netInfo: m('node_network_info', 'gauge', 'Non-numeric data from /sys/class/net/<iface>, value is always 1.', ['address', 'adminstate', 'broadcast', 'device', 'duplex', 'ifalias', 'operstate']),
+  netAddressAssignType: m('node_network_address_assign_type', 'gauge', 'Network device property: address_assign_type', ['device']),
+  netCarrier: m('node_network_carrier', 'gauge', 'Network device property: carrier', ['device']),
+  netCarrierChanges: m('node_network_carrier_changes_total', 'counter', 'Network device property: carrier_changes_total', ['device']),
+  netCarrierUpChanges: m('node_network_carrier_up_changes_total', 'counter', 'Network device property: carrier_up_changes_total', ['device']),
+  netCarrierDownChanges: m('node_network_carrier_down_changes_total', 'counter', 'Network device property: carrier_down_changes_total', ['device']),
+  netDeviceId: m('node_network_device_id', 'gauge', 'Network device property: device_id', ['device']),
+  netDormant: m('node_network_dormant', 'gauge', 'Network device property: dormant', ['device']),
+  netFlags: m('node_network_flags', 'gauge', 'Network device property: flags', ['device']),
+  netIfaceId: m('node_network_iface_id', 'gauge', 'Network device property: iface_id', ['device']),
+  netIfaceLink: m('node_network_iface_link', 'gauge', 'Network device property: iface_link', ['device']),
+  netIfaceLinkMode: m('node_network_iface_link_mode', 'gauge', 'Network device property: iface_link_mode', ['device']),
+  netMtu: m('node_network_mtu_bytes', 'gauge', 'Network device property: mtu_bytes', ['device']),
+  netNameAssignType: m('node_network_name_assign_type', 'gauge', 'Network device property: name_assign_type', ['device']),
+  netDevGroup: m('node_network_net_dev_group', 'gauge', 'Network device property: net_dev_group', ['device']),
+  netProtocolType: m('node_network_protocol_type', 'gauge', 'Network device property: protocol_type', ['device']),
+  netSpeed: m('node_network_speed_bytes', 'gauge', 'Network device property: speed_bytes', ['device']),
+  netTxQueueLength: m('node_network_transmit_queue_length', 'gauge', 'Network device property: transmit_queue_length', ['device']),
+
+  // ---- sockstat / tcpstat ---------------------------------------------------------------
+  sockstatSocketsUsed: m('node_sockstat_sockets_used', 'gauge', 'Number of IPv4 sockets in use.'),
+  tcpConnectionStates: m('node_tcp_connection_states', 'gauge', 'Number of connection states.', ['state']),
+
+  // ---- host -----------------------------------------------------------------------------
+  unameInfo: m('node_uname_info', 'gauge', 'Labeled system information as provided by the uname system call.', ['domainname', 'machine', 'nodename', 'release', 'sysname', 'version']),
+  timeSeconds: m('node_time_seconds', 'gauge', 'System time in seconds since epoch (1970).'),
+  timeZoneOffset: m('node_time_zone_offset_seconds', 'gauge', 'System time zone offset in seconds.', ['time_zone']),
+  clocksourceAvailable: m('node_time_clocksource_available_info', 'gauge', "Available clocksources read from '/sys/devices/system/clocksource'.", ['clocksource', 'device']),
+  clocksourceCurrent: m('node_time_clocksource_current_info', 'gauge', "Current clocksource read from '/sys/devices/system/clocksource'.", ['clocksource', 'device']),
+  osInfo: m('node_os_info', 'gauge', "A metric with a constant '1' value labeled by build_id, id, id_like, image_id, image_version, name, pretty_name, variant, variant_id, version, version_codename, version_id.", ['build_id', 'id', 'id_like', 'image_id', 'image_version', 'name', 'pretty_name', 'variant', 'variant_id', 'version', 'version_codename', 'version_id']),
+  osVersion: m('node_os_version', 'gauge', 'Metric containing the major.minor part of the OS version.', ['id', 'id_like', 'name']),
+  filefdAllocated: m('node_filefd_allocated', 'gauge', 'File descriptor statistics: allocated.'),
+  filefdMaximum: m('node_filefd_maximum', 'gauge', 'File descriptor statistics: maximum.'),
+  entropyAvailable: m('node_entropy_available_bits', 'gauge', 'Bits of available entropy.'),
+  entropyPoolSize: m('node_entropy_pool_size_bits', 'gauge', 'Bits of entropy pool.'),
+} as const satisfies Record<string, MetricDef>;
+
+// ---- families named after kernel fields -------------------------------------------------
+
+const cache = new Map<string, MetricDef>();
+
+function cached(name: string, type: MetricType, help: string): MetricDef {
+  let d = cache.get(name);
+  if (!d) {
+    d = m(name, type, help);
+    cache.set(name, d);
+  }
+  return d;
+}
+
+/** node_memory_<Field>[_bytes]: `(anon)` → `_anon`; kB fields get `_bytes`, counts (HugePages_*) do not. */
+export function meminfoDef(field: string, bytes: boolean): MetricDef {
+  const key = field.replace(/\((.*)\)/, '_$1');
+  return cached(`node_memory_${key}${bytes ? '_bytes' : ''}`, 'gauge', `Memory information field ${key}${bytes ? '_bytes' : ''}.`);
+}
+
+/** node_vmstat_<field>, untyped like node_exporter's. */
+export function vmstatDef(field: string): MetricDef {
+  return cached(`node_vmstat_${field}`, 'untyped', `/proc/vmstat information field ${field}.`);
+}
+
+/** node_netstat_<Proto>_<Field>, untyped like node_exporter's. `key` is `<Proto>_<Field>`. */
+export function netstatDef(key: string): MetricDef {
+  return cached(`node_netstat_${key}`, 'untyped', `Statistic ${key.replace('_', '')}.`);
+}
+
+/** node_sockstat_<PROTO>_<field>. */
+export function sockstatDef(protocol: string, field: string): MetricDef {
+  return cached(`node_sockstat_${protocol}_${field}`, 'gauge', `Number of ${protocol} sockets in state ${field}.`);
+}
+
+/** The /proc/net/dev columns, in NetDevEntry order, with node_exporter's metric stems. */
+export const NETDEV_COLUMNS = [
+  ['rxBytes', 'receive_bytes'],
+  ['rxPackets', 'receive_packets'],
+  ['rxErrs', 'receive_errs'],
+  ['rxDrop', 'receive_drop'],
+  ['rxFifo', 'receive_fifo'],
+  ['rxFrame', 'receive_frame'],
+  ['rxCompressed', 'receive_compressed'],
+  ['rxMulticast', 'receive_multicast'],
+  ['txBytes', 'transmit_bytes'],
+  ['txPackets', 'transmit_packets'],
+  ['txErrs', 'transmit_errs'],
+  ['txDrop', 'transmit_drop'],
+  ['txFifo', 'transmit_fifo'],
+  ['txColls', 'transmit_colls'],
+  ['txCarrier', 'transmit_carrier'],
+  ['txCompressed', 'transmit_compressed'],
+] as const;
+
+/** node_network_<stem>_total. */
+export function netdevDef(stem: string): MetricDef {
+  return cached(`node_network_${stem}_total`, 'counter', `Network device statistic ${stem}.`);
+}
+
+/** Every fixed family, for docs and tests. */
+export function fixedFamilies(): MetricDef[] {
+  return Object.values(CATALOG);
+}

@@ -1,0 +1,53 @@
+/** disk → node_filesystem_* and node_disk_*. */
+import type { DiskReading } from '../../agent/snapshot.js';
+import { CATALOG as C } from './catalog.js';
+import type { Exposition } from './exposition.js';
+
+export function renderDisk(r: DiskReading, x: Exposition): void {
+  for (const f of r.filesystems ?? []) {
+    const deviceError = f.deviceError ? (f.stuck ? 'mountpoint timeout' : (f.error ?? 'error')) : '';
+    const labels = { device: f.device, device_error: deviceError, fstype: f.fstype, mountpoint: f.mountpoint };
+    x.add(C.fsDeviceError, f.deviceError ? 1 : 0, labels);
+    x.add(C.fsReadonly, f.readonly ? 1 : 0, labels);
+    x.add(C.fsMountInfo, 1, { device: f.device, major: f.major, minor: f.minor, mountpoint: f.mountpoint });
+    if (f.deviceError) continue;
+    if (f.sizeBytes !== undefined) x.add(C.fsSize, f.sizeBytes, labels);
+    if (f.freeBytes !== undefined) x.add(C.fsFree, f.freeBytes, labels);
+    if (f.availBytes !== undefined) x.add(C.fsAvail, f.availBytes, labels);
+    if (f.files !== undefined) x.add(C.fsFiles, f.files, labels);
+    if (f.filesFree !== undefined) x.add(C.fsFilesFree, f.filesFree, labels);
+  }
+  for (const d of r.io ?? []) {
+    const l = { device: d.device };
+    x.add(C.diskReads, d.readsCompleted, l);
+    x.add(C.diskReadsMerged, d.readsMerged, l);
+    x.add(C.diskReadBytes, d.readBytes, l);
+    x.add(C.diskReadTime, d.readTimeSeconds, l);
+    x.add(C.diskWrites, d.writesCompleted, l);
+    x.add(C.diskWritesMerged, d.writesMerged, l);
+    x.add(C.diskWrittenBytes, d.writtenBytes, l);
+    x.add(C.diskWriteTime, d.writeTimeSeconds, l);
+    x.add(C.diskIoNow, d.ioInProgress, l);
+    x.add(C.diskIoTime, d.ioTimeSeconds, l);
+    x.add(C.diskIoTimeWeighted, d.ioTimeWeightedSeconds, l);
+    if (d.discardsCompleted !== undefined) x.add(C.diskDiscards, d.discardsCompleted, l);
+    if (d.discardsMerged !== undefined) x.add(C.diskDiscardsMerged, d.discardsMerged, l);
+    if (d.discardedSectors !== undefined) x.add(C.diskDiscardedSectors, d.discardedSectors, l);
+    if (d.discardTimeSeconds !== undefined) x.add(C.diskDiscardTime, d.discardTimeSeconds, l);
+    if (d.flushRequests !== undefined) x.add(C.diskFlushes, d.flushRequests, l);
+    if (d.flushTimeSeconds !== undefined) x.add(C.diskFlushTime, d.flushTimeSeconds, l);
+  }
+  for (const i of r.info ?? []) {
+    x.add(C.diskInfo, 1, {
+      device: i.device,
+      major: i.major,
+      minor: i.minor,
+      path: i.path ?? '',
+      wwn: i.wwn ?? '',
+      model: i.model ?? '',
+      serial: i.serial ?? '',
+      revision: i.revision ?? '',
+      rotational: i.rotational ?? '',
+    });
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * The Prometheus sink: renders each snapshot once, when the poll completes, into cached
+ * bytes (text format plain and gzip; OpenMetrics on first request), so a scrape only
+ * writes bytes that already exist and every scraper sees the same values.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzip as gzipCb, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import type { ProcessReading, Snapshot } from '../../agent/snapshot.js';
+import type { Logger } from '../../logger.js';
+import { renderCpu } from './cpu.js';
+import { renderDisk } from './disk.js';
+import { Exposition } from './exposition.js';
+import { renderHost } from './host.js';
+import { renderMem } from './mem.js';
+import { renderNet } from './net.js';
+import { renderNic } from './nic.js';
+import type { PromRenderOptions } from './options.js';
+import { renderSelf } from './self.js';
+
+export { renderOptions, type PromRenderOptions } from './options.js';
+
+const gzip = promisify(gzipCb);
+
+export const TEXT_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+export const OPENMETRICS_CONTENT_TYPE = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
+
+/** The process collector's mapping (src/sinks/prometheus/process.ts), when it exists. */
+export type ProcessRenderer = (r: ProcessReading, x: Exposition, o: PromRenderOptions) => void;
+
+let processRenderer: Promise<ProcessRenderer | undefined> | undefined;
+
+/** Loads src/sinks/prometheus/process.ts's `renderProcess` once, if that module is there. */
+export function loadProcessRenderer(): Promise<ProcessRenderer | undefined> {
+  processRenderer ??= (async () => {
+    const here = dirname(fileURLToPath(import.meta.url));
+    if (!existsSync(join(here, 'process.js')) && !existsSync(join(here, 'process.ts'))) return undefined;
+    const spec = './process.js';
+    const mod = (await import(spec)) as { renderProcess?: ProcessRenderer };
+    return typeof mod.renderProcess === 'function' ? mod.renderProcess : undefined;
+  })();
+  return processRenderer;
+}
+
+/** Builds the exposition of one snapshot. */
+export function buildExposition(s: Snapshot, o: PromRenderOptions, renderProcess?: ProcessRenderer): Exposition {
+  const x = new Exposition(s.labels);
+  const r = s.readings;
+  if (r.cpu) renderCpu(r.cpu, x, o);
+  if (r.mem) renderMem(r.mem, x, o);
+  if (r.disk) renderDisk(r.disk, x);
+  if (r.net) renderNet(r.net, x, o);
+  if (r.nic) renderNic(r.nic, x, o);
+  if (r.host) renderHost(r.host, x);
+  if (r.process && renderProcess) renderProcess(r.process, x, o);
+  renderSelf(s, x);
+  return x;
+}
+
+/** Renders one snapshot to text-format bytes (`hostprobe metrics`, tests). */
+export function renderText(s: Snapshot, o: PromRenderOptions, renderProcess?: ProcessRenderer): string {
+  return buildExposition(s, o, renderProcess).renderText();
+}
+
+/** One snapshot's rendered bytes. */
+export class RenderedSnapshot {
+  readonly seq: number;
+  readonly text: Buffer;
+  textGzip: Buffer | undefined;
+  private om: Buffer | undefined;
+  private omGzip: Buffer | undefined;
+  private readonly x: Exposition;
+
+  constructor(seq: number, x: Exposition) {
+    this.seq = seq;
+    this.x = x;
+    this.text = Buffer.from(x.renderText(), 'utf8');
+  }
+
+  /** OpenMetrics bytes, rendered on first use. */
+  openMetrics(): Buffer {
+    this.om ??= Buffer.from(this.x.renderOpenMetrics(), 'utf8');
+    return this.om;
+  }
+
+  /** Gzip of the text format (computed in the background after the render; sync if asked before). */
+  gzipText(): Buffer {
+    this.textGzip ??= gzipSync(this.text);
+    return this.textGzip;
+  }
+
+  gzipOpenMetrics(): Buffer {
+    this.omGzip ??= gzipSync(this.openMetrics());
+    return this.omGzip;
+  }
+}
+
+/** Holds the latest render; feed it snapshots. */
+export class PrometheusSink {
+  private current: RenderedSnapshot | undefined;
+  private options: PromRenderOptions;
+  private renderProcess: ProcessRenderer | undefined;
+
+  constructor(
+    options: PromRenderOptions,
+    private readonly logger: Logger,
+  ) {
+    this.options = options;
+  }
+
+  /** Loads the optional process mapping; call once before the first snapshot. */
+  async init(): Promise<void> {
+    try {
+      this.renderProcess = await loadProcessRenderer();
+    } catch (e) {
+      this.logger.error('process metrics mapping failed to load', { err: (e as Error).message });
+    }
+  }
+
+  setOptions(o: PromRenderOptions): void {
+    this.options = o;
+  }
+
+  /** Renders a snapshot (called once per poll). */
+  update(s: Snapshot): RenderedSnapshot {
+    const r = new RenderedSnapshot(s.seq, buildExposition(s, this.options, this.renderProcess));
+    this.current = r;
+    // Compress off the JS thread (zlib's async form runs on the libuv pool).
+    void gzip(r.text).then(
+      (b) => {
+        r.textGzip ??= b;
+      },
+      (e: unknown) => this.logger.error('gzip failed', { err: (e as Error).message }),
+    );
+    return r;
+  }
+
+  get latest(): RenderedSnapshot | undefined {
+    return this.current;
+  }
+}

@@ -1,0 +1,24 @@
+/** The Prometheus-side choices node_exporter makes with flags, taken from the agent config. */
+import { compileRegex } from '../../config/spec.js';
+import type { AgentConfig } from '../../config/types.js';
+
+export interface PromRenderOptions {
+  /** Serve node_cpu_guest_seconds_total (--collector.cpu.guest). */
+  readonly cpuGuest: boolean;
+  /** node_exporter --collector.vmstat.fields. */
+  readonly vmstatFields: RegExp;
+  /** node_exporter --collector.netstat.fields. */
+  readonly netstatFields: RegExp;
+  /** node_exporter --collector.netclass.ignore-invalid-speed. */
+  readonly ignoreInvalidSpeed: boolean;
+}
+
+export function renderOptions(config: AgentConfig): PromRenderOptions {
+  const c = config.collectors;
+  return {
+    cpuGuest: c.cpu.cpu.guest,
+    vmstatFields: compileRegex(c.mem.vmstat.fields || '^$'),
+    netstatFields: compileRegex(c.net.netstat.fields || '^$'),
+    ignoreInvalidSpeed: c.nic.ignore_invalid_speed,
+  };
+}

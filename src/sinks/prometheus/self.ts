@@ -1,0 +1,29 @@
+/** The exporter's own metrics: collector success and duration, build info, poll timing, the runtime. */
+import type { Snapshot } from '../../agent/snapshot.js';
+import { buildInfo } from '../../agent/build-info.js';
+import { CATALOG as C } from './catalog.js';
+import type { Exposition, MetricDef } from './exposition.js';
+
+const runtimeDefs = new Map<string, MetricDef>();
+
+export function renderSelf(s: Snapshot, x: Exposition): void {
+  for (const [name, st] of Object.entries(s.collectors)) {
+    if (!st) continue;
+    x.add(C.scrapeCollectorDuration, st.durationSeconds, { collector: name });
+    x.add(C.scrapeCollectorSuccess, st.success ? 1 : 0, { collector: name });
+  }
+  const bi = buildInfo();
+  x.add(C.buildInfo, 1, { version: s.self.version, revision: s.self.revision, nodeversion: s.self.nodeVersion, goos: bi.goos, goarch: bi.goarch });
+  x.add(C.pollDuration, s.durationSeconds);
+  x.add(C.pollTimestamp, s.timestamp / 1000);
+  x.add(C.lastSuccessfulPoll, s.self.lastSuccessfulPollSeconds);
+  x.add(C.polls, s.self.polls);
+  for (const fam of s.self.runtime) {
+    let def = runtimeDefs.get(fam.name);
+    if (!def || def.type !== fam.type) {
+      def = Object.freeze({ name: fam.name, type: fam.type, help: fam.help });
+      runtimeDefs.set(fam.name, def);
+    }
+    for (const v of fam.values) x.addNamed(def, v.metricName ?? fam.name, v.value, v.labels);
+  }
+}
