@@ -3,6 +3,7 @@
  */
 export * from './roots.js';
 export * from './errors.js';
+export * from './enums.js';
 export * from './cpu.js';
 export * from './memory.js';
 export * from './disk.js';

@@ -1,7 +1,239 @@
-// N-API glue for the net area. Filled in by the net work.
+// N-API glue for the net area.
+//
+// Synchronous: netIoCounters, netIfAddrs, netClass, netSockStat, netNetStat, netTcpStates
+// (one or a few procfs/sysfs reads each, or one netlink round trip for getifaddrs).
+// Also offered on the libuv pool: netIfStatsAsync (the ethtool ioctl can take rtnl_lock and
+// talk to the PHY), netClassAsync (sysfs speed/duplex go through the same driver call) and
+// netTcpStatesAsync (the tcp tables of a busy host are megabytes).
+// Only on the pool: netConnections (it readlinks every fd of every process).
+#include <sys/socket.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "common.h"
+#include "net.h"
+#include "net_connections.h"
+#include "net_if.h"
 #include "registry.h"
 
 namespace hpn {
-void RegisterNet(Napi::Env, Napi::Object) {}
+namespace {
+
+Napi::Value net_io_counters(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value {
+    Napi::Env env = info.Env();
+    auto rows = hp::read_net_dev(roots_arg(info, 0));
+    // Names plus one flat array of 16 counters per NIC: the TypeScript side builds the
+    // objects (and applies nowrap) faster than per-property N-API calls would.
+    Napi::Array names = Napi::Array::New(env, rows.size());
+    Napi::Float64Array values = Napi::Float64Array::New(env, rows.size() * hp::kNetDevFieldCount);
+    double* out = values.Data();
+    for (size_t i = 0; i < rows.size(); ++i) {
+      names.Set(static_cast<uint32_t>(i), str(env, rows[i].name));
+      for (size_t j = 0; j < hp::kNetDevFieldCount; ++j)
+        out[i * hp::kNetDevFieldCount + j] = static_cast<double>(rows[i].v[j]);
+    }
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("names", names);
+    o.Set("values", values);
+    return o;
+  });
+}
+
+Napi::Value net_if_addrs(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value {
+    Napi::Env env = info.Env();
+    auto rows = hp::read_nic_addrs();
+    Napi::Array arr = Napi::Array::New(env, rows.size());
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const auto& r = rows[i];
+      Napi::Object o = Napi::Object::New(env);
+      o.Set("name", str(env, r.name));
+      o.Set("family", num(env, r.family));
+      o.Set("address", opt_str(env, r.address));
+      o.Set("netmask", opt_str(env, r.netmask));
+      o.Set("broadcast", opt_str(env, r.broadcast));
+      o.Set("ptp", opt_str(env, r.ptp));
+      arr.Set(static_cast<uint32_t>(i), o);
+    }
+    return arr;
+  });
+}
+
+Napi::Value nic_stats_array(Napi::Env env, const std::vector<hp::NicStats>& rows) {
+  Napi::Array arr = Napi::Array::New(env, rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const auto& s = rows[i];
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("name", str(env, s.name));
+    o.Set("isUp", Napi::Boolean::New(env, s.is_up));
+    o.Set("duplex", num(env, s.duplex));
+    o.Set("speed", num(env, s.speed));
+    o.Set("mtu", num(env, s.mtu));
+    o.Set("flags", str(env, s.flags_str));
+    arr.Set(static_cast<uint32_t>(i), o);
+  }
+  return arr;
+}
+
+Napi::Value net_if_stats(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value { return nic_stats_array(info.Env(), hp::read_nic_stats(roots_arg(info, 0))); });
+}
+
+Napi::Value net_if_stats_async(const Napi::CallbackInfo& info) {
+  hp::Roots roots = roots_arg(info, 0);
+  return RunAsync<std::vector<hp::NicStats>>(
+      info, [roots]() { return hp::read_nic_stats(roots); },
+      [](Napi::Env env, std::vector<hp::NicStats>& rows) { return nic_stats_array(env, rows); });
+}
+
+Napi::Value net_class_array(Napi::Env env, const std::vector<hp::NetClassInfo>& rows) {
+  Napi::Array arr = Napi::Array::New(env, rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const auto& c = rows[i];
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("name", str(env, c.name));
+    o.Set("address", opt_str(env, c.address));
+    o.Set("broadcast", opt_str(env, c.broadcast));
+    o.Set("duplex", opt_str(env, c.duplex));
+    o.Set("operstate", opt_str(env, c.operstate));
+    o.Set("ifalias", opt_str(env, c.ifalias));
+    o.Set("mtu", opt_num(env, c.mtu));
+    o.Set("speed", opt_num(env, c.speed));
+    o.Set("carrier", opt_num(env, c.carrier));
+    o.Set("carrierChanges", opt_num(env, c.carrier_changes));
+    o.Set("carrierUpCount", opt_num(env, c.carrier_up_count));
+    o.Set("carrierDownCount", opt_num(env, c.carrier_down_count));
+    o.Set("dormant", opt_num(env, c.dormant));
+    o.Set("flags", opt_num(env, c.flags));
+    o.Set("iflink", opt_num(env, c.iflink));
+    o.Set("ifindex", opt_num(env, c.ifindex));
+    o.Set("linkMode", opt_num(env, c.link_mode));
+    o.Set("type", opt_num(env, c.type));
+    o.Set("addrAssignType", opt_num(env, c.addr_assign_type));
+    o.Set("nameAssignType", opt_num(env, c.name_assign_type));
+    o.Set("netdevGroup", opt_num(env, c.netdev_group));
+    o.Set("devId", opt_num(env, c.dev_id));
+    o.Set("txQueueLen", opt_num(env, c.tx_queue_len));
+    arr.Set(static_cast<uint32_t>(i), o);
+  }
+  return arr;
+}
+
+Napi::Value net_class(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value { return net_class_array(info.Env(), hp::read_net_class(roots_arg(info, 0))); });
+}
+
+Napi::Value net_class_async(const Napi::CallbackInfo& info) {
+  hp::Roots roots = roots_arg(info, 0);
+  return RunAsync<std::vector<hp::NetClassInfo>>(
+      info, [roots]() { return hp::read_net_class(roots); },
+      [](Napi::Env env, std::vector<hp::NetClassInfo>& rows) { return net_class_array(env, rows); });
+}
+
+Napi::Value stat_groups_obj(Napi::Env env, const hp::StatGroups& groups) {
+  Napi::Object o = Napi::Object::New(env);
+  for (const auto& g : groups) {
+    Napi::Object f = Napi::Object::New(env);
+    for (const auto& [k, v] : g.fields) f.Set(k, num(env, v));
+    o.Set(g.name, f);
+  }
+  return o;
+}
+
+Napi::Value net_sock_stat(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value { return stat_groups_obj(info.Env(), hp::read_sockstat(roots_arg(info, 0))); });
+}
+
+Napi::Value net_net_stat(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value { return stat_groups_obj(info.Env(), hp::read_netstat(roots_arg(info, 0))); });
+}
+
+Napi::Value tcp_states_obj(Napi::Env env, const hp::TcpStateCounts& c) {
+  Napi::Object states = Napi::Object::New(env);
+  for (int s = 1; s <= 11; ++s) states.Set(hp::tcp_state_label(s), num(env, c.counts[static_cast<size_t>(s)]));
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("states", states);
+  o.Set("unknown", num(env, c.counts[0]));
+  o.Set("rxQueuedBytes", num(env, c.rx_queued_bytes));
+  o.Set("txQueuedBytes", num(env, c.tx_queued_bytes));
+  return o;
+}
+
+Napi::Value net_tcp_states(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value { return tcp_states_obj(info.Env(), hp::read_tcp_states(roots_arg(info, 0))); });
+}
+
+Napi::Value net_tcp_states_async(const Napi::CallbackInfo& info) {
+  hp::Roots roots = roots_arg(info, 0);
+  return RunAsync<hp::TcpStateCounts>(
+      info, [roots]() { return hp::read_tcp_states(roots); },
+      [](Napi::Env env, hp::TcpStateCounts& c) { return tcp_states_obj(env, c); });
+}
+
+Napi::Value inet_addr(Napi::Env env, const std::optional<hp::InetAddr>& a) {
+  if (!a) return env.Null();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("ip", str(env, a->ip));
+  o.Set("port", num(env, static_cast<unsigned>(a->port)));
+  return o;
+}
+
+Napi::Value connections_array(Napi::Env env, const std::vector<hp::Connection>& rows) {
+  Napi::Array arr = Napi::Array::New(env, rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const auto& c = rows[i];
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("fd", num(env, c.fd));
+    o.Set("family", num(env, c.family));
+    o.Set("type", num(env, c.type));
+    if (c.family == AF_UNIX) {
+      o.Set("laddr", str(env, c.path));
+      o.Set("raddr", env.Null());
+    } else {
+      o.Set("laddr", inet_addr(env, c.laddr));
+      o.Set("raddr", inet_addr(env, c.raddr));
+    }
+    o.Set("status", str(env, c.status));
+    o.Set("pid", c.pid ? num(env, static_cast<int64_t>(*c.pid)) : env.Null());
+    arr.Set(static_cast<uint32_t>(i), o);
+  }
+  return arr;
+}
+
+// netConnections(roots, kind, pid?) -> Promise<rows>
+Napi::Value net_connections(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value {
+    hp::Roots roots = roots_arg(info, 0);
+    std::string kind = info.Length() > 1 && info[1].IsString() ? info[1].As<Napi::String>().Utf8Value() : "inet";
+    if (!hp::valid_connection_kind(kind))
+      throw hp::Error(hp::ErrorKind::InvalidArgument,
+                      "invalid kind '" + kind +
+                          "'; choose between inet, inet4, inet6, tcp, tcp4, tcp6, udp, udp4, udp6, unix, all");
+    std::optional<int> pid;
+    if (info.Length() > 2 && info[2].IsNumber()) pid = static_cast<int>(int_arg(info, 2, "pid"));
+    return PromiseWorker<std::vector<hp::Connection>>::Run(
+        info.Env(), [roots, kind, pid]() { return hp::read_connections(roots, kind, pid); },
+        [](Napi::Env env, std::vector<hp::Connection>& rows) { return connections_array(env, rows); });
+  });
+}
+
+}  // namespace
+
+void RegisterNet(Napi::Env env, Napi::Object exports) {
+  exports.Set("netIoCounters", Napi::Function::New(env, net_io_counters, "netIoCounters"));
+  exports.Set("netIfAddrs", Napi::Function::New(env, net_if_addrs, "netIfAddrs"));
+  exports.Set("netIfStats", Napi::Function::New(env, net_if_stats, "netIfStats"));
+  exports.Set("netIfStatsAsync", Napi::Function::New(env, net_if_stats_async, "netIfStatsAsync"));
+  exports.Set("netClass", Napi::Function::New(env, net_class, "netClass"));
+  exports.Set("netClassAsync", Napi::Function::New(env, net_class_async, "netClassAsync"));
+  exports.Set("netSockStat", Napi::Function::New(env, net_sock_stat, "netSockStat"));
+  exports.Set("netNetStat", Napi::Function::New(env, net_net_stat, "netNetStat"));
+  exports.Set("netTcpStates", Napi::Function::New(env, net_tcp_states, "netTcpStates"));
+  exports.Set("netTcpStatesAsync", Napi::Function::New(env, net_tcp_states_async, "netTcpStatesAsync"));
+  exports.Set("netConnections", Napi::Function::New(env, net_connections, "netConnections"));
+}
+
 }  // namespace hpn
