@@ -384,8 +384,9 @@ export class OtlpHttpTransport {
         return result;
       }
       if (a.kind === 'fatal') {
-        const msg = a.status !== undefined ? errorMessageFromBody(a.body, a.contentType) : (a.error ?? '');
-        return this.finish(a.status !== undefined ? 'rejected' : 'error', log, body.length, a.status, msg);
+        const msg = a.error ?? errorMessageFromBody(a.body, a.contentType);
+        const rejected = a.error === undefined && a.status !== undefined;
+        return this.finish(rejected ? 'rejected' : 'error', log, body.length, a.status, msg);
       }
       if (a.kind === 'timeout') {
         return this.finish('timeout', log, body.length, undefined, 'no response before the export timeout');
