@@ -1,2 +1,131 @@
-// The memory area of the library API; filled in by the memory work.
-export {};
+/**
+ * The memory area: psutil's `virtual_memory()` and `swap_memory()` with psutil HEAD's
+ * Linux formulas, plus every field of /proc/meminfo and /proc/vmstat for the agent's
+ * node_exporter `meminfo` and `vmstat` collectors.
+ *
+ * Everything here is synchronous: the kernel generates these files from in-memory
+ * counters, so a call takes microseconds and never blocks on I/O.
+ */
+import { callNative } from './errors.js';
+import { nativeMemory } from './native/memory.js';
+import { resolveRoots, type Roots } from './roots.js';
+
+/** Per-call override of the module-level roots (see `setRoots`). */
+export interface MemoryRootsOption {
+  roots?: Partial<Roots>;
+}
+
+/** System memory in bytes (psutil `svmem`); `percent` in %. */
+export interface VirtualMemory {
+  /** `MemTotal`. */
+  total: number;
+  /**
+   * Memory that can be given to processes without swapping: `MemAvailable`, or, when
+   * that is missing (< 3.14) or 0, the kernel's own estimate from `MemFree`, the file
+   * LRU lists, `SReclaimable` and the zones' low watermarks (`<procfs>/zoneinfo`).
+   * Clamped at 0; a value above `total` (LXC) is replaced by `free`.
+   */
+  available: number;
+  /** (total − available) / total × 100, rounded to 1 decimal. */
+  percent: number;
+  /** total − available (psutil ≥ 6, procps `free` ≥ 4). */
+  used: number;
+  /** `MemFree`. */
+  free: number;
+  /** `Active`. */
+  active: number;
+  /** `Inactive` (or `Inact_dirty + Inact_clean + Inact_laundry` on 2.4 kernels). */
+  inactive: number;
+  /** `Buffers` (0 when missing). */
+  buffers: number;
+  /** `Cached + SReclaimable`, as `free` reports it. */
+  cached: number;
+  /** `Shmem` (else `MemShared`). */
+  shared: number;
+  /** `Slab`. */
+  slab: number;
+}
+
+/**
+ * System memory usage (psutil `virtual_memory()`), from `<procfs>/meminfo` (and
+ * `<procfs>/zoneinfo` when MemAvailable is missing or 0).
+ *
+ * @throws ParseError naming the file when meminfo has a malformed line or no MemTotal/MemFree.
+ */
+export function virtualMemory(options: MemoryRootsOption = {}): VirtualMemory {
+  const roots = resolveRoots(options.roots);
+  const a = callNative(() => nativeMemory.memoryVirtual(roots));
+  return {
+    total: a[0] as number,
+    available: a[1] as number,
+    percent: a[2] as number,
+    used: a[3] as number,
+    free: a[4] as number,
+    active: a[5] as number,
+    inactive: a[6] as number,
+    buffers: a[7] as number,
+    cached: a[8] as number,
+    shared: a[9] as number,
+    slab: a[10] as number,
+  };
+}
+
+/** Swap in bytes (psutil `sswap`); `percent` in %. */
+export interface SwapMemory {
+  /** `SwapTotal`. */
+  total: number;
+  /** total − free. */
+  used: number;
+  /** `SwapFree`. */
+  free: number;
+  /** used / total × 100, rounded to 1 decimal; 0 without swap. */
+  percent: number;
+  /** Bytes swapped in since boot: `pswpin` of `<procfs>/vmstat` × the page size (0 when unavailable). */
+  sin: number;
+  /** Bytes swapped out since boot: `pswpout` × the page size. */
+  sout: number;
+}
+
+/**
+ * Swap usage (psutil `swap_memory()`): `SwapTotal`/`SwapFree` of `<procfs>/meminfo`
+ * (falling back to sysinfo(2) when they are missing), and the swap-in/out counters of
+ * `<procfs>/vmstat` multiplied by the real page size (psutil assumes 4 KiB, which is
+ * wrong on 16K/64K-page arm64 and ppc64).
+ *
+ * @throws ParseError naming the file on a malformed meminfo or vmstat line.
+ */
+export function swapMemory(options: MemoryRootsOption = {}): SwapMemory {
+  const roots = resolveRoots(options.roots);
+  const a = callNative(() => nativeMemory.memorySwap(roots));
+  return {
+    total: a[0] as number,
+    used: a[1] as number,
+    free: a[2] as number,
+    percent: a[3] as number,
+    sin: a[4] as number,
+    sout: a[5] as number,
+  };
+}
+
+/**
+ * Every `<procfs>/meminfo` field under the kernel's own name (`MemTotal`,
+ * `Active(anon)`, `HugePages_Total`, ...). Fields the kernel prints in kB are returned
+ * in bytes (× 1024); fields without a unit (`HugePages_*`) are counts.
+ *
+ * @throws ParseError naming the file on a malformed line.
+ */
+export function meminfo(options: MemoryRootsOption = {}): Record<string, number> {
+  const roots = resolveRoots(options.roots);
+  return callNative(() => nativeMemory.memoryMeminfo(roots));
+}
+
+/**
+ * Every `<procfs>/vmstat` counter under the kernel's own name (`pgfault`, `pswpin`,
+ * `oom_kill`, ...). Values are the kernel's units (mostly pages or events).
+ *
+ * @throws ParseError naming the file on a malformed line.
+ */
+export function vmstat(options: MemoryRootsOption = {}): Record<string, number> {
+  const roots = resolveRoots(options.roots);
+  return callNative(() => nativeMemory.memoryVmstat(roots));
+}

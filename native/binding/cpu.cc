@@ -1,7 +1,152 @@
-// N-API glue for the cpu area. Filled in by the cpu work.
+// N-API glue for the cpu area. Every function is synchronous: each is one or a few small
+// procfs/sysfs reads that the kernel serves from memory.
+//
+// cpuTimes returns a flat Float64Array (10 values, or 11 per CPU with the CPU number
+// first): the TypeScript side builds the objects faster than per-property N-API calls.
 #include "common.h"
+#include "cpu.h"
 #include "registry.h"
 
 namespace hpn {
-void RegisterCpu(Napi::Env, Napi::Object) {}
+namespace {
+
+constexpr size_t kTimes = 10;
+
+void put_times(double* out, const hp::CpuTimes& t) {
+  out[0] = t.user;
+  out[1] = t.nice;
+  out[2] = t.system;
+  out[3] = t.idle;
+  out[4] = t.iowait;
+  out[5] = t.irq;
+  out[6] = t.softirq;
+  out[7] = t.steal;
+  out[8] = t.guest;
+  out[9] = t.guest_nice;
+}
+
+// cpuTimes(roots, perCpu) -> Float64Array
+Napi::Value cpu_times(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value {
+    Napi::Env env = info.Env();
+    hp::Roots roots = roots_arg(info, 0);
+    bool per_cpu = info.Length() > 1 && info[1].IsBoolean() && info[1].As<Napi::Boolean>().Value();
+    if (!per_cpu) {
+      hp::CpuTimes t = hp::read_cpu_times(roots);
+      Napi::Float64Array a = Napi::Float64Array::New(env, kTimes);
+      put_times(a.Data(), t);
+      return a;
+    }
+    auto rows = hp::read_per_cpu_times(roots);
+    Napi::Float64Array a = Napi::Float64Array::New(env, rows.size() * (kTimes + 1));
+    double* out = a.Data();
+    for (const auto& r : rows) {
+      out[0] = r.cpu;
+      put_times(out + 1, r.times);
+      out += kTimes + 1;
+    }
+    return a;
+  });
+}
+
+// cpuCount(roots, logical) -> number | null
+Napi::Value cpu_count(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value {
+    hp::Roots roots = roots_arg(info, 0);
+    bool logical = !(info.Length() > 1 && info[1].IsBoolean() && !info[1].As<Napi::Boolean>().Value());
+    return opt_num(info.Env(), logical ? hp::read_cpu_count_logical(roots) : hp::read_cpu_count_cores(roots));
+  });
+}
+
+// cpuStats(roots) -> {ctxSwitches, interrupts, softInterrupts, syscalls, forks, procsRunning, procsBlocked}
+Napi::Value cpu_stats(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value {
+    Napi::Env env = info.Env();
+    hp::CpuStats s = hp::read_cpu_stats(roots_arg(info, 0));
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("ctxSwitches", num(env, s.ctx_switches));
+    o.Set("interrupts", num(env, s.interrupts));
+    o.Set("softInterrupts", num(env, s.soft_interrupts));
+    o.Set("syscalls", num(env, 0));
+    o.Set("forks", num(env, s.forks));
+    o.Set("procsRunning", num(env, s.procs_running));
+    o.Set("procsBlocked", num(env, s.procs_blocked));
+    return o;
+  });
+}
+
+// cpuFreq(roots) -> Float64Array of [cpu, current, min, max] per CPU (MHz)
+Napi::Value cpu_freq(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value {
+    auto rows = hp::read_cpu_freq(roots_arg(info, 0));
+    Napi::Float64Array a = Napi::Float64Array::New(info.Env(), rows.size() * 4);
+    double* out = a.Data();
+    for (const auto& r : rows) {
+      out[0] = r.cpu;
+      out[1] = r.current;
+      out[2] = r.min;
+      out[3] = r.max;
+      out += 4;
+    }
+    return a;
+  });
+}
+
+// cpuFreqInfo(roots) -> [{cpu, cpuinfoCurKHz, ..., governor, availableGovernors}]
+Napi::Value cpu_freq_info(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value {
+    Napi::Env env = info.Env();
+    auto rows = hp::read_cpu_freq_info(roots_arg(info, 0));
+    Napi::Array arr = Napi::Array::New(env, rows.size());
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const auto& r = rows[i];
+      Napi::Object o = Napi::Object::New(env);
+      o.Set("cpu", num(env, r.cpu));
+      o.Set("cpuinfoCurKHz", opt_num(env, r.cpuinfo_cur_khz));
+      o.Set("cpuinfoMinKHz", opt_num(env, r.cpuinfo_min_khz));
+      o.Set("cpuinfoMaxKHz", opt_num(env, r.cpuinfo_max_khz));
+      o.Set("cpuinfoAvgKHz", opt_num(env, r.cpuinfo_avg_khz));
+      o.Set("scalingCurKHz", opt_num(env, r.scaling_cur_khz));
+      o.Set("scalingMinKHz", opt_num(env, r.scaling_min_khz));
+      o.Set("scalingMaxKHz", opt_num(env, r.scaling_max_khz));
+      o.Set("governor", opt_str(env, r.governor));
+      o.Set("driver", opt_str(env, r.driver));
+      Napi::Array g = Napi::Array::New(env, r.available_governors.size());
+      for (size_t j = 0; j < r.available_governors.size(); ++j)
+        g.Set(static_cast<uint32_t>(j), str(env, r.available_governors[j]));
+      o.Set("availableGovernors", g);
+      arr.Set(static_cast<uint32_t>(i), o);
+    }
+    return arr;
+  });
+}
+
+// cpuLoadAvg(roots) -> [load1, load5, load15]
+Napi::Value cpu_load_avg(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value {
+    Napi::Env env = info.Env();
+    auto l = hp::read_loadavg(roots_arg(info, 0));
+    Napi::Array a = Napi::Array::New(env, 3);
+    for (uint32_t i = 0; i < 3; ++i) a.Set(i, num(env, l[i]));
+    return a;
+  });
+}
+
+// cpuBootTime(roots) -> seconds since the epoch
+Napi::Value cpu_boot_time(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value { return num(info.Env(), hp::read_boot_time(roots_arg(info, 0))); });
+}
+
+}  // namespace
+
+void RegisterCpu(Napi::Env env, Napi::Object exports) {
+  exports.Set("cpuTimes", Napi::Function::New(env, cpu_times, "cpuTimes"));
+  exports.Set("cpuCount", Napi::Function::New(env, cpu_count, "cpuCount"));
+  exports.Set("cpuStats", Napi::Function::New(env, cpu_stats, "cpuStats"));
+  exports.Set("cpuFreq", Napi::Function::New(env, cpu_freq, "cpuFreq"));
+  exports.Set("cpuFreqInfo", Napi::Function::New(env, cpu_freq_info, "cpuFreqInfo"));
+  exports.Set("cpuLoadAvg", Napi::Function::New(env, cpu_load_avg, "cpuLoadAvg"));
+  exports.Set("cpuBootTime", Napi::Function::New(env, cpu_boot_time, "cpuBootTime"));
+}
+
 }  // namespace hpn

@@ -1,7 +1,177 @@
-// N-API glue for the host area. Filled in by the host work.
+// N-API glue for the host area. Synchronous, except hostUsersAsync: utmp is a file on
+// the root file system (not procfs), so it is also offered on the libuv pool.
 #include "common.h"
+#include "host.h"
 #include "registry.h"
 
 namespace hpn {
-void RegisterHost(Napi::Env, Napi::Object) {}
+namespace {
+
+Napi::Value users_array(Napi::Env env, const std::vector<hp::UserEntry>& rows) {
+  Napi::Array arr = Napi::Array::New(env, rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const auto& u = rows[i];
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("name", str(env, u.name));
+    o.Set("terminal", opt_str(env, u.terminal));
+    o.Set("host", str(env, u.host));
+    o.Set("started", num(env, u.started));
+    o.Set("pid", num(env, u.pid));
+    arr.Set(static_cast<uint32_t>(i), o);
+  }
+  return arr;
+}
+
+// hostUsers(roots) -> [{name, terminal, host, started, pid}]
+Napi::Value host_users(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value { return users_array(info.Env(), hp::read_users(roots_arg(info, 0))); });
+}
+
+// hostUsersAsync(roots) -> Promise of the same
+Napi::Value host_users_async(const Napi::CallbackInfo& info) {
+  hp::Roots roots = roots_arg(info, 0);
+  return RunAsync<std::vector<hp::UserEntry>>(
+      info, [roots] { return hp::read_users(roots); },
+      [](Napi::Env env, std::vector<hp::UserEntry>& rows) { return users_array(env, rows); });
+}
+
+Napi::Object uname_object(Napi::Env env, const hp::Uname& u) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("sysname", str(env, u.sysname));
+  o.Set("nodename", str(env, u.nodename));
+  o.Set("release", str(env, u.release));
+  o.Set("version", str(env, u.version));
+  o.Set("machine", str(env, u.machine));
+  o.Set("domainname", str(env, u.domainname));
+  return o;
+}
+
+// hostUname() -> {sysname, nodename, release, version, machine, domainname}
+Napi::Value host_uname(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value { return uname_object(info.Env(), hp::read_uname()); });
+}
+
+// hostOsRelease(roots) -> {id, idLike, name, ..., path}
+Napi::Value host_os_release(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value {
+    Napi::Env env = info.Env();
+    hp::OsRelease r = hp::read_os_release(roots_arg(info, 0));
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("id", opt_str(env, r.id));
+    o.Set("idLike", opt_str(env, r.id_like));
+    o.Set("name", opt_str(env, r.name));
+    o.Set("prettyName", opt_str(env, r.pretty_name));
+    o.Set("version", opt_str(env, r.version));
+    o.Set("versionId", opt_str(env, r.version_id));
+    o.Set("versionCodename", opt_str(env, r.version_codename));
+    o.Set("buildId", opt_str(env, r.build_id));
+    o.Set("variant", opt_str(env, r.variant));
+    o.Set("variantId", opt_str(env, r.variant_id));
+    o.Set("imageId", opt_str(env, r.image_id));
+    o.Set("imageVersion", opt_str(env, r.image_version));
+    o.Set("path", str(env, r.path));
+    return o;
+  });
+}
+
+// hostInfo(roots) -> {uname: {...}, bootTime, uptime}
+Napi::Value host_info(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value {
+    Napi::Env env = info.Env();
+    hp::HostInfo h = hp::read_host_info(roots_arg(info, 0));
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("uname", uname_object(env, h.uname));
+    o.Set("bootTime", num(env, h.boot_time));
+    o.Set("uptime", num(env, h.uptime));
+    return o;
+  });
+}
+
+// hostFileNr(roots) -> {allocated, unused, maximum}
+Napi::Value host_file_nr(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value {
+    Napi::Env env = info.Env();
+    hp::FileNr f = hp::read_file_nr(roots_arg(info, 0));
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("allocated", num(env, f.allocated));
+    o.Set("unused", num(env, f.unused));
+    o.Set("maximum", num(env, f.maximum));
+    return o;
+  });
+}
+
+// hostEntropyAvail(roots) -> bits
+Napi::Value host_entropy_avail(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value { return num(info.Env(), hp::read_entropy_avail(roots_arg(info, 0))); });
+}
+
+// hostEntropyPoolSize(roots) -> bits | null
+Napi::Value host_entropy_pool_size(const Napi::CallbackInfo& info) {
+  return Guard(info,
+               [&]() -> Napi::Value { return opt_num(info.Env(), hp::read_entropy_pool_size(roots_arg(info, 0))); });
+}
+
+// hostClockSource(roots) -> {available: string[], current} | null
+Napi::Value host_clock_source(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value {
+    Napi::Env env = info.Env();
+    auto c = hp::read_clock_source(roots_arg(info, 0));
+    if (!c) return env.Null();
+    Napi::Object o = Napi::Object::New(env);
+    Napi::Array a = Napi::Array::New(env, c->available.size());
+    for (size_t i = 0; i < c->available.size(); ++i) a.Set(static_cast<uint32_t>(i), str(env, c->available[i]));
+    o.Set("available", a);
+    o.Set("current", str(env, c->current));
+    return o;
+  });
+}
+
+Napi::Value psi_line(Napi::Env env, const std::optional<hp::PsiLine>& l) {
+  if (!l) return env.Null();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("avg10", num(env, l->avg10));
+  o.Set("avg60", num(env, l->avg60));
+  o.Set("avg300", num(env, l->avg300));
+  o.Set("total", num(env, static_cast<double>(l->total_us) / 1e6));
+  return o;
+}
+
+Napi::Value psi_resource(Napi::Env env, const std::optional<hp::PsiResource>& r) {
+  if (!r) return env.Null();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("some", psi_line(env, r->some));
+  o.Set("full", psi_line(env, r->full));
+  return o;
+}
+
+// hostPressure(roots) -> {cpu, io, memory, irq} | null; totals in seconds
+Napi::Value host_pressure(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value {
+    Napi::Env env = info.Env();
+    auto p = hp::read_pressure(roots_arg(info, 0));
+    if (!p) return env.Null();
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("cpu", psi_resource(env, p->cpu));
+    o.Set("io", psi_resource(env, p->io));
+    o.Set("memory", psi_resource(env, p->memory));
+    o.Set("irq", psi_resource(env, p->irq));
+    return o;
+  });
+}
+
+}  // namespace
+
+void RegisterHost(Napi::Env env, Napi::Object exports) {
+  exports.Set("hostUsers", Napi::Function::New(env, host_users, "hostUsers"));
+  exports.Set("hostUsersAsync", Napi::Function::New(env, host_users_async, "hostUsersAsync"));
+  exports.Set("hostUname", Napi::Function::New(env, host_uname, "hostUname"));
+  exports.Set("hostOsRelease", Napi::Function::New(env, host_os_release, "hostOsRelease"));
+  exports.Set("hostInfo", Napi::Function::New(env, host_info, "hostInfo"));
+  exports.Set("hostFileNr", Napi::Function::New(env, host_file_nr, "hostFileNr"));
+  exports.Set("hostEntropyAvail", Napi::Function::New(env, host_entropy_avail, "hostEntropyAvail"));
+  exports.Set("hostEntropyPoolSize", Napi::Function::New(env, host_entropy_pool_size, "hostEntropyPoolSize"));
+  exports.Set("hostClockSource", Napi::Function::New(env, host_clock_source, "hostClockSource"));
+  exports.Set("hostPressure", Napi::Function::New(env, host_pressure, "hostPressure"));
+}
+
 }  // namespace hpn

@@ -1,7 +1,77 @@
-// N-API glue for the memory area. Filled in by the memory work.
+// N-API glue for the memory area. Every function is synchronous: /proc/meminfo,
+// /proc/vmstat and /proc/zoneinfo are generated from in-memory counters.
+//
+// memoryVirtual and memorySwap return flat Float64Arrays in psutil's field order; the
+// TypeScript side names the fields. memoryMeminfo and memoryVmstat return plain
+// objects keyed by the kernel's own names.
 #include "common.h"
+#include "memory.h"
 #include "registry.h"
 
 namespace hpn {
-void RegisterMemory(Napi::Env, Napi::Object) {}
+namespace {
+
+// memoryVirtual(roots) -> Float64Array [total, available, percent, used, free, active,
+// inactive, buffers, cached, shared, slab]
+Napi::Value memory_virtual(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value {
+    hp::VirtualMemory v = hp::read_virtual_memory(roots_arg(info, 0));
+    Napi::Float64Array a = Napi::Float64Array::New(info.Env(), 11);
+    double* o = a.Data();
+    o[0] = static_cast<double>(v.total);
+    o[1] = static_cast<double>(v.available);
+    o[2] = v.percent;
+    o[3] = static_cast<double>(v.used);
+    o[4] = static_cast<double>(v.free);
+    o[5] = static_cast<double>(v.active);
+    o[6] = static_cast<double>(v.inactive);
+    o[7] = static_cast<double>(v.buffers);
+    o[8] = static_cast<double>(v.cached);
+    o[9] = static_cast<double>(v.shared);
+    o[10] = static_cast<double>(v.slab);
+    return a;
+  });
+}
+
+// memorySwap(roots) -> Float64Array [total, used, free, percent, sin, sout]
+Napi::Value memory_swap(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value {
+    hp::SwapMemory s = hp::read_swap_memory(roots_arg(info, 0));
+    Napi::Float64Array a = Napi::Float64Array::New(info.Env(), 6);
+    double* o = a.Data();
+    o[0] = static_cast<double>(s.total);
+    o[1] = static_cast<double>(s.used);
+    o[2] = static_cast<double>(s.free);
+    o[3] = s.percent;
+    o[4] = static_cast<double>(s.sin);
+    o[5] = static_cast<double>(s.sout);
+    return a;
+  });
+}
+
+Napi::Object named_values(Napi::Env env, const std::vector<hp::NamedValue>& rows) {
+  Napi::Object o = Napi::Object::New(env);
+  for (const auto& r : rows) o.Set(r.name, num(env, r.value));
+  return o;
+}
+
+// memoryMeminfo(roots) -> {MemTotal: bytes, ..., HugePages_Total: count, ...}
+Napi::Value memory_meminfo(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value { return named_values(info.Env(), hp::read_meminfo(roots_arg(info, 0))); });
+}
+
+// memoryVmstat(roots) -> {nr_free_pages: n, ...}
+Napi::Value memory_vmstat(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value { return named_values(info.Env(), hp::read_vmstat(roots_arg(info, 0))); });
+}
+
+}  // namespace
+
+void RegisterMemory(Napi::Env env, Napi::Object exports) {
+  exports.Set("memoryVirtual", Napi::Function::New(env, memory_virtual, "memoryVirtual"));
+  exports.Set("memorySwap", Napi::Function::New(env, memory_swap, "memorySwap"));
+  exports.Set("memoryMeminfo", Napi::Function::New(env, memory_meminfo, "memoryMeminfo"));
+  exports.Set("memoryVmstat", Napi::Function::New(env, memory_vmstat, "memoryVmstat"));
+}
+
 }  // namespace hpn
