@@ -1,2 +1,423 @@
-// The disk area of the library API; filled in by the disk work.
-export {};
+/**
+ * The disk area: mounted file systems, disk space and block-device I/O counters, with
+ * psutil's Linux semantics (`disk_partitions`, `disk_usage`, `disk_io_counters`) plus the
+ * fields node_exporter's filesystem and diskstats collectors report.
+ *
+ * `diskPartitions` and `diskIoCounters` are synchronous: each reads one /proc file, which
+ * takes microseconds and never touches the mounted file systems. `diskUsage` is
+ * asynchronous because statvfs on a dead NFS or FUSE mount can block forever: it runs on a
+ * dedicated native thread (never a libuv pool thread) and gives up after `timeoutMs`.
+ */
+import { InvalidArgumentError, TimeoutExpired, callNative, fromNative } from './errors.js';
+import { nativeDisk, type NativeDiskIo, type NativeDiskUsage } from './native/disk.js';
+import { resolveRoots, type Roots } from './roots.js';
+
+/** Per-call override of the module-level roots (see `setRoots`). */
+export interface DiskRootsOption {
+  roots?: Partial<Roots>;
+}
+
+// ---------------------------------------------------------------------------------------
+// diskPartitions
+
+/** A mounted file system (psutil's `sdiskpart` plus node_exporter's mount facts). */
+export interface DiskPartition {
+  /** The mount source, e.g. `/dev/sda1`; `''` for `none`; `/dev/root` resolved to the real device when possible. */
+  device: string;
+  /** Mount point, relative to the host root (the rootfs prefix removed). */
+  mountpoint: string;
+  /** File-system type as the kernel names it (`ext4`, `fuse.sshfs`, ...). */
+  fstype: string;
+  /** Mount options as `/proc/mounts` shows them (what psutil reports). */
+  opts: string;
+  /** The superblock options field of mountinfo, verbatim. */
+  superOpts: string;
+  /** Device numbers of the mounted file system (st_dev; anonymous 0:N for nodev types). */
+  major: number;
+  minor: number;
+  /** `ro` in the mount or super options, or `emergency_ro` in the super options (node_filesystem_readonly). */
+  readonly: boolean;
+}
+
+export interface DiskPartitionsOptions extends DiskRootsOption {
+  /**
+   * false (default): only physical devices, as psutil: mounts with a device whose fstype is
+   * listed in `<procfs>/filesystems` without `nodev` (plus zfs). true: every mount.
+   */
+  all?: boolean;
+}
+
+/**
+ * Mounted file systems, like psutil's `disk_partitions(all)`, read from
+ * `<procfs>/self/mountinfo`, or from `<procfs>/1/mountinfo` (the host's view) when procfs
+ * is not `/proc`. Mount points read from the reader's own view are reported relative to
+ * `rootfs`, and mounts outside `rootfs` are left out.
+ *
+ * @throws NotFoundError / AccessDenied when mountinfo or filesystems cannot be read; ParseError on a malformed line.
+ */
+export function diskPartitions(options: DiskPartitionsOptions = {}): DiskPartition[] {
+  const roots = resolveRoots(options.roots);
+  return callNative(() => nativeDisk.diskPartitions(roots, options.all === true));
+}
+
+// ---------------------------------------------------------------------------------------
+// diskUsage
+
+/** Disk space of the file system holding a path (psutil's `sdiskusage` plus node_filesystem_* values). */
+export interface DiskUsage {
+  /** Size in bytes: f_blocks × f_frsize. */
+  total: number;
+  /** Used bytes: (f_blocks − f_bfree) × f_frsize. */
+  used: number;
+  /** Bytes available to unprivileged users: f_bavail × f_frsize (df's Avail). */
+  free: number;
+  /** used / (used + free) × 100, rounded to 1 decimal like psutil (df's Use%; the root reserve is not counted as free). */
+  percent: number;
+  /** = free (node_filesystem_avail_bytes). */
+  availBytes: number;
+  /** Free bytes including the root reserve: f_bfree × f_frsize (node_filesystem_free_bytes). */
+  freeBytes: number;
+  /** Inodes: f_files (node_filesystem_files). */
+  files: number;
+  /** Free inodes: f_ffree (node_filesystem_files_free). */
+  filesFree: number;
+}
+
+export interface DiskUsageOptions extends DiskRootsOption {
+  /**
+   * Give up after this many milliseconds (default 5000, node_exporter's mount timeout).
+   * 0 or Infinity waits forever.
+   */
+  timeoutMs?: number;
+}
+
+/** The default `timeoutMs` of `diskUsage` and `diskUsageSync`. */
+export const DEFAULT_DISK_USAGE_TIMEOUT_MS = 5000;
+
+/**
+ * statvfs did not return in time. The mount is then "stuck": until that statvfs returns,
+ * further calls for the same path fail at once with `alreadyStuck: true`, without starting
+ * another statvfs (node_exporter reports such mounts with `device_error`).
+ */
+export class DiskUsageTimeout extends TimeoutExpired {
+  /** The path asked for (relative to the host root). */
+  override readonly path: string;
+  /** The path statvfs runs on (with the rootfs prefix). */
+  readonly statPath: string;
+  /** True when the call failed at once because an earlier statvfs of the path is still hanging. */
+  readonly alreadyStuck: boolean;
+  constructor(path: string, statPath: string, timeoutMs: number, alreadyStuck: boolean) {
+    super(timeoutMs / 1000);
+    this.path = path;
+    this.statPath = statPath;
+    this.alreadyStuck = alreadyStuck;
+    this.message = alreadyStuck
+      ? `statvfs ${statPath} has not returned since an earlier call timed out (stuck mount)`
+      : `statvfs ${statPath} did not return within ${timeoutMs} ms; the mount is marked stuck until it does`;
+  }
+}
+
+function timeoutOf(options: DiskUsageOptions): number {
+  const t = options.timeoutMs ?? DEFAULT_DISK_USAGE_TIMEOUT_MS;
+  if (typeof t !== 'number' || Number.isNaN(t) || t < 0) {
+    throw new InvalidArgumentError(`timeoutMs must be a number >= 0 (got ${String(t)})`);
+  }
+  return t === 0 || !Number.isFinite(t) ? 0 : t;
+}
+
+function usageOf(u: NativeDiskUsage): DiskUsage {
+  return {
+    total: u.total,
+    used: u.used,
+    free: u.free,
+    percent: u.percent,
+    availBytes: u.availBytes,
+    freeBytes: u.freeBytes,
+    files: u.files,
+    filesFree: u.filesFree,
+  };
+}
+
+function usageError(e: unknown, path: string, statPath: string, timeoutMs: number): unknown {
+  const err = e as { kind?: unknown; code?: unknown; path?: unknown };
+  if (e instanceof Error && err.kind === 'TimeoutExpired') {
+    const where = typeof err.path === 'string' ? err.path : statPath;
+    return new DiskUsageTimeout(path, where, timeoutMs, err.code === 'EBUSY');
+  }
+  return fromNative(e);
+}
+
+/**
+ * Disk space of the file system holding `path`, like psutil's `disk_usage(path)`.
+ *
+ * statvfs runs on `<rootfs>/<path>` (on `path` itself when rootfs is `/`), so
+ * `diskUsage(p.mountpoint)` works for every `p` of `diskPartitions()` in host mode too.
+ * It runs on its own native thread; after `timeoutMs` the promise rejects with
+ * `DiskUsageTimeout` and the mount is marked stuck (see `isDiskUsageStuck`).
+ *
+ * @throws NotFoundError (ENOENT), AccessDenied (EACCES), IoError (e.g. ENOTCONN for a dead FUSE mount), DiskUsageTimeout.
+ */
+export async function diskUsage(path: string, options: DiskUsageOptions = {}): Promise<DiskUsage> {
+  const roots = resolveRoots(options.roots);
+  const timeoutMs = timeoutOf(options);
+  const call = callNative(() => nativeDisk.diskUsageStart(roots, path));
+  return new Promise<DiskUsage>((resolve, reject) => {
+    // The native completion handle does not keep the event loop alive (a stuck statvfs
+    // must not keep the process running), so this timer does while we wait.
+    const timer =
+      timeoutMs > 0
+        ? setTimeout(() => {
+            nativeDisk.diskUsageMarkStuck(call.id);
+            reject(new DiskUsageTimeout(path, call.path, timeoutMs, false));
+          }, timeoutMs)
+        : setInterval(() => undefined, 1 << 30);
+    call.promise.then(
+      (u) => {
+        clearTimeout(timer);
+        resolve(usageOf(u));
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(usageError(e, path, call.path, timeoutMs));
+      },
+    );
+  });
+}
+
+/**
+ * The blocking form of {@link diskUsage}, for command-line tools. The statvfs still runs on
+ * its own thread, so a dead mount costs at most `timeoutMs` of the caller's time, and a
+ * stuck path fails at once.
+ */
+export function diskUsageSync(path: string, options: DiskUsageOptions = {}): DiskUsage {
+  const roots = resolveRoots(options.roots);
+  const timeoutMs = timeoutOf(options);
+  try {
+    return usageOf(nativeDisk.diskUsageSync(roots, path, timeoutMs));
+  } catch (e) {
+    throw usageError(e, path, path, timeoutMs);
+  }
+}
+
+/**
+ * True while a statvfs of `path` (under the rootfs) that timed out has not returned: the
+ * mount is stuck, and `diskUsage(path)` fails at once. node_exporter's `device_error`.
+ */
+export function isDiskUsageStuck(path: string, options: DiskRootsOption = {}): boolean {
+  const roots = resolveRoots(options.roots);
+  return callNative(() => nativeDisk.diskUsageStuck(roots, path));
+}
+
+/** The statvfs paths (rootfs prefix included) currently stuck. */
+export function diskUsageStuckPaths(): string[] {
+  return callNative(() => nativeDisk.diskUsageStuckPaths());
+}
+
+// ---------------------------------------------------------------------------------------
+// diskIoCounters
+
+/** Block-device I/O counters (psutil's `sdiskio` plus node_disk_* values). Times are milliseconds. */
+export interface DiskIoCounters {
+  /** Reads completed. */
+  readCount: number;
+  /** Writes completed. */
+  writeCount: number;
+  /** Bytes read (sectors × 512). */
+  readBytes: number;
+  /** Bytes written (sectors × 512). */
+  writeBytes: number;
+  /** ms spent reading. */
+  readTime: number;
+  /** ms spent writing. */
+  writeTime: number;
+  /** Adjacent reads merged. */
+  readMergedCount: number;
+  /** Adjacent writes merged. */
+  writeMergedCount: number;
+  /** ms the device had I/O in flight (io_ticks; gives utilisation). */
+  busyTime: number;
+  /** I/Os in flight now (a gauge). null for a 2.6 partition line. */
+  inProgress: number | null;
+  /** ms spent doing I/O weighted by the number in flight (gives the queue size). null for a 2.6 partition line. */
+  weightedTime: number | null;
+  /** Discards completed (kernel 4.18+; null before). */
+  discardCount: number | null;
+  discardMergedCount: number | null;
+  /** Sectors discarded (512-byte sectors, not bytes: node_exporter's unit). */
+  discardSectors: number | null;
+  /** ms spent discarding. */
+  discardTime: number | null;
+  /** Flush requests completed (kernel 5.5+; null before). */
+  flushCount: number | null;
+  /** ms spent flushing. */
+  flushTime: number | null;
+}
+
+/** The counters of one device (a `/proc/diskstats` line). */
+export interface DiskIoCountersPerDisk extends DiskIoCounters {
+  major: number;
+  minor: number;
+}
+
+export interface DiskIoCountersOptions extends DiskRootsOption {
+  /** true: every diskstats line by name, partitions included. false (default): the sum over whole disks. */
+  perDisk?: boolean;
+  /**
+   * true (default): keep counters monotonic across calls like psutil's `nowrap`: when a
+   * counter goes down (a 32-bit wrap, or a device reset), the previous value is added to
+   * it from then on. `inProgress` is a gauge and is never adjusted.
+   */
+  nowrap?: boolean;
+}
+
+const COUNTER_FIELDS = [
+  'readCount',
+  'writeCount',
+  'readBytes',
+  'writeBytes',
+  'readTime',
+  'writeTime',
+  'readMergedCount',
+  'writeMergedCount',
+  'busyTime',
+  'weightedTime',
+  'discardCount',
+  'discardMergedCount',
+  'discardSectors',
+  'discardTime',
+  'flushCount',
+  'flushTime',
+] as const satisfies readonly (keyof DiskIoCounters)[];
+type CounterField = (typeof COUNTER_FIELDS)[number];
+
+/** psutil's `_WrapNumbers` for one (roots, mode): last raw values and per-field remainders. */
+interface WrapState {
+  last: Map<string, DiskIoCountersPerDisk>;
+  remainders: Map<string, Partial<Record<CounterField, number>>>;
+}
+const wrapStates = new Map<string, WrapState>();
+
+function unwrap(key: string, disks: Map<string, DiskIoCountersPerDisk>): Map<string, DiskIoCountersPerDisk> {
+  const state = wrapStates.get(key);
+  if (!state) {
+    wrapStates.set(key, { last: disks, remainders: new Map() });
+    return disks;
+  }
+  // A device that went away takes its remainders with it.
+  for (const name of state.remainders.keys()) if (!disks.has(name)) state.remainders.delete(name);
+  const out = new Map<string, DiskIoCountersPerDisk>();
+  for (const [name, cur] of disks) {
+    const old = state.last.get(name);
+    if (!old) {
+      out.set(name, cur);
+      continue;
+    }
+    let rem = state.remainders.get(name);
+    const adjusted: DiskIoCountersPerDisk = { ...cur };
+    for (const f of COUNTER_FIELDS) {
+      const now = cur[f];
+      const before = old[f];
+      if (now === null) continue;
+      if (before !== null && now < before) {
+        if (!rem) state.remainders.set(name, (rem = {}));
+        rem[f] = (rem[f] ?? 0) + before;
+      }
+      adjusted[f] = now + (rem?.[f] ?? 0);
+    }
+    out.set(name, adjusted);
+  }
+  state.last = disks;
+  return out;
+}
+
+/** Forgets the values `nowrap` remembers (psutil's `disk_io_counters.cache_clear()`). */
+export function clearDiskIoCountersCache(): void {
+  wrapStates.clear();
+}
+
+function perDiskOf(d: NativeDiskIo): DiskIoCountersPerDisk {
+  return {
+    readCount: d.readCount,
+    writeCount: d.writeCount,
+    readBytes: d.readBytes,
+    writeBytes: d.writeBytes,
+    readTime: d.readTime,
+    writeTime: d.writeTime,
+    readMergedCount: d.readMergedCount,
+    writeMergedCount: d.writeMergedCount,
+    busyTime: d.busyTime,
+    inProgress: d.inProgress,
+    weightedTime: d.weightedTime,
+    discardCount: d.discardCount,
+    discardMergedCount: d.discardMergedCount,
+    discardSectors: d.discardSectors,
+    discardTime: d.discardTime,
+    flushCount: d.flushCount,
+    flushTime: d.flushTime,
+    major: d.major,
+    minor: d.minor,
+  };
+}
+
+function sum(disks: Iterable<DiskIoCountersPerDisk>): DiskIoCounters {
+  const total: DiskIoCounters = {
+    readCount: 0,
+    writeCount: 0,
+    readBytes: 0,
+    writeBytes: 0,
+    readTime: 0,
+    writeTime: 0,
+    readMergedCount: 0,
+    writeMergedCount: 0,
+    busyTime: 0,
+    inProgress: null,
+    weightedTime: null,
+    discardCount: null,
+    discardMergedCount: null,
+    discardSectors: null,
+    discardTime: null,
+    flushCount: null,
+    flushTime: null,
+  };
+  const fields = [...COUNTER_FIELDS, 'inProgress'] as const;
+  for (const d of disks) {
+    for (const f of fields) {
+      const v = d[f];
+      // Optional fields stay null only when no device has them.
+      if (v !== null) total[f] = (total[f] ?? 0) + v;
+    }
+  }
+  return total;
+}
+
+/**
+ * I/O counters of the block devices, like psutil's `disk_io_counters(perdisk, nowrap)`,
+ * from `<procfs>/diskstats` (or `<sysfs>/block/<dev>/stat` when diskstats is missing).
+ *
+ * With `perDisk: false` the result is the sum over the names that exist as
+ * `<sysfs>/block/<name>` (whole disks, so a partition is not counted twice; virtual devices
+ * such as dm-*, md*, loop* are whole disks too, as in psutil), or null when there are none.
+ * With `perDisk: true` it maps every device name, partitions included, to its counters.
+ *
+ * @throws ParseError naming the file and line on a line of unexpected layout.
+ */
+export function diskIoCounters(options?: DiskIoCountersOptions & { perDisk?: false }): DiskIoCounters | null;
+export function diskIoCounters(options: DiskIoCountersOptions & { perDisk: true }): Record<string, DiskIoCountersPerDisk>;
+export function diskIoCounters(
+  options?: DiskIoCountersOptions,
+): DiskIoCounters | null | Record<string, DiskIoCountersPerDisk>;
+export function diskIoCounters(
+  options: DiskIoCountersOptions = {},
+): DiskIoCounters | null | Record<string, DiskIoCountersPerDisk> {
+  const roots = resolveRoots(options.roots);
+  const perDisk = options.perDisk === true;
+  const raw = callNative(() => nativeDisk.diskIoCounters(roots, perDisk));
+  let disks = new Map<string, DiskIoCountersPerDisk>();
+  for (const d of raw) disks.set(d.name, perDiskOf(d));
+  if (options.nowrap !== false) {
+    disks = unwrap(`${roots.procfs}\0${roots.sysfs}\0${perDisk ? 'perdisk' : 'total'}`, disks);
+  }
+  if (perDisk) return Object.fromEntries(disks);
+  if (disks.size === 0) return null;
+  return sum(disks.values());
+}
