@@ -27,6 +27,8 @@ export interface CollectContext<N extends CollectorName> {
   /** Absolute deadline, ms since the epoch (Date.now() scale). */
   readonly deadline: number;
   readonly logger: Logger;
+  /** The poll's wall clock, unix ms (a fixed value under the test-only HOSTPROBE_TEST_CLOCK). */
+  now(): number;
   /** Records that one part failed; the collector is then reported failed for this poll. */
   partFailed(part: string, error: unknown): void;
 }
@@ -73,7 +75,7 @@ export function errorLine(e: unknown): string {
 export async function runParts<N extends CollectorName, T extends Record<string, (() => Promise<unknown>) | undefined>>(
   ctx: CollectContext<N>,
   parts: T,
-): Promise<{ [K in keyof T]: T[K] extends () => Promise<infer R> ? R | undefined : undefined }> {
+): Promise<{ [K in keyof T]: NonNullable<T[K]> extends () => Promise<infer R> ? R | undefined : undefined }> {
   const keys = Object.keys(parts);
   const settled = await Promise.allSettled(keys.map((k) => (parts[k] ? (parts[k] as () => Promise<unknown>)() : Promise.resolve(undefined))));
   const out: Record<string, unknown> = {};
@@ -88,7 +90,7 @@ export async function runParts<N extends CollectorName, T extends Record<string,
       out[k] = undefined;
     }
   });
-  return out as { [K in keyof T]: T[K] extends () => Promise<infer R> ? R | undefined : undefined };
+  return out as { [K in keyof T]: NonNullable<T[K]> extends () => Promise<infer R> ? R | undefined : undefined };
 }
 
 export interface RunResult<N extends CollectorName> {

@@ -19,6 +19,17 @@ import {
 } from './snapshot.js';
 import { applyFaults, parseFaults, type Faults } from './faults.js';
 
+/**
+ * Test-only: HOSTPROBE_TEST_CLOCK=<unix seconds> freezes the poll clock (snapshot
+ * timestamps, node_time_seconds) so golden outputs are deterministic.
+ */
+function clockFromEnv(v: string | undefined): (() => number) | undefined {
+  if (!v) return undefined;
+  const s = Number(v);
+  if (!Number.isFinite(s)) throw new Error(`HOSTPROBE_TEST_CLOCK: not a number: ${JSON.stringify(v)}`);
+  return () => s * 1000;
+}
+
 export type SnapshotListener = (s: Snapshot) => void;
 
 export interface PollerOptions {
@@ -82,7 +93,7 @@ export class Poller {
     this.logger = opts.logger;
     this.table = opts.table;
     this.faults = opts.faults ?? parseFaults(process.env.HOSTPROBE_TEST_FAULTS);
-    this.clock = opts.clock ?? (() => Date.now());
+    this.clock = opts.clock ?? clockFromEnv(process.env.HOSTPROBE_TEST_CLOCK) ?? (() => Date.now());
     this.skipRuntime = opts.skipRuntime ?? false;
   }
 
@@ -163,7 +174,7 @@ export class Poller {
         const log = this.logger.with({ collector: name });
         const r = await runCollector(
           a.collector,
-          { roots: this.roots, config: cfg as never, agent: config, logger: log },
+          { roots: this.roots, config: cfg as never, agent: config, logger: log, now: () => timestamp },
           timeout,
           a.state,
         );

@@ -53,6 +53,9 @@ export async function readRuntimeFamilies(): Promise<RuntimeFamily[]> {
   const out: RuntimeFamily[] = [];
   for (const m of json) {
     if (!TYPES.has(m.type)) continue;
+    // prom-client's nodejs_active_*_total are gauges named like counters (promtool flags them);
+    // the per-type nodejs_active_* gauges carry the same numbers.
+    if (m.type !== 'counter' && m.name.endsWith('_total')) continue;
     out.push({
       name: m.name,
       help: m.help,

@@ -142,6 +142,7 @@ export const CONFIG_SPEC: ObjectSpec = {
         },
         limits: {
           kind: 'object',
+          notAbove: [['header_timeout', 'request_timeout']],
           fields: {
             max_concurrent_requests: {
               kind: 'number',

@@ -29,6 +29,8 @@ export interface ObjectSpec extends Base {
   readonly required?: readonly string[];
   /** Keys of which at most one may be set (e.g. include vs exclude). */
   readonly exclusive?: readonly (readonly [string, string])[];
+  /** Pairs [a, b] of numeric keys where a must not exceed b. */
+  readonly notAbove?: readonly (readonly [string, string])[];
   /** Keys that are known (from the format this mirrors) but not supported, with why. */
   readonly unsupported?: Readonly<Record<string, string>>;
 }

@@ -355,7 +355,7 @@ class Walker {
       if (v === INVALID) ok = false;
       else if (v !== undefined) out[k] = v;
     }
-    for (const key of spec.required ?? []) {
+    for (const key of node === undefined ? [] : (spec.required ?? [])) {
       if (!seen.has(key)) {
         this.report(node ?? keyNode, path, `missing required key ${JSON.stringify(key)}`, { fallback: keyNode });
         ok = false;
@@ -367,6 +367,17 @@ class Walker {
       if (pa && pb && out[a] !== '' && out[b] !== '') {
         this.report(pb.key as YamlNode, [...path, b], `${a} and ${b} are mutually exclusive`, {
           expected: `only one of ${a}, ${b}`,
+        });
+        ok = false;
+      }
+    }
+    for (const [a, b] of spec.notAbove ?? []) {
+      const va = out[a];
+      const vb = out[b];
+      if (typeof va === 'number' && typeof vb === 'number' && va > vb) {
+        const p = seen.get(a) ?? seen.get(b);
+        this.report((p?.value as YamlNode | undefined) ?? node ?? keyNode, [...path, p === seen.get(a) ? a : b], `${a} (${va}s) is longer than ${b} (${vb}s)`, {
+          expected: `${a} <= ${b}`,
         });
         ok = false;
       }

@@ -25,7 +25,7 @@ interface Family {
 
 /** Go's strconv.FormatFloat(v, 'g', -1, 64), the value format of client_golang. */
 export function formatValue(v: number): string {
-  if (Number.isInteger(v) && v > -1e6 && v < 1e6) return Object.is(v, -0) ? '-0' : String(v);
+  if (Number.isInteger(v) && v > -1e6 && v < 1e6) return String(v);
   if (Number.isNaN(v)) return 'NaN';
   if (v === Infinity) return '+Inf';
   if (v === -Infinity) return '-Inf';

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzip as gzipCb, gzipSync } from 'node:zlib';
 import { promisify } from 'node:util';
-import type { ProcessReading, Snapshot } from '../../agent/snapshot.js';
+import type { ProcessReading, RuntimeFamily, Snapshot } from '../../agent/snapshot.js';
 import type { Logger } from '../../logger.js';
 import { renderCpu } from './cpu.js';
 import { renderDisk } from './disk.js';
@@ -45,7 +45,12 @@ export function loadProcessRenderer(): Promise<ProcessRenderer | undefined> {
 }
 
 /** Builds the exposition of one snapshot. */
-export function buildExposition(s: Snapshot, o: PromRenderOptions, renderProcess?: ProcessRenderer): Exposition {
+export function buildExposition(
+  s: Snapshot,
+  o: PromRenderOptions,
+  renderProcess?: ProcessRenderer,
+  extra: readonly RuntimeFamily[] = [],
+): Exposition {
   const x = new Exposition(s.labels);
   const r = s.readings;
   if (r.cpu) renderCpu(r.cpu, x, o);
@@ -55,7 +60,7 @@ export function buildExposition(s: Snapshot, o: PromRenderOptions, renderProcess
   if (r.nic) renderNic(r.nic, x, o);
   if (r.host) renderHost(r.host, x);
   if (r.process && renderProcess) renderProcess(r.process, x, o);
-  renderSelf(s, x);
+  renderSelf(s, x, extra);
   return x;
 }
 
@@ -106,6 +111,8 @@ export class PrometheusSink {
   constructor(
     options: PromRenderOptions,
     private readonly logger: Logger,
+    /** More self-metric families to render with each snapshot (the OTLP sink's). */
+    private readonly extraFamilies: () => readonly RuntimeFamily[] = () => [],
   ) {
     this.options = options;
   }
@@ -125,7 +132,13 @@ export class PrometheusSink {
 
   /** Renders a snapshot (called once per poll). */
   update(s: Snapshot): RenderedSnapshot {
-    const r = new RenderedSnapshot(s.seq, buildExposition(s, this.options, this.renderProcess));
+    let extra: readonly RuntimeFamily[] = [];
+    try {
+      extra = this.extraFamilies();
+    } catch (e) {
+      this.logger.debug('extra self-metrics unavailable', { err: (e as Error).message });
+    }
+    const r = new RenderedSnapshot(s.seq, buildExposition(s, this.options, this.renderProcess, extra));
     this.current = r;
     // Compress off the JS thread (zlib's async form runs on the libuv pool).
     void gzip(r.text).then(

@@ -1,12 +1,13 @@
 /** The exporter's own metrics: collector success and duration, build info, poll timing, the runtime. */
-import type { Snapshot } from '../../agent/snapshot.js';
+import type { RuntimeFamily, Snapshot } from '../../agent/snapshot.js';
 import { buildInfo } from '../../agent/build-info.js';
 import { CATALOG as C } from './catalog.js';
 import type { Exposition, MetricDef } from './exposition.js';
 
 const runtimeDefs = new Map<string, MetricDef>();
 
-export function renderSelf(s: Snapshot, x: Exposition): void {
+/** `extra`: more runtime-style families (e.g. the OTLP sink's self-metrics). */
+export function renderSelf(s: Snapshot, x: Exposition, extra: readonly RuntimeFamily[] = []): void {
   for (const [name, st] of Object.entries(s.collectors)) {
     if (!st) continue;
     x.add(C.scrapeCollectorDuration, st.durationSeconds, { collector: name });
@@ -18,7 +19,7 @@ export function renderSelf(s: Snapshot, x: Exposition): void {
   x.add(C.pollTimestamp, s.timestamp / 1000);
   x.add(C.lastSuccessfulPoll, s.self.lastSuccessfulPollSeconds);
   x.add(C.polls, s.self.polls);
-  for (const fam of s.self.runtime) {
+  for (const fam of [...s.self.runtime, ...extra]) {
     let def = runtimeDefs.get(fam.name);
     if (!def || def.type !== fam.type) {
       def = Object.freeze({ name: fam.name, type: fam.type, help: fam.help });

@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+/**
+ * The `hostprobe` command: with no subcommand (or only flags) it runs the agent;
+ * `check-config`, `metrics` and the psutil-style utilities are subcommands. Each module is
+ * imported only when its command runs.
+ *
+ * Exit status: 0 success, 1 runtime failure, 2 usage or configuration error.
+ */
+import { buildInfo } from '../agent/build-info.js';
+
+interface CommandModule {
+  run(argv: string[]): Promise<number>;
+  summary?: string;
+}
+
+/** Our own subcommands (in this directory). */
+const OWN: Readonly<Record<string, { file: string; summary: string }>> = {
+  'check-config': { file: './check-config.js', summary: 'validate a config file without starting (exit 2 when invalid)' },
+  metrics: { file: './metrics.js', summary: 'poll once and print the /metrics exposition to stdout' },
+};
+
+/** The psutil-style utilities, in src/cli/commands/<name>.ts. */
+export const UTILITIES = ['ifconfig', 'free', 'df', 'ps', 'netstat', 'top'] as const;
+
+async function loadCommand(name: string): Promise<CommandModule> {
+  const own = OWN[name];
+  const spec = own ? own.file : `./commands/${name}.js`;
+  let mod: Partial<CommandModule>;
+  try {
+    mod = (await import(spec)) as Partial<CommandModule>;
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module|Failed to load url|does not exist/i.test((e as Error).message)) {
+      throw new CommandUnavailable(`the '${name}' command is not available in this build (${spec} is missing)`);
+    }
+    throw e;
+  }
+  if (typeof mod.run !== 'function') throw new CommandUnavailable(`the '${name}' command module has no run() export`);
+  return mod as CommandModule;
+}
+
+class CommandUnavailable extends Error {}
+
+async function utilitySummary(name: string): Promise<string> {
+  try {
+    const m = await loadCommand(name);
+    return m.summary ?? '';
+  } catch {
+    return '(not available in this build)';
+  }
+}
+
+async function mainHelp(): Promise<string> {
+  const lines = [
+    'Usage: hostprobe [flags]                 run the agent (see hostprobe --help-flags, or hostprobe agent --help)',
+    '       hostprobe <command> [args]',
+    '',
+    'Commands:',
+    `  ${'agent'.padEnd(14)}run the agent (the default when no command is given)`,
+  ];
+  for (const [name, c] of Object.entries(OWN)) lines.push(`  ${name.padEnd(14)}${c.summary}`);
+  for (const name of UTILITIES) lines.push(`  ${name.padEnd(14)}${await utilitySummary(name)}`);
+  lines.push('', 'Every command takes --help. hostprobe --version prints the version.', '');
+  return lines.join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === '--version' || first === '-v' || first === 'version') {
+    const b = buildInfo();
+    process.stdout.write(`hostprobe ${b.version} (revision ${b.revision}, node ${b.nodeVersion}, ${b.goos}/${b.goarch})\n`);
+    return 0;
+  }
+  if (first === '--help' || first === '-h' || first === 'help') {
+    process.stdout.write(await mainHelp());
+    return 0;
+  }
+  if (first === undefined || first.startsWith('-') || first === 'agent') {
+    const { runAgent } = await import('./agent.js');
+    return runAgent(first === 'agent' ? rest : argv);
+  }
+  if (!OWN[first] && !(UTILITIES as readonly string[]).includes(first)) {
+    process.stderr.write(`hostprobe: unknown command ${JSON.stringify(first)}\n\n${await mainHelp()}`);
+    return 2;
+  }
+  let cmd: CommandModule;
+  try {
+    cmd = await loadCommand(first);
+  } catch (e) {
+    if (e instanceof CommandUnavailable) {
+      process.stderr.write(`hostprobe: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  return cmd.run(rest);
+}
+
+/** Exits once everything written to stdout and stderr has been flushed (pipes are asynchronous). */
+function exitAfterFlush(code: number): void {
+  process.exitCode = code;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
+main(process.argv.slice(2)).then(exitAfterFlush, (e: unknown) => {
+  process.stderr.write(`hostprobe: ${(e as Error)?.stack ?? String(e)}\n`);
+  exitAfterFlush(1);
+});

@@ -1,0 +1,118 @@
+/**
+ * The disk collector: mounted filesystems with statfs (node_exporter filesystem) and block
+ * device counters (diskstats).
+ *
+ * statfs runs through the library's async diskUsage, on its own native thread with the
+ * mount timeout: a mount whose statfs does not return in time is marked stuck and, until
+ * that call returns, reported with device_error 1 and skipped without a new statfs, so a
+ * dead NFS server or a hung FUSE daemon never stalls a poll (node_exporter's stuck-mount set).
+ */
+import type { Collector } from '../agent/collector.js';
+import { errorLine, runParts } from '../agent/collector.js';
+import type { DiskInfoEntry, DiskIoEntry, DiskReading, FilesystemEntry } from '../agent/snapshot.js';
+import type { DiskCollectorConfig } from '../config/types.js';
+import { DiskUsageTimeout, diskIoCounters, diskPartitions, diskUsage } from '../disk.js';
+import type { Logger } from '../logger.js';
+import { DeviceFilter, mapLimit } from './filters.js';
+
+/** Concurrent statfs calls (node_exporter's --collector.filesystem.stat-workers is 4). */
+const STAT_WORKERS = 8;
+
+export function create(config: DiskCollectorConfig, logger: Logger): Collector<'disk'> {
+  const fs = config.filesystem;
+  const mountFilter = new DeviceFilter(fs.mount_points_exclude, fs.mount_points_include);
+  const typeFilter = new DeviceFilter(fs.fs_types_exclude, fs.fs_types_include);
+  const devFilter = new DeviceFilter(config.diskstats.device_exclude, config.diskstats.device_include);
+  const timeoutMs = Math.max(1, Math.round(fs.mount_timeout * 1000));
+  return {
+    name: 'disk',
+    async collect(ctx) {
+      const o = { roots: ctx.roots };
+      const parts = await runParts(ctx, {
+        filesystems: fs.enabled
+          ? async (): Promise<FilesystemEntry[]> => {
+              // One series per (device, mountpoint, fstype): the last mount on a path is the visible one.
+              const byKey = new Map<string, ReturnType<typeof diskPartitions>[number]>();
+              for (const p of diskPartitions({ ...o, all: true })) {
+                if (mountFilter.ignored(p.mountpoint) || typeFilter.ignored(p.fstype)) continue;
+                byKey.set(`${p.device}\0${p.mountpoint}\0${p.fstype}`, p);
+              }
+              const unique = [...byKey.values()];
+              return mapLimit(unique, STAT_WORKERS, async (p): Promise<FilesystemEntry> => {
+                const base = {
+                  device: p.device === '' ? 'none' : p.device,
+                  mountpoint: p.mountpoint,
+                  fstype: p.fstype,
+                  major: String(p.major),
+                  minor: String(p.minor),
+                  readonly: p.readonly,
+                  options: p.opts,
+                };
+                if (ctx.signal.aborted) return { ...base, deviceError: true, error: 'collector deadline passed' };
+                try {
+                  const u = await diskUsage(p.mountpoint, { ...o, timeoutMs });
+                  return {
+                    ...base,
+                    deviceError: false,
+                    sizeBytes: u.total,
+                    freeBytes: u.freeBytes,
+                    availBytes: u.availBytes,
+                    files: u.files,
+                    filesFree: u.filesFree,
+                  };
+                } catch (e) {
+                  if (e instanceof DiskUsageTimeout) {
+                    if (!e.alreadyStuck) logger.warn('mount point timed out, it is being labeled as stuck and will not be monitored', { mountpoint: p.mountpoint });
+                    return { ...base, deviceError: true, stuck: true, error: 'mountpoint timeout' };
+                  }
+                  logger.debug('error on statfs() system call', { mountpoint: p.mountpoint, err: errorLine(e) });
+                  return { ...base, deviceError: true, error: errorLine(e) };
+                }
+              });
+            }
+          : undefined,
+        io: config.diskstats.enabled
+          ? async (): Promise<{ io: DiskIoEntry[]; info: DiskInfoEntry[] }> => {
+              const io: DiskIoEntry[] = [];
+              const info: DiskInfoEntry[] = [];
+              for (const [device, d] of Object.entries(diskIoCounters({ ...o, perDisk: true }))) {
+                if (devFilter.ignored(device)) continue;
+                const e: { -readonly [K in keyof DiskIoEntry]: DiskIoEntry[K] } = {
+                  device,
+                  major: d.major,
+                  minor: d.minor,
+                  readsCompleted: d.readCount,
+                  readsMerged: d.readMergedCount,
+                  readBytes: d.readBytes,
+                  readTimeSeconds: d.readTime / 1000,
+                  writesCompleted: d.writeCount,
+                  writesMerged: d.writeMergedCount,
+                  writtenBytes: d.writeBytes,
+                  writeTimeSeconds: d.writeTime / 1000,
+                  ioInProgress: d.inProgress ?? 0,
+                  ioTimeSeconds: d.busyTime / 1000,
+                  ioTimeWeightedSeconds: (d.weightedTime ?? 0) / 1000,
+                };
+                if (d.discardCount !== null) e.discardsCompleted = d.discardCount;
+                if (d.discardMergedCount !== null) e.discardsMerged = d.discardMergedCount;
+                if (d.discardSectors !== null) e.discardedSectors = d.discardSectors;
+                if (d.discardTime !== null) e.discardTimeSeconds = d.discardTime / 1000;
+                if (d.flushCount !== null) e.flushRequests = d.flushCount;
+                if (d.flushTime !== null) e.flushTimeSeconds = d.flushTime / 1000;
+                io.push(e);
+                info.push({ device, major: String(d.major), minor: String(d.minor) });
+              }
+              return { io, info };
+            }
+          : undefined,
+      });
+      const reading: { -readonly [K in keyof DiskReading]: DiskReading[K] } = {};
+      if (parts.filesystems) reading.filesystems = parts.filesystems;
+      if (parts.io) {
+        reading.io = parts.io.io;
+        reading.info = parts.io.info;
+      }
+      return reading;
+    },
+  };
+}

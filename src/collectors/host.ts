@@ -1,0 +1,81 @@
+/** The host collector: uname (node_uname_info), time, os-release, file-nr (filefd) and entropy. */
+import type { Collector } from '../agent/collector.js';
+import { runParts } from '../agent/collector.js';
+import type { HostReading, OsReleaseReading, TimeReading } from '../agent/snapshot.js';
+import type { HostCollectorConfig } from '../config/types.js';
+import { clockSource, entropyAvail, entropyPoolSize, fileNr, hostInfo, osRelease } from '../host.js';
+import type { Logger } from '../logger.js';
+
+/** The local time zone's abbreviation and offset at `ms` (node_exporter's time.Now().Zone()). */
+export function timeZoneAt(ms: number): { name: string; offsetSeconds: number } {
+  const d = new Date(ms);
+  const offset = d.getTimezoneOffset();
+  const offsetSeconds = offset === 0 ? 0 : -offset * 60;
+  let name = 'UTC';
+  try {
+    const part = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d).find((p) => p.type === 'timeZoneName');
+    if (part) name = part.value;
+  } catch {
+    // keep UTC
+  }
+  return { name, offsetSeconds };
+}
+
+export function create(config: HostCollectorConfig, _logger: Logger): Collector<'host'> {
+  return {
+    name: 'host',
+    async collect(ctx) {
+      const o = { roots: ctx.roots };
+      const parts = await runParts(ctx, {
+        info: config.uname.enabled ? async () => hostInfo(o) : undefined,
+        time: config.time.enabled
+          ? async (): Promise<TimeReading> => {
+              const now = ctx.now();
+              const tz = timeZoneAt(now);
+              const cs = clockSource(o);
+              return {
+                nowSeconds: now / 1000,
+                timeZone: tz.name,
+                timeZoneOffsetSeconds: tz.offsetSeconds,
+                ...(cs ? { clocksources: [{ device: '0', available: [...cs.available], current: cs.current }] } : {}),
+              };
+            }
+          : undefined,
+        os: config.os.enabled
+          ? async (): Promise<OsReleaseReading> => {
+              const r = osRelease(o);
+              const out: { -readonly [K in keyof OsReleaseReading]: OsReleaseReading[K] } = {};
+              for (const k of ['name', 'id', 'idLike', 'prettyName', 'version', 'versionId', 'versionCodename', 'buildId', 'variant', 'variantId', 'imageId', 'imageVersion'] as const) {
+                const v = r[k];
+                if (v !== null) out[k] = v;
+              }
+              return out;
+            }
+          : undefined,
+        filefd: config.filefd.enabled
+          ? async () => {
+              const f = fileNr(o);
+              return { allocated: f.allocated, maximum: f.maximum };
+            }
+          : undefined,
+        entropy: config.entropy.enabled
+          ? async () => {
+              const pool = entropyPoolSize(o);
+              return { availableBits: entropyAvail(o), ...(pool !== null ? { poolSizeBits: pool } : {}) };
+            }
+          : undefined,
+      });
+      const reading: { -readonly [K in keyof HostReading]: HostReading[K] } = {};
+      if (parts.info) {
+        const h = parts.info;
+        reading.uname = { sysname: h.sysname, nodename: h.nodename, release: h.release, version: h.version, machine: h.machine, domainname: h.domainname };
+        reading.uptimeSeconds = h.uptime;
+      }
+      if (parts.time) reading.time = parts.time;
+      if (parts.os) reading.os = parts.os;
+      if (parts.filefd) reading.filefd = parts.filefd;
+      if (parts.entropy) reading.entropy = parts.entropy;
+      return reading;
+    },
+  };
+}

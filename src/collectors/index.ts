@@ -1,0 +1,52 @@
+/**
+ * The collector table: every collector the agent can run, with its summary and the
+ * node_exporter collectors it replaces. An explicit list, no self-registration. Modules are
+ * imported when the collector is first created, so a disabled collector costs nothing.
+ *
+ * Each module exports `create(config, logger): Collector` for its name.
+ */
+import type { Collector, CollectorEntry } from '../agent/collector.js';
+import type { CollectorName } from '../agent/snapshot.js';
+import type { CollectorsConfig } from '../config/types.js';
+import type { Logger } from '../logger.js';
+
+interface CollectorModule<N extends CollectorName> {
+  create(config: CollectorsConfig[N], logger: Logger): Collector<N> | Promise<Collector<N>>;
+}
+
+function entry<N extends CollectorName>(
+  name: N,
+  summary: string,
+  parts: readonly string[],
+  load: () => Promise<unknown>,
+): CollectorEntry<N> {
+  return {
+    name,
+    summary,
+    parts,
+    async create(config, logger) {
+      let mod: Partial<CollectorModule<N>>;
+      try {
+        mod = (await load()) as Partial<CollectorModule<N>>;
+      } catch (e) {
+        throw new Error(`the ${name} collector is not available in this build (${(e as Error).message.split('\n')[0]})`, { cause: e });
+      }
+      if (typeof mod.create !== 'function') throw new Error(`src/collectors/${name}: no create() export`);
+      return mod.create(config, logger);
+    },
+  };
+}
+
+// The process collector is built separately; its module may not exist yet in this tree.
+const PROCESS_MODULE = './process.js';
+
+/** All collectors, in the order they are documented and rendered. */
+export const COLLECTORS: readonly CollectorEntry[] = [
+  entry('cpu', 'CPU times, frequencies, /proc/stat counters, load average, pressure', ['cpu', 'cpufreq', 'stat', 'loadavg', 'pressure'], () => import('./cpu.js')),
+  entry('mem', '/proc/meminfo and /proc/vmstat', ['meminfo', 'vmstat'], () => import('./mem.js')),
+  entry('disk', 'filesystems (statfs, stuck mounts skipped) and block device I/O', ['filesystem', 'diskstats'], () => import('./disk.js')),
+  entry('net', 'interface counters, sockets, protocol counters, TCP states', ['netdev', 'sockstat', 'netstat', 'tcpstat'], () => import('./net.js')),
+  entry('nic', 'interface attributes from sysfs', ['netclass'], () => import('./nic.js')),
+  entry('host', 'uname, time, os-release, file descriptors, entropy', ['uname', 'time', 'os', 'filefd', 'entropy'], () => import('./host.js')),
+  entry('process', 'process counts and process-exporter compatible groups', ['processes'], () => import(PROCESS_MODULE)),
+] as readonly CollectorEntry[];

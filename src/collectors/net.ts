@@ -1,0 +1,83 @@
+/**
+ * The net collector: per-interface counters of /proc/net/dev (node_exporter netdev),
+ * /proc/net/sockstat{,6} (sockstat), /proc/net/{netstat,snmp,snmp6} (netstat) and TCP
+ * connection states (tcpstat, read on the libuv pool: the tables can be large).
+ */
+import { arch } from 'node:os';
+import type { Collector } from '../agent/collector.js';
+import { runParts } from '../agent/collector.js';
+import type { NetDevEntry, NetReading, SockstatReading, TcpStateName } from '../agent/snapshot.js';
+import type { NetCollectorConfig } from '../config/types.js';
+import type { Logger } from '../logger.js';
+import { netIoCounters, netStat, sockStat, tcpConnectionStatesAsync } from '../net.js';
+import { DeviceFilter } from './filters.js';
+
+/** The kernel page size for sockstat's `mem` (pages → bytes): 4 KiB on x86; the library does not expose sysconf yet. */
+const PAGE_SIZE = arch() === 'ppc64' ? 65536 : 4096;
+
+export function create(config: NetCollectorConfig, _logger: Logger): Collector<'net'> {
+  const filter = new DeviceFilter(config.netdev.device_exclude, config.netdev.device_include);
+  return {
+    name: 'net',
+    async collect(ctx) {
+      const o = { roots: ctx.roots };
+      const parts = await runParts(ctx, {
+        dev: config.netdev.enabled
+          ? async (): Promise<NetDevEntry[]> => {
+              const out: NetDevEntry[] = [];
+              for (const [device, c] of Object.entries(netIoCounters({ ...o, perNic: true }))) {
+                if (filter.ignored(device)) continue;
+                out.push({
+                  device,
+                  rxBytes: c.rx.bytes,
+                  rxPackets: c.rx.packets,
+                  rxErrs: c.rx.errs,
+                  rxDrop: c.rx.drop,
+                  rxFifo: c.rx.fifo,
+                  rxFrame: c.rx.frame,
+                  rxCompressed: c.rx.compressed,
+                  rxMulticast: c.rx.multicast,
+                  txBytes: c.tx.bytes,
+                  txPackets: c.tx.packets,
+                  txErrs: c.tx.errs,
+                  txDrop: c.tx.drop,
+                  txFifo: c.tx.fifo,
+                  txColls: c.tx.colls,
+                  txCarrier: c.tx.carrier,
+                  txCompressed: c.tx.compressed,
+                });
+              }
+              return out;
+            }
+          : undefined,
+        sockstat: config.sockstat.enabled
+          ? async (): Promise<SockstatReading> => {
+              const s = sockStat(o);
+              const protocols: Record<string, Record<string, number>> = {};
+              for (const [proto, fields] of Object.entries(s)) if (proto !== 'sockets') protocols[proto] = fields;
+              const used = s.sockets?.used;
+              return { ...(used !== undefined ? { socketsUsed: used } : {}), protocols, pageSize: PAGE_SIZE };
+            }
+          : undefined,
+        netstat: config.netstat.enabled
+          ? async (): Promise<Record<string, number>> => {
+              const out: Record<string, number> = {};
+              for (const [proto, fields] of Object.entries(netStat(o))) {
+                for (const [field, v] of Object.entries(fields)) out[`${proto}_${field}`] = v;
+              }
+              return out;
+            }
+          : undefined,
+        tcpStates: config.tcpstat.enabled
+          ? async (): Promise<Record<TcpStateName, number>> => ({ ...(await tcpConnectionStatesAsync(o)).states })
+          : undefined,
+      });
+      const reading: { -readonly [K in keyof NetReading]: NetReading[K] } = {};
+      if (parts.dev) reading.dev = parts.dev;
+      if (parts.sockstat) reading.sockstat = parts.sockstat;
+      if (parts.netstat) reading.netstat = parts.netstat;
+      if (parts.tcpStates) reading.tcpStates = parts.tcpStates;
+      return reading;
+    },
+  };
+}
