@@ -13,7 +13,7 @@ import type { DiskInfoEntry, DiskIoEntry, DiskReading, FilesystemEntry } from '.
 import type { DiskCollectorConfig } from '../config/types.js';
 import { DiskUsageTimeout, diskIoCounters, diskPartitions, diskUsage } from '../disk.js';
 import type { Logger } from '../logger.js';
-import { DeviceFilter, mapLimit } from './filters.js';
+import { DeviceFilter, mapLimit } from '../agent/filters.js';
 
 /** Concurrent statfs calls (node_exporter's --collector.filesystem.stat-workers is 4). */
 const STAT_WORKERS = 8;

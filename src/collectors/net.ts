@@ -10,7 +10,7 @@ import type { NetDevEntry, NetReading, SockstatReading, TcpStateName } from '../
 import type { NetCollectorConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
 import { netIoCounters, netStat, sockStat, tcpConnectionStatesAsync } from '../net.js';
-import { DeviceFilter } from './filters.js';
+import { DeviceFilter } from '../agent/filters.js';
 
 /** The kernel page size for sockstat's `mem` (pages → bytes): 4 KiB on x86; the library does not expose sysconf yet. */
 const PAGE_SIZE = arch() === 'ppc64' ? 65536 : 4096;

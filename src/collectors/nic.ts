@@ -4,7 +4,7 @@ import type { NicEntry } from '../agent/snapshot.js';
 import type { NicCollectorConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
 import { netClassAsync } from '../net.js';
-import { DeviceFilter } from './filters.js';
+import { DeviceFilter } from '../agent/filters.js';
 
 export function create(config: NicCollectorConfig, _logger: Logger): Collector<'nic'> {
   const filter = new DeviceFilter(config.ignored_devices, '');
