@@ -5,11 +5,67 @@
  * used = MemTotal − MemAvailable; slab, available and shared are separate
  * `system.memory.linux.*` metrics. The hostmetrics receiver instead reports
  * used/free/buffered/cached/slab_reclaimable/slab_unreclaimable as states of one metric,
- * with gopsutil's used = total − free − buffers − cached (the same as psutil's, which is
- * what the snapshot's `virtual.used` holds). `cached` includes SReclaimable in both, as in
- * psutil.
+ * with gopsutil's used = total − free − buffers − cached (psutil 5.x's; total − free when
+ * that is negative). `cached` includes SReclaimable in both, as in psutil and procps free.
+ * The figures come from the snapshot's meminfo fields (what `/metrics` serves), so both
+ * sinks agree to the byte.
  */
+import type { MemReading } from '../../../agent/snapshot.js';
 import { defineMapping } from './types.js';
+
+/** The memory figures the mapping needs, in bytes. */
+interface MemFacts {
+  total: number;
+  available: number;
+  free: number;
+  buffers: number;
+  /** Cached + SReclaimable (psutil's and procps free's `cached`). */
+  cached: number;
+  shared: number;
+  slabReclaimable?: number;
+  slabUnreclaimable?: number;
+}
+
+/**
+ * Memory figures from the /proc/meminfo fields of the snapshot (the very values `/metrics`
+ * serves as node_memory_*), falling back to the psutil-style summary when the meminfo
+ * part is off or a field is missing (old kernels without MemAvailable).
+ */
+export function memFacts(r: MemReading): MemFacts | undefined {
+  const f = new Map<string, number>();
+  for (const m of r.meminfo ?? []) f.set(m.name, m.value);
+  const v = r.virtual;
+  const pick = (field: string, fallback: number | undefined): number | undefined => f.get(field) ?? fallback;
+  const total = pick('MemTotal', v?.total);
+  const free = pick('MemFree', v?.free);
+  if (total === undefined || free === undefined) return undefined;
+  const sRecl = f.get('SReclaimable') ?? v?.slabReclaimable;
+  const sUnrecl = f.get('SUnreclaim') ?? v?.slabUnreclaimable;
+  const cachedRaw = f.get('Cached');
+  const out: MemFacts = {
+    total,
+    free,
+    available: f.get('MemAvailable') ?? v?.available ?? free,
+    buffers: pick('Buffers', v?.buffers) ?? 0,
+    cached: cachedRaw !== undefined ? cachedRaw + (sRecl ?? 0) : (v?.cached ?? 0),
+    shared: pick('Shmem', v?.shared) ?? 0,
+  };
+  if (sRecl !== undefined) out.slabReclaimable = sRecl;
+  if (sUnrecl !== undefined) out.slabUnreclaimable = sUnrecl;
+  return out;
+}
+
+/** Swap total and free, from meminfo (as `/metrics`) or the swap summary. */
+function swapFacts(r: MemReading): { total: number; free: number } | undefined {
+  let total: number | undefined;
+  let free: number | undefined;
+  for (const m of r.meminfo ?? []) {
+    if (m.name === 'SwapTotal') total = m.value;
+    else if (m.name === 'SwapFree') free = m.value;
+  }
+  if (total !== undefined && free !== undefined) return { total, free };
+  return r.swap ? { total: r.swap.total, free: r.swap.free } : undefined;
+}
 
 export const memMapping = defineMapping('mem', [
   {
@@ -19,21 +75,22 @@ export const memMapping = defineMapping('mem', [
     valueType: 'int',
     description: 'Reports memory in use by state.',
     points: (r, emit, { naming }) => {
-      const v = r.virtual;
-      if (!v) return;
+      const m = memFacts(r);
+      if (!m) return;
       if (naming === 'hostmetrics') {
-        emit(v.used, { 'system.memory.state': 'used' });
-        emit(v.free, { 'system.memory.state': 'free' });
-        emit(v.buffers, { 'system.memory.state': 'buffered' });
-        emit(v.cached, { 'system.memory.state': 'cached' });
-        if (v.slabReclaimable !== undefined) emit(v.slabReclaimable, { 'system.memory.state': 'slab_reclaimable' });
-        if (v.slabUnreclaimable !== undefined) emit(v.slabUnreclaimable, { 'system.memory.state': 'slab_unreclaimable' });
+        const used = m.total - m.free - m.buffers - m.cached;
+        emit(used >= 0 ? used : m.total - m.free, { 'system.memory.state': 'used' });
+        emit(m.free, { 'system.memory.state': 'free' });
+        emit(m.buffers, { 'system.memory.state': 'buffered' });
+        emit(m.cached, { 'system.memory.state': 'cached' });
+        if (m.slabReclaimable !== undefined) emit(m.slabReclaimable, { 'system.memory.state': 'slab_reclaimable' });
+        if (m.slabUnreclaimable !== undefined) emit(m.slabUnreclaimable, { 'system.memory.state': 'slab_unreclaimable' });
         return;
       }
-      emit(Math.max(0, v.total - v.available), { 'system.memory.state': 'used' });
-      emit(v.free, { 'system.memory.state': 'free' });
-      emit(v.buffers, { 'system.memory.state': 'buffers' });
-      emit(v.cached, { 'system.memory.state': 'cached' });
+      emit(Math.max(0, m.total - m.available), { 'system.memory.state': 'used' });
+      emit(m.free, { 'system.memory.state': 'free' });
+      emit(m.buffers, { 'system.memory.state': 'buffers' });
+      emit(m.cached, { 'system.memory.state': 'cached' });
     },
   },
   {
@@ -43,7 +100,8 @@ export const memMapping = defineMapping('mem', [
     valueType: 'int',
     description: 'Total virtual memory available in the system.',
     points: (r, emit) => {
-      if (r.virtual) emit(r.virtual.total);
+      const m = memFacts(r);
+      if (m) emit(m.total);
     },
   },
   {
@@ -54,7 +112,8 @@ export const memMapping = defineMapping('mem', [
     description: 'An estimate of how much memory is available for starting new applications, without causing swapping (MemAvailable).',
     hostmetrics: { name: 'system.linux.memory.available' },
     points: (r, emit) => {
-      if (r.virtual) emit(r.virtual.available);
+      const m = memFacts(r);
+      if (m) emit(m.available);
     },
   },
   {
@@ -65,7 +124,8 @@ export const memMapping = defineMapping('mem', [
     description: 'Shared memory used, mostly by tmpfs (Shmem).',
     hostmetrics: null,
     points: (r, emit) => {
-      if (r.virtual) emit(r.virtual.shared);
+      const m = memFacts(r);
+      if (m) emit(m.shared);
     },
   },
   {
@@ -76,10 +136,10 @@ export const memMapping = defineMapping('mem', [
     description: 'Reports the memory used by the Linux kernel for managing caches of frequently used objects.',
     hostmetrics: null,
     points: (r, emit) => {
-      const v = r.virtual;
-      if (!v) return;
-      if (v.slabReclaimable !== undefined) emit(v.slabReclaimable, { 'system.memory.linux.slab.state': 'reclaimable' });
-      if (v.slabUnreclaimable !== undefined) emit(v.slabUnreclaimable, { 'system.memory.linux.slab.state': 'unreclaimable' });
+      const m = memFacts(r);
+      if (!m) return;
+      if (m.slabReclaimable !== undefined) emit(m.slabReclaimable, { 'system.memory.linux.slab.state': 'reclaimable' });
+      if (m.slabUnreclaimable !== undefined) emit(m.slabUnreclaimable, { 'system.memory.linux.slab.state': 'unreclaimable' });
     },
   },
   {
@@ -89,9 +149,9 @@ export const memMapping = defineMapping('mem', [
     valueType: 'int',
     description: 'Unix swap or windows pagefile usage (all swap devices together).',
     points: (r, emit) => {
-      const s = r.swap;
+      const s = swapFacts(r);
       if (!s) return;
-      emit(s.used, { 'system.paging.state': 'used' });
+      emit(Math.max(0, s.total - s.free), { 'system.paging.state': 'used' });
       emit(s.free, { 'system.paging.state': 'free' });
     },
   },
