@@ -218,3 +218,23 @@ describe('the section object the loader uses', () => {
     expect(parseKeyValueList(' a = 1 , b=x%3Dy;prop, ,c=', 'X', undefined)).toEqual({ a: '1', b: 'x=y', c: '' });
   });
 });
+
+describe('through the agent config loader', () => {
+  it('locates otlp problems at file:line:col with the key path', async () => {
+    const { checkConfigText, formatIssue } = await import('../../src/config/load.js');
+    const yaml = ['poll_interval: 15s', 'otlp:', '  endpont: http://collector:4318', '  protocol: grpc', '  headers:', '    x-key: {env: HOSTPROBE_TEST_UNSET_VAR}', ''].join('\n');
+    const r = await checkConfigText(yaml, 'agent.yaml', { env: {} });
+    expect(r.config).toBeUndefined();
+    const lines = r.issues.map(formatIssue);
+    expect(lines).toContainEqual(expect.stringMatching(/^agent\.yaml:3:\d+: otlp\.endpont: unknown key; .*did you mean "endpoint"\?$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^agent\.yaml:4:13: otlp\.protocol: invalid value string "grpc"; expected one of "http\/protobuf", "http\/json"$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^agent\.yaml:6:\d+: otlp\.headers\.x-key\.env: environment variable HOSTPROBE_TEST_UNSET_VAR is not set/));
+  });
+
+  it('gives the agent a normalised section', async () => {
+    const { checkConfigText } = await import('../../src/config/load.js');
+    const r = await checkConfigText('otlp:\n  endpoint: http://c:4318\n  interval: 30s\n', 'agent.yaml', { env: {} });
+    expect(r.issues).toEqual([]);
+    expect(r.config!.otlp).toMatchObject({ enabled: true, url: 'http://c:4318/v1/metrics', interval: 30, timeout: 10 });
+  });
+});
