@@ -56,34 +56,26 @@ export interface CpuTimesOptions extends CpuRootsOption {
 
 const FIELDS = 10;
 
-function timesAt(a: Float64Array, o: number): CpuTimes {
-  return {
-    user: a[o] as number,
-    nice: a[o + 1] as number,
-    system: a[o + 2] as number,
-    idle: a[o + 3] as number,
-    iowait: a[o + 4] as number,
-    irq: a[o + 5] as number,
-    softirq: a[o + 6] as number,
-    steal: a[o + 7] as number,
-    guest: a[o + 8] as number,
-    guestNice: a[o + 9] as number,
-  };
+let hz = 0;
+/** USER_HZ, read once. */
+function clockTicks(): number {
+  if (hz === 0) hz = callNative(() => nativeCpu.cpuClockTicks());
+  return hz;
 }
 
-function perCpuAt(a: Float64Array, o: number): PerCpuTimes {
+/** Ticks at a[o..o+9] as seconds. */
+function timesAt(a: ArrayLike<number>, o: number, div: number): CpuTimes {
   return {
-    cpu: a[o] as number,
-    user: a[o + 1] as number,
-    nice: a[o + 2] as number,
-    system: a[o + 3] as number,
-    idle: a[o + 4] as number,
-    iowait: a[o + 5] as number,
-    irq: a[o + 6] as number,
-    softirq: a[o + 7] as number,
-    steal: a[o + 8] as number,
-    guest: a[o + 9] as number,
-    guestNice: a[o + 10] as number,
+    user: (a[o] as number) / div,
+    nice: (a[o + 1] as number) / div,
+    system: (a[o + 2] as number) / div,
+    idle: (a[o + 3] as number) / div,
+    iowait: (a[o + 4] as number) / div,
+    irq: (a[o + 5] as number) / div,
+    softirq: (a[o + 6] as number) / div,
+    steal: (a[o + 7] as number) / div,
+    guest: (a[o + 8] as number) / div,
+    guestNice: (a[o + 9] as number) / div,
   };
 }
 
@@ -98,10 +90,13 @@ export function cpuTimes(options: CpuTimesOptions & { perCpu: true }): PerCpuTim
 export function cpuTimes(options?: CpuTimesOptions): CpuTimes | PerCpuTimes[];
 export function cpuTimes(options: CpuTimesOptions = {}): CpuTimes | PerCpuTimes[] {
   const roots = resolveRoots(options.roots);
-  if (!options.perCpu) return timesAt(callNative(() => nativeCpu.cpuTimes(roots, false)), 0);
+  const div = clockTicks();
+  if (!options.perCpu) return timesAt(callNative(() => nativeCpu.cpuTimes(roots, false)), 0, div);
   const a = callNative(() => nativeCpu.cpuTimes(roots, true));
   const out: PerCpuTimes[] = [];
-  for (let o = 0; o < a.length; o += FIELDS + 1) out.push(perCpuAt(a, o));
+  for (let o = 0; o < a.length; o += FIELDS + 1) {
+    out.push({ cpu: a[o] as number, ...timesAt(a, o + 1, div) });
+  }
   return out;
 }
 
@@ -123,7 +118,7 @@ function round1(x: number): number {
   return Number(x.toFixed(1));
 }
 
-/** A sample: `cpu numbers -> 10 values`, or one row for the system-wide line (cpu -1). */
+/** A sample in ticks: `cpu numbers -> 10 values`, or one row for the system-wide line (cpu -1). */
 interface Sample {
   cpus: number[];
   values: Float64Array;
@@ -166,15 +161,17 @@ function percentOf(d: Float64Array): number {
   const total = totalOf(d);
   if (total <= 0) return 0;
   const busy = total - (d[3] as number) - (d[4] as number); // minus idle and iowait
-  return Math.min(100, Math.max(0, round1((busy / total) * 100)));
+  // Integer ticks: busy * 100 / total is exact whenever the true value is a short decimal.
+  return Math.min(100, Math.max(0, round1((busy * 100) / total)));
 }
 
 function timesPercentOf(d: Float64Array): CpuTimes {
   const total = totalOf(d);
-  const scale = total > 0 ? 100 / total : 0;
   const p = new Float64Array(FIELDS);
-  for (let f = 0; f < FIELDS; f++) p[f] = Math.min(100, Math.max(0, round1((d[f] as number) * scale)));
-  return timesAt(p, 0);
+  if (total > 0) {
+    for (let f = 0; f < FIELDS; f++) p[f] = Math.min(100, Math.max(0, round1(((d[f] as number) * 100) / total)));
+  }
+  return timesAt(p, 0, 1);
 }
 
 /** Last samples of the non-blocking calls, per function, per-CPU flag and procfs root. */

@@ -1,8 +1,10 @@
 // N-API glue for the cpu area. Every function is synchronous: each is one or a few small
 // procfs/sysfs reads that the kernel serves from memory.
 //
-// cpuTimes returns a flat Float64Array (10 values, or 11 per CPU with the CPU number
-// first): the TypeScript side builds the objects faster than per-property N-API calls.
+// cpuTimes returns raw ticks in a flat Float64Array (10 values, or 11 per CPU with the
+// CPU number first): the TypeScript side builds the objects faster than per-property
+// N-API calls, divides by USER_HZ (cpuClockTicks) for seconds, and computes the
+// percentages on exact integer tick deltas.
 #include "common.h"
 #include "cpu.h"
 #include "registry.h"
@@ -25,19 +27,19 @@ void put_times(double* out, const hp::CpuTimes& t) {
   out[9] = t.guest_nice;
 }
 
-// cpuTimes(roots, perCpu) -> Float64Array
+// cpuTimes(roots, perCpu) -> Float64Array of ticks
 Napi::Value cpu_times(const Napi::CallbackInfo& info) {
   return Guard(info, [&]() -> Napi::Value {
     Napi::Env env = info.Env();
     hp::Roots roots = roots_arg(info, 0);
     bool per_cpu = info.Length() > 1 && info[1].IsBoolean() && info[1].As<Napi::Boolean>().Value();
     if (!per_cpu) {
-      hp::CpuTimes t = hp::read_cpu_times(roots);
+      hp::CpuTimes t = hp::read_cpu_times(roots, 1);
       Napi::Float64Array a = Napi::Float64Array::New(env, kTimes);
       put_times(a.Data(), t);
       return a;
     }
-    auto rows = hp::read_per_cpu_times(roots);
+    auto rows = hp::read_per_cpu_times(roots, 1);
     Napi::Float64Array a = Napi::Float64Array::New(env, rows.size() * (kTimes + 1));
     double* out = a.Data();
     for (const auto& r : rows) {
@@ -47,6 +49,11 @@ Napi::Value cpu_times(const Napi::CallbackInfo& info) {
     }
     return a;
   });
+}
+
+// cpuClockTicks() -> USER_HZ
+Napi::Value cpu_clock_ticks(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value { return num(info.Env(), static_cast<double>(hp::clock_ticks())); });
 }
 
 // cpuCount(roots, logical) -> number | null
@@ -141,6 +148,7 @@ Napi::Value cpu_boot_time(const Napi::CallbackInfo& info) {
 
 void RegisterCpu(Napi::Env env, Napi::Object exports) {
   exports.Set("cpuTimes", Napi::Function::New(env, cpu_times, "cpuTimes"));
+  exports.Set("cpuClockTicks", Napi::Function::New(env, cpu_clock_ticks, "cpuClockTicks"));
   exports.Set("cpuCount", Napi::Function::New(env, cpu_count, "cpuCount"));
   exports.Set("cpuStats", Napi::Function::New(env, cpu_stats, "cpuStats"));
   exports.Set("cpuFreq", Napi::Function::New(env, cpu_freq, "cpuFreq"));

@@ -301,14 +301,14 @@ std::array<double, 3> parse_loadavg(std::string_view text, const std::string& pa
 
 // --- readers ------------------------------------------------------------------------
 
-CpuTimes read_cpu_times(const Roots& r) {
+CpuTimes read_cpu_times(const Roots& r, long clk_tck) {
   std::string path = r.proc("stat");
-  return parse_cpu_times(read_proc_buffered(path), clock_ticks(), path);
+  return parse_cpu_times(read_proc_buffered(path), clk_tck, path);
 }
 
-std::vector<CpuTimesEntry> read_per_cpu_times(const Roots& r) {
+std::vector<CpuTimesEntry> read_per_cpu_times(const Roots& r, long clk_tck) {
   std::string path = r.proc("stat");
-  return parse_per_cpu_times(read_proc_buffered(path), clock_ticks(), path);
+  return parse_per_cpu_times(read_proc_buffered(path), clk_tck, path);
 }
 
 std::optional<int> read_cpu_count_logical(const Roots& r) {

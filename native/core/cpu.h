@@ -87,8 +87,9 @@ std::array<double, 3> parse_loadavg(std::string_view text, const std::string& pa
 
 // --- readers ------------------------------------------------------------------------
 
-CpuTimes read_cpu_times(const Roots& r);
-std::vector<CpuTimesEntry> read_per_cpu_times(const Roots& r);
+// `clk_tck` divides the tick counts: USER_HZ gives seconds, 1 gives raw ticks.
+CpuTimes read_cpu_times(const Roots& r, long clk_tck = clock_ticks());
+std::vector<CpuTimesEntry> read_per_cpu_times(const Roots& r, long clk_tck = clock_ticks());
 // Online CPUs: <sysfs>/devices/system/cpu/online, else "processor" lines of cpuinfo,
 // else "cpuN" lines of stat. nullopt when all three give nothing.
 std::optional<int> read_cpu_count_logical(const Roots& r);

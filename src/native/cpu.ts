@@ -29,8 +29,10 @@ export interface NativeCpuStats {
 }
 
 export interface NativeCpu {
-  /** 10 seconds values (user, nice, system, idle, iowait, irq, softirq, steal, guest, guest_nice), or 11 per CPU with the CPU number first. */
+  /** 10 tick counts (user, nice, system, idle, iowait, irq, softirq, steal, guest, guest_nice), or 11 per CPU with the CPU number first. */
   cpuTimes(roots: Roots, perCpu: boolean): Float64Array;
+  /** USER_HZ, sysconf(_SC_CLK_TCK). */
+  cpuClockTicks(): number;
   cpuCount(roots: Roots, logical: boolean): number | null;
   cpuStats(roots: Roots): NativeCpuStats;
   /** [cpu, current, min, max] (MHz) per CPU. */
