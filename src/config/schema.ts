@@ -3,7 +3,7 @@
  * and nowhere else: the built-in default config, config/hostprobe.yaml's values, the JSON
  * Schema in config/schema/hostprobe.schema.json and docs/agent.md all follow this table.
  */
-import type { ObjectSpec, Spec } from './spec.js';
+import { toJsonSchema, type ObjectSpec, type Spec } from './spec.js';
 
 /** The default port: next to node_exporter's 9100 (and not process-exporter's 9256). */
 export const DEFAULT_PORT = 9110;
@@ -329,3 +329,13 @@ export const CONFIG_SPEC: ObjectSpec = {
     },
   },
 };
+
+/** The JSON Schema shipped as config/schema/hostprobe.schema.json (generated from CONFIG_SPEC). */
+export function agentJsonSchema(): Record<string, unknown> {
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'https://github.com/hostprobe/hostprobe/config/schema/hostprobe.schema.json',
+    title: 'hostprobe agent configuration',
+    ...toJsonSchema(CONFIG_SPEC),
+  };
+}

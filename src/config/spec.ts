@@ -264,6 +264,14 @@ export function suggest(key: string, candidates: Iterable<string>): string | und
     }
   }
   if (best === undefined) return undefined;
+  // A shortened or lengthened word ("mem" for "memory", "memory" for "mem") is a likely intent too.
+  if (bestD > 2) {
+    const k = key.toLowerCase();
+    for (const c of candidates) {
+      const cl = c.toLowerCase();
+      if (cl.length >= 3 && k.length >= 3 && (k.startsWith(cl) || cl.startsWith(k))) return c;
+    }
+  }
   const limit = Math.max(2, Math.floor(Math.min(key.length, best.length) / 3));
   return bestD <= limit ? best : undefined;
 }

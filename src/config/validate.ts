@@ -417,7 +417,11 @@ class Walker {
         return this.typeError(spec, node, path);
       case 'number': {
         if (typeof v !== 'number' || Number.isNaN(v)) return this.typeError(spec, node, path);
-        if ((spec.integer && !Number.isInteger(v)) || (spec.minimum !== undefined && v < spec.minimum) || (spec.maximum !== undefined && v > spec.maximum)) {
+        if (spec.integer && !Number.isInteger(v)) {
+          this.report(node, path, `${v} is not an integer`, { expected: describeExpected(spec) });
+          return INVALID;
+        }
+        if ((spec.minimum !== undefined && v < spec.minimum) || (spec.maximum !== undefined && v > spec.maximum)) {
           this.report(node, path, `${v} is out of range`, { expected: describeExpected(spec) });
           return INVALID;
         }
@@ -427,6 +431,10 @@ class Walker {
         let secs: number | undefined;
         if (typeof v === 'number') secs = v;
         else if (typeof v === 'string') secs = parseDuration(v);
+        if (typeof v === 'string' && secs === undefined) {
+          this.report(node, path, `invalid duration ${JSON.stringify(v)}`, { expected: describeExpected(spec) });
+          return INVALID;
+        }
         if (secs === undefined || !Number.isFinite(secs) || secs < 0) return this.typeError(spec, node, path);
         if ((spec.minimum !== undefined && secs < spec.minimum) || (spec.maximum !== undefined && secs > spec.maximum)) {
           this.report(node, path, `${describeGot(node)} is out of range`, { expected: describeExpected(spec) });
@@ -451,7 +459,8 @@ class Walker {
         try {
           compileRegex(s);
         } catch (e) {
-          this.report(node, path, `invalid regular expression: ${(e as Error).message}`, {
+          const why = (e as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
+          this.report(node, path, `invalid regular expression ${JSON.stringify(s)}: ${why}`, {
             expected: describeExpected(spec),
           });
           return INVALID;
@@ -546,14 +555,18 @@ export function validateConfigText(text: string, spec: ObjectSpec, opts: Validat
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, strict: true });
   const issues: ConfigIssue[] = [];
+  const seenAt = new Set<string>();
   for (const e of doc.errors) {
     const lp = e.linePos?.[0] ?? lc.linePos(e.pos[0]);
+    // One message per position: the parser often reports a bad indentation twice.
+    if (seenAt.has(`${lp.line}:${lp.col}`)) continue;
+    seenAt.add(`${lp.line}:${lp.col}`);
     issues.push({
       file: opts.file,
       line: lp.line,
       col: lp.col,
-      path: '',
-      message: `YAML syntax error: ${e.message.split('\n')[0] ?? e.code}`,
+      path: pathString(cutAtOddKey(pathAtOffset(doc.contents as YamlNode | null, e.pos[0]) ?? [])),
+      message: `YAML syntax error: ${(e.message.split('\n')[0] ?? e.code).replace(/ at line \d+, column \d+:?$/, '')}`,
     });
   }
   if (issues.length) return { value: {}, issues, explicit: new Set() };
@@ -569,6 +582,33 @@ export function validateConfigText(text: string, spec: ObjectSpec, opts: Validat
   const value = w.walk(spec, root === null ? undefined : root, []);
   const sorted = [...w.issues].sort((a, b) => a.line - b.line || a.col - b.col);
   return { value: value === INVALID ? {} : (value as Record<string, unknown>), issues: sorted, explicit: w.explicit };
+}
+
+/** A broken document can compose odd keys ("9110 path"); the path stops before the first one. */
+function cutAtOddKey(path: PathSeg[]): PathSeg[] {
+  const i = path.findIndex((p) => typeof p === 'string' && !/^[A-Za-z_][\w.-]*$/.test(p));
+  return i < 0 ? path : path.slice(0, i);
+}
+
+/** The key path of the deepest mapping entry (or list item) whose source range holds `offset`. */
+function pathAtOffset(root: YamlNode | null | undefined, offset: number, path: PathSeg[] = []): PathSeg[] | undefined {
+  const inRange = (n: unknown): boolean => {
+    const r = (n as ParsedNode | null | undefined)?.range;
+    return !!r && offset >= r[0] && offset <= r[2];
+  };
+  if (isMap(root)) {
+    for (const p of root.items) {
+      const k = isScalar(p.key) ? String(p.key.value) : '?';
+      if (inRange(p.key)) return [...path, k];
+      if (inRange(p.value)) return pathAtOffset(p.value as YamlNode, offset, [...path, k]) ?? [...path, k];
+    }
+  } else if (isSeq(root)) {
+    for (let i = 0; i < root.items.length; i++) {
+      const it = root.items[i] as YamlNode;
+      if (inRange(it)) return pathAtOffset(it, offset, [...path, i]) ?? [...path, i];
+    }
+  }
+  return path.length ? path : undefined;
 }
 
 function findPath(root: YamlNode | null | undefined, target: YamlNode, path: PathSeg[] = []): PathSeg[] | undefined {

@@ -1,0 +1,185 @@
+// Shared helpers of the agent and e2e tests: the built CLI, free ports, scraping, and
+// parsing an exposition into samples.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { IN_CI, REPO_ROOT } from '../helpers/tools.js';
+
+export const CLI = join(REPO_ROOT, 'dist', 'cli', 'main.js');
+
+/** The built CLI (npm run build). Missing: a failure in CI, a skip elsewhere. */
+export function haveCli(): boolean {
+  if (existsSync(CLI)) return true;
+  if (IN_CI) throw new Error(`${CLI} is missing: run npm run build first`);
+  console.warn(`[skip] ${CLI} is missing (npm run build)`);
+  return false;
+}
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI to completion. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): CliResult {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: timeoutMs,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A TCP port free on 127.0.0.1 right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      s.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
+    });
+  });
+}
+
+export interface Daemon {
+  proc: ChildProcess;
+  logs(): string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts a long-running process and collects its output. */
+export function startDaemon(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = REPO_ROOT): Daemon {
+  const proc = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  return {
+    proc,
+    logs: () => out,
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode;
+      proc.kill(signal);
+      const t = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+      const code = await exited;
+      clearTimeout(t);
+      return code;
+    },
+  };
+}
+
+/** Starts the agent CLI with flags. */
+export function startAgent(args: string[], env: NodeJS.ProcessEnv = {}): Daemon {
+  return startDaemon(process.execPath, [CLI, ...args], env);
+}
+
+/** Polls `fn` until it returns a value (not undefined) or the timeout passes. */
+export async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+export interface Family {
+  name: string;
+  type?: string;
+  help?: string;
+  samples: Sample[];
+}
+
+function parseLabels(s: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const re = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
+  for (const m of s.matchAll(re)) {
+    out[m[1] as string] = (m[2] as string).replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
+  }
+  return out;
+}
+
+function parseValue(v: string): number {
+  if (v === '+Inf') return Infinity;
+  if (v === '-Inf') return -Infinity;
+  return Number(v);
+}
+
+/** Parses the text exposition format into samples. */
+export function parseExposition(text: string): Sample[] {
+  const out: Sample[] = [];
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})?\s+(\S+)(\s+\S+)?$/.exec(line);
+    if (!m) throw new Error(`cannot parse exposition line: ${line}`);
+    out.push({ name: m[1] as string, labels: m[3] ? parseLabels(m[3]) : {}, value: parseValue(m[4] as string) });
+  }
+  return out;
+}
+
+/** Parses the text exposition format into families (with TYPE and HELP). */
+export function parseFamilies(text: string): Map<string, Family> {
+  const fams = new Map<string, Family>();
+  const fam = (name: string): Family => {
+    let f = fams.get(name);
+    if (!f) fams.set(name, (f = { name, samples: [] }));
+    return f;
+  };
+  let current: Family | undefined;
+  for (const line of text.split('\n')) {
+    const t = /^# TYPE (\S+) (\S+)$/.exec(line);
+    if (t) {
+      current = fam(t[1] as string);
+      current.type = t[2] as string;
+      continue;
+    }
+    const h = /^# HELP (\S+) (.*)$/.exec(line);
+    if (h) {
+      current = fam(h[1] as string);
+      current.help = h[2] as string;
+      continue;
+    }
+    if (!line || line.startsWith('#')) continue;
+    const [s] = parseExposition(line);
+    if (!s) continue;
+    const base = current && (s.name === current.name || s.name.startsWith(current.name + '_')) ? current : fam(s.name);
+    base.samples.push(s);
+  }
+  return fams;
+}
+
+/** A stable key for a sample: name plus sorted labels. */
+export function sampleKey(s: { name: string; labels: Record<string, string> }, drop: readonly string[] = []): string {
+  const keys = Object.keys(s.labels)
+    .filter((k) => !drop.includes(k))
+    .sort();
+  return `${s.name}{${keys.map((k) => `${k}="${s.labels[k]}"`).join(',')}}`;
+}
+
+/** GET a URL; resolves with status, headers and body. */
+export async function httpGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: string }> {
+  const r = await fetch(url, { headers });
+  return { status: r.status, headers: r.headers, body: await r.text() };
+}
+
+/** Whether a command exists (for tools that only some tests need, found by spawnSync). */
+export function hasCommand(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
