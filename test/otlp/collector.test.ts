@@ -330,6 +330,18 @@ describe.skipIf(!enabled)('a real OpenTelemetry Collector receives the snapshot'
     expect(Math.abs(value('system.uptime') - up)).toBeLessThan(2);
   });
 
+  it('process counts by state match node_processes_state on /metrics', (ctx) => {
+    if (!prom.has('node_processes_state')) ctx.skip('no processes summary in this build (process collector absent)');
+    const SEMCONV: Record<string, string> = { R: 'running', S: 'sleeping', D: 'sleeping', I: 'sleeping', P: 'sleeping', W: 'sleeping', K: 'sleeping', T: 'stopped', t: 'stopped', Z: 'defunct' };
+    const want = new Map<string, number>();
+    for (const s of prom.all('node_processes_state')) {
+      const st = SEMCONV[s.labels.state!];
+      if (st) want.set(st, (want.get(st) ?? 0) + s.value);
+    }
+    expect(attrSet('system.process.count', 'process.state')).toEqual(new Set(want.keys()));
+    for (const [st, n] of want) expect(value('system.process.count', { 'process.state': st })).toBe(n);
+  });
+
   it('process groups match namedprocess_namegroup_* on /metrics', (ctx) => {
     const groups = snap.readings.process?.groups ?? [];
     if (groups.length === 0 || !prom.has('namedprocess_namegroup_num_procs')) ctx.skip('no process groups in this build (process collector absent)');

@@ -106,6 +106,14 @@ describe('Retry-After', () => {
     expect(r.retryAfterMs).toBe(30_000);
   });
 
+  it('treats Retry-After: 0 as no particular delay (normal backoff, no spinning)', async () => {
+    server = await startFaultServer((n) => (n < 2 ? { status: 503, headers: { 'Retry-After': '0' } } : { status: 200 }));
+    const r = await make(server.url).send(payload);
+    expect(r.outcome).toBe('success');
+    expect(r.log[0]!.retryAfter).toBeUndefined();
+    expect(r.log[0]!.waitMs).toBeGreaterThanOrEqual(40);
+  });
+
   it('parses delta-seconds and HTTP-dates', () => {
     const now = Date.parse('2026-01-01T00:00:00Z');
     expect(parseRetryAfter('120', now)).toBe(120_000);

@@ -226,6 +226,7 @@ export class OtlpSink {
 
   /** Logs a failure once while it keeps repeating the same way; the counters count every one. */
   private logFailure(key: string, message: string): void {
+    if (this.closed) return; // shutting down: the export in flight was cut short on purpose
     if (key === this.lastFailureKey) {
       this.log.debug(message, { url: this.config.url });
       return;

@@ -395,7 +395,9 @@ export class OtlpHttpTransport {
       const lastMsg = a.status !== undefined ? errorMessageFromBody(a.body, a.contentType) : a.error;
       if (!this.retry.enabled) return this.finish('retries_exhausted', log, body.length, a.status, lastMsg);
       let wait: number;
-      if (a.retryAfterMs !== undefined) {
+      // Retry-After replaces the backoff; `0` (or a date already past) means "no particular
+      // delay", which gets the normal backoff so a receiver cannot make us spin.
+      if (a.retryAfterMs !== undefined && a.retryAfterMs > 0) {
         wait = a.retryAfterMs;
         rec.retryAfter = true;
       } else {
@@ -407,7 +409,7 @@ export class OtlpHttpTransport {
       rec.waitMs = wait;
       if (Date.now() + wait >= deadline) {
         const r = this.finish('retries_exhausted', log, body.length, a.status, lastMsg);
-        if (a.retryAfterMs !== undefined) r.retryAfterMs = a.retryAfterMs;
+        if (rec.retryAfter) r.retryAfterMs = wait;
         delete rec.waitMs;
         return r;
       }
