@@ -15,6 +15,15 @@ import { DiskUsageTimeout, diskIoCounters, diskPartitions, diskUsage } from '../
 import type { Logger } from '../logger.js';
 import { DeviceFilter, mapLimit } from '../agent/filters.js';
 
+/**
+ * The device_error label for a failed statfs: the OS's reason without the path, lower-case
+ * as Go prints errno strings ("no such file or directory"), like node_exporter's label.
+ */
+export function statfsError(e: unknown): string {
+  const line = errorLine(e).replace(/^cannot statvfs .*?: (?=[^:]+$)/, '');
+  return line.charAt(0).toLowerCase() + line.slice(1);
+}
+
 /** Concurrent statfs calls (node_exporter's --collector.filesystem.stat-workers is 4). */
 const STAT_WORKERS = 8;
 
@@ -66,7 +75,7 @@ export function create(config: DiskCollectorConfig, logger: Logger): Collector<'
                     return { ...base, deviceError: true, stuck: true, error: 'mountpoint timeout' };
                   }
                   logger.debug('error on statfs() system call', { mountpoint: p.mountpoint, err: errorLine(e) });
-                  return { ...base, deviceError: true, error: errorLine(e) };
+                  return { ...base, deviceError: true, error: statfsError(e) };
                 }
               });
             }

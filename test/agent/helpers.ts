@@ -183,3 +183,38 @@ export async function httpGet(url: string, headers: Record<string, string> = {})
 export function hasCommand(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 }
+
+/**
+ * Lint warnings promtool gives for names node_exporter itself serves (kernel field names in
+ * camelCase, entropy in bits): `promtool check metrics` exits 3 on them for node_exporter too.
+ */
+export function isKnownLintWarning(line: string): boolean {
+  return (
+    /^node_\S+ metric names should be written in 'snake_case' not 'camelCase'$/.test(line) ||
+    /^node_entropy_\S+_bits use base unit "bytes" instead of "bits"$/.test(line)
+  );
+}
+
+export interface PromtoolResult {
+  status: number | null;
+  /** Problems other than the known name-style warnings. */
+  problems: string[];
+  warnings: string[];
+  output: string;
+}
+
+/** `promtool check metrics` on an exposition. */
+export function promtoolCheck(promtool: string, text: string): PromtoolResult {
+  const r = spawnSync(promtool, ['check', 'metrics'], { input: text, encoding: 'utf8' });
+  const output = `${r.stdout}${r.stderr}`;
+  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  const warnings = lines.filter(isKnownLintWarning);
+  return { status: r.status, problems: lines.filter((l) => !isKnownLintWarning(l)), warnings, output };
+}
+
+/** Asserts promtool's verdict: exit 0, or exit 3 with only the known warnings; never exit 1. */
+export function promtoolOk(r: PromtoolResult): string | undefined {
+  if (r.status === 0) return undefined;
+  if (r.status === 3 && r.problems.length === 0) return undefined;
+  return `promtool check metrics exited ${String(r.status)}:\n${r.output}`;
+}
