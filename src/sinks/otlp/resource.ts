@@ -79,7 +79,11 @@ export function readMachineId(rootfs: string): string | undefined {
 }
 
 /** The detected attributes (before user overrides), from a snapshot. */
-export function detectAttributes(snapshot: Snapshot, opts: ResourceOptions): Record<string, string> {
+export function detectAttributes(
+  snapshot: Snapshot,
+  opts: ResourceOptions,
+  machineId: (rootfs: string) => string | undefined = readMachineId,
+): Record<string, string> {
   const host = snapshot.readings.host;
   const env = opts.env ?? process.env;
   const uname = host?.uname;
@@ -89,7 +93,7 @@ export function detectAttributes(snapshot: Snapshot, opts: ResourceOptions): Rec
   attrs['service.version'] = opts.version;
   const hostName = uname?.nodename || hostname();
   attrs['host.name'] = hostName;
-  const id = host?.machineId ?? readMachineId(opts.rootfs);
+  const id = host?.machineId ?? machineId(opts.rootfs);
   if (id) attrs['host.id'] = id;
   attrs['host.arch'] = hostArch(uname?.machine ?? machine());
   attrs['os.type'] = 'linux';
@@ -114,8 +118,14 @@ export class ResourceCache {
     this.opts = opts;
   }
 
+  /** machine-id read from rootfs when the host collector does not provide it: read once. */
+  private machineId: string | undefined | null = null;
+
   get(snapshot: Snapshot): Resource {
-    const attrs: Record<string, string> = detectAttributes(snapshot, this.opts);
+    const attrs: Record<string, string> = detectAttributes(snapshot, this.opts, (rootfs) => {
+      if (this.machineId === null) this.machineId = readMachineId(rootfs);
+      return this.machineId;
+    });
     for (const [k, v] of Object.entries(snapshot.labels)) attrs[k] = v;
     for (const [k, v] of Object.entries(this.opts.envAttributes)) attrs[k] = v;
     // OTEL_SERVICE_NAME wins over service.name in OTEL_RESOURCE_ATTRIBUTES (SDK spec).
