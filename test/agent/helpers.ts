@@ -1,7 +1,7 @@
 // Shared helpers of the agent and e2e tests: the built CLI, free ports, scraping, and
 // parsing an exposition into samples.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { IN_CI, REPO_ROOT } from '../helpers/tools.js';
@@ -217,4 +217,63 @@ export function promtoolOk(r: PromtoolResult): string | undefined {
   if (r.status === 0) return undefined;
   if (r.status === 3 && r.problems.length === 0) return undefined;
   return `promtool check metrics exited ${String(r.status)}:\n${r.output}`;
+}
+
+/** node_exporter's collectors that hostprobe replaces (the comparison runs node_exporter with only these). */
+export const NODE_EXPORTER_SHARED_COLLECTORS = [
+  'cpu', 'cpufreq', 'stat', 'loadavg', 'meminfo', 'vmstat', 'filesystem', 'diskstats', 'netdev', 'netclass',
+  'sockstat', 'netstat', 'tcpstat', 'uname', 'time', 'os', 'filefd', 'entropy', 'pressure',
+] as const;
+
+/** Starts Debian's prometheus-node-exporter on loopback with only the shared collectors. */
+export function startNodeExporter(bin: string, port: number, extra: string[] = []): Daemon {
+  return startDaemon(bin, [
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--collector.disable-defaults',
+    ...NODE_EXPORTER_SHARED_COLLECTORS.map((c) => `--collector.${c}`),
+    ...extra,
+  ]);
+}
+
+/** Starts Prometheus on loopback with a generated config scraping `targets` every `interval`. */
+export function startPrometheus(
+  bin: string,
+  dir: string,
+  port: number,
+  jobs: { job: string; target: string }[],
+  interval = '1s',
+): Daemon {
+  const cfg = [
+    'global:',
+    `  scrape_interval: ${interval}`,
+    `  scrape_timeout: ${interval}`,
+    '  evaluation_interval: 1s',
+    'scrape_configs:',
+    ...jobs.flatMap((j) => [`  - job_name: ${j.job}`, '    static_configs:', `      - targets: ['${j.target}']`]),
+    '',
+  ].join('\n');
+  writeFileSync(join(dir, 'prometheus.yml'), cfg);
+  return startDaemon(bin, [
+    `--config.file=${join(dir, 'prometheus.yml')}`,
+    `--storage.tsdb.path=${join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--log.level=warn',
+  ]);
+}
+
+export interface PromResult {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+
+/** An instant PromQL query against a Prometheus on loopback. */
+export async function promQuery(port: number, query: string): Promise<PromResult[]> {
+  const r = await fetch(`http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent(query)}`);
+  const j = (await r.json()) as { status: string; error?: string; data?: { resultType: string; result: PromResult[] | [number, string] } };
+  if (j.status !== 'success') throw new Error(`PromQL ${query}: ${j.error ?? j.status}`);
+  const res = j.data?.result;
+  if (j.data?.resultType === 'scalar' && Array.isArray(res) && typeof res[0] === 'number') {
+    return [{ metric: {}, value: res as [number, string] }];
+  }
+  return (res as PromResult[]) ?? [];
 }
