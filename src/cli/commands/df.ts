@@ -4,7 +4,6 @@
  * Every statvfs runs off the JavaScript thread with a deadline (diskUsage's `timeoutMs`),
  * so a stuck mount (a dead NFS server) is shown as "?" instead of hanging the command.
  */
-import { pathToFileURL } from 'node:url';
 import { diskPartitions, diskUsage, type DiskPartition, type DiskUsage } from '../../index.js';
 import { isFailure, numberOption, parseCommandArgs } from '../args.js';
 import { bytes2human, errorMessage, processIo, table, writeJson, writeLines, type CliIo } from '../format.js';
@@ -119,8 +118,4 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
     ),
   );
   return status;
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exit(await run(process.argv.slice(2)));
 }

@@ -2,7 +2,6 @@
  * `hostprobe free`: memory and swap like procps `free` (and psutil's scripts/free.py),
  * built on virtualMemory() and swapMemory().
  */
-import { pathToFileURL } from 'node:url';
 import { swapMemory, virtualMemory } from '../../index.js';
 import { parseCommandArgs } from '../args.js';
 import { bytes2human, processIo, table, writeJson, writeLines, type CliIo } from '../format.js';
@@ -113,8 +112,4 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
     ),
   );
   return 0;
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exit(await run(process.argv.slice(2)));
 }

@@ -3,7 +3,6 @@
  * addresses, in the layout of psutil's scripts/ifconfig.py, built on netIfAddrs(),
  * netIfStatsAsync() and netIoCounters({ perNic: true }).
  */
-import { pathToFileURL } from 'node:url';
 import {
   AF_INET,
   AF_INET6,
@@ -129,8 +128,4 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
   }
   writeLines(io.stdout, lines);
   return status;
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exit(await run(process.argv.slice(2)));
 }
