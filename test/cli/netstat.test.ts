@@ -76,7 +76,9 @@ describe('hostprobe netstat', () => {
     // psutil's name(): comm, or the longer basename of argv[0] when comm was cut at 15.
     expect(mine!.name.startsWith(readFileSync(`/proc/${process.pid}/comm`, 'utf8').trim())).toBe(true);
     // The same row as the library's, plus the name.
-    const lib = (await netConnections({ kind: 'inet' })).find((c) => c.pid === process.pid && c.laddr && 'port' in c.laddr && c.laddr.port === port);
+    const lib = (await netConnections({ kind: 'inet' })).find(
+      (c) => c.pid === process.pid && typeof c.laddr === 'object' && c.laddr !== null && c.laddr.port === port,
+    );
     const { name: _name, ...withoutName } = mine!;
     expect(withoutName).toEqual(lib);
   });
