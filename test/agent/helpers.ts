@@ -277,3 +277,22 @@ export async function promQuery(port: number, query: string): Promise<PromResult
   }
   return (res as PromResult[]) ?? [];
 }
+
+/** A small valid snapshot for in-process tests of the sinks and the server. */
+export function fakeSnapshot(seq = 1, overrides: Partial<import('../../src/agent/snapshot.js').Snapshot> = {}): import('../../src/agent/snapshot.js').Snapshot {
+  return {
+    seq,
+    timestamp: 1_795_000_000_000 + seq * 1000,
+    durationSeconds: 0.01,
+    collectors: { cpu: { success: true, durationSeconds: 0.002 }, mem: { success: false, durationSeconds: 0.001, error: 'boom' } },
+    readings: {
+      cpu: {
+        perCpu: [{ cpu: 0, times: { user: 1.5, nice: 0, system: 2, idle: 100, iowait: 0.25, irq: 0, softirq: 0.5, steal: 0, guest: 0.1, guestNice: 0 } }],
+        load: { load1: 0.5, load5: 0.25, load15: 0.125 },
+      },
+    },
+    labels: {},
+    self: { version: '0.0.0', revision: 'test', nodeVersion: process.version, startTimeSeconds: 1, lastSuccessfulPollSeconds: 0, polls: seq, runtime: [] },
+    ...overrides,
+  };
+}
