@@ -10,6 +10,7 @@
 #   $HOSTPROBE_DEPLOY_TOOLS (default $HOME/.cache/hostprobe/deploy-tools)/
 #     k8s-schemas/v<K8S>-local-strict/<kind>-<group>-<version>.json   (kubeconform layout)
 #     crd-schemas/<kind>_<version>.json                              (kubeconform layout)
+#     npm/node_modules/.bin/dockerfile-utils                         (Dockerfile lint)
 #
 # Idempotent: each part is skipped when it is already there at the pinned version.
 set -euo pipefail
@@ -160,4 +161,20 @@ if missing:
 print("CRD schemas:", ", ".join(sorted(os.listdir(dst))))
 PY
   echo "$crd_want" >"$crd_stamp"
+fi
+
+# --- dockerfile-utils (npm registry): lints deploy/docker/Dockerfile ------------------------
+DOCKERFILE_UTILS_VERSION=0.16.3
+du_dir="$out/npm"
+du_bin="$du_dir/node_modules/.bin/dockerfile-utils"
+if [ -x "$du_bin" ] && [ "$(cd "$du_dir" && node -p "require('dockerfile-utils/package.json').version" 2>/dev/null)" = "$DOCKERFILE_UTILS_VERSION" ]; then
+  echo "dockerfile-utils present: $du_bin ($DOCKERFILE_UTILS_VERSION)"
+else
+  npm_bin="$HOME/.node24/node_modules/.bin/npm"
+  [ -x "$npm_bin" ] || npm_bin=$(command -v npm)
+  export PATH="$(dirname "$npm_bin"):$PATH"
+  mkdir -p "$du_dir"
+  "$npm_bin" install --prefix "$du_dir" --no-audit --no-fund --no-save "dockerfile-utils@$DOCKERFILE_UTILS_VERSION"
+  "$du_bin" --help >/dev/null
+  echo "dockerfile-utils installed: $du_bin"
 fi
