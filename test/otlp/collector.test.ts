@@ -13,6 +13,7 @@ import { loadProcessRenderer, renderOptions, renderText } from '../../src/sinks/
 import { haveTool, REPO_ROOT } from '../helpers/tools.js';
 import { configFrom, otlpOf, startPoller } from './agent.js';
 import { parseExposition, Samples } from './exposition.js';
+import { attrSetOf, consistencyTests, metricOf, pointsOf, valueOf } from './consistency.js';
 import {
   attrsOf,
   otelcolTool,
@@ -43,26 +44,10 @@ let prom: Samples;
 let req: OtlpJsonRequest;
 let exported: ExportRecord;
 
-/** The OTLP metric of that name in the request the Collector received. */
-function metric(name: string, r: OtlpJsonRequest = req): OtlpJsonMetric | undefined {
-  return r.resourceMetrics[0]!.scopeMetrics.flatMap((s) => s.metrics).find((m) => m.name === name);
-}
-function points(name: string, r: OtlpJsonRequest = req): OtlpJsonPoint[] {
-  const m = metric(name, r);
-  return m?.sum?.dataPoints ?? m?.gauge?.dataPoints ?? [];
-}
-/** The value of the one point whose attributes include `attrs`. */
-function value(name: string, attrs: Record<string, string | number> = {}, r: OtlpJsonRequest = req): number {
-  const hits = points(name, r).filter((p) => {
-    const a = attrsOf(p.attributes);
-    return Object.entries(attrs).every(([k, v]) => a[k] === v);
-  });
-  if (hits.length !== 1) throw new Error(`${name}${JSON.stringify(attrs)}: ${hits.length} OTLP points`);
-  return pointValue(hits[0]!);
-}
-function attrSet(name: string, key: string, r: OtlpJsonRequest = req): Set<unknown> {
-  return new Set(points(name, r).map((p) => attrsOf(p.attributes)[key]));
-}
+const metric = (name: string, r: OtlpJsonRequest = req) => metricOf(r, name);
+const points = (name: string, r: OtlpJsonRequest = req) => pointsOf(r, name);
+const value = (name: string, attrs: Record<string, string | number> = {}, r: OtlpJsonRequest = req) => valueOf(r, name, attrs);
+const attrSet = (name: string, key: string, r: OtlpJsonRequest = req) => attrSetOf(r, name, key);
 
 async function exportTo(c: Collector, extra: string, s: Snapshot): Promise<ExportRecord> {
   const cfg = otlpOf(await configFrom(`otlp:\n  endpoint: ${c.endpoint}\n${extra}`));
@@ -119,253 +104,13 @@ describe.skipIf(!enabled)('a real OpenTelemetry Collector receives the snapshot'
     expect(r['k8s.node.name']).toBeUndefined();
   });
 
-  // The semantic conventions' instruments and units (not read from our mapping code).
-  const SPEC: [collector: keyof Snapshot['readings'], name: string, kind: 'counter' | 'updowncounter' | 'gauge', unit: string][] = [
-    ['cpu', 'system.cpu.time', 'counter', 's'],
-    ['cpu', 'system.cpu.load_average.1m', 'gauge', '{thread}'],
-    ['cpu', 'system.cpu.load_average.5m', 'gauge', '{thread}'],
-    ['cpu', 'system.cpu.load_average.15m', 'gauge', '{thread}'],
-    ['cpu', 'system.cpu.logical.count', 'updowncounter', '{cpu}'],
-    ['cpu', 'system.process.created', 'counter', '{process}'],
-    ['mem', 'system.memory.usage', 'updowncounter', 'By'],
-    ['mem', 'system.memory.limit', 'updowncounter', 'By'],
-    ['mem', 'system.memory.linux.available', 'updowncounter', 'By'],
-    ['mem', 'system.paging.usage', 'updowncounter', 'By'],
-    ['mem', 'system.paging.faults', 'counter', '{fault}'],
-    ['mem', 'system.paging.operations', 'counter', '{operation}'],
-    ['disk', 'system.disk.io', 'counter', 'By'],
-    ['disk', 'system.disk.operations', 'counter', '{operation}'],
-    ['disk', 'system.disk.io_time', 'counter', 's'],
-    ['disk', 'system.disk.operation_time', 'counter', 's'],
-    ['disk', 'system.disk.merged', 'counter', '{operation}'],
-    ['disk', 'system.filesystem.usage', 'updowncounter', 'By'],
-    ['disk', 'system.filesystem.utilization', 'gauge', '1'],
-    ['disk', 'system.filesystem.limit', 'updowncounter', 'By'],
-    ['net', 'system.network.io', 'counter', 'By'],
-    ['net', 'system.network.packet.count', 'counter', '{packet}'],
-    ['net', 'system.network.packet.dropped', 'counter', '{packet}'],
-    ['net', 'system.network.errors', 'counter', '{error}'],
-    ['net', 'system.network.connection.count', 'updowncounter', '{connection}'],
-    ['host', 'system.uptime', 'gauge', 's'],
-    ['process', 'system.process.count', 'updowncounter', '{process}'],
-    ['process', 'process.cpu.time', 'counter', 's'],
-    ['process', 'process.memory.usage', 'updowncounter', 'By'],
-    ['process', 'process.memory.virtual', 'updowncounter', 'By'],
-    ['process', 'process.disk.io', 'counter', 'By'],
-    ['process', 'process.thread.count', 'updowncounter', '{thread}'],
-    ['process', 'process.unix.file_descriptor.count', 'updowncounter', '{file_descriptor}'],
-    ['process', 'process.context_switches', 'counter', '{context_switch}'],
-    ['process', 'process.paging.faults', 'counter', '{fault}'],
-  ];
-
-  it('sends every family of the table with its instrument and unit, cumulative', () => {
-    const missing: string[] = [];
-    let checked = 0;
-    for (const [coll, name, kind, unit] of SPEC) {
-      const reading = snap.readings[coll];
-      if (!reading) continue; // collector absent in this build / failed: nothing to send
-      if (coll === 'process' && name.startsWith('process.') && !(snap.readings.process?.groups?.length ?? 0)) continue;
-      if (coll === 'process' && name === 'system.process.count' && !snap.readings.process?.summary) continue;
-      if (name === 'system.paging.usage' && !snap.readings.mem?.swap) continue;
-      const m = metric(name);
-      if (!m) {
-        missing.push(name);
-        continue;
-      }
-      checked++;
-      expect(m.unit, name).toBe(unit);
-      if (kind === 'gauge') expect(m.gauge, name).toBeDefined();
-      else {
-        expect(m.sum, name).toBeDefined();
-        expect(m.sum!.aggregationTemporality, name).toBe(2); // CUMULATIVE
-        expect(m.sum!.isMonotonic ?? false, name).toBe(kind === 'counter');
-      }
-    }
-    expect(missing).toEqual([]);
-    expect(checked).toBeGreaterThanOrEqual(20);
-  });
-
-  it('stamps every point with the poll time; kernel counters start at boot', () => {
-    const t = String(BigInt(snap.timestamp) * 1_000_000n);
-    const boot = String(BigInt(prom.get('node_boot_time_seconds')) * 1_000_000_000n);
-    for (const rm of req.resourceMetrics)
-      for (const sm of rm.scopeMetrics)
-        for (const m of sm.metrics) for (const p of m.sum?.dataPoints ?? m.gauge?.dataPoints ?? []) expect(p.timeUnixNano, m.name).toBe(t);
-    for (const name of ['system.cpu.time', 'system.network.io', 'system.disk.io', 'system.paging.faults', 'system.process.created']) {
-      for (const p of points(name)) expect(p.startTimeUnixNano, name).toBe(boot);
-    }
-  });
-
-  it('cpu values match /metrics', () => {
-    const cpus = new Set(prom.all('node_cpu_seconds_total').map((s) => s.labels.cpu));
-    expect(attrSet('system.cpu.time', 'cpu.logical_number')).toEqual(new Set([...cpus].map(Number)));
-    expect(attrSet('system.cpu.time', 'cpu.mode')).toEqual(new Set(['user', 'system', 'nice', 'idle', 'iowait', 'interrupt', 'steal']));
-    for (const cpu of cpus) {
-      const n = Number(cpu);
-      const node = (mode: string) => prom.get('node_cpu_seconds_total', { cpu: cpu!, mode });
-      for (const mode of ['user', 'system', 'nice', 'idle', 'iowait', 'steal']) {
-        expect(value('system.cpu.time', { 'cpu.mode': mode, 'cpu.logical_number': n })).toBeCloseTo(node(mode), 6);
-      }
-      expect(value('system.cpu.time', { 'cpu.mode': 'interrupt', 'cpu.logical_number': n })).toBeCloseTo(node('irq') + node('softirq'), 6);
-    }
-    expect(value('system.cpu.logical.count')).toBe(cpus.size);
-    expect(value('system.cpu.load_average.1m')).toBe(prom.get('node_load1'));
-    expect(value('system.cpu.load_average.5m')).toBe(prom.get('node_load5'));
-    expect(value('system.cpu.load_average.15m')).toBe(prom.get('node_load15'));
-    expect(value('system.process.created')).toBe(prom.get('node_forks_total'));
-  });
-
-  it('memory and paging values match /metrics', () => {
-    const mi = (f: string) => prom.get(`node_memory_${f}_bytes`);
-    const usage = (state: string) => value('system.memory.usage', { 'system.memory.state': state });
-    expect(value('system.memory.limit')).toBe(mi('MemTotal'));
-    expect(usage('used')).toBe(mi('MemTotal') - mi('MemAvailable'));
-    expect(usage('free')).toBe(mi('MemFree'));
-    expect(usage('buffers')).toBe(mi('Buffers'));
-    expect(usage('cached')).toBe(mi('Cached') + mi('SReclaimable'));
-    expect(value('system.memory.linux.available')).toBe(mi('MemAvailable'));
-    if (metric('system.paging.usage')) {
-      expect(value('system.paging.usage', { 'system.paging.state': 'free' })).toBe(mi('SwapFree'));
-      expect(value('system.paging.usage', { 'system.paging.state': 'used' })).toBe(mi('SwapTotal') - mi('SwapFree'));
-    }
-    const vm = (f: string) => prom.get(`node_vmstat_${f}`);
-    expect(value('system.paging.faults', { 'system.paging.fault.type': 'major' })).toBe(vm('pgmajfault'));
-    expect(value('system.paging.faults', { 'system.paging.fault.type': 'minor' })).toBe(vm('pgfault') - vm('pgmajfault'));
-    const ops = (dir: string, type: string) => value('system.paging.operations', { 'system.paging.direction': dir, 'system.paging.fault.type': type });
-    expect(ops('in', 'major')).toBe(vm('pswpin'));
-    expect(ops('out', 'major')).toBe(vm('pswpout'));
-    expect(ops('in', 'minor')).toBe(vm('pgpgin'));
-    expect(ops('out', 'minor')).toBe(vm('pgpgout'));
-  });
-
-  it('disk and filesystem values match /metrics', () => {
-    const devices = new Set(prom.all('node_disk_read_bytes_total').map((s) => s.labels.device));
-    expect(attrSet('system.disk.io', 'system.device')).toEqual(devices);
-    for (const device of devices) {
-      const d = { device: device! };
-      const a = (dir: string) => ({ 'system.device': device!, 'disk.io.direction': dir });
-      expect(value('system.disk.io', a('read'))).toBe(prom.get('node_disk_read_bytes_total', d));
-      expect(value('system.disk.io', a('write'))).toBe(prom.get('node_disk_written_bytes_total', d));
-      expect(value('system.disk.operations', a('read'))).toBe(prom.get('node_disk_reads_completed_total', d));
-      expect(value('system.disk.operations', a('write'))).toBe(prom.get('node_disk_writes_completed_total', d));
-      expect(value('system.disk.merged', a('read'))).toBe(prom.get('node_disk_reads_merged_total', d));
-      expect(value('system.disk.merged', a('write'))).toBe(prom.get('node_disk_writes_merged_total', d));
-      expect(value('system.disk.operation_time', a('read'))).toBeCloseTo(prom.get('node_disk_read_time_seconds_total', d), 6);
-      expect(value('system.disk.operation_time', a('write'))).toBeCloseTo(prom.get('node_disk_write_time_seconds_total', d), 6);
-      expect(value('system.disk.io_time', { 'system.device': device! })).toBeCloseTo(prom.get('node_disk_io_time_seconds_total', d), 6);
-    }
-    const mounts = prom.all('node_filesystem_size_bytes').filter((s) => s.labels.device_error !== '1');
-    expect(mounts.length).toBeGreaterThan(0);
-    expect(attrSet('system.filesystem.limit', 'system.filesystem.mountpoint')).toEqual(new Set(mounts.map((s) => s.labels.mountpoint)));
-    for (const m of mounts) {
-      const l = { device: m.labels.device!, mountpoint: m.labels.mountpoint! };
-      const size = m.value;
-      const free = prom.get('node_filesystem_free_bytes', l);
-      const avail = prom.get('node_filesystem_avail_bytes', l);
-      const a = { 'system.device': l.device, 'system.filesystem.mountpoint': l.mountpoint, 'system.filesystem.type': m.labels.fstype! };
-      expect(value('system.filesystem.limit', a)).toBe(size);
-      expect(value('system.filesystem.usage', { ...a, 'system.filesystem.state': 'used' })).toBe(size - free);
-      expect(value('system.filesystem.usage', { ...a, 'system.filesystem.state': 'free' })).toBe(avail);
-      expect(value('system.filesystem.usage', { ...a, 'system.filesystem.state': 'reserved' })).toBe(free - avail);
-      if (size > 0) expect(value('system.filesystem.utilization', a)).toBeCloseTo((size - free) / size, 12);
-      const ro = prom.get('node_filesystem_readonly', l);
-      expect(attrsOf(points('system.filesystem.limit').find((p) => attrsOf(p.attributes)['system.filesystem.mountpoint'] === l.mountpoint)!.attributes)['system.filesystem.mode']).toBe(
-        ro === 1 ? 'ro' : 'rw',
-      );
-    }
-  });
-
-  it('network values match /metrics', () => {
-    const ifaces = new Set(prom.all('node_network_receive_bytes_total').map((s) => s.labels.device));
-    expect(attrSet('system.network.io', 'network.interface.name')).toEqual(ifaces);
-    const pairs: [string, string][] = [
-      ['system.network.io', 'bytes'],
-      ['system.network.packet.count', 'packets'],
-      ['system.network.packet.dropped', 'drop'],
-      ['system.network.errors', 'errs'],
-    ];
-    for (const device of ifaces) {
-      for (const [name, stem] of pairs) {
-        for (const [dir, pdir] of [
-          ['receive', 'receive'],
-          ['transmit', 'transmit'],
-        ] as const) {
-          expect(value(name, { 'network.interface.name': device!, 'network.io.direction': dir }), `${name} ${device} ${dir}`).toBe(
-            prom.get(`node_network_${pdir}_${stem}_total`, { device: device! }),
-          );
-        }
-      }
-    }
-    const STATES: Record<string, string> = {
-      established: 'established',
-      syn_sent: 'syn_sent',
-      syn_recv: 'syn_received',
-      fin_wait1: 'fin_wait_1',
-      fin_wait2: 'fin_wait_2',
-      time_wait: 'time_wait',
-      close: 'closed',
-      close_wait: 'close_wait',
-      last_ack: 'last_ack',
-      listen: 'listen',
-      closing: 'closing',
-    };
-    for (const s of prom.all('node_tcp_connection_states')) {
-      expect(value('system.network.connection.count', { 'network.connection.state': STATES[s.labels.state!]!, 'network.transport': 'tcp' })).toBe(s.value);
-    }
-  });
-
-  it('link state and speed match /metrics', (ctx) => {
-    if (points('hw.network.up').length === 0) ctx.skip('no interface with a link speed on this host');
-    for (const p of points('hw.network.up')) {
-      const device = String(attrsOf(p.attributes)['hw.id']);
-      expect(pointValue(p)).toBe(prom.get('node_network_up', { device }));
-      expect(value('hw.network.bandwidth.limit', { 'hw.id': device })).toBe(prom.get('node_network_speed_bytes', { device }));
-    }
-  });
+  consistencyTests(() => ({ req, prom, snap }));
 
   it('uptime agrees with /metrics', (ctx) => {
     if (!prom.has('node_time_seconds')) ctx.skip('no time collector output on /metrics');
     const up = prom.get('node_time_seconds') - prom.get('node_boot_time_seconds');
     // btime is whole seconds; /proc/uptime is not.
     expect(Math.abs(value('system.uptime') - up)).toBeLessThan(2);
-  });
-
-  it('process counts by state match node_processes_state on /metrics', (ctx) => {
-    if (!prom.has('node_processes_state')) ctx.skip('no processes summary in this build (process collector absent)');
-    const SEMCONV: Record<string, string> = { R: 'running', S: 'sleeping', D: 'sleeping', I: 'sleeping', P: 'sleeping', W: 'sleeping', K: 'sleeping', T: 'stopped', t: 'stopped', Z: 'defunct' };
-    const want = new Map<string, number>();
-    for (const s of prom.all('node_processes_state')) {
-      const st = SEMCONV[s.labels.state!];
-      if (st) want.set(st, (want.get(st) ?? 0) + s.value);
-    }
-    expect(attrSet('system.process.count', 'process.state')).toEqual(new Set(want.keys()));
-    for (const [st, n] of want) expect(value('system.process.count', { 'process.state': st })).toBe(n);
-  });
-
-  it('process groups match namedprocess_namegroup_* on /metrics', (ctx) => {
-    const groups = snap.readings.process?.groups ?? [];
-    if (groups.length === 0 || !prom.has('namedprocess_namegroup_num_procs')) ctx.skip('no process groups in this build (process collector absent)');
-    for (const g of groups) {
-      const l = { groupname: g.name };
-      const a = { 'process.group.name': g.name };
-      expect(value('process.count', a)).toBe(prom.get('namedprocess_namegroup_num_procs', l));
-      expect(value('process.thread.count', a)).toBe(prom.get('namedprocess_namegroup_num_threads', l));
-      expect(value('process.cpu.time', { ...a, 'cpu.mode': 'user' })).toBeCloseTo(prom.get('namedprocess_namegroup_cpu_seconds_total', { ...l, mode: 'user' }), 6);
-      expect(value('process.cpu.time', { ...a, 'cpu.mode': 'system' })).toBeCloseTo(prom.get('namedprocess_namegroup_cpu_seconds_total', { ...l, mode: 'system' }), 6);
-      expect(value('process.memory.usage', a)).toBe(prom.get('namedprocess_namegroup_memory_bytes', { ...l, memtype: 'resident' }));
-      expect(value('process.memory.virtual', a)).toBe(prom.get('namedprocess_namegroup_memory_bytes', { ...l, memtype: 'virtual' }));
-      expect(value('process.disk.io', { ...a, 'disk.io.direction': 'read' })).toBe(prom.get('namedprocess_namegroup_read_bytes_total', l));
-      expect(value('process.disk.io', { ...a, 'disk.io.direction': 'write' })).toBe(prom.get('namedprocess_namegroup_write_bytes_total', l));
-      expect(value('process.unix.file_descriptor.count', a)).toBe(prom.get('namedprocess_namegroup_open_filedesc', l));
-      expect(value('process.paging.faults', { ...a, 'system.paging.fault.type': 'major' })).toBe(prom.get('namedprocess_namegroup_major_page_faults_total', l));
-      expect(value('process.paging.faults', { ...a, 'system.paging.fault.type': 'minor' })).toBe(prom.get('namedprocess_namegroup_minor_page_faults_total', l));
-      expect(value('process.context_switches', { ...a, 'process.context_switch.type': 'voluntary' })).toBe(
-        prom.get('namedprocess_namegroup_context_switches_total', { ...l, ctxswitchtype: 'voluntary' }),
-      );
-      expect(value('process.context_switches', { ...a, 'process.context_switch.type': 'involuntary' })).toBe(
-        prom.get('namedprocess_namegroup_context_switches_total', { ...l, ctxswitchtype: 'nonvoluntary' }),
-      );
-    }
   });
 
   it('takes http/json too, with the same points', async () => {
