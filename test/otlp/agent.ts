@@ -17,8 +17,8 @@ export function otlpOf(config: AgentConfig): OtlpConfig {
   return config.otlp as OtlpConfig;
 }
 
-export async function startPoller(config: AgentConfig, logger: Logger = nullLogger): Promise<Poller> {
-  const p = new Poller({ config, logger, table: COLLECTORS, skipRuntime: true });
+export async function startPoller(config: AgentConfig, logger: Logger = nullLogger, clock?: () => number): Promise<Poller> {
+  const p = new Poller({ config, logger, table: COLLECTORS, skipRuntime: true, ...(clock ? { clock } : {}) });
   await p.init();
   return p;
 }

@@ -26,9 +26,8 @@ let req: OtlpJsonRequest;
 
 beforeAll(async () => {
   const config = await configFrom(`paths:\n  procfs: ${FIX}/proc\n  sysfs: ${FIX}/sys\n  rootfs: ${FIX}/root\n`);
-  const poller = await startPoller(config);
   // A fixed clock, as the golden test uses.
-  (poller as unknown as { clock: () => number }).clock = () => CLOCK_MS;
+  const poller = await startPoller(config, undefined, () => CLOCK_MS);
   try {
     snap = await poller.pollOnce();
   } finally {
