@@ -1,2 +1,25 @@
-// The process area of the library API; filled in by the process work.
-export {};
+/**
+ * The process area: psutil's Process class and module functions (pids, pidExists,
+ * processIter, waitProcs), and the batch scan of the whole process table
+ * (scanProcesses, processesSummary). See docs/api/process.md.
+ */
+export {
+  Process,
+  pids,
+  pidExists,
+  processIter,
+  processIterCacheClear,
+  waitProcs,
+  type ProcessConstructorOptions,
+  type ProcessIterOptions,
+  type ProcessWithInfo,
+} from './process/process.js';
+export {
+  ProcessTable,
+  processesSummary,
+  scanProcesses,
+  scanProcessesSync,
+  type ScanColumn,
+  type ScanOptions,
+} from './process/scan.js';
+export * from './process/types.js';

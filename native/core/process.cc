@@ -93,7 +93,9 @@ bool fd_count_by_stat(const Roots& roots) {
   });
 }
 
-std::string strip_deleted(const Roots& roots, std::string path) {
+}  // namespace
+
+std::string clean_link(const Roots& roots, std::string path) {
   size_t nul = path.find('\0');
   if (nul != std::string::npos) path.resize(nul);
   constexpr std::string_view kDeleted = " (deleted)";
@@ -104,6 +106,8 @@ std::string strip_deleted(const Roots& roots, std::string path) {
   }
   return path;
 }
+
+namespace {
 
 bool rooted_path_exists(const std::string& path, const void* ctx) {
   const Roots* roots = static_cast<const Roots*>(ctx);
@@ -390,11 +394,11 @@ std::string read_exe(const ProcDir& d) {
     throw_nsp(d.pid(), d.path("exe"), err);
   }
   if (err) d.fail(err, "exe");
-  return strip_deleted(d.roots(), std::move(out));
+  return clean_link(d.roots(), std::move(out));
 }
 
 std::string read_cwd(const ProcDir& d) {
-  return strip_deleted(d.roots(), d.readlink_or_fail("cwd"));
+  return clean_link(d.roots(), d.readlink_or_fail("cwd"));
 }
 
 std::vector<std::pair<std::string, std::string>> read_environ(const ProcDir& d) {

@@ -81,6 +81,10 @@ class ProcDir {
 [[noreturn]] void throw_zombie(int64_t pid, const std::string& detail, int err = 0);
 [[noreturn]] void throw_access_denied(int64_t pid, const std::string& detail, int err);
 
+// psutil's readlink(): cut at the first NUL, and drop a " (deleted)" suffix when the path
+// (under rootfs) does not exist.
+std::string clean_link(const Roots& roots, std::string path);
+
 // --- reads (through a ProcDir, psutil's errors) ---
 ProcStat read_stat(const ProcDir& d);
 // Reads stat and checks the identity: NoSuchProcess when its start time is not

@@ -240,13 +240,7 @@ void RowReader::read(const ProcDir& d, ScanRow& row) {
   if (go && (m & kScanExe)) {
     err = d.readlink("exe", row.exe);
     if (err == 0) {
-      size_t nul = row.exe.find('\0');
-      if (nul != std::string::npos) row.exe.resize(nul);
-      constexpr std::string_view kDeleted = " (deleted)";
-      if (row.exe.size() > kDeleted.size() &&
-          std::string_view(row.exe).substr(row.exe.size() - kDeleted.size()) == kDeleted &&
-          !path_exists(roots_.root(row.exe)))
-        row.exe.resize(row.exe.size() - kDeleted.size());
+      row.exe = clean_link(roots_, std::move(row.exe));
       if (row.exe.empty() && cmdline(d, row, go)) row.exe = guess_exe(roots_, args_);
     } else if (err == ENOENT || err == ESRCH) {
       if (zombie_) {
@@ -278,7 +272,11 @@ void RowReader::read(const ProcDir& d, ScanRow& row) {
 
   if (go && (m & kScanCwd)) {
     err = d.readlink("cwd", row.cwd);
-    if (err) go = failed(d, row, err, kScanCwd);
+    if (err) {
+      go = failed(d, row, err, kScanCwd);
+    } else {
+      row.cwd = clean_link(roots_, std::move(row.cwd));
+    }
   }
 
   if (go && (m & kScanNumFds)) {

@@ -51,7 +51,7 @@ TEST(ProcessFixture, CompleteProcess) {
   EXPECT_EQ(read_name(d, st), "systemd");
   EXPECT_EQ(read_cmdline(d), (std::vector<std::string>{"/sbin/init", "splash"}));
   EXPECT_EQ(read_exe(d), "/usr/lib/systemd/systemd");
-  EXPECT_EQ(read_cwd(d), "/");
+  EXPECT_EQ(read_cwd(d), "/hostprobe-fixture-cwd");
   ProcStatus s = read_status(d);
   EXPECT_EQ(s.threads, 2);
   EXPECT_EQ(s.voluntary_ctxt_switches, 1234);
