@@ -1,0 +1,114 @@
+// deploy/systemd/hostprobe.service: systemd-analyze verify, the offline security review
+// (exposure score and the settings that matter for this agent), and the flags in ExecStart.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseAgentFlags } from '../../src/config/flags.js';
+import { haveTool, tool } from '../helpers/tools.js';
+import { UNIT, runTool } from './deploy-tools.js';
+
+const analyze = tool('systemd-analyze', 'apt-get install systemd');
+const HAVE = haveTool(analyze);
+const unitText = readFileSync(UNIT, 'utf8');
+
+/** The unit's [Service] settings (a key may repeat). */
+function settings(text: string, section: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  let cur = '';
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#') || line.startsWith(';')) continue;
+    const sec = /^\[(.+)\]$/.exec(line);
+    if (sec) {
+      cur = sec[1] as string;
+      continue;
+    }
+    if (cur !== section) continue;
+    const eq = line.indexOf('=');
+    const k = line.slice(0, eq);
+    out.set(k, [...(out.get(k) ?? []), line.slice(eq + 1)]);
+  }
+  return out;
+}
+const service = settings(unitText, 'Service');
+const one = (k: string): string | undefined => service.get(k)?.at(-1);
+
+describe.skipIf(!HAVE)('systemd unit: systemd-analyze', () => {
+  it('verify accepts it without a warning', () => {
+    const r = runTool(analyze.path as string, ['verify', UNIT]);
+    expect(r.stderr + r.stdout).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('security --offline: exposure "OK" (at most 2.5 of 10), and --threshold=30 passes', () => {
+    const r = runTool(analyze.path as string, ['security', '--offline=yes', '--threshold=30', UNIT]);
+    expect(r.status, r.stderr).toBe(0);
+    const m = /Overall exposure level for hostprobe\.service: ([\d.]+) (\w+)/.exec(r.stdout);
+    expect(m, r.stdout.slice(-500)).not.toBeNull();
+    expect(Number(m?.[1])).toBeLessThanOrEqual(2.5);
+    expect(m?.[2]).toBe('OK');
+  });
+
+  it('security --offline: the review sees the sandboxing this agent relies on', () => {
+    const r = runTool(analyze.path as string, ['security', '--offline=yes', '--json=short', UNIT]);
+    expect(r.status, r.stderr).toBe(0);
+    const items = JSON.parse(r.stdout) as { name: string; set: boolean; exposure: number | null }[];
+    const byName = new Map(items.map((i) => [i.name, i]));
+    for (const name of [
+      'NoNewPrivileges=',
+      'ProtectSystem=',
+      'ProtectKernelTunables=',
+      'ProtectKernelModules=',
+      'ProtectControlGroups=',
+      'PrivateDevices=',
+      'PrivateTmp=',
+      'RestrictSUIDSGID=',
+      'LockPersonality=',
+      'SystemCallArchitectures=',
+      'CapabilityBoundingSet=~CAP_SYS_ADMIN',
+      'CapabilityBoundingSet=~CAP_SYS_PTRACE',
+      'RestrictAddressFamilies=~AF_PACKET',
+    ]) {
+      const item = byName.get(name);
+      expect(item, name).toBeDefined();
+      expect(item?.set, name).toBe(true);
+    }
+  });
+});
+
+describe('systemd unit: settings', () => {
+  it('keeps what the agent needs readable and working', () => {
+    // V8's JIT needs writable+executable memory.
+    expect(one('MemoryDenyWriteExecute') ?? 'no').toBe('no');
+    // statfs of mounts under /home must work; /proc must list every process and /proc/stat etc.
+    expect(one('ProtectHome')).toBe('read-only');
+    expect(one('ProtectProc') ?? 'default').toBe('default');
+    expect(one('ProcSubset') ?? 'all').toBe('all');
+    expect(one('PrivateUsers') ?? 'no').toBe('no'); // would hide other users' process owners
+    // getifaddrs(3) uses netlink; the listener needs INET/INET6.
+    const families = (one('RestrictAddressFamilies') ?? '').split(/\s+/);
+    expect(families).toEqual(expect.arrayContaining(['AF_INET', 'AF_INET6', 'AF_UNIX', 'AF_NETLINK']));
+    expect(one('NoNewPrivileges')).toBe('yes');
+    expect(one('ProtectSystem')).toBe('strict');
+    expect(one('DynamicUser')).toBe('yes');
+    expect(one('CapabilityBoundingSet')).toBe('');
+    expect(one('Restart')).toBe('on-failure');
+    expect(one('MemoryMax')).toMatch(/^\d+[MG]$/);
+  });
+
+  it('ExecStart runs the agent with a heap limit below MemoryMax and flags the agent accepts', () => {
+    const exec = one('ExecStart') ?? '';
+    const argv = exec.split(/\s+/);
+    expect(argv[0]).toMatch(/^\/.*\/node$/);
+    const heap = /^--max-old-space-size=(\d+)$/.exec(argv[1] ?? '');
+    expect(heap).not.toBeNull();
+    const memMax = /^(\d+)([MG])$/.exec(one('MemoryMax') ?? '') as RegExpExecArray;
+    const memMaxMiB = Number(memMax[1]) * (memMax[2] === 'G' ? 1024 : 1);
+    expect(Number(heap?.[1])).toBeLessThan(memMaxMiB);
+    expect(argv[2]).toMatch(/\/hostprobe\/dist\/cli\/main\.js$/);
+    const flags = argv.slice(3).filter((a) => a !== '$HOSTPROBE_OPTS');
+    const parsed = parseAgentFlags(flags);
+    expect(parsed.warnings).toEqual([]);
+    expect(parsed.positional).toEqual([]);
+    expect(service.get('EnvironmentFile')).toEqual(['-/etc/default/hostprobe']);
+  });
+});
