@@ -73,7 +73,12 @@ export interface Uname {
  * host name), whatever the roots: node_exporter does the same.
  */
 export function uname(): Uname {
-  return callNative(() => nativeHost.hostUname());
+  return splitUname(callNative(() => nativeHost.hostUname()));
+}
+
+function splitUname(joined: string): Uname {
+  const [sysname = '', nodename = '', release = '', version = '', machine = '', domainname = ''] = joined.split('\0');
+  return { sysname, nodename, release, version, machine, domainname };
 }
 
 /**
@@ -134,8 +139,9 @@ export interface HostInfo extends Uname {
 /** uname(2), host name, boot time and uptime in one call. */
 export function hostInfo(options: HostRootsOption = {}): HostInfo {
   const roots = resolveRoots(options.roots);
-  const h = callNative(() => nativeHost.hostInfo(roots));
-  return { hostname: h.uname.nodename, ...h.uname, bootTime: h.bootTime, uptime: h.uptime };
+  const [joined, bootTime, uptime] = callNative(() => nativeHost.hostInfo(roots));
+  const u = splitUname(joined);
+  return { hostname: u.nodename, ...u, bootTime, uptime };
 }
 
 // ---------------------------------------------------------------------------------------

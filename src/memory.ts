@@ -116,7 +116,22 @@ export function swapMemory(options: MemoryRootsOption = {}): SwapMemory {
  */
 export function meminfo(options: MemoryRootsOption = {}): Record<string, number> {
   const roots = resolveRoots(options.roots);
-  return callNative(() => nativeMemory.memoryMeminfo(roots));
+  return toRecord(callNative(() => nativeMemory.memoryMeminfo(roots)));
+}
+
+/** The last field lists seen and their split names: the kernel's list rarely changes. */
+const splitCache = new Map<string, string[]>();
+
+function toRecord([joined, values]: [string, Float64Array]): Record<string, number> {
+  let names = splitCache.get(joined);
+  if (!names) {
+    names = joined === '' ? [] : joined.split('\n');
+    if (splitCache.size >= 8) splitCache.clear();
+    splitCache.set(joined, names);
+  }
+  const out: Record<string, number> = {};
+  for (let i = 0; i < names.length; i++) out[names[i] as string] = values[i] as number;
+  return out;
 }
 
 /**
@@ -127,5 +142,5 @@ export function meminfo(options: MemoryRootsOption = {}): Record<string, number>
  */
 export function vmstat(options: MemoryRootsOption = {}): Record<string, number> {
   const roots = resolveRoots(options.roots);
-  return callNative(() => nativeMemory.memoryVmstat(roots));
+  return toRecord(callNative(() => nativeMemory.memoryVmstat(roots)));
 }

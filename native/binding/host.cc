@@ -35,20 +35,22 @@ Napi::Value host_users_async(const Napi::CallbackInfo& info) {
       [](Napi::Env env, std::vector<hp::UserEntry>& rows) { return users_array(env, rows); });
 }
 
-Napi::Object uname_object(Napi::Env env, const hp::Uname& u) {
-  Napi::Object o = Napi::Object::New(env);
-  o.Set("sysname", str(env, u.sysname));
-  o.Set("nodename", str(env, u.nodename));
-  o.Set("release", str(env, u.release));
-  o.Set("version", str(env, u.version));
-  o.Set("machine", str(env, u.machine));
-  o.Set("domainname", str(env, u.domainname));
-  return o;
+// The six uname fields joined by NUL (which none of them can contain): one string for
+// N-API to create instead of six plus an object; the TypeScript side splits it.
+Napi::Value uname_joined(Napi::Env env, const hp::Uname& u) {
+  std::string s;
+  s.reserve(u.sysname.size() + u.nodename.size() + u.release.size() + u.version.size() + u.machine.size() +
+            u.domainname.size() + 5);
+  for (const std::string* f : {&u.sysname, &u.nodename, &u.release, &u.version, &u.machine, &u.domainname}) {
+    if (!s.empty() || f != &u.sysname) s.push_back('\0');
+    s.append(*f);
+  }
+  return str(env, s);
 }
 
-// hostUname() -> {sysname, nodename, release, version, machine, domainname}
+// hostUname() -> "sysname\0nodename\0release\0version\0machine\0domainname"
 Napi::Value host_uname(const Napi::CallbackInfo& info) {
-  return Guard(info, [&]() -> Napi::Value { return uname_object(info.Env(), hp::read_uname()); });
+  return Guard(info, [&]() -> Napi::Value { return uname_joined(info.Env(), hp::read_uname()); });
 }
 
 // hostOsRelease(roots) -> {id, idLike, name, ..., path}
@@ -74,16 +76,16 @@ Napi::Value host_os_release(const Napi::CallbackInfo& info) {
   });
 }
 
-// hostInfo(roots) -> {uname: {...}, bootTime, uptime}
+// hostInfo(roots) -> [unameJoined, bootTime, uptime]
 Napi::Value host_info(const Napi::CallbackInfo& info) {
   return Guard(info, [&]() -> Napi::Value {
     Napi::Env env = info.Env();
     hp::HostInfo h = hp::read_host_info(roots_arg(info, 0));
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("uname", uname_object(env, h.uname));
-    o.Set("bootTime", num(env, h.boot_time));
-    o.Set("uptime", num(env, h.uptime));
-    return o;
+    Napi::Array a = Napi::Array::New(env, 3);
+    a.Set(0u, uname_joined(env, h.uname));
+    a.Set(1u, num(env, h.boot_time));
+    a.Set(2u, num(env, h.uptime));
+    return a;
   });
 }
 

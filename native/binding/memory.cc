@@ -2,8 +2,8 @@
 // /proc/vmstat and /proc/zoneinfo are generated from in-memory counters.
 //
 // memoryVirtual and memorySwap return flat Float64Arrays in psutil's field order; the
-// TypeScript side names the fields. memoryMeminfo and memoryVmstat return plain
-// objects keyed by the kernel's own names.
+// TypeScript side names the fields. memoryMeminfo and memoryVmstat return the kernel's
+// field names and their values, which the TypeScript side turns into plain objects.
 #include "common.h"
 #include "memory.h"
 #include "registry.h"
@@ -49,18 +49,31 @@ Napi::Value memory_swap(const Napi::CallbackInfo& info) {
   });
 }
 
-Napi::Object named_values(Napi::Env env, const std::vector<hp::NamedValue>& rows) {
-  Napi::Object o = Napi::Object::New(env);
-  for (const auto& r : rows) o.Set(r.name, num(env, r.value));
-  return o;
+// [names joined by '\n', Float64Array of values]: two N-API values instead of one
+// property per field; the TypeScript side builds the object (and reuses the split names
+// while the kernel's field list stays the same).
+Napi::Value named_values(Napi::Env env, const std::vector<hp::NamedValue>& rows) {
+  std::string names;
+  names.reserve(rows.size() * 16);
+  Napi::Float64Array values = Napi::Float64Array::New(env, rows.size());
+  double* out = values.Data();
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (i) names.push_back('\n');
+    names.append(rows[i].name);
+    out[i] = static_cast<double>(rows[i].value);
+  }
+  Napi::Array a = Napi::Array::New(env, 2);
+  a.Set(0u, str(env, names));
+  a.Set(1u, values);
+  return a;
 }
 
-// memoryMeminfo(roots) -> {MemTotal: bytes, ..., HugePages_Total: count, ...}
+// memoryMeminfo(roots) -> [names, values]: MemTotal (bytes), ..., HugePages_Total (count), ...
 Napi::Value memory_meminfo(const Napi::CallbackInfo& info) {
   return Guard(info, [&]() -> Napi::Value { return named_values(info.Env(), hp::read_meminfo(roots_arg(info, 0))); });
 }
 
-// memoryVmstat(roots) -> {nr_free_pages: n, ...}
+// memoryVmstat(roots) -> [names, values]: nr_free_pages, ...
 Napi::Value memory_vmstat(const Napi::CallbackInfo& info) {
   return Guard(info, [&]() -> Napi::Value { return named_values(info.Env(), hp::read_vmstat(roots_arg(info, 0))); });
 }

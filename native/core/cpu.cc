@@ -1,5 +1,7 @@
 #include "cpu.h"
 
+#include <fcntl.h>
+#include <sys/sysinfo.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -21,13 +23,31 @@ std::optional<int> cpu_number(std::string_view name) {
   return to_int<int>(name.substr(3));
 }
 
-// Reads a whole /proc file into a per-thread buffer (no allocation in the steady state).
-// Throws like read_file when the file cannot be read.
-const std::string& read_proc_buffered(const std::string& path) {
-  thread_local std::string buf;
-  if (!read_file_into(path, buf)) throw_os_error(ENOENT, "cannot read", path);
-  return buf;
+// Opens `path`; returns the errno on failure (0 and a valid fd on success).
+int open_ro(const std::string& path, Fd& fd) {
+  fd = Fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  return fd.valid() ? 0 : errno;
 }
+
+// One read loop of read_one_shot; returns the errno, or 0 with `len` set.
+int read_one_shot_raw(const std::string& path, std::string& buf, size_t& len) {
+  Fd fd;
+  if (int err = open_ro(path, fd)) return err;
+  if (buf.size() < 4096) buf.resize(4096);
+  len = 0;
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf.data() + len, buf.size() - len);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    len += static_cast<size_t>(n);
+    if (n == 0 || len < buf.size()) return 0;  // short read: the whole file
+    buf.resize(buf.size() * 2);                 // filled the buffer: there may be more
+  }
+}
+
+bool is_missing(int err) { return err == ENOENT || err == ENODEV || err == ENXIO; }
 
 std::string_view first_line(std::string_view text) {
   size_t nl = text.find('\n');
@@ -56,6 +76,28 @@ uint64_t second_u64(std::string_view line, std::string_view key, const std::stri
 }
 
 }  // namespace
+
+std::optional<std::string_view> read_one_shot(const std::string& path, std::string& buf) {
+  size_t len = 0;
+  if (int err = read_one_shot_raw(path, buf, len)) {
+    if (is_missing(err)) return std::nullopt;
+    throw_os_error(err, "cannot read", path);
+  }
+  return std::string_view(buf.data(), len);
+}
+
+std::string_view read_one_shot(const std::string& path) {
+  thread_local std::string buf;
+  auto v = read_one_shot(path, buf);
+  if (!v) throw_os_error(ENOENT, "cannot read", path);
+  return *v;
+}
+
+std::optional<std::string_view> read_attr_one_shot(const std::string& path, std::string& buf) {
+  size_t len = 0;
+  if (read_one_shot_raw(path, buf, len) != 0) return std::nullopt;
+  return trim(first_line(std::string_view(buf.data(), len)));
+}
 
 long clock_ticks() {
   static const long ticks = [] {
@@ -303,17 +345,18 @@ std::array<double, 3> parse_loadavg(std::string_view text, const std::string& pa
 
 CpuTimes read_cpu_times(const Roots& r, long clk_tck) {
   std::string path = r.proc("stat");
-  return parse_cpu_times(read_proc_buffered(path), clk_tck, path);
+  return parse_cpu_times(read_one_shot(path), clk_tck, path);
 }
 
 std::vector<CpuTimesEntry> read_per_cpu_times(const Roots& r, long clk_tck) {
   std::string path = r.proc("stat");
-  return parse_per_cpu_times(read_proc_buffered(path), clk_tck, path);
+  return parse_per_cpu_times(read_one_shot(path), clk_tck, path);
 }
 
 std::optional<int> read_cpu_count_logical(const Roots& r) {
   std::string online = r.sys("devices/system/cpu/online");
-  if (auto text = read_attr(online)) {
+  thread_local std::string buf;
+  if (auto text = read_attr_one_shot(online, buf)) {
     auto cpus = parse_cpu_list(*text, online);
     if (!cpus.empty()) return static_cast<int>(cpus.size());
   }
@@ -341,10 +384,12 @@ std::vector<std::pair<int, std::string>> sysfs_cpus(const Roots& r) {
 
 std::optional<int> read_cpu_count_cores(const Roots& r) {
   auto cpus = sysfs_cpus(r);
+  thread_local std::string buf;
   for (const char* file : {"topology/core_cpus_list", "topology/thread_siblings_list"}) {
-    std::set<std::string> distinct;
+    std::set<std::string, std::less<>> distinct;
     for (auto& [_, dir] : cpus)
-      if (auto v = read_attr(dir + "/" + file)) distinct.insert(*v);
+      if (auto v = read_attr_one_shot(dir + "/" + file, buf))
+        if (distinct.find(*v) == distinct.end()) distinct.emplace(*v);
     if (!distinct.empty()) return static_cast<int>(distinct.size());
   }
   if (auto cpuinfo = read_file_if_exists(r.proc("cpuinfo"))) {
@@ -355,20 +400,26 @@ std::optional<int> read_cpu_count_cores(const Roots& r) {
 
 CpuStats read_cpu_stats(const Roots& r) {
   std::string path = r.proc("stat");
-  return parse_cpu_stats(read_proc_buffered(path), path);
+  return parse_cpu_stats(read_one_shot(path), path);
 }
 
 namespace {
 uint64_t read_khz(const std::string& path) {
-  std::string text = read_file(path);
-  auto v = to_u64(trim(text));
+  auto v = to_u64(trim(read_one_shot(path)));
   if (!v) throw_parse_error(path, "not a frequency in kHz");
   return *v;
 }
 std::optional<uint64_t> attr_u64(const std::string& path) {
-  auto a = read_attr(path);
+  thread_local std::string buf;
+  auto a = read_attr_one_shot(path, buf);
   if (!a) return std::nullopt;
   return to_u64(*a);
+}
+std::optional<std::string> attr_str(const std::string& path) {
+  thread_local std::string buf;
+  auto a = read_attr_one_shot(path, buf);
+  if (!a) return std::nullopt;
+  return std::string(*a);
 }
 }  // namespace
 
@@ -406,7 +457,7 @@ std::vector<CpuFreq> read_cpu_freq(const Roots& r) {
   // in no policy's affected_cpus, so they drop out here.
   std::map<int, std::string> cpu_to_path;
   for (auto& [n, path] : paths) {
-    auto affected = read_attr(path + "/affected_cpus");
+    auto affected = attr_str(path + "/affected_cpus");
     if (!affected) {
       cpu_to_path[n] = path;
       continue;
@@ -429,7 +480,7 @@ std::vector<CpuFreq> read_cpu_freq(const Roots& r) {
       auto cur = attr_u64(path + "/scaling_cur_freq");
       if (!cur) cur = attr_u64(path + "/cpuinfo_cur_freq");  // old kernels (psutil gh#1071)
       if (!cur) {
-        auto online = read_attr(cpudir + "/cpu" + std::to_string(cpu) + "/online");
+        auto online = attr_str(cpudir + "/cpu" + std::to_string(cpu) + "/online");
         if (online && *online == "0") continue;  // offline: skip (psutil gh#2628)
         throw Error(ErrorKind::Unsupported, path + ": can't find current frequency file", path);
       }
@@ -456,9 +507,9 @@ std::vector<CpuFreqInfo> read_cpu_freq_info(const Roots& r) {
     info.scaling_cur_khz = attr_u64(f + "scaling_cur_freq");
     info.scaling_min_khz = attr_u64(f + "scaling_min_freq");
     info.scaling_max_khz = attr_u64(f + "scaling_max_freq");
-    info.governor = read_attr(f + "scaling_governor");
-    info.driver = read_attr(f + "scaling_driver");
-    if (auto g = read_attr(f + "scaling_available_governors"))
+    info.governor = attr_str(f + "scaling_governor");
+    info.driver = attr_str(f + "scaling_driver");
+    if (auto g = attr_str(f + "scaling_available_governors"))
       for (auto tok : fields(*g)) info.available_governors.emplace_back(tok);
     out.push_back(std::move(info));
   }
@@ -466,13 +517,22 @@ std::vector<CpuFreqInfo> read_cpu_freq_info(const Roots& r) {
 }
 
 std::array<double, 3> read_loadavg(const Roots& r) {
+  if (!r.host_mode()) {
+    // The reader's own /proc: sysinfo(2) has the same fixed-point averages /proc/loadavg
+    // prints with 2 decimals, in one syscall (what glibc's getloadavg, and so psutil, use).
+    struct sysinfo si {};
+    if (::sysinfo(&si) == 0) {
+      constexpr double scale = 1 << SI_LOAD_SHIFT;
+      return {si.loads[0] / scale, si.loads[1] / scale, si.loads[2] / scale};
+    }
+  }
   std::string path = r.proc("loadavg");
-  return parse_loadavg(read_proc_buffered(path), path);
+  return parse_loadavg(read_one_shot(path), path);
 }
 
 double read_boot_time(const Roots& r) {
   std::string path = r.proc("stat");
-  return parse_boot_time(read_proc_buffered(path), path);
+  return parse_boot_time(read_one_shot(path), path);
 }
 
 }  // namespace hp

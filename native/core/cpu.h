@@ -60,6 +60,21 @@ struct CpuinfoMhz {
 // sysconf(_SC_CLK_TCK), USER_HZ (cached).
 long clock_ticks();
 
+// Reads a file the kernel generates in one piece -- a single_open procfs file (stat,
+// meminfo, loadavg, uptime, pressure/*), a /proc/sys value or a sysfs attribute -- with
+// one open, one read and one close: for such files a read shorter than the buffer is the
+// whole file, so the read that would only return EOF is skipped (it costs as much as the
+// open on a loaded VM). `buf` is reused across calls and only grows. Not for files
+// generated record by record (vmstat, cpuinfo, zoneinfo), whose reads can stop short.
+// nullopt when the file does not exist (ENOENT/ENODEV/ENXIO); throws hp::Error otherwise.
+std::optional<std::string_view> read_one_shot(const std::string& path, std::string& buf);
+// read_one_shot into a per-thread buffer, throwing NotFound when the file is missing.
+// The view is valid until the next call on the same thread.
+std::string_view read_one_shot(const std::string& path);
+// A sysfs attribute's first line, trimmed; nullopt when missing or unreadable (like
+// read_attr, with one read instead of two).
+std::optional<std::string_view> read_attr_one_shot(const std::string& path, std::string& buf);
+
 // --- pure parsers -------------------------------------------------------------------
 
 // The system-wide "cpu" line (the first line of /proc/stat).
@@ -101,6 +116,7 @@ CpuStats read_cpu_stats(const Roots& r);
 // "cpu MHz" shortcut, offline CPUs skipped; cpuinfo only (min=max=0) without cpufreq.
 std::vector<CpuFreq> read_cpu_freq(const Roots& r);
 std::vector<CpuFreqInfo> read_cpu_freq_info(const Roots& r);
+// <procfs>/loadavg; for the reader's own /proc, sysinfo(2) (same values, full precision).
 std::array<double, 3> read_loadavg(const Roots& r);
 double read_boot_time(const Roots& r);
 

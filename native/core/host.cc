@@ -219,25 +219,26 @@ HostInfo read_host_info(const Roots& r) {
   h.uname = read_uname();
   h.boot_time = read_boot_time(r);
   std::string up = r.proc("uptime");
-  h.uptime = parse_uptime(read_file(up), up);
+  h.uptime = parse_uptime(read_one_shot(up), up);
   return h;
 }
 
 FileNr read_file_nr(const Roots& r) {
   std::string path = r.proc("sys/fs/file-nr");
-  return parse_file_nr(read_file(path), path);
+  return parse_file_nr(read_one_shot(path), path);
 }
 
 uint64_t read_entropy_avail(const Roots& r) {
   std::string path = r.proc("sys/kernel/random/entropy_avail");
-  auto v = to_u64(trim(read_file(path)));
+  auto v = to_u64(trim(read_one_shot(path)));
   if (!v) throw_parse_error(path, "not a number");
   return *v;
 }
 
 std::optional<uint64_t> read_entropy_pool_size(const Roots& r) {
+  thread_local std::string buf;
   std::string path = r.proc("sys/kernel/random/poolsize");
-  auto text = read_file_if_exists(path);
+  auto text = read_one_shot(path, buf);
   if (!text) return std::nullopt;
   auto v = to_u64(trim(*text));
   if (!v) throw_parse_error(path, "not a number");
@@ -245,12 +246,13 @@ std::optional<uint64_t> read_entropy_pool_size(const Roots& r) {
 }
 
 std::optional<ClockSource> read_clock_source(const Roots& r) {
+  thread_local std::string buf;
   std::string dir = r.sys("devices/system/clocksource/clocksource0");
-  auto current = read_attr(dir + "/current_clocksource");
+  auto current = read_attr_one_shot(dir + "/current_clocksource", buf);
   if (!current) return std::nullopt;
   ClockSource c;
-  c.current = *current;
-  if (auto avail = read_attr(dir + "/available_clocksource"))
+  c.current = std::string(*current);
+  if (auto avail = read_attr_one_shot(dir + "/available_clocksource", buf))
     for (auto tok : fields(*avail)) c.available.emplace_back(tok);
   return c;
 }
@@ -260,10 +262,11 @@ std::optional<Pressure> read_pressure(const Roots& r) {
   if (!is_directory(dir)) return std::nullopt;
   Pressure p;
   bool any = false;
+  thread_local std::string buf;
   auto one = [&](const char* name, std::optional<PsiResource>& slot) {
     std::string path = dir + "/" + name;
     try {
-      if (auto text = read_file_if_exists(path)) {
+      if (auto text = read_one_shot(path, buf)) {
         slot = parse_psi(*text, path);
         any = true;
       }

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "cpu.h"
 #include "error.h"
 #include "fs.h"
 #include "parse.h"
@@ -180,9 +181,8 @@ VirtualMemory compute_virtual_memory(const std::vector<MeminfoEntry>& m,
 }
 
 VirtualMemory read_virtual_memory(const Roots& r) {
-  thread_local std::string buf;
   std::string path = r.proc("meminfo");
-  auto entries = parse_meminfo(read_proc_buffered(path, buf), path);
+  auto entries = parse_meminfo(read_one_shot(path), path);
   std::optional<uint64_t> low;
   auto avail = find(entries, "MemAvailable");
   if (!avail || *avail == 0) {
@@ -198,10 +198,9 @@ VirtualMemory read_virtual_memory(const Roots& r) {
 }
 
 SwapMemory read_swap_memory(const Roots& r) {
-  thread_local std::string buf;
   SwapMemory s;
   std::string path = r.proc("meminfo");
-  auto entries = parse_meminfo(read_proc_buffered(path, buf), path);
+  auto entries = parse_meminfo(read_one_shot(path), path);
   auto total = find(entries, "SwapTotal"), free = find(entries, "SwapFree");
   if (total && free) {
     s.total = *total;
@@ -217,6 +216,7 @@ SwapMemory read_swap_memory(const Roots& r) {
 
   // pswpin/pswpout count pages; a missing vmstat (psutil gh#722) or missing lines
   // (gh#313) leave them 0.
+  thread_local std::string buf;
   std::string vpath = r.proc("vmstat");
   if (read_file_into(vpath, buf)) {
     bool in = false, out = false;
@@ -241,10 +241,9 @@ SwapMemory read_swap_memory(const Roots& r) {
 }
 
 std::vector<NamedValue> read_meminfo(const Roots& r) {
-  thread_local std::string buf;
   std::string path = r.proc("meminfo");
   std::vector<NamedValue> out;
-  for (auto& e : parse_meminfo(read_proc_buffered(path, buf), path))
+  for (auto& e : parse_meminfo(read_one_shot(path), path))
     out.push_back(NamedValue{std::string(e.name), e.value});
   return out;
 }

@@ -10,15 +10,6 @@ export interface NativeUser {
   pid: number;
 }
 
-export interface NativeUname {
-  sysname: string;
-  nodename: string;
-  release: string;
-  version: string;
-  machine: string;
-  domainname: string;
-}
-
 export interface NativeOsRelease {
   id: string | null;
   idLike: string | null;
@@ -58,9 +49,11 @@ export interface NativePressure {
 export interface NativeHost {
   hostUsers(roots: Roots): NativeUser[];
   hostUsersAsync(roots: Roots): Promise<NativeUser[]>;
-  hostUname(): NativeUname;
+  /** sysname, nodename, release, version, machine, domainname joined by NUL. */
+  hostUname(): string;
   hostOsRelease(roots: Roots): NativeOsRelease;
-  hostInfo(roots: Roots): { uname: NativeUname; bootTime: number; uptime: number };
+  /** [hostUname()'s string, bootTime, uptime] */
+  hostInfo(roots: Roots): [string, number, number];
   hostFileNr(roots: Roots): { allocated: number; unused: number; maximum: number };
   hostEntropyAvail(roots: Roots): number;
   hostEntropyPoolSize(roots: Roots): number | null;

@@ -7,8 +7,10 @@ export interface NativeMemory {
   memoryVirtual(roots: Roots): Float64Array;
   /** [total, used, free, percent, sin, sout] */
   memorySwap(roots: Roots): Float64Array;
-  memoryMeminfo(roots: Roots): Record<string, number>;
-  memoryVmstat(roots: Roots): Record<string, number>;
+  /** [field names joined by '\n', their values] */
+  memoryMeminfo(roots: Roots): [string, Float64Array];
+  /** [field names joined by '\n', their values] */
+  memoryVmstat(roots: Roots): [string, Float64Array];
 }
 
 export const nativeMemory = nativeSlice<NativeMemory>();

@@ -1,7 +1,10 @@
 #include "cpu.h"
 
 #include <gtest/gtest.h>
+#include <sys/sysinfo.h>
+#include <unistd.h>
 
+#include <cstdio>
 #include <string>
 
 #include "error.h"
@@ -247,6 +250,38 @@ TEST(CpuFixture, SharedPoliciesUseAffectedCpusAndTheCpuinfoShortcut) {
   ASSERT_EQ(info.size(), 4u);
   EXPECT_EQ(info[3].scaling_cur_khz, 9999999u);
   EXPECT_EQ(info[3].governor, "powersave");
+}
+
+TEST(CpuRead, OneShotReadsGrowPastTheFirstBuffer) {
+  // 64-CPU stat is larger than the initial 4 KiB buffer: the read loop must go on.
+  std::string path = kFixtures + "/cpu-64/proc/stat";
+  std::string buf;
+  auto v = read_one_shot(path, buf);
+  ASSERT_TRUE(v);
+  FILE* f = std::fopen(path.c_str(), "rb");
+  ASSERT_NE(f, nullptr);
+  std::string expected;
+  char chunk[4096];
+  size_t n;
+  while ((n = std::fread(chunk, 1, sizeof chunk, f)) > 0) expected.append(chunk, n);
+  std::fclose(f);
+  ASSERT_GT(expected.size(), 4096u);
+  EXPECT_EQ(*v, expected);
+  EXPECT_FALSE(read_one_shot(kFixtures + "/nope/stat", buf));
+  EXPECT_FALSE(read_attr_one_shot(kFixtures + "/nope/online", buf));
+  EXPECT_EQ(read_attr_one_shot(kFixtures + "/cpu-64/sys/devices/system/cpu/online", buf), "0-63");
+}
+
+TEST(CpuRead, OwnLoadAverageComesFromSysinfo) {
+  struct sysinfo a {}, b {};
+  ASSERT_EQ(::sysinfo(&a), 0);
+  auto l = read_loadavg(Roots{});
+  ASSERT_EQ(::sysinfo(&b), 0);
+  for (int i = 0; i < 3; ++i) {
+    double lo = std::min(a.loads[i], b.loads[i]) / 65536.0, hi = std::max(a.loads[i], b.loads[i]) / 65536.0;
+    EXPECT_GE(l[i], lo);
+    EXPECT_LE(l[i], hi);
+  }
 }
 
 TEST(CpuFixture, MissingFilesAreNotFoundNamingThePath) {
