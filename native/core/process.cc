@@ -402,7 +402,15 @@ std::string read_cwd(const ProcDir& d) {
 }
 
 std::vector<std::pair<std::string, std::string>> read_environ(const ProcDir& d) {
-  std::string text = d.read_or_fail("environ");
+  std::string text;
+  int err = d.read("environ", text);
+  if (err == ESRCH && !d.is_zombie() && d.alive()) {
+    // A kernel thread has no mm: the kernel answers ESRCH although the process exists.
+    // psutil turns that into NoSuchProcess; we return its (empty) environment, as
+    // cmdline() does, so that asDict/processIter do not drop live kernel threads.
+    return {};
+  }
+  if (err) d.fail(err, "environ");
   if (text.empty() && d.is_zombie()) throw_zombie(d.pid(), d.path("environ"));
   return parse_environ(text);
 }
@@ -417,7 +425,10 @@ ProcMemFull read_memory_full(const ProcDir& d) {
   std::string text;
   int err = d.read("smaps_rollup", text);
   if (err == ESRCH || err == ENOENT) {
-    // smaps_rollup answers ESRCH for kernel threads (and is missing before 4.14).
+    // A zombie's mappings are gone: ZombieProcess (as psutil). smaps_rollup also answers
+    // ESRCH for kernel threads (and is missing before 4.14): fall back to smaps, which
+    // reads empty for them (psutil 5.9.4 raised a bogus ZombieProcess there).
+    if (d.is_zombie()) throw_zombie(d.pid(), d.path("smaps_rollup"), err);
     text = d.read_or_fail("smaps");
   } else if (err) {
     d.fail(err, "smaps_rollup");

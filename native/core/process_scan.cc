@@ -305,7 +305,7 @@ void RowReader::read(const ProcDir& d, ScanRow& row) {
 
   if (go && (m & kScanMemoryFullInfo)) {
     err = d.read("smaps_rollup", buf_);
-    if (err == ESRCH || err == ENOENT) err = d.read("smaps", buf_);
+    if ((err == ESRCH || err == ENOENT) && !zombie_) err = d.read("smaps", buf_);
     if (err) {
       go = failed(d, row, err, kScanMemoryFullInfo);
     } else {

@@ -91,11 +91,12 @@ export async function spawnNamed(name: string, seconds = 300): Promise<Spawned &
 }
 
 /**
- * A zombie: `sh` forks a child that exits at once, then execs `sleep`, which never reaps
- * it. Returns the zombie's pid and its (sleeping) parent.
+ * A zombie: `sh` starts a short `sleep 0.2` in the background and execs `sleep 300`, which
+ * never reaps it (the background child exits after the exec, so the shell cannot reap it
+ * first). Returns the zombie's pid and its (sleeping) parent.
  */
 export async function spawnZombie(): Promise<{ zombie: number; parent: Spawned }> {
-  const child = track(spawn('sh', ['-c', 'true & echo $!; exec sleep 300'], { stdio: ['ignore', 'pipe', 'ignore'] }));
+  const child = track(spawn('sh', ['-c', 'sleep 0.2 & echo $!; exec sleep 300'], { stdio: ['ignore', 'pipe', 'ignore'] }));
   if (child.pid === undefined) throw new Error('could not spawn sh');
   const line = await new Promise<string>((resolve, reject) => {
     let buf = '';

@@ -220,14 +220,14 @@ describe('a zombie', () => {
     const { zombie, parent } = await spawnZombie();
     const z = new Process(zombie);
     expect(z.status()).toBe('zombie');
-    expect(z.name()).toBe('sh');
+    expect(z.name()).toBe('sleep');
     expect(z.ppid()).toBe(parent.pid);
     expect(z.isRunning()).toBe(true);
     expect(z.cpuTimes().user).toBeGreaterThanOrEqual(0);
     expect(z.memoryInfo().rss).toBe(0);
     expect(z.numFds()).toBe(0);
     expect(z.numThreads()).toBe(1);
-    for (const fn of [() => z.cmdline(), () => z.exe(), () => z.cwd(), () => z.environ()]) {
+    for (const fn of [() => z.cmdline(), () => z.exe(), () => z.cwd(), () => z.environ(), () => z.memoryFullInfo()]) {
       const e = catchError(fn);
       expect(e).toBeInstanceOf(ZombieProcess);
       expect(e).toBeInstanceOf(NoSuchProcess);
@@ -237,7 +237,7 @@ describe('a zombie', () => {
     const it = [...processIter({ attrs: ['status', 'cmdline'] })].find((p) => p.pid === zombie);
     expect(it?.info).toEqual({ status: 'zombie', cmdline: null });
     const t = await scanProcesses({ attrs: ['name', 'cmdline', 'exe', 'cpuTimes'], pids: [zombie] });
-    expect(t.get(0)).toMatchObject({ zombie: true, vanished: false, name: 'sh', cmdline: null, exe: null });
+    expect(t.get(0)).toMatchObject({ zombie: true, vanished: false, name: 'sleep', cmdline: null, exe: null });
     expect(t.get(0).cpuTimes).not.toBeNull();
     // Not our child: it stays "running" until its parent reaps it.
     await expect(z.wait({ timeout: 0.1 })).rejects.toBeInstanceOf(TimeoutExpired);
@@ -245,6 +245,28 @@ describe('a zombie', () => {
     await until(() => stateOf(zombie) === null || !new Process(zombie).equals(z), 20_000, 'the zombie to be reaped');
     expect(z.isRunning()).toBe(false);
     expect(await z.wait({ timeout: 5 })).toBeNull();
+  });
+});
+
+describe('a kernel thread', () => {
+  it('has no exe, cmdline or environment, and stays in asDict and processIter', () => {
+    const kt = [...processIter({ attrs: ['ppid', 'cmdline', 'environ'] })].find(
+      (p) => p.pid !== 1 && (p.pid === 2 || p.info.ppid === 2) && p.info.cmdline?.length === 0,
+    );
+    if (!kt) {
+      console.warn('[skip] no kernel thread is visible in this /proc (a container without the host PID namespace)');
+      return;
+    }
+    expect(kt.info.environ).toEqual({});
+    expect(kt.exe()).toBe('');
+    expect(kt.cmdline()).toEqual([]);
+    expect(kt.environ()).toEqual({});
+    expect(kt.memoryFullInfo()).toMatchObject({ uss: 0, pss: 0, swap: 0 });
+    expect(kt.memoryMaps()).toEqual([]);
+    expect(kt.isRunning()).toBe(true);
+    const all = kt.asDict({ adValue: 'AD' });
+    expect(all.environ).toEqual({});
+    expect(all.name).toBe(readFileSync(`/proc/${kt.pid}/comm`, 'utf8').trim());
   });
 });
 

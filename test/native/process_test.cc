@@ -135,6 +135,7 @@ TEST(ProcessFixture, ZombieAndKernelThreadFollowPsutilHead) {
   EXPECT_KIND(read_exe(z), ZombieProcess);
   EXPECT_KIND(read_cwd(z), ZombieProcess);
   EXPECT_KIND(read_environ(z), ZombieProcess);
+  EXPECT_KIND(read_memory_full(z), ZombieProcess);
   EXPECT_EQ(read_statm(z).resident, 0u);
   EXPECT_EQ(read_num_fds(z), 0);
 
@@ -231,6 +232,8 @@ TEST(ProcessFixture, ScanGivesFlagsNotExceptions) {
   EXPECT_TRUE(z.missing & kScanCmdline);
   EXPECT_TRUE(z.missing & kScanExe);
   EXPECT_TRUE(z.missing & kScanCwd);
+  EXPECT_TRUE(z.missing & kScanMemoryFullInfo);
+  EXPECT_FALSE(z.missing & kScanMemoryInfo);
   EXPECT_FALSE(z.missing & kScanCpuTimes);
   EXPECT_EQ(z.state, 'Z');
 
@@ -313,6 +316,7 @@ TEST(ProcessLive, ZombieChild) {
   EXPECT_KIND(read_exe(d), ZombieProcess);
   EXPECT_KIND(read_cwd(d), ZombieProcess);
   EXPECT_KIND(read_environ(d), ZombieProcess);
+  EXPECT_KIND(read_memory_full(d), ZombieProcess);
   EXPECT_EQ(read_num_fds(d), 0);
   std::vector<int64_t> only{child};
   ScanResult res = scan_processes(r, kScanAllAttrs, &only);

@@ -154,7 +154,7 @@ describe('Process over a fixture /proc', () => {
     expect(z.isRunning()).toBe(true);
     expect(z.memoryInfo().rss).toBe(0);
     expect(z.numFds()).toBe(0);
-    for (const fn of [() => z.cmdline(), () => z.exe(), () => z.cwd(), () => z.environ()]) {
+    for (const fn of [() => z.cmdline(), () => z.exe(), () => z.cwd(), () => z.environ(), () => z.memoryFullInfo()]) {
       const e = catchError(fn);
       expect(e).toBeInstanceOf(ZombieProcess);
       expect(e).toBeInstanceOf(NoSuchProcess);
