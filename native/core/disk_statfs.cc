@@ -1,6 +1,8 @@
 #include "disk_statfs.h"
 
+#include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <system_error>
 #include <thread>
@@ -21,12 +23,21 @@ struct StatfsRegistry::State {
 
   explicit State(StatFn f) : fn(std::move(f)) {}
 
+  // Worker threads are reused: one that finished its statvfs waits up to kIdleTimeout for
+  // the next job. There is no fixed pool: when no worker is idle (all busy, or stuck in a
+  // dead mount) a new thread is started, so a stuck mount never holds up another path.
+  static constexpr auto kIdleTimeout = std::chrono::seconds(30);
+  static constexpr size_t kMaxIdle = 4;
+
   StatFn fn;
   mutable std::mutex mu;
   std::unordered_map<std::string, std::shared_ptr<Call>> running;  // by path
   uint64_t next_id = 1;
+  std::deque<std::shared_ptr<Call>> queue;  // started calls no worker has taken yet
+  size_t idle = 0;                          // workers waiting on work_cv
+  std::condition_variable work_cv;
 
-  // Returns the call running for `path`, or a new one on a new thread. mu must be held.
+  // Returns the call running for `path`, or a new one handed to a worker. mu must be held.
   static std::shared_ptr<Call> acquire(const std::shared_ptr<State>& self, const std::string& path) {
     auto it = self->running.find(path);
     if (it != self->running.end()) {
@@ -40,14 +51,40 @@ struct StatfsRegistry::State {
     call->id = self->next_id++;
     call->path = path;
     self->running.emplace(path, call);
+    self->queue.push_back(call);
+    if (self->idle >= self->queue.size()) {
+      self->work_cv.notify_one();
+      return call;
+    }
     try {
-      std::thread([self, call] { run(self, call); }).detach();
+      std::thread([self] { work(self); }).detach();
     } catch (const std::system_error& e) {
+      self->queue.pop_back();
       self->running.erase(path);
       throw Error(ErrorKind::Io, "cannot start a statvfs thread for " + path + ": " + e.what(), path,
                   e.code().value());
     }
     return call;
+  }
+
+  // A worker: takes calls from the queue until it has been idle for kIdleTimeout.
+  static void work(const std::shared_ptr<State>& self) {
+    std::unique_lock<std::mutex> lock(self->mu);
+    for (;;) {
+      if (!self->queue.empty()) {
+        std::shared_ptr<Call> call = std::move(self->queue.front());
+        self->queue.pop_front();
+        lock.unlock();
+        run(self, call);
+        lock.lock();
+        continue;
+      }
+      if (self->idle >= kMaxIdle) return;
+      ++self->idle;
+      bool got = self->work_cv.wait_for(lock, kIdleTimeout, [&] { return !self->queue.empty(); });
+      --self->idle;
+      if (!got) return;
+    }
   }
 
   static void run(const std::shared_ptr<State>& self, const std::shared_ptr<Call>& call) {
@@ -143,6 +180,11 @@ std::vector<std::string> StatfsRegistry::stuck_paths() const {
 size_t StatfsRegistry::running() const {
   std::lock_guard<std::mutex> lock(state_->mu);
   return state_->running.size();
+}
+
+size_t StatfsRegistry::idle_workers() const {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  return state_->idle;
 }
 
 }  // namespace hp

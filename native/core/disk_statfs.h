@@ -1,7 +1,9 @@
 // statvfs(2) on a mount that does not answer (a dead NFS server, a hung FUSE daemon)
 // blocks the calling thread for as long as the mount is dead, possibly forever. So every
-// statvfs of the disk area runs on its own detached thread, and this registry remembers
-// the calls still running per path:
+// statvfs of the disk area runs on a detached thread of its own (threads that finished
+// are reused for the next call; when none is free a new one starts, so there is no fixed
+// pool a stuck mount could exhaust), and this registry remembers the calls still running
+// per path:
 //   - a second request for a path whose statvfs is still running joins that call instead
 //     of starting another thread;
 //   - once a waiter gave up on a call (timeout), the path is "stuck": further requests fail
@@ -40,7 +42,7 @@ class StatfsRegistry {
   // Its threads keep the shared state alive, so it may be destroyed while calls still run.
   explicit StatfsRegistry(StatFn fn);
 
-  // Starts statvfs(path) on a new detached thread, or joins the call already running for
+  // Starts statvfs(path) on a free (or new) detached thread, or joins the call running for
   // `path`. `done` runs on the statvfs thread when the call returns, after the registry's
   // lock is released (so it may call back into the registry).
   // Returns the call's id. Throws Error(Timeout, errno EBUSY) without starting anything
@@ -61,6 +63,8 @@ class StatfsRegistry {
   std::vector<std::string> stuck_paths() const;
   // Number of statvfs calls currently running (stuck or not).
   size_t running() const;
+  // Worker threads waiting for a job (finished workers are reused for a while).
+  size_t idle_workers() const;
 
  private:
   struct State;

@@ -62,13 +62,17 @@ const IO_FIELDS = [
 const key = (p: { device: string; mountpoint: string; fstype: string; opts: string }) =>
   JSON.stringify([p.device, p.mountpoint, p.fstype, p.opts]);
 
-/** Mounts can change while we look (other tests make namespaces): retry until two reads agree. */
+/**
+ * Mounts can change while we look (other tests make namespaces): retry until two reads agree.
+ * psutil's platform function is psutil.disk_partitions without the maxfile/maxpath pathconf
+ * calls, which would statfs every mount point and hang on another test's stuck FUSE mount.
+ */
 function stablePartitions(all: boolean): { ours: DiskPartition[]; theirs: PsPart[] } {
   let last = { ours: [] as DiskPartition[], theirs: [] as PsPart[] };
   for (let attempt = 0; attempt < 5; attempt++) {
     const ours = diskPartitions({ all });
     const theirs = psutilJson<PsPart[]>(
-      `print(json.dumps([p._asdict() for p in psutil.disk_partitions(all=${all ? 'True' : 'False'})]))`,
+      `print(json.dumps([p._asdict() for p in psutil._psplatform.disk_partitions(all=${all ? 'True' : 'False'})]))`,
     );
     last = { ours, theirs };
     if (JSON.stringify(ours.map(key)) === JSON.stringify(theirs.map(key))) break;
@@ -224,7 +228,8 @@ describe.skipIf(!canFuse)('diskUsage on a mount whose statfs hangs', () => {
   let helper: ChildProcessWithoutNullStreams | undefined;
   let mnt = '';
   const lines: string[] = [];
-  const statfsCount = () => lines.filter((l) => l.startsWith('statfs ')).length;
+  // Only our own statfs requests: another process on the machine (a df) may statfs it too.
+  const statfsCount = () => lines.filter((l) => l.startsWith('statfs ') && l.endsWith(` tgid=${process.pid}`)).length;
 
   beforeAll(async () => {
     mnt = mkdtempSync(join(tmpdir(), 'hostprobe-stuck-'));
@@ -262,27 +267,29 @@ describe.skipIf(!canFuse)('diskUsage on a mount whose statfs hangs', () => {
   it('times out, marks the mount stuck, fails fast without a new statvfs, and recovers', async () => {
     expect(diskPartitions({ all: true }).some((p) => p.mountpoint === mnt && p.fstype === 'fuse.hostprobe')).toBe(true);
 
-    const first = await diskUsage(mnt, { timeoutMs: 300 }).catch((e: unknown) => e);
-    expect(first).toBeInstanceOf(DiskUsageTimeout);
-    expect(first).toMatchObject({ alreadyStuck: false, path: mnt, statPath: mnt, seconds: 0.3 });
-    expect(isDiskUsageStuck(mnt)).toBe(true);
-    expect(diskUsageStuckPaths()).toContain(mnt);
+    try {
+      const first = await diskUsage(mnt, { timeoutMs: 300 }).catch((e: unknown) => e);
+      expect(first).toBeInstanceOf(DiskUsageTimeout);
+      expect(first).toMatchObject({ alreadyStuck: false, path: mnt, statPath: mnt, seconds: 0.3 });
+      expect(isDiskUsageStuck(mnt)).toBe(true);
+      expect(diskUsageStuckPaths()).toContain(mnt);
 
-    // Fails at once, async and sync, even with a long timeout.
-    const second = await diskUsage(mnt, { timeoutMs: 60_000 }).catch((e: unknown) => e);
-    expect(second).toBeInstanceOf(DiskUsageTimeout);
-    expect((second as DiskUsageTimeout).alreadyStuck).toBe(true);
-    expect(() => diskUsageSync(mnt, { timeoutMs: 60_000 })).toThrow(/stuck mount/);
-    // Only the first statvfs reached the file system.
-    expect(statfsCount()).toBe(1);
+      // Fails at once, async and sync, even with a long timeout.
+      const second = await diskUsage(mnt, { timeoutMs: 60_000 }).catch((e: unknown) => e);
+      expect(second).toBeInstanceOf(DiskUsageTimeout);
+      expect((second as DiskUsageTimeout).alreadyStuck).toBe(true);
+      expect(() => diskUsageSync(mnt, { timeoutMs: 60_000 })).toThrow(/stuck mount/);
+      // Only the first statvfs reached the file system.
+      expect(statfsCount()).toBe(1);
 
-    // Everything else still works meanwhile.
-    expect((await diskUsage('/')).total).toBeGreaterThan(0);
-    expect(diskUsageSync('/').total).toBeGreaterThan(0);
-    expect(isDiskUsageStuck('/')).toBe(false);
-
-    // The mount answers again: the hung statvfs returns and the mount is no longer stuck.
-    helper!.stdin.write('release\n');
+      // Everything else still works meanwhile.
+      expect((await diskUsage('/')).total).toBeGreaterThan(0);
+      expect(diskUsageSync('/').total).toBeGreaterThan(0);
+      expect(isDiskUsageStuck('/')).toBe(false);
+    } finally {
+      // The mount answers again: the hung statvfs returns and the mount is no longer stuck.
+      helper!.stdin.write('release\n');
+    }
     await vi.waitFor(() => expect(isDiskUsageStuck(mnt)).toBe(false), { timeout: 30_000, interval: 20 });
     const u = await diskUsage(mnt);
     // stuckfs answers blocks=1000 bfree=600 bavail=500 files=100 ffree=40 frsize=4096.
@@ -309,10 +316,11 @@ describe.skipIf(!canFuse)('diskUsage on a mount whose statfs hangs', () => {
     } catch (e) {
       err = e;
     }
+    const stuck = isDiskUsageStuck(mnt);
+    helper!.stdin.write('release\n');
     expect(err).toBeInstanceOf(DiskUsageTimeout);
     expect(err).toMatchObject({ alreadyStuck: false, statPath: mnt });
-    expect(isDiskUsageStuck(mnt)).toBe(true);
-    helper!.stdin.write('release\n');
+    expect(stuck).toBe(true);
     await vi.waitFor(() => expect(isDiskUsageStuck(mnt)).toBe(false), { timeout: 30_000, interval: 20 });
   });
 });

@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "disk_statfs.h"
@@ -385,6 +386,34 @@ TEST(StatfsRegistry, RegistryMayBeDestroyedWhileACallStillRuns) {
   }
   gate->open();
   EXPECT_TRUE(eventually([&] { return called.load(); }));
+}
+
+TEST(StatfsRegistry, FinishedWorkersAreReusedAndAStuckOneIsNot) {
+  struct Seen {
+    std::mutex mu;
+    std::set<std::thread::id> ids;
+  };
+  auto seen = std::make_shared<Seen>();
+  auto gate = std::make_shared<Gate>();
+  StatfsRegistry reg([seen, gate](const std::string& p) {
+    {
+      std::lock_guard<std::mutex> lock(seen->mu);
+      seen->ids.insert(std::this_thread::get_id());
+    }
+    return gate->stat(p);
+  });
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(reg.run_sync("/p" + std::to_string(i), std::nullopt).total, 42u);
+    ASSERT_TRUE(eventually([&] { return reg.idle_workers() == 1; }));
+  }
+  EXPECT_EQ(seen->ids.size(), 1u);
+  // The only worker gets stuck: the next path gets a thread of its own.
+  expect_error([&] { reg.run_sync("/dead/c", std::chrono::milliseconds(20)); }, ErrorKind::Timeout);
+  EXPECT_EQ(reg.idle_workers(), 0u);
+  EXPECT_EQ(reg.run_sync("/q", std::nullopt).total, 42u);
+  EXPECT_EQ(seen->ids.size(), 2u);
+  gate->open();
+  EXPECT_TRUE(eventually([&] { return reg.running() == 0 && reg.idle_workers() == 2; }));
 }
 
 TEST(StatfsRegistry, ProcessRegistryRunsTheRealStatvfs) {
