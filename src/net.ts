@@ -259,14 +259,14 @@ export interface NicAddress {
 export function netIfAddrs(options: NetRootsOption = {}): Record<string, NicAddress[]> {
   const rows = callNative(() => nativeNet.netIfAddrs(resolveRoots(options.roots)));
   const out: Record<string, NicAddress[]> = {};
-  for (const r of rows) {
-    const list = (out[r.name] ??= []);
+  for (let i = 0; i + 5 < rows.length; i += 6) {
+    const list = (out[rows[i] as string] ??= []);
     list.push({
-      family: r.family as AddressFamily,
-      address: r.address,
-      netmask: r.netmask,
-      broadcast: r.broadcast,
-      ptp: r.ptp,
+      family: rows[i + 1] as AddressFamily,
+      address: rows[i + 2] as string | null,
+      netmask: rows[i + 3] as string | null,
+      broadcast: rows[i + 4] as string | null,
+      ptp: rows[i + 5] as string | null,
     });
   }
   return out;
@@ -432,7 +432,7 @@ export type ProtocolStats = Record<string, Record<string, number>>;
  */
 export function sockStat(options: NetRootsOption = {}): ProtocolStats {
   const roots = resolveRoots(options.roots);
-  return callNative(() => nativeNet.netSockStat(roots));
+  return JSON.parse(callNative(() => nativeNet.netSockStat(roots))) as ProtocolStats;
 }
 
 /**
@@ -447,7 +447,7 @@ export function sockStat(options: NetRootsOption = {}): ProtocolStats {
  */
 export function netStat(options: NetRootsOption = {}): ProtocolStats {
   const roots = resolveRoots(options.roots);
-  return callNative(() => nativeNet.netNetStat(roots));
+  return JSON.parse(callNative(() => nativeNet.netNetStat(roots))) as ProtocolStats;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -584,5 +584,43 @@ export async function netConnections(options: NetConnectionsOptions = {}): Promi
   const rows = await callNativeAsync(() =>
     pid === undefined ? nativeNet.netConnections(roots, kind) : nativeNet.netConnections(roots, kind, pid),
   );
-  return rows as unknown as Connection[];
+  const out: Connection[] = [];
+  for (let i = 0; i + 8 < rows.length; i += 9) {
+    const family = rows[i + 1] as number;
+    const fd = rows[i] as number;
+    const type = rows[i + 2] as SocketType;
+    const pidOf = rows[i + 8] as number | null;
+    if (family === AF_UNIX) {
+      out.push({ fd, family: AF_UNIX, type, laddr: rows[i + 3] as string, raddr: null, status: 'NONE', pid: pidOf });
+      continue;
+    }
+    const lip = rows[i + 3] as string | null;
+    const rip = rows[i + 5] as string | null;
+    out.push({
+      fd,
+      family: family as typeof AF_INET | typeof AF_INET6,
+      type,
+      laddr: lip === null ? null : { ip: lip, port: rows[i + 4] as number },
+      raddr: rip === null ? null : { ip: rip, port: rows[i + 6] as number },
+      status: STATUS_BY_STATE[rows[i + 7] as number] ?? 'NONE',
+      pid: pidOf,
+    });
+  }
+  return out;
 }
+
+/** ConnectionStatus by kernel TCP state number (index 0: NONE). */
+const STATUS_BY_STATE: readonly ConnectionStatus[] = [
+  'NONE',
+  'ESTABLISHED',
+  'SYN_SENT',
+  'SYN_RECV',
+  'FIN_WAIT1',
+  'FIN_WAIT2',
+  'TIME_WAIT',
+  'CLOSE',
+  'CLOSE_WAIT',
+  'LAST_ACK',
+  'LISTEN',
+  'CLOSING',
+];

@@ -15,6 +15,7 @@
 
 #include "error.h"
 #include "fs.h"
+#include "net_diag.h"
 #include "parse.h"
 
 namespace hp {
@@ -359,16 +360,31 @@ std::vector<Connection> read_connections(const Roots& roots, std::string_view ki
                     : roots.proc_ns(std::string("net/") + file);
   };
 
+  // TCP through one sock_diag dump when the tables would describe the caller's own network
+  // namespace (see net_diag.h); the files otherwise, or when netlink refuses.
+  std::optional<std::vector<TcpDiagRow>> diag;
+  bool wants_tcp = std::any_of(specs->begin(), specs->end(), [](const TableSpec& s) { return s.type == SOCK_STREAM; });
+  if (wants_tcp) {
+    bool own_netns = only_pid ? same_netns(roots.proc(std::to_string(*only_pid) + "/ns/net"))
+                              : !roots.host_mode() || same_netns(roots.proc("1/ns/net"));
+    if (own_netns) diag = tcp_sock_diag_dump();
+  }
+
   // Read every table first, so the fd walk can keep only the inodes that matter.
   struct Table {
     TableSpec spec;
     std::string path;
     std::string text;
     std::vector<UnixSocketRow> unix_rows;  // parsed once
+    bool from_diag = false;
   };
   std::vector<Table> tables;
   for (const auto& spec : *specs) {
     std::string path = table_path(spec.file);
+    if (diag && spec.type == SOCK_STREAM) {
+      tables.push_back(Table{spec, std::move(path), {}, {}, true});
+      continue;
+    }
     std::optional<std::string> text = read_file_if_exists(path);
     if (!text) {
       bool optional_v6 = spec.family == AF_INET6;  // no IPv6 in this kernel/netns
@@ -377,7 +393,7 @@ std::vector<Connection> read_connections(const Roots& roots, std::string_view ki
         throw_pid_error(ENOENT, *only_pid, path);
       throw Error(ErrorKind::NotFound, "cannot read " + path + ": no such file", path, ENOENT);
     }
-    Table t{spec, std::move(path), std::move(*text), {}};
+    Table t{spec, std::move(path), std::move(*text), {}, false};
     if (spec.family == AF_UNIX) t.unix_rows = parse_unix_table(t.text, t.path);
     tables.push_back(std::move(t));
   }
@@ -385,7 +401,10 @@ std::vector<Connection> read_connections(const Roots& roots, std::string_view ki
   if (!only_pid) {
     std::unordered_set<uint64_t> wanted;
     for (const auto& t : tables) {
-      if (t.spec.family == AF_UNIX) {
+      if (t.from_diag) {
+        for (const auto& d : *diag)
+          if (d.inode && d.family == t.spec.family) wanted.insert(d.inode);
+      } else if (t.spec.family == AF_UNIX) {
         for (const auto& r : t.unix_rows)
           if (r.inode) wanted.insert(r.inode);
       } else {
@@ -403,6 +422,26 @@ std::vector<Connection> read_connections(const Roots& roots, std::string_view ki
   std::unordered_set<std::string> seen;
   auto emit = [&](Connection&& c) {
     if (seen.insert(conn_key(c)).second) out.push_back(std::move(c));
+  };
+  // One inet socket: owner lookup, then the addresses (decoded only when the row is kept).
+  auto emit_inet = [&](const TableSpec& spec, int state, uint64_t inode, auto&& decode) {
+    auto it = inode ? owners.find(inode) : owners.end();
+    if (only_pid && it == owners.end()) return;
+    Connection c;
+    if (it != owners.end()) {
+      c.pid = it->second.front().pid;
+      c.fd = it->second.front().fd;
+    }
+    if (only_pid && c.pid != *only_pid) return;
+    c.family = spec.family;
+    c.type = spec.type;
+    auto [l, r] = decode();
+    if (l.port) c.laddr = std::move(l);
+    if (r.port) c.raddr = std::move(r);
+    c.status = spec.type == SOCK_STREAM ? tcp_status_name(state) : "NONE";
+    c.state = spec.type == SOCK_STREAM && state >= 1 && state <= 11 ? state : 0;
+    c.inode = inode;
+    emit(std::move(c));
   };
 
   const std::vector<Owner> none{Owner{-1, -1}};
@@ -426,6 +465,15 @@ std::vector<Connection> read_connections(const Roots& roots, std::string_view ki
       }
       continue;
     }
+    if (t.from_diag) {
+      for (const auto& d : *diag) {
+        if (d.family != t.spec.family) continue;
+        emit_inet(t.spec, d.state, d.inode, [&d] {
+          return std::pair<InetAddr, InetAddr>{InetAddr{diag_ip(d, true), d.sport}, InetAddr{diag_ip(d, false), d.dport}};
+        });
+      }
+      continue;
+    }
     Lines lines(t.text);
     std::string_view line;
     size_t lineno = 0;
@@ -433,23 +481,10 @@ std::vector<Connection> read_connections(const Roots& roots, std::string_view ki
       ++lineno;
       if (lineno == 1 || trim(line).empty()) continue;
       RawInetRow raw = parse_inet_line(line, t.path, lineno);
-      auto it = raw.inode ? owners.find(raw.inode) : owners.end();
-      if (only_pid && it == owners.end()) continue;
-      Connection c;
-      if (it != owners.end()) {
-        c.pid = it->second.front().pid;
-        c.fd = it->second.front().fd;
-      }
-      if (only_pid && c.pid != *only_pid) continue;
-      c.family = t.spec.family;
-      c.type = t.spec.type;
-      InetAddr l = decode_inet_address(raw.local, t.spec.family, t.path, lineno);
-      InetAddr r = decode_inet_address(raw.remote, t.spec.family, t.path, lineno);
-      if (l.port) c.laddr = std::move(l);
-      if (r.port) c.raddr = std::move(r);
-      c.status = t.spec.type == SOCK_STREAM ? tcp_status_name(raw.state) : "NONE";
-      c.inode = raw.inode;
-      emit(std::move(c));
+      emit_inet(t.spec, raw.state, raw.inode, [&] {
+        return std::pair<InetAddr, InetAddr>{decode_inet_address(raw.local, t.spec.family, t.path, lineno),
+                                             decode_inet_address(raw.remote, t.spec.family, t.path, lineno)};
+      });
     }
   }
   return out;
@@ -488,6 +523,16 @@ void count_tcp_states(std::string_view text, const std::string& path, TcpStateCo
 
 TcpStateCounts read_tcp_states(const Roots& roots) {
   TcpStateCounts out;
+  if (!roots.host_mode() || same_netns(roots.proc("1/ns/net"))) {
+    if (auto rows = tcp_sock_diag_dump()) {
+      for (const auto& r : *rows) {
+        out.counts[r.state >= 1 && r.state <= 11 ? static_cast<size_t>(r.state) : 0]++;
+        out.rx_queued_bytes += r.rx_queue;
+        out.tx_queued_bytes += r.tx_queue;
+      }
+      return out;
+    }
+  }
   std::string p4 = roots.proc_ns("net/tcp");
   count_tcp_states(read_file(p4), p4, out);
   std::string p6 = roots.proc_ns("net/tcp6");

@@ -2,8 +2,11 @@
 // built from /proc/<pid>/fd, the psutil net_connections() / Process.connections() pair, plus
 // the per-state TCP socket count of node_exporter's tcpstat collector.
 //
-// Cost: the fd walk readlinks every fd of every process, so read_connections() is slow on a
-// busy host (milliseconds to tens of milliseconds): call it off the main thread.
+// Cost: the fd walk readlinks every fd of every process, and every read of /proc/net/tcp*
+// walks the whole established hash, so read_connections() takes milliseconds to tens of
+// milliseconds: call it off the main thread. When the tables would describe the caller's own
+// network namespace, the TCP rows come from one NETLINK_SOCK_DIAG dump instead of the two
+// files (same content, several times cheaper; see net_diag.h).
 #pragma once
 #include <array>
 #include <cstdint>
@@ -64,6 +67,7 @@ struct Connection {
   std::optional<InetAddr> raddr;  // inet; nullopt when the port is 0
   std::string path;               // unix: the bound path ("" when unnamed)
   std::string status;             // "ESTABLISHED", "LISTEN", ... ; "NONE" for udp and unix
+  int state = 0;                  // the TCP state number behind status; 0 for NONE
   std::optional<long> pid;        // nullopt when no readable /proc/<pid>/fd holds the inode
   uint64_t inode = 0;
 };
@@ -73,7 +77,7 @@ bool valid_connection_kind(std::string_view kind);
 
 // The sockets of `kind`, like psutil.net_connections(kind):
 //  - tables from <procfs>/self/net/... (host mode: <procfs>/1/net/...); a missing tcp6/udp6
-//    means no IPv6 and is skipped;
+//    means no IPv6 and is skipped; TCP from sock_diag when that namespace is the caller's;
 //  - owners from every <procfs>/<pid>/fd/* "socket:[inode]" link, pids in ascending order;
 //    processes that vanish or deny access are skipped (their sockets get pid null, fd -1).
 //    As psutil, an inet socket shared by several processes is reported once, for the last
@@ -96,6 +100,7 @@ struct TcpStateCounts {
 // Adds one tcp/tcp6 table to `out` (state and queues only; no address decoding).
 void count_tcp_states(std::string_view text, const std::string& path, TcpStateCounts& out);
 // <procfs>/self/net/tcp (required) and tcp6 (skipped when missing); host mode via PID 1.
+// From one sock_diag dump instead when that namespace is the caller's.
 TcpStateCounts read_tcp_states(const Roots& roots);
 
 }  // namespace hp

@@ -21,6 +21,7 @@
 #include "error.h"
 #include "fs.h"
 #include "net.h"
+#include "net_diag.h"
 #include "parse.h"
 
 namespace hp {
@@ -47,13 +48,36 @@ bool is_host_netmask_v4(std::string_view netmask) { return netmask == "255.255.2
 namespace {
 
 // The text form of one sockaddr, or nullopt (null, unknown family, empty hardware address).
-std::optional<std::string> sockaddr_text(const struct sockaddr* sa, int family) {
+// IPv6 scoped addresses get "%<scope>" the way getnameinfo(NI_NUMERICHOST) writes it: the
+// interface name for link-local ones (getifaddrs sets the scope to the address's own
+// interface, whose name is `ifname`, so no if_indextoname() round trip is needed), the
+// number otherwise.
+// `ifindex` is the index of `ifname` when known (0 otherwise).
+std::optional<std::string> sockaddr_text(const struct sockaddr* sa, int family, const char* ifname,
+                                         unsigned ifindex) {
   if (!sa) return std::nullopt;
-  if (family == AF_INET || family == AF_INET6) {
-    char buf[NI_MAXHOST];
-    socklen_t len = family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
-    if (::getnameinfo(sa, len, buf, sizeof(buf), nullptr, 0, NI_NUMERICHOST) != 0) return std::nullopt;
+  char buf[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
+  if (family == AF_INET) {
+    auto* in = reinterpret_cast<const struct sockaddr_in*>(sa);
+    if (!::inet_ntop(AF_INET, &in->sin_addr, buf, sizeof(buf))) return std::nullopt;
     return std::string(buf);
+  }
+  if (family == AF_INET6) {
+    auto* in6 = reinterpret_cast<const struct sockaddr_in6*>(sa);
+    if (!::inet_ntop(AF_INET6, &in6->sin6_addr, buf, sizeof(buf))) return std::nullopt;
+    std::string out(buf);
+    if (in6->sin6_scope_id != 0) {
+      out.push_back('%');
+      bool link_local = IN6_IS_ADDR_LINKLOCAL(&in6->sin6_addr) || IN6_IS_ADDR_MC_LINKLOCAL(&in6->sin6_addr);
+      char name[IF_NAMESIZE];
+      if (link_local && ifname && ifindex == in6->sin6_scope_id)
+        out += ifname;
+      else if (link_local && ::if_indextoname(in6->sin6_scope_id, name))
+        out += name;
+      else
+        out += std::to_string(in6->sin6_scope_id);
+    }
+    return out;
   }
   if (family == AF_PACKET) {
     auto* ll = reinterpret_cast<const struct sockaddr_ll*>(sa);
@@ -78,6 +102,18 @@ std::vector<NicAddr> read_nic_addrs() {
   struct ifaddrs* head = nullptr;
   if (::getifaddrs(&head) != 0) throw_os_error(errno, "getifaddrs");
   std::unique_ptr<struct ifaddrs, void (*)(struct ifaddrs*)> guard(head, ::freeifaddrs);
+  // Interface indexes from the link rows, for the scope of link-local addresses.
+  std::vector<std::pair<std::string_view, unsigned>> indexes;
+  for (struct ifaddrs* ifa = head; ifa; ifa = ifa->ifa_next)
+    if (ifa->ifa_addr && ifa->ifa_addr->sa_family == AF_PACKET && ifa->ifa_name)
+      indexes.emplace_back(ifa->ifa_name,
+                           static_cast<unsigned>(reinterpret_cast<const struct sockaddr_ll*>(ifa->ifa_addr)->sll_ifindex));
+  auto index_of = [&indexes](const char* name) -> unsigned {
+    if (!name) return 0;
+    for (const auto& [n, i] : indexes)
+      if (n == name) return i;
+    return 0;
+  };
   std::vector<NicAddr> out;
   for (struct ifaddrs* ifa = head; ifa; ifa = ifa->ifa_next) {
     NicAddr row;
@@ -86,21 +122,23 @@ std::vector<NicAddr> read_nic_addrs() {
     if (ifa->ifa_addr) {
       int family = ifa->ifa_addr->sa_family;
       std::optional<std::string> address;
+      unsigned ifindex = 0;
       if (family == AF_PACKET) {
         auto* ll = reinterpret_cast<const struct sockaddr_ll*>(ifa->ifa_addr);
         size_t len = std::min<size_t>(ll->sll_halen, sizeof(ll->sll_addr));
         if (len > 0) address = format_mac(ll->sll_addr, len);
       } else {
-        address = sockaddr_text(ifa->ifa_addr, family);
+        ifindex = family == AF_INET6 ? index_of(ifa->ifa_name) : 0;
+        address = sockaddr_text(ifa->ifa_addr, family, ifa->ifa_name, ifindex);
       }
       if (address) {
         row.family = family;
         row.address = std::move(address);
-        row.netmask = sockaddr_text(ifa->ifa_netmask, family);
+        row.netmask = sockaddr_text(ifa->ifa_netmask, family, ifa->ifa_name, ifindex);
         if (ifa->ifa_flags & IFF_BROADCAST)
-          row.broadcast = sockaddr_text(ifa->ifa_broadaddr, family);
+          row.broadcast = sockaddr_text(ifa->ifa_broadaddr, family, ifa->ifa_name, ifindex);
         else if (ifa->ifa_flags & IFF_POINTOPOINT)
-          row.ptp = sockaddr_text(ifa->ifa_dstaddr, family);
+          row.ptp = sockaddr_text(ifa->ifa_dstaddr, family, ifa->ifa_name, ifindex);
         // getifaddrs() hands back the local address as the "broadcast" of a /32.
         if (family == AF_INET && row.netmask && is_host_netmask_v4(*row.netmask)) row.broadcast.reset();
       }
@@ -197,13 +235,7 @@ void set_ifr_name(struct ifreq& ifr, const std::string& name) {
 
 }  // namespace
 
-bool same_netns_as_host(const Roots& roots) {
-  if (!roots.host_mode()) return true;
-  struct stat host, self;
-  if (::stat(roots.proc("1/ns/net").c_str(), &host) != 0) return false;
-  if (::stat("/proc/self/ns/net", &self) != 0) return false;
-  return host.st_dev == self.st_dev && host.st_ino == self.st_ino;
-}
+bool same_netns_as_host(const Roots& roots) { return !roots.host_mode() || same_netns(roots.proc("1/ns/net")); }
 
 std::optional<NicStats> nic_stats_from_sysfs(const Roots& roots, const std::string& name) {
   NetClassInfo c;

@@ -8,16 +8,6 @@ export interface NativeNetDev {
   values: Float64Array;
 }
 
-/** One getifaddrs() row, as native/core/net_if.h NicAddr. */
-export interface NativeNicAddr {
-  name: string;
-  family: number;
-  address: string | null;
-  netmask: string | null;
-  broadcast: string | null;
-  ptp: string | null;
-}
-
 /** As native/core/net_if.h NicStats. */
 export interface NativeNicStats {
   name: string;
@@ -65,28 +55,30 @@ export interface NativeTcpStates {
   txQueuedBytes: number;
 }
 
-export interface NativeConnection {
-  fd: number;
-  family: number;
-  type: number;
-  laddr: { ip: string; port: number } | string | null;
-  raddr: { ip: string; port: number } | null;
-  status: string;
-  pid: number | null;
-}
+/**
+ * netConnections rows, flattened 9 values per socket: fd, family, type, local ip (or the UNIX
+ * path), local port, remote ip, remote port, TCP state number (0 = NONE), pid. An absent
+ * address is a null ip with port 0.
+ */
+export type NativeConnectionRows = (number | string | null)[];
+
+/** netIfAddrs rows, flattened 6 values per address: name, family, address, netmask, broadcast, ptp. */
+export type NativeNicAddrRows = (number | string | null)[];
 
 export interface NativeNet {
   netIoCounters(roots: Roots): NativeNetDev;
-  netIfAddrs(roots: Roots): NativeNicAddr[];
+  netIfAddrs(roots: Roots): NativeNicAddrRows;
   netIfStats(roots: Roots): NativeNicStats[];
   netIfStatsAsync(roots: Roots): Promise<NativeNicStats[]>;
   netClass(roots: Roots): NativeNetClass[];
   netClassAsync(roots: Roots): Promise<NativeNetClass[]>;
-  netSockStat(roots: Roots): NativeStatGroups;
-  netNetStat(roots: Roots): NativeStatGroups;
+  /** JSON text of NativeStatGroups. */
+  netSockStat(roots: Roots): string;
+  /** JSON text of NativeStatGroups. */
+  netNetStat(roots: Roots): string;
   netTcpStates(roots: Roots): NativeTcpStates;
   netTcpStatesAsync(roots: Roots): Promise<NativeTcpStates>;
-  netConnections(roots: Roots, kind: string, pid?: number): Promise<NativeConnection[]>;
+  netConnections(roots: Roots, kind: string, pid?: number): Promise<NativeConnectionRows>;
 }
 
 export const nativeNet = nativeSlice<NativeNet>();

@@ -19,6 +19,7 @@
 #include "fs.h"
 #include "net.h"
 #include "net_connections.h"
+#include "net_diag.h"
 #include "net_if.h"
 #include "roots.h"
 
@@ -562,6 +563,117 @@ TEST(TcpStates, CountsOverTcpAndTcp6) {
   expect_error([&] { count_tcp_states("hdr\n 0: 0:0 0:0 0A 00 00:0 0 0 0 1\n", "/p/tcp", u); }, ErrorKind::Parse,
                "bad tx_queue:rx_queue");
   EXPECT_EQ(u.counts[0], 1u);
+}
+
+
+// ---------------------------------------------------------------- sock_diag
+
+// The rows /proc/self/net/tcp{,6} give, in the sock_diag row's terms, sorted.
+std::vector<std::string> file_tcp_rows() {
+  std::vector<std::string> out;
+  for (auto [file, fam] : {std::pair{"/proc/self/net/tcp", AF_INET}, std::pair{"/proc/self/net/tcp6", AF_INET6}}) {
+    auto text = read_file_if_exists(file);
+    if (!text) continue;
+    for (const auto& r : parse_inet_table(*text, fam, file))
+      out.push_back(std::to_string(fam) + " " + r.local.ip + ":" + std::to_string(r.local.port) + " " + r.remote.ip +
+                    ":" + std::to_string(r.remote.port) + " st" + std::to_string(r.state) + " q" +
+                    std::to_string(r.tx_queue) + "/" + std::to_string(r.rx_queue) + " i" + std::to_string(r.inode));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> diag_tcp_rows(const std::vector<TcpDiagRow>& rows) {
+  std::vector<std::string> out;
+  for (const auto& r : rows)
+    out.push_back(std::to_string(r.family) + " " + diag_ip(r, true) + ":" + std::to_string(r.sport) + " " +
+                  diag_ip(r, false) + ":" + std::to_string(r.dport) + " st" + std::to_string(r.state) + " q" +
+                  std::to_string(r.tx_queue) + "/" + std::to_string(r.rx_queue) + " i" + std::to_string(r.inode));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST(SockDiag, SameRowsAsProcNetTcpAtAStableMoment) {
+  // A listener, a connected pair and an IPv6 listener, so there is something to compare.
+  int l = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  struct sockaddr_in sa {};
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(l, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)), 0);
+  ASSERT_EQ(::listen(l, 4), 0);
+  socklen_t len = sizeof(sa);
+  ::getsockname(l, reinterpret_cast<sockaddr*>(&sa), &len);
+  int c = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_EQ(::connect(c, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)), 0);
+  int l6 = ::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  struct sockaddr_in6 sa6 {};
+  sa6.sin6_family = AF_INET6;
+  sa6.sin6_addr = in6addr_loopback;
+  bool v6 = l6 >= 0 && ::bind(l6, reinterpret_cast<sockaddr*>(&sa6), sizeof(sa6)) == 0 && ::listen(l6, 1) == 0;
+
+  auto first = tcp_sock_diag_dump();
+  ASSERT_TRUE(first.has_value()) << "sock_diag refused on this host";
+  bool compared = false;
+  for (int attempt = 0; attempt < 50 && !compared; ++attempt) {
+    auto before = file_tcp_rows();
+    auto diag = tcp_sock_diag_dump();
+    ASSERT_TRUE(diag.has_value());
+    auto after = file_tcp_rows();
+    if (before != after) continue;
+    EXPECT_EQ(diag_tcp_rows(*diag), before);
+    compared = true;
+    // Listeners come first, as in the file.
+    bool seen_other = false;
+    for (const auto& r : *diag) {
+      if (r.state != 10) seen_other = true;
+      else EXPECT_FALSE(seen_other);
+    }
+  }
+  EXPECT_TRUE(compared) << "the tcp tables never held still";
+  auto diag = *tcp_sock_diag_dump();
+  EXPECT_TRUE(std::any_of(diag.begin(), diag.end(), [&](const TcpDiagRow& r) {
+    return r.family == AF_INET && r.state == 10 && r.sport == ntohs(sa.sin_port) && diag_ip(r, true) == "127.0.0.1";
+  }));
+  if (v6) {
+    socklen_t len6 = sizeof(sa6);
+    ::getsockname(l6, reinterpret_cast<sockaddr*>(&sa6), &len6);
+    EXPECT_TRUE(std::any_of(diag.begin(), diag.end(), [&](const TcpDiagRow& r) {
+      return r.family == AF_INET6 && r.sport == ntohs(sa6.sin6_port) && diag_ip(r, true) == "::1";
+    }));
+  }
+  ::close(c);
+  ::close(l);
+  if (l6 >= 0) ::close(l6);
+}
+
+TEST(SockDiag, TcpStatesEqualTheFileCountsAtAStableMoment) {
+  Roots live;
+  bool compared = false;
+  for (int attempt = 0; attempt < 50 && !compared; ++attempt) {
+    auto count_files = [] {
+      TcpStateCounts c;
+      count_tcp_states(read_file("/proc/self/net/tcp"), "tcp", c);
+      if (auto t = read_file_if_exists("/proc/self/net/tcp6")) count_tcp_states(*t, "tcp6", c);
+      return c;
+    };
+    auto before = count_files();
+    auto ours = read_tcp_states(live);  // the sock_diag path
+    auto after = count_files();
+    if (before.counts != after.counts || before.rx_queued_bytes != after.rx_queued_bytes ||
+        before.tx_queued_bytes != after.tx_queued_bytes)
+      continue;
+    EXPECT_EQ(ours.counts, before.counts);
+    EXPECT_EQ(ours.rx_queued_bytes, before.rx_queued_bytes);
+    EXPECT_EQ(ours.tx_queued_bytes, before.tx_queued_bytes);
+    compared = true;
+  }
+  EXPECT_TRUE(compared);
+}
+
+TEST(SockDiag, NetnsComparison) {
+  EXPECT_TRUE(same_netns("/proc/self/ns/net"));
+  EXPECT_TRUE(same_netns("/proc/" + std::to_string(::getpid()) + "/ns/net"));
+  EXPECT_FALSE(same_netns(kFix + "/net-basic/proc/1/ns/net"));
 }
 
 // ---------------------------------------------------------------- connections

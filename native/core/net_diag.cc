@@ -1,0 +1,107 @@
+#include "net_diag.h"
+
+#include <arpa/inet.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <linux/tcp.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "fs.h"
+
+namespace hp {
+
+namespace {
+
+constexpr int kTcpListen = 10;  // TCP_LISTEN
+
+bool send_all(int fd, const void* buf, size_t len) {
+  struct sockaddr_nl kernel {};
+  kernel.nl_family = AF_NETLINK;
+  for (;;) {
+    ssize_t n = ::sendto(fd, buf, len, 0, reinterpret_cast<struct sockaddr*>(&kernel), sizeof(kernel));
+    if (n == static_cast<ssize_t>(len)) return true;
+    if (n < 0 && errno == EINTR) continue;
+    return false;
+  }
+}
+
+}  // namespace
+
+std::optional<std::vector<TcpDiagRow>> tcp_sock_diag_dump() {
+  Fd fd(::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG));
+  if (!fd.valid()) return std::nullopt;
+
+  // The v1 request: the kernel dumps it with family AF_UNSPEC (both families in one walk).
+  struct {
+    struct nlmsghdr nlh;
+    struct inet_diag_req req;
+  } msg;
+  std::memset(&msg, 0, sizeof(msg));
+  msg.nlh.nlmsg_len = sizeof(msg);
+  msg.nlh.nlmsg_type = TCPDIAG_GETSOCK;
+  msg.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  msg.nlh.nlmsg_seq = 1;
+  msg.req.idiag_family = AF_INET;
+  msg.req.idiag_states = 0xfff;  // every state, time-wait and request sockets included
+  if (!send_all(fd.get(), &msg, sizeof(msg))) return std::nullopt;
+
+  std::vector<TcpDiagRow> rows;
+  std::vector<TcpDiagRow> listeners;
+  alignas(struct nlmsghdr) char buf[64 * 1024];
+  for (;;) {
+    ssize_t len = ::recv(fd.get(), buf, sizeof(buf), 0);
+    if (len < 0) {
+      if (errno == EINTR) continue;
+      return std::nullopt;
+    }
+    if (len == 0) return std::nullopt;
+    int remaining = static_cast<int>(len);
+    for (auto* h = reinterpret_cast<struct nlmsghdr*>(buf); NLMSG_OK(h, remaining); h = NLMSG_NEXT(h, remaining)) {
+      if (h->nlmsg_type == NLMSG_DONE) {
+        // Listeners first, as /proc/net/tcp prints them.
+        listeners.insert(listeners.end(), rows.begin(), rows.end());
+        return listeners;
+      }
+      if (h->nlmsg_type == NLMSG_ERROR) return std::nullopt;
+      if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg))) return std::nullopt;
+      const auto* m = reinterpret_cast<const struct inet_diag_msg*>(NLMSG_DATA(h));
+      if (m->idiag_family != AF_INET && m->idiag_family != AF_INET6) continue;
+      TcpDiagRow r;
+      r.family = m->idiag_family;
+      r.state = m->idiag_state;
+      std::memcpy(r.src.data(), m->id.idiag_src, 16);
+      std::memcpy(r.dst.data(), m->id.idiag_dst, 16);
+      r.sport = ntohs(m->id.idiag_sport);
+      r.dport = ntohs(m->id.idiag_dport);
+      r.rx_queue = m->idiag_rqueue;
+      // inet_diag reports a listener's max backlog as its write queue; /proc/net/tcp (and
+      // so psutil and this library) says 0.
+      r.tx_queue = r.state == kTcpListen ? 0 : m->idiag_wqueue;
+      r.inode = m->idiag_inode;
+      (r.state == kTcpListen ? listeners : rows).push_back(r);
+    }
+  }
+}
+
+std::string diag_ip(const TcpDiagRow& r, bool source) {
+  const unsigned char* a = source ? r.src.data() : r.dst.data();
+  char buf[INET6_ADDRSTRLEN];
+  if (!::inet_ntop(r.family, a, buf, sizeof(buf))) return {};
+  return buf;
+}
+
+bool same_netns(const std::string& ns_link) {
+  struct stat other, self;
+  if (::stat(ns_link.c_str(), &other) != 0) return false;
+  if (::stat("/proc/self/ns/net", &self) != 0) return false;
+  return other.st_dev == self.st_dev && other.st_ino == self.st_ino;
+}
+
+}  // namespace hp
