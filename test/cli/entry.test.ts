@@ -1,10 +1,15 @@
 // The six utilities through the built `hostprobe` entry point (dist/cli/main.js): --help
 // exits 0, a bad flag exits 2 with the message on stderr, and `top` on a real
-// pseudo-terminal (util-linux `script`) draws in the alternate screen and quits on `q`.
-import { spawn, spawnSync } from 'node:child_process';
+// pseudo-terminal (util-linux `script`) draws in the alternate screen and quits on `q`;
+// `df` exits (status 1, the mount shown as "?") while a FUSE mount's statfs never returns.
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { CLI, haveCli } from '../agent/helpers.js';
-import { haveTool, tool } from '../helpers/tools.js';
+import { FIXTURES, IN_CI, haveTool, tool } from '../helpers/tools.js';
 
 const COMMANDS = ['ifconfig', 'free', 'df', 'ps', 'netstat', 'top'] as const;
 const script = tool('script', 'apt-get install util-linux');
@@ -71,5 +76,41 @@ describe('hostprobe <utility> through the entry point', () => {
     expect(out).toContain('\x1b[?1049l');
     expect(out).toMatch(/ CPU0 +\[/);
     expect(out).toMatch(/ Load average: \d+\.\d\d/);
+  });
+
+  it('df exits with status 1 and shows "?" while a mount\'s statfs never returns', async () => {
+    if (!haveCli()) return;
+    const py = tool('python3', 'apt-get install python3', ['/usr/bin/python3']);
+    if (!haveTool(py)) return;
+    if (process.getuid?.() !== 0) {
+      if (IN_CI) throw new Error('the stuck-mount test needs root (FUSE mount)');
+      console.warn('[skip] the stuck-mount test needs root (FUSE mount)');
+      return;
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'hostprobe-cli-entry-stuck-'));
+    const fs: ChildProcessWithoutNullStreams = spawn(py.path, [join(FIXTURES, 'disk-fuse', 'stuckfs.py'), dir]);
+    try {
+      const first = await new Promise<string>((resolve) => createInterface({ input: fs.stdout }).once('line', resolve));
+      expect(first).toBe('ready');
+      // spawn, not spawnSync: the test must keep running to release the mount if df hung.
+      const df = spawn(process.execPath, [CLI, 'df', '--all', '--timeout', '0.5']);
+      let out = '';
+      let err = '';
+      df.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      df.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const guard = setTimeout(() => df.kill('SIGKILL'), 30_000);
+      const status = await new Promise<number | null>((resolve) => df.once('exit', resolve));
+      clearTimeout(guard);
+      expect(status).toBe(1);
+      const row = out.split('\n').find((l) => l.endsWith(` ${dir}`));
+      expect(row?.trim().split(/\s+/)).toEqual(['hostprobe-stuckfs', '?', '?', '?', '?', 'fuse.hostprobe', dir]);
+      expect(err).toContain(`hostprobe df: ${dir}: statvfs`);
+      expect(out).toMatch(/ \/$/m); // the root file system is still listed
+    } finally {
+      fs.stdin.write('release\n');
+      fs.stdin.end();
+      await new Promise((r) => (fs.exitCode === null ? fs.once('exit', r) : r(null)));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,13 +1,22 @@
 /**
  * `hostprobe df`: mounted file systems and their usage, like `df -h` and psutil's
  * scripts/disk_usage.py, built on diskPartitions() and the asynchronous diskUsage().
- * Every statvfs runs off the JavaScript thread with a deadline (diskUsage's `timeoutMs`),
- * so a stuck mount (a dead NFS server) is shown as "?" instead of hanging the command.
+ *
+ * A stuck mount (a dead NFS server, a hung FUSE daemon) must not hang the command. Every
+ * statvfs runs off the JavaScript thread with a deadline (diskUsage's `timeoutMs`), and the
+ * mount is then shown as "?". That alone is not enough for a command-line tool: a thread
+ * blocked in a FUSE request that the daemon has already read cannot be killed, and the
+ * kernel does not let a process finish exiting (its parent shell keeps waiting) while one
+ * of its threads is blocked. So, when run from the built package, the statvfs calls are made
+ * by a short-lived worker process (this same module started with a private flag), which is
+ * left behind if one of its calls never returns, and `hostprobe df` itself always exits.
  */
+import { spawn } from 'node:child_process';
+import { resolve as resolvePath } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { diskPartitions, diskUsage, type DiskPartition, type DiskUsage } from '../../index.js';
 import { isFailure, numberOption, parseCommandArgs } from '../args.js';
 import { bytes2human, errorMessage, processIo, table, writeJson, writeLines, type CliIo } from '../format.js';
-
 export const summary = 'file system disk space usage, like df -h';
 
 const DEFAULT_TIMEOUT = 5;
@@ -36,6 +45,112 @@ export interface DfEntry {
   partition: DiskPartition;
   usage: DiskUsage | null;
   error?: string;
+}
+
+/** The usage of one path, or why there is none. */
+export type UsageResult = { usage: DiskUsage } | { error: string };
+
+const WORKER_FLAG = '--hostprobe-statvfs-worker';
+const SELF = fileURLToPath(import.meta.url);
+/** Extra time the worker gets over the statvfs deadline, for starting node and the addon. */
+const WORKER_STARTUP_MS = 10_000;
+
+/** diskUsage() for each path, concurrently, in this process. */
+async function usagesInProcess(paths: readonly string[], timeoutMs: number): Promise<UsageResult[]> {
+  return Promise.all(
+    paths.map(async (path): Promise<UsageResult> => {
+      try {
+        return { usage: await diskUsage(path, { timeoutMs }) };
+      } catch (e) {
+        return { error: errorMessage(e) };
+      }
+    }),
+  );
+}
+
+/**
+ * diskUsage() for each path in a worker process (see the module comment). Results come
+ * back as JSON lines `{"i": n, "usage"|"error": ...}`; a path without an answer by the
+ * deadline gets an error. The worker is never waited for.
+ */
+function usagesInWorker(paths: readonly string[], timeoutMs: number): Promise<UsageResult[]> {
+  return new Promise((resolve) => {
+    const results: (UsageResult | undefined)[] = new Array<UsageResult | undefined>(paths.length).fill(undefined);
+    let pending = paths.length;
+    let settled = false;
+    const child = spawn(process.execPath, [SELF, WORKER_FLAG], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const finish = (why: string | null): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      child.stdout.removeAllListeners('data');
+      child.stdout.destroy();
+      child.stdin.destroy();
+      // A worker still running is stuck in statvfs: kill it (it goes away once the mount
+      // answers) and do not wait for it.
+      if (child.exitCode === null) child.kill('SIGKILL');
+      child.unref();
+      resolve(results.map((r) => r ?? { error: why ?? 'no answer from the statvfs worker' }));
+    };
+    const deadline = setTimeout(
+      () => finish(`statvfs did not return within ${timeoutMs} ms (worker deadline)`),
+      timeoutMs + WORKER_STARTUP_MS,
+    );
+    let buf = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      buf += chunk;
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        try {
+          const msg = JSON.parse(line) as { i: number } & Partial<{ usage: DiskUsage; error: string }>;
+          if (results[msg.i] === undefined) {
+            results[msg.i] = msg.usage ? { usage: msg.usage } : { error: msg.error ?? 'unknown error' };
+            if (--pending === 0) finish(null);
+          }
+        } catch {
+          // not a result line
+        }
+      }
+    });
+    child.once('error', (e) => finish(`cannot start the statvfs worker: ${e.message}`));
+    child.once('exit', () => finish('the statvfs worker exited without an answer'));
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(JSON.stringify({ paths, timeoutMs }));
+  });
+}
+
+/** The worker's side: reads {paths, timeoutMs} on stdin, writes one JSON line per answer. */
+async function workerMain(): Promise<void> {
+  let input = '';
+  process.stdin.setEncoding('utf8');
+  for await (const chunk of process.stdin) input += chunk as string;
+  const { paths, timeoutMs } = JSON.parse(input) as { paths: string[]; timeoutMs: number };
+  await Promise.all(
+    paths.map(async (path, i) => {
+      let line: string;
+      try {
+        line = JSON.stringify({ i, usage: await diskUsage(path, { timeoutMs }) });
+      } catch (e) {
+        line = JSON.stringify({ i, error: errorMessage(e) });
+      }
+      process.stdout.write(line + '\n');
+    }),
+  );
+  // A stuck statvfs thread may keep this process from being reaped; the parent does not wait.
+  process.stdout.write('', () => process.exit(0));
+}
+
+/**
+ * The usage of each path: through the worker process when this module runs from the built
+ * package (a .js file node can start), in-process otherwise (from the TypeScript sources,
+ * as in the unit tests).
+ */
+export function usages(paths: readonly string[], timeoutMs: number): Promise<UsageResult[]> {
+  if (paths.length === 0) return Promise.resolve([]);
+  return SELF.endsWith('.js') ? usagesInWorker(paths, timeoutMs) : usagesInProcess(paths, timeoutMs);
 }
 
 /** df's Use%: used / (used + available), rounded up. */
@@ -67,16 +182,14 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
   const seconds = timeout ?? DEFAULT_TIMEOUT;
 
   const parts = diskPartitions({ all: v.all === true });
-  const entries: DfEntry[] = await Promise.all(
-    parts.map(async (partition): Promise<DfEntry> => {
-      try {
-        const usage = await diskUsage(partition.mountpoint, { timeoutMs: seconds * 1000 });
-        return { partition, usage };
-      } catch (e) {
-        return { partition, usage: null, error: errorMessage(e) };
-      }
-    }),
+  const answers = await usages(
+    parts.map((p) => p.mountpoint),
+    seconds * 1000,
   );
+  const entries: DfEntry[] = parts.map((partition, i) => {
+    const a = answers[i] ?? { error: 'no answer' };
+    return 'usage' in a ? { partition, usage: a.usage } : { partition, usage: null, error: a.error };
+  });
   let status = 0;
   for (const e of entries) {
     if (e.error) {
@@ -118,4 +231,8 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
     ),
   );
   return status;
+}
+
+if (process.argv[2] === WORKER_FLAG && process.argv[1] && resolvePath(process.argv[1]) === SELF) {
+  await workerMain();
 }
