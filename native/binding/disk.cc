@@ -5,8 +5,9 @@
 //
 // diskUsage is different: statvfs on a dead NFS server or a hung FUSE daemon blocks for as
 // long as the mount is dead. A libuv pool thread stuck there would be lost for good (the
-// pool has 4 of them, shared with fs and dns), so each statvfs runs on its own detached
-// thread (hp::StatfsRegistry) and its result comes back through one per-environment
+// pool has 4 of them, shared with fs and dns), so each statvfs runs on a detached thread
+// of its own (hp::StatfsRegistry: finished threads are reused, a new one starts when none
+// is free) and its result comes back through one per-environment
 // thread-safe function. That function is unref'd: a stuck statvfs must not keep the
 // process alive; the TypeScript layer keeps the loop alive with its own timeout timer
 // while it is waiting.

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   DiskUsageTimeout,
@@ -18,7 +19,7 @@ import {
   isDiskUsageStuck,
   type DiskPartition,
 } from '../../src/index.js';
-import { FIXTURES, haveTool, psutilJson, psutilPython, run, tool } from '../helpers/tools.js';
+import { FIXTURES, REPO_ROOT, haveTool, psutilJson, psutilPython, run, tool } from '../helpers/tools.js';
 
 const hasPsutil = haveTool(psutilPython());
 
@@ -322,5 +323,87 @@ describe.skipIf(!canFuse)('diskUsage on a mount whose statfs hangs', () => {
     expect(err).toMatchObject({ alreadyStuck: false, statPath: mnt });
     expect(stuck).toBe(true);
     await vi.waitFor(() => expect(isDiskUsageStuck(mnt)).toBe(false), { timeout: 30_000, interval: 20 });
+  });
+
+  // The addon itself, for code that runs outside this test's module graph.
+  const addonPath = process.env.HOSTPROBE_ADDON ?? join(REPO_ROOT, 'build', 'Release', 'hostprobe.node');
+
+  async function hold(): Promise<void> {
+    const n = lines.filter((l) => l === 'mode hold').length;
+    helper!.stdin.write('hold\n');
+    await vi.waitFor(() => expect(lines.filter((l) => l === 'mode hold').length).toBe(n + 1), { timeout: 30_000, interval: 20 });
+  }
+
+  it('a worker thread torn down while its statvfs hangs: the call still completes for others, nothing crashes', async () => {
+    await hold();
+    const before = statfsCount();
+    const worker = new Worker(
+      `const { parentPort } = require('node:worker_threads');
+       const a = require(${JSON.stringify(addonPath)});
+       const c = a.diskUsageStart({}, ${JSON.stringify(mnt)});
+       c.promise.catch(() => {});
+       parentPort.postMessage(c.id);
+       setInterval(() => {}, 1000);`,
+      { eval: true },
+    );
+    try {
+      const id = await new Promise<number>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+      expect(id).toBeGreaterThan(0);
+      // The worker's statvfs is now blocked inside the file system.
+      await vi.waitFor(() => expect(statfsCount()).toBe(before + 1), { timeout: 30_000, interval: 20 });
+    } finally {
+      await worker.terminate();
+    }
+    // This call joins the statvfs the dead worker started: no second request.
+    const joined = diskUsage(mnt, { timeoutMs: 0 });
+    helper!.stdin.write('release\n');
+    expect((await joined).total).toBe(1000 * 4096);
+    expect(statfsCount()).toBe(before + 1);
+    expect(isDiskUsageStuck(mnt)).toBe(false);
+  });
+
+  it('a process exiting while its statvfs hangs: the exit completes, without a crash, once the mount answers', async () => {
+    await hold();
+    const child = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const a = require(${JSON.stringify(addonPath)});
+         const c = a.diskUsageStart({}, ${JSON.stringify(mnt)});
+         c.promise.catch(() => {});
+         process.stdin.on('data', () => process.exit(0));`,
+      ],
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
+    );
+    let leaderGone = false;
+    try {
+      // Its statvfs thread is blocked in the file system...
+      await vi.waitFor(() => expect(lines.some((l) => l.startsWith('statfs ') && l.endsWith(` tgid=${child.pid}`))).toBe(true), {
+        timeout: 30_000,
+        interval: 20,
+      });
+      // ...when the process exits. FUSE cannot abandon a request its daemon has already read,
+      // so the exit (a kernel matter, not ours) waits for the answer: the process is a zombie
+      // whose last thread still sits in statfs.
+      child.stdin.write('exit\n');
+      await vi.waitFor(() => expect(readFileSync(`/proc/${child.pid}/status`, 'utf8')).toMatch(/^State:\s+Z/m), {
+        timeout: 30_000,
+        interval: 20,
+      });
+      leaderGone = true;
+    } finally {
+      helper!.stdin.write('release\n');
+    }
+    expect(leaderGone).toBe(true);
+    expect(await exited).toEqual({ code: 0, signal: null });
+    expect(stderr).toBe('');
   });
 });
