@@ -562,7 +562,7 @@ export function describeOtlpConfig(c: OtlpConfig): string {
   if (!c.enabled) return 'otlp push off';
   const hdrs = Object.keys(c.headers);
   return (
-    `otlp push to ${c.url} (${c.protocol}, ${c.compression}, every ${c.interval}s, timeout ${c.timeout}s, names ${c.names}` +
+    `otlp push to ${c.url.replace(/\/\/[^/@]*@/, '//')} (${c.protocol}, ${c.compression}, every ${c.interval}s, timeout ${c.timeout}s, names ${c.names}` +
     (hdrs.length ? `, headers: ${hdrs.join(', ')}` : '') +
     `; from ${c.source})`
   );

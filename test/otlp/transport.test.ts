@@ -237,3 +237,17 @@ describe('request', () => {
     expect(server.received).toHaveLength(1);
   });
 });
+
+describe('logs', () => {
+  it('never show the user-info of an endpoint', async () => {
+    const { redactUrl } = await import('../../src/sinks/otlp/sink.js');
+    const { describeOtlpConfig, validateOtlpConfig } = await import('../../src/config/otlp.js');
+    expect(redactUrl('https://user:s3cret@collector:4318/v1/metrics')).toBe('https://collector:4318/v1/metrics');
+    expect(redactUrl('http://collector:4318/v1/metrics')).toBe('http://collector:4318/v1/metrics');
+    const c = validateOtlpConfig({ endpoint: 'https://user:s3cret@collector:4318', headers: { authorization: 'Bearer tok' } }, {}).value;
+    const line = describeOtlpConfig(c);
+    expect(line).not.toContain('s3cret');
+    expect(line).not.toContain('tok');
+    expect(line).toContain('headers: authorization');
+  });
+});

@@ -14,7 +14,7 @@ import type { OtlpConfig } from '../../config/otlp.js';
 import type { Logger } from '../../logger.js';
 import { OtlpSink, type OtlpSinkOptions } from './sink.js';
 
-export { OtlpSink, serializeRequest, type ExportRecord, type OtlpSinkOptions } from './sink.js';
+export { OtlpSink, redactUrl, serializeRequest, type ExportRecord, type OtlpSinkOptions } from './sink.js';
 export { OtlpMetricsBuilder, bootTimeMs, msToHrTime, SCOPE_NAME } from './build.js';
 export { OtlpHttpTransport, parseRetryAfter, isRetryableStatus, type ExportResult } from './transport.js';
 export { ResourceCache, detectAttributes, hostArch, readMachineId } from './resource.js';
@@ -58,7 +58,7 @@ export function startOtlpSink(
     if (active === sink) sink.onSnapshot(s);
   });
   log.info('otlp push on', {
-    url: otlp.url,
+    url: sink.safeUrl,
     protocol: otlp.protocol,
     compression: otlp.compression,
     interval: `${otlp.interval}s`,

@@ -73,6 +73,19 @@ function tlsFrom(c: OtlpConfig): TlsSettings {
   return t;
 }
 
+/** A URL without its user-info part, for logs. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.username && !u.password) return url;
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return '<invalid url>';
+  }
+}
+
 /** Encodes ResourceMetrics as an ExportMetricsServiceRequest in the configured protocol. */
 export function serializeRequest(rm: ResourceMetrics, protocol: OtlpConfig['protocol']): Uint8Array {
   const bytes =
@@ -105,6 +118,7 @@ export class OtlpSink {
     this.log = opts.logger ?? NOOP_LOGGER;
     this.now = opts.now ?? Date.now;
     this.self = new OtlpSelfMetrics();
+    this.safeUrl = redactUrl(opts.config.url);
     this.builder = new OtlpMetricsBuilder({ naming: opts.config.names, version: opts.version });
     this.resources = new ResourceCache({
       version: opts.version,
@@ -130,6 +144,9 @@ export class OtlpSink {
       ...(opts.random ? { random: opts.random } : {}),
     });
   }
+
+  /** The endpoint for logs: user and password removed. */
+  readonly safeUrl: string;
 
   /** Series whose start-time state is kept (follows the current series count). */
   get trackedSeries(): number {
@@ -202,7 +219,7 @@ export class OtlpSink {
           `receiver rejected ${r.partialSuccess.rejectedDataPoints} data point(s): ${r.partialSuccess.errorMessage}`,
         );
       } else if (this.failedInARow > 0) {
-        this.log.info('otlp export recovered', { failed_exports: this.failedInARow, url: this.config.url });
+        this.log.info('otlp export recovered', { failed_exports: this.failedInARow, url: this.safeUrl });
         this.lastFailureKey = undefined;
       }
       this.failedInARow = 0;
@@ -228,11 +245,11 @@ export class OtlpSink {
   private logFailure(key: string, message: string): void {
     if (this.closed) return; // shutting down: the export in flight was cut short on purpose
     if (key === this.lastFailureKey) {
-      this.log.debug(message, { url: this.config.url });
+      this.log.debug(message, { url: this.safeUrl });
       return;
     }
     this.lastFailureKey = key;
-    this.log.warn(message, { url: this.config.url, dropped: 'the data of this export (cumulative values recover at the next one)' });
+    this.log.warn(message, { url: this.safeUrl, dropped: 'the data of this export (cumulative values recover at the next one)' });
   }
 
   /** Whether the latest snapshot was exported successfully. */
