@@ -54,8 +54,10 @@ class ProcDir {
   int read(const char* rel, std::string& buf) const;
   // readlink(<pid>/<rel>); returns 0 or errno.
   int readlink(const char* rel, std::string& out) const;
-  // Number of entries in a subdirectory (fd, task); returns 0 or errno.
-  int count_entries(const char* rel, int64_t& n) const;
+  // Number of entries in a subdirectory (fd, task); returns 0 or errno. For "fd" on
+  // Linux >= 6.2 this is stat()'s st_size after the permission check a listing would
+  // get; `privileged` (1/0, or -1 to look it up) says whether that check can be skipped.
+  int count_entries(const char* rel, int64_t& n, int privileged = -1) const;
   // Names in a subdirectory; returns 0 or errno.
   int list(const char* rel, std::vector<std::string>& names) const;
 
@@ -75,6 +77,10 @@ class ProcDir {
   int64_t pid_ = -1;
   Fd fd_;
 };
+
+// True when this process holds CAP_DAC_OVERRIDE or CAP_DAC_READ_SEARCH (every
+// /proc/<pid>/fd is then listable). Cached per effective uid.
+bool can_read_any_fd_dir();
 
 // Thrown-error helpers naming the pid.
 [[noreturn]] void throw_nsp(int64_t pid, const std::string& detail, int err = 0);

@@ -159,6 +159,37 @@ ProcStatus parse_status(std::string_view text) {
   return s;
 }
 
+ProcStatus parse_status_numbers(std::string_view text) {
+  ProcStatus s;
+  // Value of "\n<key>" (the first line has no '\n' before it, but is Name).
+  auto value = [&](std::string_view key) -> std::string_view {
+    size_t pos = 0;
+    for (;;) {
+      pos = text.find(key, pos);
+      if (pos == std::string_view::npos) return {};
+      if (pos > 0 && text[pos - 1] == '\n') break;
+      pos += key.size();
+    }
+    size_t start = pos + key.size();
+    size_t end = text.find('\n', start);
+    return text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+  };
+  auto ids = [](std::string_view v, std::array<int64_t, 3>& out) {
+    size_t pos = 0;
+    for (auto& o : out) {
+      auto n = to_i64(next_token(v, pos));
+      o = n ? *n : -1;
+    }
+  };
+  if (auto v = value("Uid:"); !v.empty()) ids(v, s.uids);
+  if (auto v = value("Gid:"); !v.empty()) ids(v, s.gids);
+  if (auto v = value("Threads:"); !v.empty()) s.threads = first_int(v);
+  if (auto v = value("VmSwap:"); !v.empty()) s.vm_swap_kb = first_int(v);
+  if (auto v = value("voluntary_ctxt_switches:"); !v.empty()) s.voluntary_ctxt_switches = first_int(v);
+  if (auto v = value("nonvoluntary_ctxt_switches:"); !v.empty()) s.nonvoluntary_ctxt_switches = first_int(v);
+  return s;
+}
+
 ProcStatm parse_statm(std::string_view text) {
   ProcStatm m;
   uint64_t* out[] = {&m.size, &m.resident, &m.shared, &m.text, &m.lib, &m.data, &m.dirty};

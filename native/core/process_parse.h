@@ -63,6 +63,9 @@ struct ProcStatus {
   std::string cpus_allowed_list;
 };
 ProcStatus parse_status(std::string_view text);
+// The same numbers (ids, threads, context switches, VmSwap) found by key search, without
+// the strings (name, Cpus_allowed_list): the scan's fast path.
+ProcStatus parse_status_numbers(std::string_view text);
 
 // /proc/<pid>/statm, in pages: size resident shared text lib data dt.
 struct ProcStatm {

@@ -60,7 +60,7 @@ class RowReader {
  public:
   RowReader(const Roots& roots, uint32_t mask, ScanResult& res)
       : roots_(roots), mask_(mask), res_(res), hz_(static_cast<double>(clock_ticks())),
-        page_(static_cast<uint64_t>(page_size())) {}
+        page_(static_cast<uint64_t>(page_size())), privileged_(can_read_any_fd_dir()) {}
 
   void read(const ProcDir& d, ScanRow& row);
 
@@ -89,16 +89,21 @@ class RowReader {
   }
   // cmdline, read once; false when it could not be read (the reason is in row).
   bool cmdline(const ProcDir& d, ScanRow& row, bool& keep_going);
+  // cmdline() and its argument vector in args_.
+  bool args(const ProcDir& d, ScanRow& row, bool& keep_going);
+  void parse_args(const ScanRow& row);
 
   const Roots& roots_;
   uint32_t mask_;
   ScanResult& res_;
   double hz_;
   uint64_t page_;
+  bool privileged_;
   UserNames users_;
   TerminalMap terminals_;
   std::string buf_;
   std::vector<std::string> args_;
+  bool args_parsed_ = false;
   std::vector<std::string> names_;
   bool zombie_ = false;
   int cmdline_state_ = 0;  // 0 unread, 1 read, 2 failed
@@ -121,17 +126,39 @@ bool RowReader::cmdline(const ProcDir& d, ScanRow& row, bool& keep_going) {
     }
     return false;
   }
-  args_ = parse_cmdline(buf_);
   cmdline_state_ = 1;
   if (mask_ & kScanCmdline) {
-    size_t total = 0;
-    for (const auto& a : args_) total += a.size() + 1;
-    row.cmdline.reserve(total);
-    for (const auto& a : args_) {
-      row.cmdline.append(a);
-      row.cmdline.push_back('\0');
+    // The row keeps every argument followed by a NUL. For the common shape (NUL-
+    // terminated, and not a single argument holding spaces) that is the file itself.
+    const bool nul_ended = !buf_.empty() && buf_.back() == '\0';
+    if (nul_ended && (buf_.find('\0') + 1 < buf_.size() || buf_.find(' ') == std::string::npos)) {
+      row.cmdline = buf_;
+    } else {
+      args_ = parse_cmdline(buf_);
+      args_parsed_ = true;
+      size_t total = 0;
+      for (const auto& a : args_) total += a.size() + 1;
+      row.cmdline.reserve(total);
+      for (const auto& a : args_) {
+        row.cmdline.append(a);
+        row.cmdline.push_back('\0');
+      }
     }
   }
+  return true;
+}
+
+// The argument vector (psutil's rules): from the row's joined copy when cmdline was
+// requested (buf_ has been reused since), else from buf_, which cmdline() just filled.
+void RowReader::parse_args(const ScanRow& row) {
+  if (args_parsed_) return;
+  args_parsed_ = true;
+  args_ = parse_cmdline((mask_ & kScanCmdline) ? std::string_view(row.cmdline) : std::string_view(buf_));
+}
+
+bool RowReader::args(const ProcDir& d, ScanRow& row, bool& keep_going) {
+  if (!cmdline(d, row, keep_going)) return false;
+  parse_args(row);
   return true;
 }
 
@@ -140,6 +167,7 @@ void RowReader::read(const ProcDir& d, ScanRow& row) {
   zombie_ = false;
   cmdline_state_ = 0;
   args_.clear();
+  args_parsed_ = false;
 
   int err = d.read("stat", buf_);
   if (err || buf_.empty()) {
@@ -182,7 +210,7 @@ void RowReader::read(const ProcDir& d, ScanRow& row) {
     if (err) {
       go = failed(d, row, err, kNeedsStatus);
     } else {
-      ProcStatus s = parse_status(buf_);
+      ProcStatus s = parse_status_numbers(buf_);
       row.uids = s.uids;
       row.gids = s.gids;
       if (s.uids[0] < 0) row.missing |= (kScanUids | kScanUsername) & m, row.flags |= kRowError;
@@ -234,14 +262,14 @@ void RowReader::read(const ProcDir& d, ScanRow& row) {
   if (go && (m & kScanName)) {
     row.name = st.comm;
     // AccessDenied / ZombieProcess on cmdline keep the comm (psutil gh#2239).
-    if (st.comm.size() >= 15 && cmdline(d, row, go)) row.name = resolve_name(st.comm, &args_);
+    if (st.comm.size() >= 15 && args(d, row, go)) row.name = resolve_name(st.comm, &args_);
   }
 
   if (go && (m & kScanExe)) {
     err = d.readlink("exe", row.exe);
     if (err == 0) {
       row.exe = clean_link(roots_, std::move(row.exe));
-      if (row.exe.empty() && cmdline(d, row, go)) row.exe = guess_exe(roots_, args_);
+      if (row.exe.empty() && args(d, row, go)) row.exe = guess_exe(roots_, args_);
     } else if (err == ENOENT || err == ESRCH) {
       if (zombie_) {
         row.missing |= kScanExe;
@@ -251,13 +279,13 @@ void RowReader::read(const ProcDir& d, ScanRow& row) {
       } else {
         // A kernel thread (or a low pid): "", then psutil's guess from cmdline[0].
         row.exe.clear();
-        if (cmdline(d, row, go)) row.exe = guess_exe(roots_, args_);
+        if (args(d, row, go)) row.exe = guess_exe(roots_, args_);
       }
     } else if (err == EACCES || err == EPERM) {
       // psutil's top level guesses from an absolute, executable cmdline[0].
       std::string guess;
       bool keep = true;
-      if (cmdline(d, row, keep)) guess = guess_exe(roots_, args_);
+      if (args(d, row, keep)) guess = guess_exe(roots_, args_);
       if (!keep) go = false;
       if (guess.empty()) {
         row.missing |= kScanExe;
@@ -280,7 +308,7 @@ void RowReader::read(const ProcDir& d, ScanRow& row) {
   }
 
   if (go && (m & kScanNumFds)) {
-    err = d.count_entries("fd", row.num_fds);
+    err = d.count_entries("fd", row.num_fds, privileged_ ? 1 : 0);
     if (err) go = failed(d, row, err, kScanNumFds);
   }
 

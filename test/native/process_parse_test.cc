@@ -94,6 +94,23 @@ TEST(ProcessParse, StatusIdsThreadsSwitchesAndSwap) {
   EXPECT_EQ(k.uids[0], -1);
 }
 
+TEST(ProcessParse, StatusNumbersMatchTheFullParser) {
+  std::string text =
+      "Name:\tvoluntary_ctxt_switches:\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t77\nPPid:\t1\n"
+      "Uid:\t1000\t1001\t1002\t1003\nGid:\t100\t101\t102\t103\nVmSwap:\t     128 kB\nThreads:\t4\n"
+      "voluntary_ctxt_switches:\t150\nnonvoluntary_ctxt_switches:\t9\n";
+  ProcStatus full = parse_status(text), fast = parse_status_numbers(text);
+  EXPECT_EQ(fast.uids, full.uids);
+  EXPECT_EQ(fast.gids, full.gids);
+  EXPECT_EQ(fast.threads, 4);
+  EXPECT_EQ(fast.vm_swap_kb, 128);
+  EXPECT_EQ(fast.voluntary_ctxt_switches, 150);  // not fooled by the Name value
+  EXPECT_EQ(fast.nonvoluntary_ctxt_switches, 9);
+  ProcStatus kthread = parse_status_numbers("Name:\tkthreadd\nUid:\t0\t0\t0\t0\n");
+  EXPECT_EQ(kthread.vm_swap_kb, -1);
+  EXPECT_EQ(kthread.gids[0], -1);
+}
+
 TEST(ProcessParse, StatmInPagesAndTruncation) {
   ProcStatm m = parse_statm("42743 3045 2021 233 0 4321 0\n");
   EXPECT_EQ(m.size, 42743u);

@@ -224,6 +224,10 @@ TEST(ProcessFixture, ScanGivesFlagsNotExceptions) {
   EXPECT_EQ(hostile.name, "a b) (c");
   EXPECT_EQ(res.users.at(1000), "alice");
   EXPECT_EQ(row(100).name, "averyveryverylongname_sleep");
+  // cmdline rules in the scan: space-separated (setproctitle), one NUL-ended argument with spaces
+  EXPECT_EQ(row(300).cmdline, std::string("nginx:\0worker\0process\0is\0shutting\0down\0", 39));
+  EXPECT_EQ(row(301).cmdline, std::string("/opt/chrome/chrome\0--type=renderer\0\0--lang=en\0", 46));
+  EXPECT_EQ(row(400).cmdline, "");
   EXPECT_EQ(row(100).exe, "/opt/bin/averyveryverylongname_sleep");
 
   const ScanRow& z = row(200);
