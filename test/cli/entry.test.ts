@@ -93,6 +93,7 @@ describe('hostprobe <utility> through the entry point', () => {
       const first = await new Promise<string>((resolve) => createInterface({ input: fs.stdout }).once('line', resolve));
       expect(first).toBe('ready');
       // spawn, not spawnSync: the test must keep running to release the mount if df hung.
+      // --all: every mount, including any other test's stuck one (the worker is abandoned).
       const df = spawn(process.execPath, [CLI, 'df', '--all', '--timeout', '0.5']);
       let out = '';
       let err = '';

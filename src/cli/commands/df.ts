@@ -21,19 +21,23 @@ export const summary = 'file system disk space usage, like df -h';
 
 const DEFAULT_TIMEOUT = 5;
 
-const USAGE = `Usage: hostprobe df [options]
+const USAGE = `Usage: hostprobe df [options] [FILE...]
 
-Shows each mounted file system's size, used and free space, like df -h.
+Shows each mounted file system's size, used and free space, like df -h; with FILEs, only
+the file systems they are on (found from their absolute path, without touching them).
 
 Options:
-  -a, --all          include pseudo, duplicate and inaccessible file systems
-                     (default: only devices with a physical file system type)
-  -b, --bytes        show sizes in bytes instead of human-readable units
-  -h, --human        human-readable sizes, psutil's bytes2human (the default)
-  -t, --timeout SEC  give up on a mount whose statfs takes longer (default ${DEFAULT_TIMEOUT});
-                     it is shown with "?" and the error on stderr
-      --json         print diskPartitions() with each mount's diskUsage() as JSON
-      --help         show this help
+  -a, --all                include pseudo, duplicate and inaccessible file systems
+                           (default: only devices with a physical file system type)
+  -t, --type TYPE          only file systems of this type (repeatable)
+  -x, --exclude-type TYPE  leave out file systems of this type (repeatable); filtered
+                           before any statfs, so a stuck mount can be skipped this way
+  -b, --bytes              show sizes in bytes instead of human-readable units
+  -h, --human              human-readable sizes, psutil's bytes2human (the default)
+      --timeout SEC        give up on a mount whose statfs takes longer (default ${DEFAULT_TIMEOUT});
+                           it is shown with "?" and the error on stderr
+      --json               print diskPartitions() with each mount's diskUsage() as JSON
+      --help               show this help
 
 Columns: Device, Total, Used, Free (available to unprivileged users), Use% (used /
 (used + free), rounded up as df does; "-" for a size of 0), Type, Mount.
@@ -153,6 +157,20 @@ export function usages(paths: readonly string[], timeoutMs: number): Promise<Usa
   return SELF.endsWith('.js') ? usagesInWorker(paths, timeoutMs) : usagesInProcess(paths, timeoutMs);
 }
 
+/**
+ * The mount a path is on: the longest mount point that is the path or one of its parents
+ * (the last one listed when several are stacked on it). Lexical: nothing is touched.
+ */
+export function mountOf(parts: readonly DiskPartition[], path: string): DiskPartition | undefined {
+  let best: DiskPartition | undefined;
+  for (const p of parts) {
+    const m = p.mountpoint;
+    const under = path === m || m === '/' || path.startsWith(m.endsWith('/') ? m : `${m}/`);
+    if (under && (!best || m.length >= best.mountpoint.length)) best = p;
+  }
+  return best;
+}
+
 /** df's Use%: used / (used + available), rounded up. */
 export function usePercent(used: number, free: number): number {
   const denom = used + free;
@@ -168,12 +186,14 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
       all: { type: 'boolean', short: 'a' },
       bytes: { type: 'boolean', short: 'b' },
       human: { type: 'boolean', short: 'h' },
-      timeout: { type: 'string', short: 't' },
+      type: { type: 'string', short: 't', multiple: true },
+      'exclude-type': { type: 'string', short: 'x', multiple: true },
+      timeout: { type: 'string' },
       json: { type: 'boolean' },
     },
     USAGE,
     io,
-    { helpShort: false },
+    { helpShort: false, allowPositionals: true },
   );
   if (!parsed.ok) return parsed.code;
   const v = parsed.args.values;
@@ -181,7 +201,27 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
   if (isFailure(timeout)) return timeout.code;
   const seconds = timeout ?? DEFAULT_TIMEOUT;
 
-  const parts = diskPartitions({ all: v.all === true });
+  const files = parsed.args.positionals;
+  const only = (v.type as string[] | undefined) ?? [];
+  const exclude = (v['exclude-type'] as string[] | undefined) ?? [];
+  let status = 0;
+  // With FILEs, every mount is a candidate (a FILE may be on /proc), as with df.
+  let parts = diskPartitions({ all: v.all === true || files.length > 0 }).filter(
+    (p) => (only.length === 0 || only.includes(p.fstype)) && !exclude.includes(p.fstype),
+  );
+  if (files.length > 0) {
+    const chosen: DiskPartition[] = [];
+    for (const f of files) {
+      const p = mountOf(parts, resolvePath(f));
+      if (p) {
+        if (!chosen.includes(p)) chosen.push(p);
+      } else {
+        io.stderr.write(`hostprobe df: ${f}: no file system found\n`);
+        status = 1;
+      }
+    }
+    parts = chosen;
+  }
   const answers = await usages(
     parts.map((p) => p.mountpoint),
     seconds * 1000,
@@ -190,7 +230,6 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
     const a = answers[i] ?? { error: 'no answer' };
     return 'usage' in a ? { partition, usage: a.usage } : { partition, usage: null, error: a.error };
   });
-  let status = 0;
   for (const e of entries) {
     if (e.error) {
       io.stderr.write(`hostprobe df: ${e.partition.mountpoint}: ${e.error}\n`);
