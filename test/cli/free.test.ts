@@ -38,9 +38,9 @@ describe('hostprobe free', () => {
     expect(ours).toHaveLength(6);
     expect(ours[0]).toBe(before.Mem![0]); // total never moves
     // used, free, shared, buff/cache, available move with the machine: between the two
-    // readings, with 64 MiB of slack for what moved while both tools read.
+    // readings, with 256 MiB of slack for what moved while both tools read (compilers come and go).
     for (let i = 1; i < 6; i++) {
-      expect(within(ours[i]!, before.Mem![i]!, after.Mem![i]!, 64 * MiB), `column ${header![i]}: ${ours[i]} vs ${before.Mem![i]}..${after.Mem![i]}`).toBe(true);
+      expect(within(ours[i]!, before.Mem![i]!, after.Mem![i]!, 256 * MiB), `column ${header![i]}: ${ours[i]} vs ${before.Mem![i]}..${after.Mem![i]}`).toBe(true);
     }
     const oursSwap = swap!.slice(1).map(Number);
     expect(oursSwap[0]).toBe(before.Swap![0]);
@@ -75,7 +75,7 @@ describe('hostprobe free', () => {
     expect(Object.keys(data.virtualMemory).sort()).toEqual(Object.keys(lib).sort());
     expect(data.virtualMemory.total).toBe(lib.total);
     for (const k of ['used', 'free', 'available', 'cached', 'buffers'] as const) {
-      expect(Math.abs(data.virtualMemory[k]! - lib[k]), k).toBeLessThanOrEqual(64 * MiB);
+      expect(Math.abs(data.virtualMemory[k]! - lib[k]), k).toBeLessThanOrEqual(256 * MiB);
     }
     expect(data.swapMemory.total).toBe(swapMemory().total);
     expect(Object.keys(data.swapMemory).sort()).toEqual(['free', 'percent', 'sin', 'sout', 'total', 'used']);
