@@ -6,67 +6,22 @@
 // interfaces and byte counters (through <procfs>/1/net/dev: its own network namespace has
 // only lo), the host's mounts (without the <tmp>/host/root prefix, and none of the
 // namespace's own mounts) and the host's processes (its own PID namespace has two).
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmdirSync, statfsSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NODE_EXPORTER_FS_TYPES_EXCLUDE, NODE_EXPORTER_MOUNT_POINTS_EXCLUDE } from '../../src/config/schema.js';
 import { compileRegex } from '../../src/config/spec.js';
-import { REPO_ROOT, haveTool, tool, type ToolStatus } from '../helpers/tools.js';
+import { haveTool } from '../helpers/tools.js';
+import { CLI, LIB, Pod, fileStatus, mountTool, namespacesStatus, parseExposition, parseNetDev, unshareTool, type NetDev } from './pod.js';
 
-const unshare = tool('unshare', 'apt-get install util-linux');
-const mount = tool('mount', 'apt-get install mount');
-const fileStatus = (p: string, how: string): ToolStatus => (existsSync(p) ? { path: p, reason: '' } : { path: null, reason: `${p} not found (${how})` });
-const CLI = join(REPO_ROOT, 'dist', 'cli', 'main.js');
-const LIB = join(REPO_ROOT, 'dist', 'index.js');
-const isRoot = process.getuid?.() === 0;
-// Bind mounts need CAP_SYS_ADMIN: root, or an unprivileged user namespace.
-const userns = (): ToolStatus => {
-  if (isRoot) return { path: 'root', reason: '' };
-  const r = spawnSync('unshare', ['--user', '--map-root-user', '--mount', 'true']);
-  return r.status === 0 ? { path: 'userns', reason: '' } : { path: null, reason: 'needs root or unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1)' };
-};
 const READY =
-  haveTool(unshare) &&
-  haveTool(mount) &&
+  haveTool(unshareTool()) &&
+  haveTool(mountTool()) &&
   haveTool(fileStatus(CLI, 'npm run build')) &&
   haveTool(fileStatus(LIB, 'npm run build')) &&
-  haveTool(userns());
+  haveTool(namespacesStatus());
 
-interface NetDev {
-  rx: number;
-  tx: number;
-}
-function parseNetDev(text: string): Map<string, NetDev> {
-  const out = new Map<string, NetDev>();
-  for (const line of text.split('\n').slice(2)) {
-    const m = /^\s*([^:\s]+):\s*(.*)$/.exec(line);
-    if (!m) continue;
-    const f = (m[2] as string).trim().split(/\s+/).map(Number);
-    out.set(m[1] as string, { rx: f[0] as number, tx: f[8] as number });
-  }
-  return out;
-}
 const hostPidCount = (): number => readdirSync('/proc').filter((n) => /^\d+$/.test(n)).length;
-
-/** Samples of the Prometheus text format: name -> [{labels, value}]. */
-function parseExposition(text: string): Map<string, { labels: Record<string, string>; value: number }[]> {
-  const out = new Map<string, { labels: Record<string, string>; value: number }[]>();
-  for (const line of text.split('\n')) {
-    if (!line || line.startsWith('#')) continue;
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)/.exec(line);
-    if (!m) continue;
-    const labels: Record<string, string> = {};
-    for (const l of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) {
-      labels[l[1] as string] = (l[2] as string).replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
-    }
-    const list = out.get(m[1] as string) ?? [];
-    list.push({ labels, value: Number(m[3]) });
-    out.set(m[1] as string, list);
-  }
-  return out;
-}
 
 // The agent's default fs-type exclusion plus FUSE: a FUSE file system whose daemon hangs
 // (the stuck-mount tests make one) would keep the one-shot agent from exiting until its
@@ -91,16 +46,6 @@ function hostMountPoints(): { mountpoint: string; fstype: string; source: string
     .filter((m) => !mpExclude.test(m.mountpoint) && !fsExclude.test(m.fstype));
 }
 
-// The session: an outer mount namespace makes the binds (so the host never sees them), then
-// the pod's namespaces are created with --mount-proc, so /proc inside is the pod's own.
-const OUTER = `set -euo pipefail
-H=$1; shift
-mkdir -p "$H/host/proc" "$H/host/sys" "$H/host/root"
-mount --rbind /proc "$H/host/proc" && mount -o remount,bind,ro "$H/host/proc"
-mount --rbind /sys "$H/host/sys" && mount -o remount,bind,ro "$H/host/sys"
-mount --rbind / "$H/host/root" && mount -o remount,bind,ro "$H/host/root"
-exec unshare --mount --pid --fork --mount-proc --net "$@"
-`;
 // Inside the pod: its own view first, then the agent's one-shot poll and the library.
 const INNER = `set -euo pipefail
 H=$1; NODE=$2; CLI=$3; LIB=$4; FS_TYPES_EXCLUDE=$5
@@ -129,8 +74,8 @@ if touch "$H/host/root/tmp/.hostprobe-rw-probe" 2>/dev/null; then echo rw; else 
 `;
 
 describe.skipIf(!READY)('e2e: the agent in a pod-like namespace reads the host through /host/{proc,sys,root}', () => {
-  const H = mkdtempSync(join(tmpdir(), 'hostprobe-hostroot-'));
-  const files = ['outer.sh', 'inner.sh', 'ns-self-pid', 'ns-pids', 'ns-netdev', 'root-ro', 'metrics.txt', 'metrics.err', 'metrics-pod.txt', 'metrics-pod.err', 'lib.json'];
+  const pod = new Pod();
+  const H = pod.dir;
   let run: { status: number | null; stderr: string };
   let before: { netdev: Map<string, NetDev>; pids: number };
   let after: { netdev: Map<string, NetDev>; pids: number };
@@ -138,15 +83,10 @@ describe.skipIf(!READY)('e2e: the agent in a pod-like namespace reads the host t
   let lib: { pids: number[]; hostSelf: number; nsSelf: number; netIo: Record<string, { bytesRecv: number; bytesSent: number }>; partitions: string[] };
 
   beforeAll(() => {
-    writeFileSync(join(H, 'outer.sh'), OUTER);
-    writeFileSync(join(H, 'inner.sh'), INNER);
-    const outer = isRoot ? ['--mount', '--propagation', 'private'] : ['--user', '--map-root-user', '--mount', '--propagation', 'private'];
+    const inner = pod.file('inner.sh', INNER);
+    for (const f of ['ns-self-pid', 'ns-pids', 'ns-netdev', 'root-ro', 'metrics.txt', 'metrics.err', 'metrics-pod.txt', 'metrics-pod.err', 'lib.json']) pod.file(f);
     before = { netdev: parseNetDev(readFileSync('/proc/1/net/dev', 'utf8')), pids: hostPidCount() };
-    const r = spawnSync(
-      unshare.path as string,
-      [...outer, 'bash', join(H, 'outer.sh'), H, 'bash', join(H, 'inner.sh'), H, process.execPath, CLI, LIB, FS_TYPES_EXCLUDE],
-      { encoding: 'utf8', timeout: 180_000 },
-    );
+    const r = pod.run(['bash', inner, H, process.execPath, CLI, LIB, FS_TYPES_EXCLUDE]);
     after = { netdev: parseNetDev(readFileSync('/proc/1/net/dev', 'utf8')), pids: hostPidCount() };
     run = { status: r.status, stderr: r.stderr };
     if (r.status === 0) {
@@ -155,11 +95,7 @@ describe.skipIf(!READY)('e2e: the agent in a pod-like namespace reads the host t
     }
   }, 200_000);
 
-  afterAll(() => {
-    // The binds lived in the namespaces only: what is left here are plain files and empty directories.
-    for (const f of files) if (existsSync(join(H, f))) unlinkSync(join(H, f));
-    for (const d of ['host/proc', 'host/sys', 'host/root', 'host', '']) if (existsSync(join(H, d))) rmdirSync(join(H, d));
-  });
+  afterAll(() => pod.cleanup());
 
   it('the namespace session ran, and left no mount behind on the host', () => {
     expect(run.stderr).toBe('');
