@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 
 #include "error.h"
+#include "fs.h"
 
 namespace hp::proc {
 namespace {
@@ -242,6 +243,39 @@ TEST(ProcessParse, CpuListsAndPasswd) {
   auto pw = parse_passwd("root:x:0:0:root:/root:/bin/bash\n# c\nalice:x:1000:1000::/h:/bin/sh\nbroken\n:x:5:5\n");
   ASSERT_EQ(pw.size(), 2u);
   EXPECT_EQ(pw[1], (std::pair<int64_t, std::string>{1000, "alice"}));
+}
+
+// Every prefix of every fixture file (a file truncated anywhere) either parses or throws
+// hp::Error: no crash, no other exception (run under ASan with HOSTPROBE_SANITIZE=1).
+TEST(ProcessParse, TruncatedAtEveryByteParsesOrThrowsATypedError) {
+  const std::string base = HOSTPROBE_FIXTURES "/proc-basic/proc/1/";
+  struct Case {
+    const char* file;
+    void (*parse)(std::string_view);
+  };
+  const Case cases[] = {
+      {"stat", [](std::string_view t) { (void)parse_stat(t); (void)parse_stat_state(t); }},
+      {"status", [](std::string_view t) { (void)parse_status(t); (void)parse_status_numbers(t); }},
+      {"statm", [](std::string_view t) { (void)parse_statm(t); }},
+      {"io", [](std::string_view t) { (void)parse_io(t); }},
+      {"smaps", [](std::string_view t) { (void)group_maps(parse_smaps(t)); (void)parse_smaps_totals(t); }},
+      {"smaps_rollup", [](std::string_view t) { (void)parse_smaps_totals(t); }},
+      {"limits", [](std::string_view t) { (void)parse_limits(t); }},
+      {"cmdline", [](std::string_view t) { (void)parse_cmdline(t); }},
+      {"environ", [](std::string_view t) { (void)parse_environ(t); }},
+      {"fdinfo/5", [](std::string_view t) { (void)parse_fdinfo(t); }},
+  };
+  for (const auto& c : cases) {
+    std::string text = read_file(base + c.file);
+    ASSERT_FALSE(text.empty()) << c.file;
+    for (size_t n = 0; n <= text.size(); ++n) {
+      try {
+        c.parse(std::string_view(text).substr(0, n));
+      } catch (const Error&) {
+        // a typed parse error is fine
+      }
+    }
+  }
 }
 
 TEST(ProcessParse, StatusNamesOfPsutil) {
