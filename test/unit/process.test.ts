@@ -259,12 +259,26 @@ describe('Process over a fixture /proc', () => {
     expect(() => p.ppid()).toThrow(NoSuchProcess);
     expect(() => p.cpuTimes()).toThrow(/pid reused/);
     expect(() => p.children()).toThrow(NoSuchProcess);
+    expect(() => p.parent()).toThrow(NoSuchProcess); // not swallowed into null
     expect(p.isRunning()).toBe(false);
     expect(await p.wait({ timeout: 0 })).toBeNull(); // "our" process is gone
     const fresh = new Process(42, { roots: r });
     expect(fresh.equals(p)).toBe(false);
     expect(fresh.key).toBe('42-5001');
     expect(new Process(42, { roots: r }).equals(fresh)).toBe(true);
+  });
+
+  it('gives a null parent when the ppid is gone or was reused by a younger process', () => {
+    const r = copyFixture();
+    const child = new Process(42, { roots: r }); // ppid 1, started at 5000 ticks
+    const parentStat = join(r.procfs, '1', 'stat');
+    // pid 1 now started after its "child": the ppid was reused.
+    writeFileSync(parentStat, readFileSync(parentStat, 'utf8').replace(/^(1 \(systemd\)(?: \S+){19}) 15 /, '$1 9999 '));
+    expect(new Process(1, { roots: r }).startTicks).toBe(9999);
+    expect(child.parent()).toBeNull();
+    rmSync(join(r.procfs, '1'), { recursive: true });
+    expect(child.parent()).toBeNull();
+    expect(child.ppid()).toBe(1);
   });
 
   it('finds parents and children through ppid and start times', () => {
