@@ -56,6 +56,13 @@ export interface CpuTimesOptions extends CpuRootsOption {
 
 const FIELDS = 10;
 
+/** Scratch for results read into an object at once (the addon writes into it, no allocation). */
+const scratch10 = new Float64Array(FIELDS);
+const scratch3 = new Float64Array(3);
+/** Bound once to the addon, which writes the own load averages into it. */
+const ownLoad = new Float64Array(3);
+const loadAvgOwn = (): boolean => nativeCpu.cpuLoadAvgOwn();
+
 let hz = 0;
 /** USER_HZ, read once. */
 function clockTicks(): number {
@@ -91,7 +98,7 @@ export function cpuTimes(options?: CpuTimesOptions): CpuTimes | PerCpuTimes[];
 export function cpuTimes(options: CpuTimesOptions = {}): CpuTimes | PerCpuTimes[] {
   const roots = resolveRoots(options.roots);
   const div = clockTicks();
-  if (!options.perCpu) return timesAt(callNative(() => nativeCpu.cpuTimes(roots, false)), 0, div);
+  if (!options.perCpu) return timesAt(callNative(() => nativeCpu.cpuTimes(roots, false, scratch10)), 0, div);
   const a = callNative(() => nativeCpu.cpuTimes(roots, true));
   const out: PerCpuTimes[] = [];
   for (let o = 0; o < a.length; o += FIELDS + 1) {
@@ -463,12 +470,24 @@ export function cpuFreqInfo(options: CpuRootsOption = {}): CpuFreqInfo[] {
 // loadAvg, bootTime
 
 /**
- * The 1, 5 and 15 minute load averages from `<procfs>/loadavg` (psutil `getloadavg()`,
- * which reads the reader's own /proc instead of honouring the root).
+ * The 1, 5 and 15 minute load averages (psutil `getloadavg()`). From `<procfs>/loadavg`
+ * when the roots point elsewhere (psutil ignores its procfs path here); for the default
+ * `/proc`, from sysinfo(2), which holds the same fixed-point values at full precision
+ * (what glibc's getloadavg and Node's os.loadavg() return).
  */
 export function loadAvg(options: CpuRootsOption = {}): [number, number, number] {
   const roots = resolveRoots(options.roots);
-  return callNative(() => nativeCpu.cpuLoadAvg(roots));
+  if (roots.procfs === '/proc') {
+    // The default /proc: one sysinfo(2) call written into a bound array, like glibc's getloadavg.
+    const a = ownLoad;
+    if (!loadAvgOwn()) {
+      callNative(() => nativeCpu.cpuLoadAvgBind(a));
+      callNative(loadAvgOwn);
+    }
+    return [a[0] as number, a[1] as number, a[2] as number];
+  }
+  const a = callNative(() => nativeCpu.cpuLoadAvg(roots, scratch3));
+  return [a[0] as number, a[1] as number, a[2] as number];
 }
 
 /**

@@ -76,9 +76,17 @@ export function uname(): Uname {
   return splitUname(callNative(() => nativeHost.hostUname()));
 }
 
+let lastJoined = '';
+let lastUname: Uname = { sysname: '', nodename: '', release: '', version: '', machine: '', domainname: '' };
+
+/** Splits the addon's NUL-joined uname; the split is reused while uname does not change. */
 function splitUname(joined: string): Uname {
-  const [sysname = '', nodename = '', release = '', version = '', machine = '', domainname = ''] = joined.split('\0');
-  return { sysname, nodename, release, version, machine, domainname };
+  if (joined !== lastJoined) {
+    const [sysname = '', nodename = '', release = '', version = '', machine = '', domainname = ''] = joined.split('\0');
+    lastUname = { sysname, nodename, release, version, machine, domainname };
+    lastJoined = joined;
+  }
+  return { ...lastUname };
 }
 
 /**

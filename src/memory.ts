@@ -10,6 +10,9 @@ import { callNative } from './errors.js';
 import { nativeMemory } from './native/memory.js';
 import { resolveRoots, type Roots } from './roots.js';
 
+/** The addon writes the fixed-size results here; they are copied into objects at once. */
+const scratch = new Float64Array(11);
+
 /** Per-call override of the module-level roots (see `setRoots`). */
 export interface MemoryRootsOption {
   roots?: Partial<Roots>;
@@ -54,7 +57,7 @@ export interface VirtualMemory {
  */
 export function virtualMemory(options: MemoryRootsOption = {}): VirtualMemory {
   const roots = resolveRoots(options.roots);
-  const a = callNative(() => nativeMemory.memoryVirtual(roots));
+  const a = callNative(() => nativeMemory.memoryVirtual(roots, scratch));
   return {
     total: a[0] as number,
     available: a[1] as number,
@@ -96,7 +99,7 @@ export interface SwapMemory {
  */
 export function swapMemory(options: MemoryRootsOption = {}): SwapMemory {
   const roots = resolveRoots(options.roots);
-  const a = callNative(() => nativeMemory.memorySwap(roots));
+  const a = callNative(() => nativeMemory.memorySwap(roots, scratch));
   return {
     total: a[0] as number,
     used: a[1] as number,

@@ -5,11 +5,87 @@
 // CPU number first): the TypeScript side builds the objects faster than per-property
 // N-API calls, divides by USER_HZ (cpuClockTicks) for seconds, and computes the
 // percentages on exact integer tick deltas.
+#include <algorithm>
+#include <vector>
+
 #include "common.h"
 #include "cpu.h"
 #include "registry.h"
 
 namespace hpn {
+
+// --- helpers shared by the cpu, memory and host bindings (declared in each file) -----
+
+namespace {
+// The roots object of the last call on this thread, weakly referenced, and its decoding.
+// The TypeScript layer passes either the frozen module-level roots or a fresh object per
+// call and never mutates one, so "same object" means "same roots": decoding three
+// strings through N-API on every call would cost more than a small read.
+struct RootsCache {
+  napi_env env = nullptr;
+  napi_ref ref = nullptr;
+  hp::Roots roots;
+};
+thread_local RootsCache roots_cache;
+thread_local std::vector<napi_env> hooked_envs;  // envs whose teardown clears the cache
+
+void on_env_cleanup(void* arg) {
+  auto env = static_cast<napi_env>(arg);
+  if (roots_cache.env == env) {
+    roots_cache.env = nullptr;  // the reference dies with its env
+    roots_cache.ref = nullptr;
+  }
+  std::erase(hooked_envs, env);
+}
+}  // namespace
+
+const hp::Roots& cached_roots(const Napi::CallbackInfo& info, size_t index) {
+  napi_env env = info.Env();
+  RootsCache& c = roots_cache;
+  if (info.Length() <= index || !info[index].IsObject()) {
+    static const hp::Roots defaults;  // null/undefined: /proc, /sys, /
+    return defaults;
+  }
+  napi_value v = info[index];
+  if (c.ref && c.env == env) {
+    napi_value last = nullptr;
+    bool same = false;
+    if (napi_get_reference_value(env, c.ref, &last) == napi_ok && last &&
+        napi_strict_equals(env, v, last, &same) == napi_ok && same)
+      return c.roots;
+  }
+  hp::Roots decoded = roots_arg(info, index);
+  if (c.ref && c.env == env) napi_delete_reference(env, c.ref);
+  c.ref = nullptr;
+  if (std::find(hooked_envs.begin(), hooked_envs.end(), env) == hooked_envs.end() &&
+      napi_add_env_cleanup_hook(env, on_env_cleanup, env) == napi_ok)
+    hooked_envs.push_back(env);
+  c.env = env;
+  if (napi_create_reference(env, v, 0, &c.ref) != napi_ok) c.ref = nullptr;  // weak: never keeps it alive
+  c.roots = std::move(decoded);
+  return c.roots;
+}
+
+double* out_array(const Napi::CallbackInfo& info, size_t index, size_t n, Napi::Value& result) {
+  // Raw N-API: one napi_get_typedarray_info instead of the several calls the wrappers make.
+  napi_env env = info.Env();
+  if (info.Length() > index) {
+    napi_value v = info[index];
+    napi_typedarray_type type;
+    size_t length = 0;
+    void* data = nullptr;
+    // napi_invalid_arg (no exception) when `v` is not a typed array
+    if (napi_get_typedarray_info(env, v, &type, &length, &data, nullptr, nullptr) == napi_ok &&
+        type == napi_float64_array && length >= n) {
+      result = Napi::Value(env, v);
+      return static_cast<double*>(data);
+    }
+  }
+  Napi::Float64Array a = Napi::Float64Array::New(env, n);
+  result = a;
+  return a.Data();
+}
+
 namespace {
 
 constexpr size_t kTimes = 10;
@@ -27,16 +103,17 @@ void put_times(double* out, const hp::CpuTimes& t) {
   out[9] = t.guest_nice;
 }
 
-// cpuTimes(roots, perCpu) -> Float64Array of ticks
+// cpuTimes(roots, perCpu, out?) -> Float64Array of ticks (system-wide: written into `out`
+// when it is a Float64Array of at least 10)
 Napi::Value cpu_times(const Napi::CallbackInfo& info) {
   return Guard(info, [&]() -> Napi::Value {
     Napi::Env env = info.Env();
-    hp::Roots roots = roots_arg(info, 0);
+    const hp::Roots& roots = cached_roots(info, 0);
     bool per_cpu = info.Length() > 1 && info[1].IsBoolean() && info[1].As<Napi::Boolean>().Value();
     if (!per_cpu) {
       hp::CpuTimes t = hp::read_cpu_times(roots, 1);
-      Napi::Float64Array a = Napi::Float64Array::New(env, kTimes);
-      put_times(a.Data(), t);
+      Napi::Value a;
+      put_times(out_array(info, 2, kTimes, a), t);
       return a;
     }
     auto rows = hp::read_per_cpu_times(roots, 1);
@@ -59,7 +136,7 @@ Napi::Value cpu_clock_ticks(const Napi::CallbackInfo& info) {
 // cpuCount(roots, logical) -> number | null
 Napi::Value cpu_count(const Napi::CallbackInfo& info) {
   return Guard(info, [&]() -> Napi::Value {
-    hp::Roots roots = roots_arg(info, 0);
+    const hp::Roots& roots = cached_roots(info, 0);
     bool logical = !(info.Length() > 1 && info[1].IsBoolean() && !info[1].As<Napi::Boolean>().Value());
     return opt_num(info.Env(), logical ? hp::read_cpu_count_logical(roots) : hp::read_cpu_count_cores(roots));
   });
@@ -69,7 +146,7 @@ Napi::Value cpu_count(const Napi::CallbackInfo& info) {
 Napi::Value cpu_stats(const Napi::CallbackInfo& info) {
   return Guard(info, [&]() -> Napi::Value {
     Napi::Env env = info.Env();
-    hp::CpuStats s = hp::read_cpu_stats(roots_arg(info, 0));
+    hp::CpuStats s = hp::read_cpu_stats(cached_roots(info, 0));
     Napi::Object o = Napi::Object::New(env);
     o.Set("ctxSwitches", num(env, s.ctx_switches));
     o.Set("interrupts", num(env, s.interrupts));
@@ -85,7 +162,7 @@ Napi::Value cpu_stats(const Napi::CallbackInfo& info) {
 // cpuFreq(roots) -> Float64Array of [cpu, current, min, max] per CPU (MHz)
 Napi::Value cpu_freq(const Napi::CallbackInfo& info) {
   return Guard(info, [&]() -> Napi::Value {
-    auto rows = hp::read_cpu_freq(roots_arg(info, 0));
+    auto rows = hp::read_cpu_freq(cached_roots(info, 0));
     Napi::Float64Array a = Napi::Float64Array::New(info.Env(), rows.size() * 4);
     double* out = a.Data();
     for (const auto& r : rows) {
@@ -103,7 +180,7 @@ Napi::Value cpu_freq(const Napi::CallbackInfo& info) {
 Napi::Value cpu_freq_info(const Napi::CallbackInfo& info) {
   return Guard(info, [&]() -> Napi::Value {
     Napi::Env env = info.Env();
-    auto rows = hp::read_cpu_freq_info(roots_arg(info, 0));
+    auto rows = hp::read_cpu_freq_info(cached_roots(info, 0));
     Napi::Array arr = Napi::Array::New(env, rows.size());
     for (size_t i = 0; i < rows.size(); ++i) {
       const auto& r = rows[i];
@@ -128,20 +205,72 @@ Napi::Value cpu_freq_info(const Napi::CallbackInfo& info) {
   });
 }
 
-// cpuLoadAvg(roots) -> [load1, load5, load15]
+// The Float64Array(3) that cpuLoadAvgOwn writes into, bound once per thread (env) by
+// cpuLoadAvgBind and kept alive by a strong reference. A bound typed array's backing
+// store is off the V8 heap (napi_get_typedarray_info materialises it) and never moves.
+struct LoadAvgSlot {
+  napi_env env = nullptr;
+  napi_ref ref = nullptr;
+  double* data = nullptr;
+};
+thread_local LoadAvgSlot load_avg_slot;
+
+void on_load_avg_env_cleanup(void* arg) {
+  if (load_avg_slot.env == static_cast<napi_env>(arg)) load_avg_slot = LoadAvgSlot{};
+}
+
+// cpuLoadAvgBind(out: Float64Array(3)) -> undefined
+Napi::Value cpu_load_avg_bind(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value {
+    napi_env env = info.Env();
+    napi_typedarray_type type;
+    size_t length = 0;
+    void* data = nullptr;
+    if (info.Length() < 1 || napi_get_typedarray_info(env, info[0], &type, &length, &data, nullptr, nullptr) != napi_ok ||
+        type != napi_float64_array || length < 3)
+      throw hp::Error(hp::ErrorKind::InvalidArgument, "cpuLoadAvgBind: expected a Float64Array of 3");
+    LoadAvgSlot& s = load_avg_slot;
+    if (s.env == env && s.ref) napi_delete_reference(env, s.ref);
+    if (s.env != env) napi_add_env_cleanup_hook(env, on_load_avg_env_cleanup, env);
+    s.env = env;
+    s.ref = nullptr;
+    napi_create_reference(env, info[0], 1, &s.ref);
+    s.data = static_cast<double*>(data);
+    return info.Env().Undefined();
+  });
+}
+
+// cpuLoadAvgOwn() -> true after writing the reader's own load averages (sysinfo(2)) into
+// the array bound by cpuLoadAvgBind; false when nothing is bound on this thread. No roots
+// to decode, no argument, nothing allocated: psutil's getloadavg is one syscall, and so
+// is this.
+Napi::Value cpu_load_avg_own(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value {
+    LoadAvgSlot& s = load_avg_slot;
+    if (s.env != static_cast<napi_env>(info.Env()) || !s.data) return Napi::Boolean::New(info.Env(), false);
+    auto l = hp::read_own_loadavg();
+    s.data[0] = l[0];
+    s.data[1] = l[1];
+    s.data[2] = l[2];
+    return Napi::Boolean::New(info.Env(), true);
+  });
+}
+
+// cpuLoadAvg(roots, out?) -> Float64Array [load1, load5, load15] (written into `out`
+// when given)
 Napi::Value cpu_load_avg(const Napi::CallbackInfo& info) {
   return Guard(info, [&]() -> Napi::Value {
-    Napi::Env env = info.Env();
-    auto l = hp::read_loadavg(roots_arg(info, 0));
-    Napi::Array a = Napi::Array::New(env, 3);
-    for (uint32_t i = 0; i < 3; ++i) a.Set(i, num(env, l[i]));
+    auto l = hp::read_loadavg(cached_roots(info, 0));
+    Napi::Value a;
+    double* d = out_array(info, 1, 3, a);
+    for (size_t i = 0; i < 3; ++i) d[i] = l[i];
     return a;
   });
 }
 
 // cpuBootTime(roots) -> seconds since the epoch
 Napi::Value cpu_boot_time(const Napi::CallbackInfo& info) {
-  return Guard(info, [&]() -> Napi::Value { return num(info.Env(), hp::read_boot_time(roots_arg(info, 0))); });
+  return Guard(info, [&]() -> Napi::Value { return num(info.Env(), hp::read_boot_time(cached_roots(info, 0))); });
 }
 
 }  // namespace
@@ -154,6 +283,8 @@ void RegisterCpu(Napi::Env env, Napi::Object exports) {
   exports.Set("cpuFreq", Napi::Function::New(env, cpu_freq, "cpuFreq"));
   exports.Set("cpuFreqInfo", Napi::Function::New(env, cpu_freq_info, "cpuFreqInfo"));
   exports.Set("cpuLoadAvg", Napi::Function::New(env, cpu_load_avg, "cpuLoadAvg"));
+  exports.Set("cpuLoadAvgOwn", Napi::Function::New(env, cpu_load_avg_own, "cpuLoadAvgOwn"));
+  exports.Set("cpuLoadAvgBind", Napi::Function::New(env, cpu_load_avg_bind, "cpuLoadAvgBind"));
   exports.Set("cpuBootTime", Napi::Function::New(env, cpu_boot_time, "cpuBootTime"));
 }
 

@@ -5,6 +5,13 @@
 #include "registry.h"
 
 namespace hpn {
+
+// Defined in cpu.cc: the decoded roots of the last roots object (see there), and the
+// data of a Float64Array result: the caller's scratch array at `index` when it is big
+// enough, else a new one (`result` is set to the array either way).
+const hp::Roots& cached_roots(const Napi::CallbackInfo& info, size_t index);
+double* out_array(const Napi::CallbackInfo& info, size_t index, size_t n, Napi::Value& result);
+
 namespace {
 
 Napi::Value users_array(Napi::Env env, const std::vector<hp::UserEntry>& rows) {
@@ -24,12 +31,12 @@ Napi::Value users_array(Napi::Env env, const std::vector<hp::UserEntry>& rows) {
 
 // hostUsers(roots) -> [{name, terminal, host, started, pid}]
 Napi::Value host_users(const Napi::CallbackInfo& info) {
-  return Guard(info, [&]() -> Napi::Value { return users_array(info.Env(), hp::read_users(roots_arg(info, 0))); });
+  return Guard(info, [&]() -> Napi::Value { return users_array(info.Env(), hp::read_users(cached_roots(info, 0))); });
 }
 
 // hostUsersAsync(roots) -> Promise of the same
 Napi::Value host_users_async(const Napi::CallbackInfo& info) {
-  hp::Roots roots = roots_arg(info, 0);
+  hp::Roots roots = cached_roots(info, 0);
   return RunAsync<std::vector<hp::UserEntry>>(
       info, [roots] { return hp::read_users(roots); },
       [](Napi::Env env, std::vector<hp::UserEntry>& rows) { return users_array(env, rows); });
@@ -50,14 +57,17 @@ Napi::Value uname_joined(Napi::Env env, const hp::Uname& u) {
 
 // hostUname() -> "sysname\0nodename\0release\0version\0machine\0domainname"
 Napi::Value host_uname(const Napi::CallbackInfo& info) {
-  return Guard(info, [&]() -> Napi::Value { return uname_joined(info.Env(), hp::read_uname()); });
+  return Guard(info, [&]() -> Napi::Value {
+    std::string_view j = hp::read_uname_joined();
+    return Napi::String::New(info.Env(), j.data(), j.size());
+  });
 }
 
 // hostOsRelease(roots) -> {id, idLike, name, ..., path}
 Napi::Value host_os_release(const Napi::CallbackInfo& info) {
   return Guard(info, [&]() -> Napi::Value {
     Napi::Env env = info.Env();
-    hp::OsRelease r = hp::read_os_release(roots_arg(info, 0));
+    hp::OsRelease r = hp::read_os_release(cached_roots(info, 0));
     Napi::Object o = Napi::Object::New(env);
     o.Set("id", opt_str(env, r.id));
     o.Set("idLike", opt_str(env, r.id_like));
@@ -80,7 +90,7 @@ Napi::Value host_os_release(const Napi::CallbackInfo& info) {
 Napi::Value host_info(const Napi::CallbackInfo& info) {
   return Guard(info, [&]() -> Napi::Value {
     Napi::Env env = info.Env();
-    hp::HostInfo h = hp::read_host_info(roots_arg(info, 0));
+    hp::HostInfo h = hp::read_host_info(cached_roots(info, 0));
     Napi::Array a = Napi::Array::New(env, 3);
     a.Set(0u, uname_joined(env, h.uname));
     a.Set(1u, num(env, h.boot_time));
@@ -93,7 +103,7 @@ Napi::Value host_info(const Napi::CallbackInfo& info) {
 Napi::Value host_file_nr(const Napi::CallbackInfo& info) {
   return Guard(info, [&]() -> Napi::Value {
     Napi::Env env = info.Env();
-    hp::FileNr f = hp::read_file_nr(roots_arg(info, 0));
+    hp::FileNr f = hp::read_file_nr(cached_roots(info, 0));
     Napi::Object o = Napi::Object::New(env);
     o.Set("allocated", num(env, f.allocated));
     o.Set("unused", num(env, f.unused));
@@ -104,20 +114,20 @@ Napi::Value host_file_nr(const Napi::CallbackInfo& info) {
 
 // hostEntropyAvail(roots) -> bits
 Napi::Value host_entropy_avail(const Napi::CallbackInfo& info) {
-  return Guard(info, [&]() -> Napi::Value { return num(info.Env(), hp::read_entropy_avail(roots_arg(info, 0))); });
+  return Guard(info, [&]() -> Napi::Value { return num(info.Env(), hp::read_entropy_avail(cached_roots(info, 0))); });
 }
 
 // hostEntropyPoolSize(roots) -> bits | null
 Napi::Value host_entropy_pool_size(const Napi::CallbackInfo& info) {
   return Guard(info,
-               [&]() -> Napi::Value { return opt_num(info.Env(), hp::read_entropy_pool_size(roots_arg(info, 0))); });
+               [&]() -> Napi::Value { return opt_num(info.Env(), hp::read_entropy_pool_size(cached_roots(info, 0))); });
 }
 
 // hostClockSource(roots) -> {available: string[], current} | null
 Napi::Value host_clock_source(const Napi::CallbackInfo& info) {
   return Guard(info, [&]() -> Napi::Value {
     Napi::Env env = info.Env();
-    auto c = hp::read_clock_source(roots_arg(info, 0));
+    auto c = hp::read_clock_source(cached_roots(info, 0));
     if (!c) return env.Null();
     Napi::Object o = Napi::Object::New(env);
     Napi::Array a = Napi::Array::New(env, c->available.size());
@@ -150,7 +160,7 @@ Napi::Value psi_resource(Napi::Env env, const std::optional<hp::PsiResource>& r)
 Napi::Value host_pressure(const Napi::CallbackInfo& info) {
   return Guard(info, [&]() -> Napi::Value {
     Napi::Env env = info.Env();
-    auto p = hp::read_pressure(roots_arg(info, 0));
+    auto p = hp::read_pressure(cached_roots(info, 0));
     if (!p) return env.Null();
     Napi::Object o = Napi::Object::New(env);
     o.Set("cpu", psi_resource(env, p->cpu));

@@ -9,15 +9,22 @@
 #include "registry.h"
 
 namespace hpn {
+
+// Defined in cpu.cc: the decoded roots of the last roots object (see there), and the
+// data of a Float64Array result: the caller's scratch array at `index` when it is big
+// enough, else a new one (`result` is set to the array either way).
+const hp::Roots& cached_roots(const Napi::CallbackInfo& info, size_t index);
+double* out_array(const Napi::CallbackInfo& info, size_t index, size_t n, Napi::Value& result);
+
 namespace {
 
-// memoryVirtual(roots) -> Float64Array [total, available, percent, used, free, active,
+// memoryVirtual(roots, out?) -> Float64Array [total, available, percent, used, free, active,
 // inactive, buffers, cached, shared, slab]
 Napi::Value memory_virtual(const Napi::CallbackInfo& info) {
   return Guard(info, [&]() -> Napi::Value {
-    hp::VirtualMemory v = hp::read_virtual_memory(roots_arg(info, 0));
-    Napi::Float64Array a = Napi::Float64Array::New(info.Env(), 11);
-    double* o = a.Data();
+    hp::VirtualMemory v = hp::read_virtual_memory(cached_roots(info, 0));
+    Napi::Value a;
+    double* o = out_array(info, 1, 11, a);
     o[0] = static_cast<double>(v.total);
     o[1] = static_cast<double>(v.available);
     o[2] = v.percent;
@@ -33,12 +40,12 @@ Napi::Value memory_virtual(const Napi::CallbackInfo& info) {
   });
 }
 
-// memorySwap(roots) -> Float64Array [total, used, free, percent, sin, sout]
+// memorySwap(roots, out?) -> Float64Array [total, used, free, percent, sin, sout]
 Napi::Value memory_swap(const Napi::CallbackInfo& info) {
   return Guard(info, [&]() -> Napi::Value {
-    hp::SwapMemory s = hp::read_swap_memory(roots_arg(info, 0));
-    Napi::Float64Array a = Napi::Float64Array::New(info.Env(), 6);
-    double* o = a.Data();
+    hp::SwapMemory s = hp::read_swap_memory(cached_roots(info, 0));
+    Napi::Value a;
+    double* o = out_array(info, 1, 6, a);
     o[0] = static_cast<double>(s.total);
     o[1] = static_cast<double>(s.used);
     o[2] = static_cast<double>(s.free);
@@ -70,12 +77,12 @@ Napi::Value named_values(Napi::Env env, const std::vector<hp::NamedValue>& rows)
 
 // memoryMeminfo(roots) -> [names, values]: MemTotal (bytes), ..., HugePages_Total (count), ...
 Napi::Value memory_meminfo(const Napi::CallbackInfo& info) {
-  return Guard(info, [&]() -> Napi::Value { return named_values(info.Env(), hp::read_meminfo(roots_arg(info, 0))); });
+  return Guard(info, [&]() -> Napi::Value { return named_values(info.Env(), hp::read_meminfo(cached_roots(info, 0))); });
 }
 
 // memoryVmstat(roots) -> [names, values]: nr_free_pages, ...
 Napi::Value memory_vmstat(const Napi::CallbackInfo& info) {
-  return Guard(info, [&]() -> Napi::Value { return named_values(info.Env(), hp::read_vmstat(roots_arg(info, 0))); });
+  return Guard(info, [&]() -> Napi::Value { return named_values(info.Env(), hp::read_vmstat(cached_roots(info, 0))); });
 }
 
 }  // namespace

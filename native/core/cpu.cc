@@ -235,6 +235,28 @@ std::vector<int> parse_cpu_list(std::string_view list, const std::string& path) 
   return out;
 }
 
+int count_cpu_list(std::string_view list, const std::string& path) {
+  int n = 0;
+  list = trim(list);
+  if (list.empty()) return 0;
+  for (std::string_view chunk : split(list, ',')) {
+    chunk = trim(chunk);
+    if (chunk.empty()) continue;
+    size_t dash = chunk.find('-');
+    if (dash == std::string_view::npos) {
+      auto v = to_int<int>(chunk);
+      if (!v || *v < 0) throw_parse_error(path, "malformed CPU list '" + std::string(list) + "'");
+      ++n;
+      continue;
+    }
+    auto a = to_int<int>(chunk.substr(0, dash));
+    auto b = to_int<int>(chunk.substr(dash + 1));
+    if (!a || !b || *a < 0 || *a > *b) throw_parse_error(path, "malformed CPU range '" + std::string(chunk) + "'");
+    n += *b - *a + 1;
+  }
+  return n;
+}
+
 int count_cpuinfo_processors(std::string_view cpuinfo) {
   int n = 0;
   Lines lines(cpuinfo);
@@ -357,8 +379,7 @@ std::optional<int> read_cpu_count_logical(const Roots& r) {
   std::string online = r.sys("devices/system/cpu/online");
   thread_local std::string buf;
   if (auto text = read_attr_one_shot(online, buf)) {
-    auto cpus = parse_cpu_list(*text, online);
-    if (!cpus.empty()) return static_cast<int>(cpus.size());
+    if (int n = count_cpu_list(*text, online)) return n;
   }
   if (auto cpuinfo = read_file_if_exists(r.proc("cpuinfo"))) {
     if (int n = count_cpuinfo_processors(*cpuinfo)) return n;
@@ -516,16 +537,17 @@ std::vector<CpuFreqInfo> read_cpu_freq_info(const Roots& r) {
   return out;
 }
 
+std::array<double, 3> read_own_loadavg() {
+  // sysinfo(2) has the same fixed-point averages /proc/loadavg prints with 2 decimals, in
+  // one syscall (what glibc's getloadavg, and so psutil, use).
+  struct sysinfo si {};
+  if (::sysinfo(&si) != 0) throw_os_error(errno, "sysinfo");
+  constexpr double scale = 1 << SI_LOAD_SHIFT;
+  return {si.loads[0] / scale, si.loads[1] / scale, si.loads[2] / scale};
+}
+
 std::array<double, 3> read_loadavg(const Roots& r) {
-  if (!r.host_mode()) {
-    // The reader's own /proc: sysinfo(2) has the same fixed-point averages /proc/loadavg
-    // prints with 2 decimals, in one syscall (what glibc's getloadavg, and so psutil, use).
-    struct sysinfo si {};
-    if (::sysinfo(&si) == 0) {
-      constexpr double scale = 1 << SI_LOAD_SHIFT;
-      return {si.loads[0] / scale, si.loads[1] / scale, si.loads[2] / scale};
-    }
-  }
+  if (!r.host_mode()) return read_own_loadavg();
   std::string path = r.proc("loadavg");
   return parse_loadavg(read_one_shot(path), path);
 }

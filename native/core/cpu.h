@@ -89,6 +89,8 @@ CpuStats parse_cpu_stats(std::string_view stat, const std::string& path = "/proc
 double parse_boot_time(std::string_view stat, const std::string& path = "/proc/stat");
 // A kernel CPU list ("0-3,8,10-11"). Throws Parse on a malformed list.
 std::vector<int> parse_cpu_list(std::string_view list, const std::string& path = {});
+// Number of CPUs in a kernel CPU list, without building it. Throws Parse like parse_cpu_list.
+int count_cpu_list(std::string_view list, const std::string& path = {});
 // Number of "processor" lines of /proc/cpuinfo.
 int count_cpuinfo_processors(std::string_view cpuinfo);
 // Number of "cpuN" lines of /proc/stat.
@@ -118,6 +120,8 @@ std::vector<CpuFreq> read_cpu_freq(const Roots& r);
 std::vector<CpuFreqInfo> read_cpu_freq_info(const Roots& r);
 // <procfs>/loadavg; for the reader's own /proc, sysinfo(2) (same values, full precision).
 std::array<double, 3> read_loadavg(const Roots& r);
+// The reader's own load averages from sysinfo(2) (what glibc's getloadavg returns).
+std::array<double, 3> read_own_loadavg();
 double read_boot_time(const Roots& r);
 
 }  // namespace hp

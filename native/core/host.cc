@@ -199,6 +199,18 @@ Uname read_uname() {
   return Uname{u.sysname, u.nodename, u.release, u.version, u.machine, u.domainname};
 }
 
+std::string_view read_uname_joined() {
+  struct utsname u;
+  if (::uname(&u) != 0) throw_os_error(errno, "uname");
+  thread_local std::string buf;
+  buf.clear();
+  for (const char* f : {u.sysname, u.nodename, u.release, u.version, u.machine, u.domainname}) {
+    if (f != u.sysname) buf.push_back('\0');
+    buf.append(f, strnlen(f, sizeof u.sysname));
+  }
+  return buf;
+}
+
 OsRelease read_os_release(const Roots& r) {
   std::string first;
   for (const char* rel : {"etc/os-release", "usr/lib/os-release"}) {

@@ -82,6 +82,9 @@ double parse_uptime(std::string_view text, const std::string& path = "/proc/upti
 std::vector<UserEntry> read_users(const Roots& r);
 // uname(2): the caller's UTS namespace (not rooted).
 Uname read_uname();
+// The same six fields joined by NUL (which none can contain), in a per-thread buffer
+// valid until the next call: no allocation, for the binding's hot path.
+std::string_view read_uname_joined();
 // <rootfs>/etc/os-release, else <rootfs>/usr/lib/os-release. NotFound when neither exists.
 OsRelease read_os_release(const Roots& r);
 HostInfo read_host_info(const Roots& r);

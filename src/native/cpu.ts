@@ -29,8 +29,8 @@ export interface NativeCpuStats {
 }
 
 export interface NativeCpu {
-  /** 10 tick counts (user, nice, system, idle, iowait, irq, softirq, steal, guest, guest_nice), or 11 per CPU with the CPU number first. */
-  cpuTimes(roots: Roots, perCpu: boolean): Float64Array;
+  /** 10 tick counts (written into `out` when given and not per CPU) (user, nice, system, idle, iowait, irq, softirq, steal, guest, guest_nice), or 11 per CPU with the CPU number first. */
+  cpuTimes(roots: Roots, perCpu: boolean, out?: Float64Array): Float64Array;
   /** USER_HZ, sysconf(_SC_CLK_TCK). */
   cpuClockTicks(): number;
   cpuCount(roots: Roots, logical: boolean): number | null;
@@ -38,7 +38,12 @@ export interface NativeCpu {
   /** [cpu, current, min, max] (MHz) per CPU. */
   cpuFreq(roots: Roots): Float64Array;
   cpuFreqInfo(roots: Roots): NativeCpuFreqInfo[];
-  cpuLoadAvg(roots: Roots): [number, number, number];
+  /** [load1, load5, load15] of `<procfs>/loadavg` (sysinfo(2) for /proc), written into `out` when given. */
+  cpuLoadAvg(roots: Roots, out?: Float64Array): Float64Array;
+  /** Binds the Float64Array(3) that cpuLoadAvgOwn fills (once per thread). */
+  cpuLoadAvgBind(out: Float64Array): void;
+  /** Writes the reader's own [load1, load5, load15] (sysinfo(2)) into the bound array; false when none is bound. */
+  cpuLoadAvgOwn(): boolean;
   cpuBootTime(roots: Roots): number;
 }
 

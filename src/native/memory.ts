@@ -2,11 +2,12 @@
 import type { Roots } from '../roots.js';
 import { nativeSlice } from './addon.js';
 
+/** The Float64Array results are written into `out` when it is given and long enough. */
 export interface NativeMemory {
   /** [total, available, percent, used, free, active, inactive, buffers, cached, shared, slab] */
-  memoryVirtual(roots: Roots): Float64Array;
+  memoryVirtual(roots: Roots, out?: Float64Array): Float64Array;
   /** [total, used, free, percent, sin, sout] */
-  memorySwap(roots: Roots): Float64Array;
+  memorySwap(roots: Roots, out?: Float64Array): Float64Array;
   /** [field names joined by '\n', their values] */
   memoryMeminfo(roots: Roots): [string, Float64Array];
   /** [field names joined by '\n', their values] */

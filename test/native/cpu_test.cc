@@ -104,6 +104,9 @@ TEST(CpuParse, CpuLists) {
   EXPECT_EQ(parse_cpu_list("0-3,8,10-11\n"), (std::vector<int>{0, 1, 2, 3, 8, 10, 11}));
   EXPECT_EQ(parse_cpu_list("0"), (std::vector<int>{0}));
   EXPECT_TRUE(parse_cpu_list("\n").empty());
+  EXPECT_EQ(count_cpu_list("0-3,8,10-11\n"), 7);
+  EXPECT_EQ(count_cpu_list(""), 0);
+  expect_error([] { count_cpu_list("3-1", "online"); }, ErrorKind::Parse, "online");
   expect_error([] { parse_cpu_list("3-1", "online"); }, ErrorKind::Parse, "online");
   expect_error([] { parse_cpu_list("a", "online"); }, ErrorKind::Parse, "online");
 }

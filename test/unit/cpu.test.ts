@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   bootTime,
@@ -18,8 +19,8 @@ import {
   loadAvg,
 } from '../../src/cpu.js';
 import { InvalidArgumentError, NotFoundError, ParseError } from '../../src/errors.js';
-import type { Roots } from '../../src/roots.js';
-import { FIXTURES } from '../helpers/tools.js';
+import { DEFAULT_ROOTS, getRoots, setRoots, type Roots } from '../../src/roots.js';
+import { FIXTURES, REPO_ROOT } from '../helpers/tools.js';
 
 const HZ = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 
@@ -290,5 +291,51 @@ describe('cpuPercent and cpuTimesPercent', () => {
     expect(() => cpuTimesPercent({ roots, interval: 0.5 as unknown as 0 })).toThrow(/cpuTimesPercentAsync/);
     await expect(cpuPercentAsync({ roots, interval: -1 })).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(cpuTimesPercentAsync({ roots, interval: -1 })).rejects.toBeInstanceOf(InvalidArgumentError);
+  });
+});
+
+// The addon keeps the decoded roots of the last roots object it saw (per thread).
+describe('roots handling', () => {
+  it('follows setRoots and per-call overrides, never a stale root', () => {
+    const saved = getRoots();
+    try {
+      setRoots(fixture('cpu-64'));
+      expect(bootTime()).toBe(1700000000);
+      expect(bootTime({ roots: fixture('cpu-2624') })).toBe(1062191376);
+      expect(bootTime()).toBe(1700000000);
+      setRoots(fixture('cpu-2624'));
+      expect(bootTime()).toBe(1062191376);
+      expect(cpuCount()).toBe(2);
+    } finally {
+      setRoots(saved);
+    }
+    expect(getRoots()).toEqual(DEFAULT_ROOTS);
+  });
+
+  it('works from worker threads, before and after one exits', async () => {
+    const addonPath = process.env.HOSTPROBE_ADDON ?? join(REPO_ROOT, 'build', 'Release', 'hostprobe.node');
+    const code = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      const a = require(workerData.addon);
+      const r = workerData.roots;
+      const out = [a.cpuBootTime(r), a.cpuBootTime(r), a.cpuBootTime({ ...r }), a.cpuCount(r, true)];
+      // the own load averages: nothing bound on this thread yet, then bound
+      const la = new Float64Array(3);
+      const before = a.cpuLoadAvgOwn();
+      a.cpuLoadAvgBind(la);
+      out.push(before, a.cpuLoadAvgOwn(), la.every((v) => v >= 0));
+      parentPort.postMessage(out);
+    `;
+    const run = (roots: Partial<Roots>): Promise<number[]> =>
+      new Promise((resolve, reject) => {
+        const w = new Worker(code, { eval: true, workerData: { addon: addonPath, roots } });
+        w.once('message', resolve);
+        w.once('error', reject);
+      });
+    expect(await run(fixture('cpu-64'))).toEqual([1700000000, 1700000000, 1700000000, 64, false, true, true]);
+    expect(bootTime({ roots: fixture('cpu-2624') })).toBe(1062191376);
+    expect(loadAvg()).toHaveLength(3); // the main thread's own binding is unaffected
+    expect(await run(fixture('cpu-2624'))).toEqual([1062191376, 1062191376, 1062191376, 2, false, true, true]);
+    expect(loadAvg().every((v) => v >= 0)).toBe(true);
   });
 });
