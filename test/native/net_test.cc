@@ -9,7 +9,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
+#include <random>
 #include <cstddef>
 #include <cstdio>
 #include <cstdlib>
@@ -674,6 +676,59 @@ TEST(SockDiag, NetnsComparison) {
   EXPECT_TRUE(same_netns("/proc/self/ns/net"));
   EXPECT_TRUE(same_netns("/proc/" + std::to_string(::getpid()) + "/ns/net"));
   EXPECT_FALSE(same_netns(kFix + "/net-basic/proc/1/ns/net"));
+}
+
+
+// ---------------------------------------------------------------- robustness
+
+// Mutated kernel files (bytes replaced, deleted, inserted, cut) must parse or throw a Parse
+// error: no crash, no other exception (run under ASan/UBSan with HOSTPROBE_SANITIZE=1).
+TEST(Robustness, MutatedInputsParseOrThrowParseErrors) {
+  const std::string dir = kFix + "/net-basic/proc/1/net/";
+  struct Case {
+    const char* file;
+    std::function<void(const std::string&)> parse;
+  };
+  std::vector<Case> cases = {
+      {"dev", [](const std::string& t) { parse_net_dev(t, "dev"); }},
+      {"sockstat", [](const std::string& t) { StatGroups g; parse_sockstat(t, "sockstat", g); }},
+      {"netstat", [](const std::string& t) { StatGroups g; parse_netstat_pairs(t, "netstat", g); }},
+      {"snmp", [](const std::string& t) { StatGroups g; parse_netstat_pairs(t, "snmp", g); }},
+      {"snmp6", [](const std::string& t) { StatGroups g; parse_snmp6(t, "snmp6", g); }},
+      {"tcp", [](const std::string& t) { parse_inet_table(t, AF_INET, "tcp"); TcpStateCounts c; count_tcp_states(t, "tcp", c); }},
+      {"tcp6", [](const std::string& t) { parse_inet_table(t, AF_INET6, "tcp6"); }},
+      {"udp", [](const std::string& t) { parse_inet_table(t, AF_INET, "udp"); }},
+      {"unix", [](const std::string& t) { parse_unix_table(t, "unix"); }},
+  };
+  std::mt19937 rng(12345);
+  const char alphabet[] = "0123456789abcdefABCDEF: \n\t-+x@/";
+  for (const auto& c : cases) {
+    const std::string original = read_file(dir + c.file);
+    int parsed = 0, rejected = 0;
+    for (int i = 0; i < 3000; ++i) {
+      std::string t = original;
+      int edits = 1 + static_cast<int>(rng() % 4);
+      for (int e = 0; e < edits && !t.empty(); ++e) {
+        size_t pos = rng() % t.size();
+        switch (rng() % 4) {
+          case 0: t[pos] = alphabet[rng() % (sizeof(alphabet) - 1)]; break;
+          case 1: t.erase(pos, 1 + rng() % 8); break;
+          case 2: t.insert(pos, 1, alphabet[rng() % (sizeof(alphabet) - 1)]); break;
+          case 3: t.resize(pos); break;
+        }
+      }
+      try {
+        c.parse(t);
+        ++parsed;
+      } catch (const Error& e) {
+        ASSERT_EQ(e.kind(), ErrorKind::Parse) << c.file << ": " << e.what();
+        ASSERT_NE(std::string(e.what()).find(c.file), std::string::npos) << e.what();
+        ++rejected;
+      }
+    }
+    EXPECT_GT(rejected, 0) << c.file;
+    EXPECT_GT(parsed + rejected, 0) << c.file;
+  }
 }
 
 // ---------------------------------------------------------------- connections
