@@ -550,4 +550,61 @@ describe.skipIf(!canMakeNetns)('live: known interfaces in a private netns', () =
     const io = inNs<Record<string, unknown>>('h.netIoCounters({ perNic: true })');
     expect(Object.keys(io).sort()).toEqual(links.map((l) => l.ifname).sort());
   });
+  it('host mode from inside another netns: names, counters and sockets of PID 1, link state from the host sysfs', async () => {
+    if (!ready || !haveTool(tool('unshare', 'apt-get install util-linux'))) return;
+    // A listener in this (the host's) namespace, which the child's own namespace does not have.
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    // The host's /sys bind-mounted inside a private mount namespace (the host mount table is
+    // untouched), as a container would mount it at /host/sys.
+    const hostSys = mkdtempSync(join(tmpdir(), 'hp-net-hostsys-'));
+    const dist = join(REPO_ROOT, 'dist', 'net.js');
+    const code = `const h = await import(${JSON.stringify(`file://${dist}`)});
+const roots = { procfs: '/proc/.', sysfs: ${JSON.stringify(hostSys)} };
+console.log(JSON.stringify({
+  stats: h.netIfStats({ roots }),
+  statsAsync: await h.netIfStatsAsync({ roots }),
+  io: Object.keys(h.netIoCounters({ perNic: true, roots })),
+  own: Object.keys(h.netIfAddrs()).sort(),
+  conns: await h.netConnections({ kind: 'tcp', roots }),
+  ownConns: await h.netConnections({ kind: 'tcp' }),
+  tcp: h.tcpConnectionStates({ roots }),
+}));`;
+    try {
+      const script = 'mount --bind /sys "$1" && exec ip netns exec "$2" "$3" --input-type=module -e "$4"';
+      const out = JSON.parse(
+        execFileSync('unshare', ['-m', 'sh', '-c', script, 'sh', hostSys, NS, process.execPath, code], { encoding: 'utf8' }),
+      ) as {
+        stats: Record<string, unknown>;
+        statsAsync: Record<string, unknown>;
+        io: string[];
+        own: string[];
+        conns: Connection[];
+        ownConns: Connection[];
+        tcp: { states: Record<string, number> };
+      };
+      // The child's own view is the private namespace...
+      expect(out.own).toEqual(['hp-br@x', 'hp-dn.0', 'hp-dn.1', 'hp-tun.0', 'hp-v0.a', 'hp-v0.b', 'lo'].sort());
+      expect(out.ownConns.some((c) => c.laddr !== null && typeof c.laddr === 'object' && c.laddr.port === port)).toBe(false);
+      // ...while host mode reports the host's NICs and sockets.
+      expect(out.io.sort()).toEqual(Object.keys(netIoCounters({ perNic: true })).sort());
+      expect(out.conns).toContainEqual({
+        fd: expect.any(Number),
+        family: AF_INET,
+        type: SOCK_STREAM,
+        laddr: { ip: '127.0.0.1', port },
+        raddr: null,
+        status: 'LISTEN',
+        pid: process.pid,
+      });
+      expect(out.tcp.states.listen).toBeGreaterThanOrEqual(1);
+      // Link state from the host sysfs equals what the ioctls say in the host namespace.
+      expect(out.stats).toEqual(netIfStats());
+      expect(out.statsAsync).toEqual(out.stats);
+    } finally {
+      await new Promise((r) => server.close(r));
+      rmSync(hostSys, { recursive: true, force: true });
+    }
+  });
 });
