@@ -59,9 +59,9 @@ const FIELDS = 10;
 /** Scratch for results read into an object at once (the addon writes into it, no allocation). */
 const scratch10 = new Float64Array(FIELDS);
 const scratch3 = new Float64Array(3);
-/** Bound once to the addon, which writes the own load averages into it. */
+/** Bound to the addon, which writes the own load averages into it; `ownLoadGeneration` identifies the binding. */
 const ownLoad = new Float64Array(3);
-const loadAvgOwn = (): boolean => nativeCpu.cpuLoadAvgOwn();
+let ownLoadGeneration = -1;
 
 let hz = 0;
 /** USER_HZ, read once. */
@@ -480,9 +480,10 @@ export function loadAvg(options: CpuRootsOption = {}): [number, number, number] 
   if (roots.procfs === '/proc') {
     // The default /proc: one sysinfo(2) call written into a bound array, like glibc's getloadavg.
     const a = ownLoad;
-    if (!loadAvgOwn()) {
-      callNative(() => nativeCpu.cpuLoadAvgBind(a));
-      callNative(loadAvgOwn);
+    if (callNative(() => nativeCpu.cpuLoadAvgOwn()) !== ownLoadGeneration) {
+      // not bound yet on this thread, or another copy of the library bound its own array
+      ownLoadGeneration = callNative(() => nativeCpu.cpuLoadAvgBind(a));
+      callNative(() => nativeCpu.cpuLoadAvgOwn());
     }
     return [a[0] as number, a[1] as number, a[2] as number];
   }

@@ -212,14 +212,16 @@ struct LoadAvgSlot {
   napi_env env = nullptr;
   napi_ref ref = nullptr;
   double* data = nullptr;
+  double generation = 0;  // bumped by each bind, so that a caller can tell its own binding
 };
 thread_local LoadAvgSlot load_avg_slot;
+thread_local double load_avg_generations = 0;
 
 void on_load_avg_env_cleanup(void* arg) {
   if (load_avg_slot.env == static_cast<napi_env>(arg)) load_avg_slot = LoadAvgSlot{};
 }
 
-// cpuLoadAvgBind(out: Float64Array(3)) -> undefined
+// cpuLoadAvgBind(out: Float64Array(3)) -> the binding's generation (> 0)
 Napi::Value cpu_load_avg_bind(const Napi::CallbackInfo& info) {
   return Guard(info, [&]() -> Napi::Value {
     napi_env env = info.Env();
@@ -236,23 +238,25 @@ Napi::Value cpu_load_avg_bind(const Napi::CallbackInfo& info) {
     s.ref = nullptr;
     napi_create_reference(env, info[0], 1, &s.ref);
     s.data = static_cast<double*>(data);
-    return info.Env().Undefined();
+    s.generation = ++load_avg_generations;
+    return num(env, s.generation);
   });
 }
 
-// cpuLoadAvgOwn() -> true after writing the reader's own load averages (sysinfo(2)) into
-// the array bound by cpuLoadAvgBind; false when nothing is bound on this thread. No roots
-// to decode, no argument, nothing allocated: psutil's getloadavg is one syscall, and so
-// is this.
+// cpuLoadAvgOwn() -> the generation of the binding it wrote the reader's own load
+// averages (sysinfo(2)) into, 0 when nothing is bound on this thread. A caller whose bind
+// returned another generation (two copies of the library on one thread) binds again. No
+// roots to decode, no argument, nothing allocated: psutil's getloadavg is one syscall,
+// and so is this.
 Napi::Value cpu_load_avg_own(const Napi::CallbackInfo& info) {
   return Guard(info, [&]() -> Napi::Value {
     LoadAvgSlot& s = load_avg_slot;
-    if (s.env != static_cast<napi_env>(info.Env()) || !s.data) return Napi::Boolean::New(info.Env(), false);
+    if (s.env != static_cast<napi_env>(info.Env()) || !s.data) return num(info.Env(), 0);
     auto l = hp::read_own_loadavg();
     s.data[0] = l[0];
     s.data[1] = l[1];
     s.data[2] = l[2];
-    return Napi::Boolean::New(info.Env(), true);
+    return num(info.Env(), s.generation);
   });
 }
 

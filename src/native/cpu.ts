@@ -40,10 +40,10 @@ export interface NativeCpu {
   cpuFreqInfo(roots: Roots): NativeCpuFreqInfo[];
   /** [load1, load5, load15] of `<procfs>/loadavg` (sysinfo(2) for /proc), written into `out` when given. */
   cpuLoadAvg(roots: Roots, out?: Float64Array): Float64Array;
-  /** Binds the Float64Array(3) that cpuLoadAvgOwn fills (once per thread). */
-  cpuLoadAvgBind(out: Float64Array): void;
-  /** Writes the reader's own [load1, load5, load15] (sysinfo(2)) into the bound array; false when none is bound. */
-  cpuLoadAvgOwn(): boolean;
+  /** Binds the Float64Array(3) that cpuLoadAvgOwn fills (per thread); returns the binding's generation. */
+  cpuLoadAvgBind(out: Float64Array): number;
+  /** Writes the reader's own [load1, load5, load15] (sysinfo(2)) into the bound array; returns its generation, 0 when none is bound. */
+  cpuLoadAvgOwn(): number;
   cpuBootTime(roots: Roots): number;
 }
 

@@ -1,10 +1,11 @@
 // The cpu API over crafted fixture trees (test/fixtures/cpu-*), through the real addon.
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   bootTime,
   cpuCount,
@@ -312,6 +313,24 @@ describe('roots handling', () => {
     expect(getRoots()).toEqual(DEFAULT_ROOTS);
   });
 
+  it('two copies of the library on one thread each bind their own load-average array', async () => {
+    const addonPath = process.env.HOSTPROBE_ADDON ?? join(REPO_ROOT, 'build', 'Release', 'hostprobe.node');
+    const raw = createRequire(import.meta.url)(addonPath) as { cpuLoadAvgOwn(): number };
+    vi.resetModules();
+    const other = (await import('../../src/cpu.js')) as typeof import('../../src/cpu.js');
+    expect(other.loadAvg).not.toBe(loadAvg); // a second module instance
+    loadAvg();
+    const g1 = raw.cpuLoadAvgOwn();
+    other.loadAvg(); // binds its own array
+    const g2 = raw.cpuLoadAvgOwn();
+    const again = loadAvg(); // notices, and binds back instead of reading a stale array
+    const g3 = raw.cpuLoadAvgOwn();
+    expect(g1).toBeGreaterThan(0);
+    expect(g2).not.toBe(g1);
+    expect(g3).not.toBe(g2);
+    expect(again).toHaveLength(3);
+  });
+
   it('works from worker threads, before and after one exits', async () => {
     const addonPath = process.env.HOSTPROBE_ADDON ?? join(REPO_ROOT, 'build', 'Release', 'hostprobe.node');
     const code = `
@@ -322,8 +341,8 @@ describe('roots handling', () => {
       // the own load averages: nothing bound on this thread yet, then bound
       const la = new Float64Array(3);
       const before = a.cpuLoadAvgOwn();
-      a.cpuLoadAvgBind(la);
-      out.push(before, a.cpuLoadAvgOwn(), la.every((v) => v >= 0));
+      const gen = a.cpuLoadAvgBind(la);
+      out.push(before, a.cpuLoadAvgOwn() === gen && gen > 0, la.every((v) => v >= 0));
       parentPort.postMessage(out);
     `;
     const run = (roots: Partial<Roots>): Promise<number[]> =>
@@ -332,10 +351,10 @@ describe('roots handling', () => {
         w.once('message', resolve);
         w.once('error', reject);
       });
-    expect(await run(fixture('cpu-64'))).toEqual([1700000000, 1700000000, 1700000000, 64, false, true, true]);
+    expect(await run(fixture('cpu-64'))).toEqual([1700000000, 1700000000, 1700000000, 64, 0, true, true]);
     expect(bootTime({ roots: fixture('cpu-2624') })).toBe(1062191376);
     expect(loadAvg()).toHaveLength(3); // the main thread's own binding is unaffected
-    expect(await run(fixture('cpu-2624'))).toEqual([1062191376, 1062191376, 1062191376, 2, false, true, true]);
+    expect(await run(fixture('cpu-2624'))).toEqual([1062191376, 1062191376, 1062191376, 2, 0, true, true]);
     expect(loadAvg().every((v) => v >= 0)).toBe(true);
   });
 });
