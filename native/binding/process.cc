@@ -16,6 +16,8 @@
 
 #include <cmath>
 #include <memory>
+#include <string_view>
+#include <unordered_map>
 
 #include "common.h"
 #include "net_connections.h"
@@ -669,15 +671,31 @@ Napi::Value scan_to_js(Napi::Env env, const pc::ScanResult& res, uint32_t mask) 
   out.Set("columns", columns);
 
   Napi::Object strings = Napi::Object::New(env);
+  // Equal strings (300 "sleep", every "kworker/..." cmdline "") become one JS string:
+  // fewer N-API calls and less garbage than one string per row.
+  std::unordered_map<std::string_view, napi_value> interned;
   auto string_column = [&](const char* name, uint32_t bit, auto field) {
     if (!(mask & bit)) return;
-    Napi::Array a = Napi::Array::New(env, n);
+    interned.clear();
+    napi_value arr;
+    NAPI_THROW_IF_FAILED_VOID(env, napi_create_array_with_length(env, n, &arr));
+    napi_value null_value = env.Null();
     for (size_t i = 0; i < n; ++i) {
       const auto& r = res.rows[i];
       const std::string* s = field(r);
-      a.Set(static_cast<uint32_t>(i), (r.missing & bit) || !s ? env.Null() : Napi::String::New(env, *s));
+      napi_value v = null_value;
+      if (!(r.missing & bit) && s) {
+        auto it = interned.find(*s);
+        if (it != interned.end()) {
+          v = it->second;
+        } else {
+          NAPI_THROW_IF_FAILED_VOID(env, napi_create_string_utf8(env, s->data(), s->size(), &v));
+          interned.emplace(*s, v);
+        }
+      }
+      NAPI_THROW_IF_FAILED_VOID(env, napi_set_element(env, arr, static_cast<uint32_t>(i), v));
     }
-    strings.Set(name, a);
+    strings.Set(name, Napi::Value(env, arr));
   };
   string_column("name", pc::kScanName, [](const pc::ScanRow& r) { return &r.name; });
   string_column("exe", pc::kScanExe, [](const pc::ScanRow& r) { return &r.exe; });

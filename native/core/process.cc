@@ -267,7 +267,15 @@ int ProcDir::open_at(const Roots& roots, int procfs_fd, int64_t pid) {
   roots_ = &roots;
   pid_ = pid;
   char name[24];
-  std::snprintf(name, sizeof name, "%lld", static_cast<long long>(pid));
+  char* end = name + sizeof name;
+  char* p = end;
+  *--p = '\0';
+  uint64_t v = pid < 0 ? 0 : static_cast<uint64_t>(pid);
+  do {
+    *--p = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v != 0);
+  std::memmove(name, p, static_cast<size_t>(end - p));
   fd_ = Fd(::openat(procfs_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   return fd_.valid() ? 0 : errno;
 }

@@ -20,9 +20,32 @@ std::string_view next_token(std::string_view s, size_t& pos) {
   return s.substr(start, pos - start);
 }
 
-// Fast unsigned decimal; negative numbers (cutime can be -1 in theory) go through to_i64.
+// Decimal integer token. The common case (plain digits, an optional '-' for signed
+// types) is parsed inline; anything else goes through to_int(), which accepts a '+' and
+// rejects garbage, so the result is the same as to_int's, only faster.
 template <typename T>
 bool num(std::string_view tok, T& out) {
+  size_t i = 0;
+  bool neg = false;
+  if constexpr (std::is_signed_v<T>) {
+    if (!tok.empty() && tok[0] == '-') neg = true, i = 1;
+  }
+  if (i < tok.size() && tok.size() - i <= 18) {  // <= 18 digits cannot overflow a u64
+    uint64_t v = 0;
+    for (; i < tok.size(); ++i) {
+      unsigned d = static_cast<unsigned char>(tok[i]) - '0';
+      if (d > 9) break;
+      v = v * 10 + d;
+    }
+    if (i == tok.size()) {
+      if constexpr (std::is_signed_v<T>) {
+        out = neg ? -static_cast<T>(v) : static_cast<T>(v);
+      } else {
+        out = static_cast<T>(v);
+      }
+      return true;
+    }
+  }
   if constexpr (std::is_signed_v<T>) {
     auto v = to_i64(tok);
     if (!v) return false;
@@ -39,8 +62,8 @@ bool num(std::string_view tok, T& out) {
 int64_t first_int(std::string_view v) {
   size_t pos = 0;
   auto t = next_token(v, pos);
-  auto n = to_i64(t);
-  return n ? *n : -1;
+  int64_t n = 0;
+  return num(t, n) ? n : -1;
 }
 
 }  // namespace
@@ -161,30 +184,39 @@ ProcStatus parse_status(std::string_view text) {
 
 ProcStatus parse_status_numbers(std::string_view text) {
   ProcStatus s;
-  // Value of "\n<key>" (the first line has no '\n' before it, but is Name).
+  // The kernel prints the keys in a fixed order, so each search starts where the previous
+  // key was found (and falls back to the whole text if the order ever changes).
+  size_t from = 0;
   auto value = [&](std::string_view key) -> std::string_view {
-    size_t pos = 0;
-    for (;;) {
-      pos = text.find(key, pos);
-      if (pos == std::string_view::npos) return {};
-      if (pos > 0 && text[pos - 1] == '\n') break;
-      pos += key.size();
+    for (size_t start : {from, size_t{0}}) {
+      size_t pos = start;
+      for (;;) {
+        pos = text.find(key, pos);
+        if (pos == std::string_view::npos) break;
+        if (pos > 0 && text[pos - 1] == '\n') {
+          size_t b = pos + key.size();
+          size_t e = text.find('\n', b);
+          if (e == std::string_view::npos) e = text.size();
+          from = e;
+          return text.substr(b, e - b);
+        }
+        pos += key.size();
+      }
+      if (start == 0) break;
     }
-    size_t start = pos + key.size();
-    size_t end = text.find('\n', start);
-    return text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    return {};
   };
   auto ids = [](std::string_view v, std::array<int64_t, 3>& out) {
     size_t pos = 0;
     for (auto& o : out) {
-      auto n = to_i64(next_token(v, pos));
-      o = n ? *n : -1;
+      int64_t n = 0;
+      o = num(next_token(v, pos), n) ? n : -1;
     }
   };
   if (auto v = value("Uid:"); !v.empty()) ids(v, s.uids);
   if (auto v = value("Gid:"); !v.empty()) ids(v, s.gids);
-  if (auto v = value("Threads:"); !v.empty()) s.threads = first_int(v);
   if (auto v = value("VmSwap:"); !v.empty()) s.vm_swap_kb = first_int(v);
+  if (auto v = value("Threads:"); !v.empty()) s.threads = first_int(v);
   if (auto v = value("voluntary_ctxt_switches:"); !v.empty()) s.voluntary_ctxt_switches = first_int(v);
   if (auto v = value("nonvoluntary_ctxt_switches:"); !v.empty()) s.nonvoluntary_ctxt_switches = first_int(v);
   return s;
@@ -197,9 +229,7 @@ ProcStatm parse_statm(std::string_view text) {
   for (size_t i = 0; i < 7; ++i) {
     std::string_view tok = next_token(text, pos);
     if (tok.empty()) throw_parse_error("", "statm: truncated (" + std::to_string(i) + " fields)");
-    auto v = to_u64(tok);
-    if (!v) throw_parse_error("", "statm: bad field '" + std::string(tok) + "'");
-    *out[i] = *v;
+    if (!num(tok, *out[i])) throw_parse_error("", "statm: bad field '" + std::string(tok) + "'");
   }
   return m;
 }
@@ -216,15 +246,15 @@ ProcIo parse_io(std::string_view text) {
     size_t sep = line.find(": ");
     if (sep == std::string_view::npos || line.find(": ", sep + 2) != std::string_view::npos) continue;
     std::string_view key = line.substr(0, sep);
-    auto v = to_u64(line.substr(sep + 2));
-    if (!v) continue;
-    if (key == "rchar") io.rchar = *v, seen |= 1;
-    else if (key == "wchar") io.wchar = *v, seen |= 2;
-    else if (key == "syscr") io.syscr = *v, seen |= 4;
-    else if (key == "syscw") io.syscw = *v, seen |= 8;
-    else if (key == "read_bytes") io.read_bytes = *v, seen |= 16;
-    else if (key == "write_bytes") io.write_bytes = *v, seen |= 32;
-    else if (key == "cancelled_write_bytes") io.cancelled_write_bytes = *v;
+    uint64_t v = 0;
+    if (!num(trim(line.substr(sep + 2)), v)) continue;
+    if (key == "rchar") io.rchar = v, seen |= 1;
+    else if (key == "wchar") io.wchar = v, seen |= 2;
+    else if (key == "syscr") io.syscr = v, seen |= 4;
+    else if (key == "syscw") io.syscw = v, seen |= 8;
+    else if (key == "read_bytes") io.read_bytes = v, seen |= 16;
+    else if (key == "write_bytes") io.write_bytes = v, seen |= 32;
+    else if (key == "cancelled_write_bytes") io.cancelled_write_bytes = v;
   }
   if (seen == 0) throw_parse_error("", "io: file was empty");
   if (seen != 63) throw_parse_error("", "io: missing field(s)");

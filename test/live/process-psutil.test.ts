@@ -147,9 +147,11 @@ function compare(attr: ProcessAttr | 'rlimit', theirs: unknown, ours: unknown, t
     }
     case 'numThreads':
     case 'numFds':
-      return within(num(theirs), num(ours), tol.active ? 16 : 2) ? null : bad();
-    case 'threads':
-      return within((theirs as unknown[]).length, (ours as unknown[]).length, tol.active ? 16 : 2) ? null : bad();
+      return (tol.active ? within(num(theirs), num(ours), 16, 0.5) : within(num(theirs), num(ours), 2)) ? null : bad();
+    case 'threads': {
+      const [a, b] = [(theirs as unknown[]).length, (ours as unknown[]).length];
+      return (tol.active ? within(a, b, 16, 0.5) : within(a, b, 2)) ? null : bad();
+    }
     case 'numCtxSwitches':
     case 'ioCounters': {
       const t = rec(theirs);
@@ -166,7 +168,7 @@ function compare(attr: ProcessAttr | 'rlimit', theirs: unknown, ours: unknown, t
       const t = new Set((theirs as { path: string }[]).map((f) => f.path));
       const o = new Set((ours as { path: string }[]).map((f) => f.path));
       const diff = [...t].filter((p) => !o.has(p)).length + [...o].filter((p) => !t.has(p)).length;
-      return diff <= (tol.active ? 32 : 1) ? null : bad();
+      return diff <= (tol.active ? Math.max(32, Math.max(t.size, o.size)) : 1) ? null : bad();
     }
     default:
       return JSON.stringify(theirs) === JSON.stringify(ours) ? null : bad();
