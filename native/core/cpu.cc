@@ -239,8 +239,10 @@ int count_cpu_list(std::string_view list, const std::string& path) {
   int n = 0;
   list = trim(list);
   if (list.empty()) return 0;
-  for (std::string_view chunk : split(list, ',')) {
-    chunk = trim(chunk);
+  for (std::string_view rest = list; !rest.empty();) {
+    size_t comma = rest.find(',');
+    std::string_view chunk = trim(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
     if (chunk.empty()) continue;
     size_t dash = chunk.find('-');
     if (dash == std::string_view::npos) {
@@ -376,7 +378,12 @@ std::vector<CpuTimesEntry> read_per_cpu_times(const Roots& r, long clk_tck) {
 }
 
 std::optional<int> read_cpu_count_logical(const Roots& r) {
-  std::string online = r.sys("devices/system/cpu/online");
+  // The path is rebuilt only when the sysfs root changes (this runs on every cpuCount()).
+  thread_local std::string sysfs, online;
+  if (online.empty() || sysfs != r.sysfs) {
+    sysfs = r.sysfs;
+    online = r.sys("devices/system/cpu/online");
+  }
   thread_local std::string buf;
   if (auto text = read_attr_one_shot(online, buf)) {
     if (int n = count_cpu_list(*text, online)) return n;
