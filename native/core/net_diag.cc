@@ -12,6 +12,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <initializer_list>
 
 #include "fs.h"
 
@@ -34,43 +35,27 @@ bool send_all(int fd, const void* buf, size_t len) {
 
 }  // namespace
 
-std::optional<std::vector<TcpDiagRow>> tcp_sock_diag_dump() {
+namespace {
+
+// Sends one dump request and appends the TCP sockets it returns. False when the kernel
+// refuses (an NLMSG_ERROR), or on any socket error.
+bool run_dump(const void* request, size_t len, std::vector<TcpDiagRow>& listeners, std::vector<TcpDiagRow>& rows) {
   Fd fd(::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG));
-  if (!fd.valid()) return std::nullopt;
-
-  // The v1 request: the kernel dumps it with family AF_UNSPEC (both families in one walk).
-  struct {
-    struct nlmsghdr nlh;
-    struct inet_diag_req req;
-  } msg;
-  std::memset(&msg, 0, sizeof(msg));
-  msg.nlh.nlmsg_len = sizeof(msg);
-  msg.nlh.nlmsg_type = TCPDIAG_GETSOCK;
-  msg.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-  msg.nlh.nlmsg_seq = 1;
-  msg.req.idiag_family = AF_INET;
-  msg.req.idiag_states = 0xfff;  // every state, time-wait and request sockets included
-  if (!send_all(fd.get(), &msg, sizeof(msg))) return std::nullopt;
-
-  std::vector<TcpDiagRow> rows;
-  std::vector<TcpDiagRow> listeners;
+  if (!fd.valid()) return false;
+  if (!send_all(fd.get(), request, len)) return false;
   alignas(struct nlmsghdr) char buf[64 * 1024];
   for (;;) {
-    ssize_t len = ::recv(fd.get(), buf, sizeof(buf), 0);
-    if (len < 0) {
+    ssize_t got = ::recv(fd.get(), buf, sizeof(buf), 0);
+    if (got < 0) {
       if (errno == EINTR) continue;
-      return std::nullopt;
+      return false;
     }
-    if (len == 0) return std::nullopt;
-    int remaining = static_cast<int>(len);
+    if (got == 0) return false;
+    int remaining = static_cast<int>(got);
     for (auto* h = reinterpret_cast<struct nlmsghdr*>(buf); NLMSG_OK(h, remaining); h = NLMSG_NEXT(h, remaining)) {
-      if (h->nlmsg_type == NLMSG_DONE) {
-        // Listeners first, as /proc/net/tcp prints them.
-        listeners.insert(listeners.end(), rows.begin(), rows.end());
-        return listeners;
-      }
-      if (h->nlmsg_type == NLMSG_ERROR) return std::nullopt;
-      if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg))) return std::nullopt;
+      if (h->nlmsg_type == NLMSG_DONE) return true;
+      if (h->nlmsg_type == NLMSG_ERROR) return false;
+      if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg))) return false;
       const auto* m = reinterpret_cast<const struct inet_diag_msg*>(NLMSG_DATA(h));
       if (m->idiag_family != AF_INET && m->idiag_family != AF_INET6) continue;
       TcpDiagRow r;
@@ -88,6 +73,49 @@ std::optional<std::vector<TcpDiagRow>> tcp_sock_diag_dump() {
       (r.state == kTcpListen ? listeners : rows).push_back(r);
     }
   }
+}
+
+}  // namespace
+
+std::optional<std::vector<TcpDiagRow>> tcp_sock_diag_dump(bool compat) {
+  std::vector<TcpDiagRow> listeners, rows;
+  // The v1 request: the kernel dumps it with family AF_UNSPEC, both families in one walk of
+  // the hash tables.
+  struct {
+    struct nlmsghdr nlh;
+    struct inet_diag_req req;
+  } v1;
+  std::memset(&v1, 0, sizeof(v1));
+  v1.nlh.nlmsg_len = sizeof(v1);
+  v1.nlh.nlmsg_type = TCPDIAG_GETSOCK;
+  v1.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  v1.nlh.nlmsg_seq = 1;
+  v1.req.idiag_family = AF_INET;
+  v1.req.idiag_states = 0xfff;  // every state, time-wait and request sockets included
+  if (!compat || !run_dump(&v1, sizeof(v1), listeners, rows)) {
+    // A kernel without the compat request: one v2 dump per family.
+    listeners.clear();
+    rows.clear();
+    for (int family : {AF_INET, AF_INET6}) {
+      struct {
+        struct nlmsghdr nlh;
+        struct inet_diag_req_v2 req;
+      } v2;
+      std::memset(&v2, 0, sizeof(v2));
+      v2.nlh.nlmsg_len = sizeof(v2);
+      v2.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+      v2.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+      v2.nlh.nlmsg_seq = 2;
+      v2.req.sdiag_family = static_cast<uint8_t>(family);
+      v2.req.sdiag_protocol = IPPROTO_TCP;
+      v2.req.idiag_states = 0xfff;
+      // No IPv6 in this kernel: the AF_INET6 dump is refused, IPv4 alone is the answer.
+      if (!run_dump(&v2, sizeof(v2), listeners, rows) && family == AF_INET) return std::nullopt;
+    }
+  }
+  // Listeners first, as /proc/net/tcp prints them.
+  listeners.insert(listeners.end(), rows.begin(), rows.end());
+  return listeners;
 }
 
 std::string diag_ip(const TcpDiagRow& r, bool source) {

@@ -30,8 +30,9 @@ struct TcpDiagRow {
 
 // Dumps every TCP socket of the caller's network namespace, both families, listeners
 // first then the established hash (time-wait and request sockets included, inode 0).
-// nullopt when the kernel refuses or does not support the request.
-std::optional<std::vector<TcpDiagRow>> tcp_sock_diag_dump();
+// nullopt when the kernel refuses or does not support the request. Kernels without the
+// compat request get one SOCK_DIAG_BY_FAMILY dump per family (`compat` false forces that).
+std::optional<std::vector<TcpDiagRow>> tcp_sock_diag_dump(bool compat = true);
 
 // The text forms of a row's addresses, as the /proc/net/tcp decoding gives them.
 std::string diag_ip(const TcpDiagRow& r, bool source);
