@@ -366,10 +366,14 @@ export class OtlpHttpTransport {
     const log: AttemptRecord[] = [];
     this.written = 0;
     let backoff = this.retry.initialBackoffMs;
+    let lastMessage: string | undefined;
     for (;;) {
       if (this.abort.signal.aborted) return this.finish('error', log, body.length, undefined, 'transport closed');
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
+        // A wait that ended late (a busy event loop) left no time for the next attempt.
+        const last = log.at(-1);
+        if (last) return this.finish('retries_exhausted', log, body.length, last.status, lastMessage);
         return this.finish('timeout', log, body.length, undefined, 'export deadline passed before the attempt');
       }
       const a = await this.attempt(body, remaining);
@@ -393,6 +397,7 @@ export class OtlpHttpTransport {
       }
       // retryable
       const lastMsg = a.status !== undefined ? errorMessageFromBody(a.body, a.contentType) : a.error;
+      lastMessage = lastMsg;
       if (!this.retry.enabled) return this.finish('retries_exhausted', log, body.length, a.status, lastMsg);
       let wait: number;
       // Retry-After replaces the backoff; `0` (or a date already past) means "no particular
