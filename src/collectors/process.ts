@@ -1,0 +1,438 @@
+/**
+ * The process collector: node_exporter's `processes` collector (node_processes_*) and
+ * process-exporter compatible groups (namedprocess_namegroup_*), plus an optional top-N.
+ *
+ * Everything is read by the library's batch scan (`scanProcesses`, one native call on the
+ * libuv pool, never on the JS thread) with only the attributes the config needs, and
+ * `processesSummary()` for node_processes_*. See docs/process-groups.md.
+ *
+ * Tracking (process-exporter's proc/tracker.go and grouper.go semantics):
+ * - identity is (pid, start time): a reused pid with another start time is a new process;
+ * - a process is matched when first seen (and again during its first
+ *   `recheck_with_time_limit` seconds); an unmatched one is remembered as ignored;
+ * - with `children`, an unmatched process joins its nearest grouped ancestor's group;
+ * - a group's counters are the counters of its live members plus a base holding the last
+ *   counters of every member that exited, so they never go backwards while the group exists;
+ * - a group whose last member exits is dropped when `remove_empty_groups`;
+ * - at most `max_groups` groups: a process whose group would be one more goes to
+ *   `overflow_group` instead.
+ * A process that vanished between listing and reading, or whose stat could not be read, is
+ * skipped and only counted (`skipped`), never logged.
+ */
+import type { Collector } from '../agent/collector.js';
+import type { ProcessGroupReading, ProcessReading, ProcessesSummary, TopProcessReading } from '../agent/snapshot.js';
+import type { ProcessCollectorConfig } from '../config/types.js';
+import type { Logger } from '../logger.js';
+import { processesSummary, scanProcesses, type ProcessTable, type ScanAttr } from '../process.js';
+import { runParts } from '../agent/collector.js';
+import { Matchers, commOf, type ProcAttrs } from './process/match.js';
+
+/** Counter slots kept per member and per group base. */
+const C_USER = 0;
+const C_SYSTEM = 1;
+const C_READ = 2;
+const C_WRITE = 3;
+const C_MAJFLT = 4;
+const C_MINFLT = 5;
+const C_VOL = 6;
+const C_INVOL = 7;
+const NCOUNTERS = 8;
+
+interface Member {
+  /** Group name; undefined = tracked but not in any group (ignored). */
+  group: string | undefined;
+  /** True when the group came from an ancestor (children), not from a matcher. */
+  inherited: boolean;
+  /** Re-match while the poll clock is before this (unix seconds). */
+  recheckUntil: number;
+  /** Last counters seen (never decreasing). */
+  readonly last: Float64Array;
+}
+
+interface GroupState {
+  /** Last counters of the members that exited or moved away. */
+  readonly base: Float64Array;
+}
+
+/** Groups' per-poll gauges. */
+interface GroupGauges {
+  numProcs: number;
+  numThreads: number;
+  resident: number;
+  virtual: number;
+  swapped: number;
+  openFds: number;
+  worstFdRatio: number;
+  oldestStart: number;
+  running: number;
+  sleeping: number;
+  waiting: number;
+  zombie: number;
+  other: number;
+  readonly sum: Float64Array;
+}
+
+function gauges(): GroupGauges {
+  return {
+    numProcs: 0,
+    numThreads: 0,
+    resident: 0,
+    virtual: 0,
+    swapped: 0,
+    openFds: 0,
+    worstFdRatio: 0,
+    oldestStart: 0,
+    running: 0,
+    sleeping: 0,
+    waiting: 0,
+    zombie: 0,
+    other: 0,
+    sum: new Float64Array(NCOUNTERS),
+  };
+}
+
+const fin = (v: number | undefined): number => (v !== undefined && Number.isFinite(v) ? v : 0);
+
+/** The attributes the scan must read for this config. */
+export function scanAttrs(config: ProcessCollectorConfig, usesUsername: boolean): ScanAttr[] {
+  const attrs = new Set<ScanAttr>();
+  if (config.groups.length) {
+    for (const a of [
+      'name', 'cmdline', 'createTime', 'cpuTimes', 'memoryInfo', 'memorySwap', 'numThreads', 'numFds', 'fdLimit',
+      'numCtxSwitches', 'ioCounters', 'pageFaults', 'threadStates',
+    ] as const) attrs.add(a);
+    if (config.children) attrs.add('ppid');
+    if (usesUsername) {
+      attrs.add('uids');
+      attrs.add('username');
+    }
+  }
+  if (config.top.count > 0) for (const a of ['name', 'cpuTimes', 'memoryInfo'] as const) attrs.add(a);
+  return [...attrs];
+}
+
+/** The process collector's state machine, separate from the scan so it can be driven directly. */
+export class ProcessTracker {
+  readonly #config: ProcessCollectorConfig;
+  readonly #matchers: Matchers;
+  readonly #tracked = new Map<string, Member>();
+  readonly #groups = new Map<string, GroupState>();
+  /** For top-N by cpu: each process's cpu seconds at the previous poll. */
+  #prevCpu = new Map<string, number>();
+  #vanished = 0;
+  #denied = 0;
+
+  constructor(config: ProcessCollectorConfig) {
+    this.#config = config;
+    this.#matchers = new Matchers(config.groups);
+  }
+
+  get usesUsername(): boolean {
+    return this.#matchers.usesUsername;
+  }
+
+  /** Number of processes remembered (members and ignored ones). */
+  get trackedCount(): number {
+    return this.#tracked.size;
+  }
+
+  get skipped(): { vanished: number; denied: number } {
+    return { vanished: this.#vanished, denied: this.#denied };
+  }
+
+  /** A group for `name`, honouring max_groups (undefined name = no group). */
+  #resolveGroup(name: string): string {
+    if (this.#groups.has(name)) return name;
+    const overflow = this.#config.overflow_group;
+    if (name !== overflow) {
+      let real = this.#groups.size;
+      if (this.#groups.has(overflow)) real--;
+      if (real >= this.#config.max_groups) name = overflow;
+    }
+    if (!this.#groups.has(name)) this.#groups.set(name, { base: new Float64Array(NCOUNTERS) });
+    return name;
+  }
+
+  #moveOut(m: Member): void {
+    if (m.group === undefined) return;
+    const g = this.#groups.get(m.group);
+    if (g) for (let k = 0; k < NCOUNTERS; k++) (g.base[k] as number) += m.last[k] as number;
+  }
+
+  /** Puts a member in a group (undefined = none); moving out leaves its counters behind. */
+  #assign(m: Member, group: string | undefined, inherited: boolean): void {
+    if (group !== m.group) {
+      this.#moveOut(m);
+      m.last.fill(0);
+      m.group = group;
+    }
+    m.inherited = inherited;
+  }
+
+  /** Feeds one scan; returns the groups and top processes for the snapshot. */
+  update(t: ProcessTable, nowSeconds: number): { groups?: ProcessGroupReading[]; top?: TopProcessReading[] } {
+    const cfg = this.#config;
+    const n = t.length;
+    const col = (name: Parameters<ProcessTable['column']>[0]): Float64Array | undefined => t.column(name);
+    const cpuUser = col('cpuUser');
+    const cpuSystem = col('cpuSystem');
+    const ppidCol = col('ppid');
+    const createTime = col('createTime');
+    const uidEff = col('uidEffective');
+    const names = t.strings('name');
+    const ok = new Uint8Array(n);
+    const keys: string[] = new Array<string>(n);
+    const rowOfPid = new Map<number, number>();
+    for (let i = 0; i < n; i++) {
+      if (t.isVanished(i)) {
+        this.#vanished++;
+        continue;
+      }
+      if (!t.has(i, 'name') || !t.has(i, 'cpuTimes')) {
+        if (t.isAccessDenied(i)) this.#denied++;
+        else this.#vanished++;
+        continue;
+      }
+      ok[i] = 1;
+      keys[i] = t.key(i);
+      rowOfPid.set(t.pid[i] as number, i);
+    }
+
+    const seen = new Set<string>();
+    const result: { groups?: ProcessGroupReading[]; top?: TopProcessReading[] } = {};
+
+    if (this.#matchers.size > 0) {
+      // 1. Match new processes (and those still within their recheck window).
+      const unmatched: number[] = [];
+      const attrsOf = (i: number): ProcAttrs => ({
+        comm: commOf(names?.[i] ?? ''),
+        cmdline: t.value(i, 'cmdline') ?? [],
+        pid: t.pid[i] as number,
+        startTime: fin(createTime?.[i]),
+        username: () => {
+          const uid = uidEff?.[i];
+          return uid === undefined || Number.isNaN(uid) ? '' : (t.users.get(uid) ?? String(uid));
+        },
+      });
+      for (let i = 0; i < n; i++) {
+        if (!ok[i]) continue;
+        const key = keys[i] as string;
+        seen.add(key);
+        let m = this.#tracked.get(key);
+        const fresh = m === undefined;
+        if (!fresh && (m as Member).recheckUntil <= nowSeconds) continue;
+        const name = this.#matchers.match(attrsOf(i));
+        if (fresh) {
+          m = {
+            group: undefined,
+            inherited: false,
+            recheckUntil: fin(createTime?.[i]) + cfg.recheck_with_time_limit,
+            last: new Float64Array(NCOUNTERS),
+          };
+          this.#tracked.set(key, m);
+        }
+        const mem = m as Member;
+        if (name !== undefined) {
+          this.#assign(mem, this.#resolveGroup(name), false);
+        } else if (mem.group === undefined || !mem.inherited) {
+          // Not matched (any more): a candidate for its ancestor's group (decided below).
+          unmatched.push(i);
+        }
+      }
+      // 2. children: an unmatched process joins its nearest grouped ancestor's group.
+      for (const i of unmatched) {
+        const mem = this.#tracked.get(keys[i] as string) as Member;
+        let group: string | undefined;
+        if (cfg.children && ppidCol) {
+          let pp = ppidCol[i] ?? 0;
+          for (let depth = 0; pp > 0 && depth < 4096; depth++) {
+            const j = rowOfPid.get(pp);
+            if (j === undefined) break;
+            const anc = this.#tracked.get(keys[j] as string);
+            if (anc?.group !== undefined && anc !== mem) {
+              group = this.#resolveGroup(anc.group);
+              break;
+            }
+            pp = ppidCol[j] ?? 0;
+          }
+        }
+        this.#assign(mem, group, group !== undefined);
+      }
+
+      // 3. Members' counters and the groups' gauges.
+      const live = new Map<string, GroupGauges>();
+      const c = {
+        user: cpuUser,
+        system: cpuSystem,
+        read: col('ioReadBytes'),
+        write: col('ioWriteBytes'),
+        majflt: col('majorFaults'),
+        minflt: col('minorFaults'),
+        vol: col('ctxVoluntary'),
+        invol: col('ctxInvoluntary'),
+        rss: col('memRss'),
+        vms: col('memVms'),
+        swap: col('vmSwap'),
+        threads: col('numThreads'),
+        fds: col('numFds'),
+        fdSoft: col('fdLimitSoft'),
+        tR: col('threadsR'),
+        tS: col('threadsS'),
+        tD: col('threadsD'),
+        tZ: col('threadsZ'),
+        tT: col('threadsT'),
+        tt: col('threadst'),
+        tI: col('threadsI'),
+        tX: col('threadsX'),
+        tO: col('threadsOther'),
+      };
+      for (let i = 0; i < n; i++) {
+        if (!ok[i]) continue;
+        const mem = this.#tracked.get(keys[i] as string);
+        if (mem?.group === undefined) continue;
+        const cur = [c.user, c.system, c.read, c.write, c.majflt, c.minflt, c.vol, c.invol];
+        for (let k = 0; k < NCOUNTERS; k++) {
+          const v = cur[k]?.[i];
+          // A value that could not be read this time (denied io) keeps the last one.
+          if (v !== undefined && Number.isFinite(v) && v > (mem.last[k] as number)) mem.last[k] = v;
+        }
+        let g = live.get(mem.group);
+        if (!g) live.set(mem.group, (g = gauges()));
+        g.numProcs++;
+        for (let k = 0; k < NCOUNTERS; k++) (g.sum[k] as number) += mem.last[k] as number;
+        const threads = fin(c.threads?.[i]);
+        g.numThreads += threads;
+        g.resident += fin(c.rss?.[i]);
+        g.virtual += fin(c.vms?.[i]);
+        g.swapped += fin(c.swap?.[i]);
+        const fds = fin(c.fds?.[i]);
+        g.openFds += fds;
+        const soft = c.fdSoft?.[i];
+        if (soft !== undefined && Number.isFinite(soft) && soft > 0) g.worstFdRatio = Math.max(g.worstFdRatio, fds / soft);
+        const st = fin(createTime?.[i]);
+        if (st > 0 && (g.oldestStart === 0 || st < g.oldestStart)) g.oldestStart = st;
+        if (t.has(i, 'threadStates')) {
+          g.running += fin(c.tR?.[i]);
+          g.sleeping += fin(c.tS?.[i]);
+          g.waiting += fin(c.tD?.[i]);
+          g.zombie += fin(c.tZ?.[i]);
+          g.other += fin(c.tT?.[i]) + fin(c.tt?.[i]) + fin(c.tI?.[i]) + fin(c.tX?.[i]) + fin(c.tO?.[i]);
+        } else {
+          g.other += threads;
+        }
+      }
+
+      // 4. Members that exited leave their last counters in their group's base.
+      for (const [key, mem] of this.#tracked) {
+        if (seen.has(key)) continue;
+        this.#moveOut(mem);
+        this.#tracked.delete(key);
+      }
+
+      // 5. The readings; empty groups dropped when configured.
+      const groups: ProcessGroupReading[] = [];
+      for (const [name, gs] of this.#groups) {
+        const g = live.get(name);
+        if (!g && cfg.remove_empty_groups) {
+          this.#groups.delete(name);
+          continue;
+        }
+        const gg = g ?? gauges();
+        const total = (k: number): number => (gs.base[k] as number) + (gg.sum[k] as number);
+        groups.push({
+          name,
+          numProcs: gg.numProcs,
+          numThreads: gg.numThreads,
+          cpuUserSeconds: total(C_USER),
+          cpuSystemSeconds: total(C_SYSTEM),
+          readBytes: total(C_READ),
+          writeBytes: total(C_WRITE),
+          majorPageFaults: total(C_MAJFLT),
+          minorPageFaults: total(C_MINFLT),
+          voluntaryContextSwitches: total(C_VOL),
+          nonvoluntaryContextSwitches: total(C_INVOL),
+          residentBytes: gg.resident,
+          virtualBytes: gg.virtual,
+          swappedBytes: gg.swapped,
+          openFds: gg.openFds,
+          worstFdRatio: gg.worstFdRatio,
+          oldestStartTimeSeconds: gg.oldestStart,
+          states: { Running: gg.running, Sleeping: gg.sleeping, Waiting: gg.waiting, Zombie: gg.zombie, Other: gg.other },
+        });
+      }
+      groups.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      result.groups = groups;
+    }
+
+    if (cfg.top.count > 0) result.top = this.#top(t, ok, keys);
+    return result;
+  }
+
+  #top(t: ProcessTable, ok: Uint8Array, keys: readonly string[]): TopProcessReading[] {
+    const by = this.#config.top.by;
+    const user = t.column('cpuUser');
+    const system = t.column('cpuSystem');
+    const rss = t.column('memRss');
+    const vms = t.column('memVms');
+    const names = t.strings('name');
+    const prev = this.#prevCpu;
+    const next = new Map<string, number>();
+    const rows: { i: number; score: number }[] = [];
+    for (let i = 0; i < t.length; i++) {
+      if (!ok[i]) continue;
+      const cpu = fin(user?.[i]) + fin(system?.[i]);
+      const key = keys[i] as string;
+      next.set(key, cpu);
+      // cpu: the CPU used since the previous poll (a process's whole life when new).
+      const score = by === 'cpu' ? cpu - (prev.get(key) ?? 0) : fin(rss?.[i]);
+      rows.push({ i, score });
+    }
+    this.#prevCpu = next;
+    rows.sort((a, b) => b.score - a.score || (t.pid[a.i] as number) - (t.pid[b.i] as number));
+    return rows.slice(0, this.#config.top.count).map(({ i }) => ({
+      pid: t.pid[i] as number,
+      name: names?.[i] ?? '',
+      by,
+      cpuUserSeconds: fin(user?.[i]),
+      cpuSystemSeconds: fin(system?.[i]),
+      residentBytes: fin(rss?.[i]),
+      virtualBytes: fin(vms?.[i]),
+    }));
+  }
+}
+
+function toSummary(s: Awaited<ReturnType<typeof processesSummary>>): ProcessesSummary {
+  const out: { -readonly [K in keyof ProcessesSummary]: ProcessesSummary[K] } = {
+    pids: s.pids,
+    threads: s.threads,
+    states: { ...s.states },
+    threadStates: { ...s.threadStates },
+  };
+  if (s.maxThreads !== null) out.maxThreads = s.maxThreads;
+  if (s.maxProcesses !== null) out.maxProcesses = s.maxProcesses;
+  return out;
+}
+
+export function create(config: ProcessCollectorConfig, _logger: Logger): Collector<'process'> {
+  const tracker = new ProcessTracker(config);
+  const attrs = scanAttrs(config, tracker.usesUsername);
+  return {
+    name: 'process',
+    async collect(ctx) {
+      const roots = ctx.roots;
+      const parts = await runParts(ctx, {
+        processes: config.processes.enabled ? () => processesSummary({ roots }) : undefined,
+        scan: attrs.length ? () => scanProcesses({ roots, attrs }) : undefined,
+      });
+      const reading: { -readonly [K in keyof ProcessReading]: ProcessReading[K] } = {};
+      if (parts.processes) reading.summary = toSummary(parts.processes);
+      if (parts.scan) {
+        const r = tracker.update(parts.scan, ctx.now() / 1000);
+        if (r.groups) reading.groups = r.groups;
+        if (r.top) reading.top = r.top;
+        reading.skipped = tracker.skipped;
+      }
+      return reading;
+    },
+  };
+}
