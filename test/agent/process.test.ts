@@ -17,7 +17,8 @@ import type { AgentConfig, ProcessCollectorConfig } from '../../src/config/types
 import { nullLogger } from '../../src/logger.js';
 import { resolveRoots } from '../../src/roots.js';
 import { haveTool, tool } from '../helpers/tools.js';
-import { haveCli, parseExposition, promtoolCheck, promtoolOk, runCli, waitFor } from './helpers.js';
+import { OtlpMetricsBuilder, ResourceCache } from '../../src/sinks/otlp/index.js';
+import { fakeSnapshot, haveCli, parseExposition, promtoolCheck, promtoolOk, runCli, waitFor } from './helpers.js';
 
 const TAG = `hp${process.pid.toString(36).slice(-3)}${Math.floor(Math.random() * 1296).toString(36)}`;
 let dir = '';
@@ -304,6 +305,31 @@ overflow_group: too-many
     expect(() => create(config, nullLogger)).toThrow(/unsupported template expression/);
     const { config: none } = await processConfig(`groups:\n  - name: x`);
     expect(() => create(none, nullLogger)).toThrow(/no matchers/);
+  });
+});
+
+describe('the OTLP mapping', () => {
+  it('renders a real reading: process.* per group with process.group.name, system.process.count from the summary', async () => {
+    const sleeps = [start(SLEEP, ['1000']), start(SLEEP, ['1001'])];
+    await Promise.all(sleeps.map((c) => execd(c, SLEEP)));
+    const { poll } = await collectorFor(`groups:\n  - name: sleepers\n    comm: [${TAG}s]\ntop: {count: 2}`);
+    const reading = await poll();
+    const snap = fakeSnapshot(1, { readings: { process: reading }, collectors: { process: { success: true, durationSeconds: 0.01 } } });
+    const builder = new OtlpMetricsBuilder({ naming: 'semconv', version: '0.0.0-test' });
+    const resource = new ResourceCache({ version: '0.0.0-test', rootfs: '/', envAttributes: {}, configAttributes: {}, env: {} }).get(snap);
+    const metrics = builder.build(snap, resource).resourceMetrics.scopeMetrics.flatMap((sm) => sm.metrics);
+    const points = (name: string) =>
+      (metrics.find((m) => m.descriptor.name === name)?.dataPoints ?? []) as { attributes: Record<string, unknown>; value: number }[];
+    const count = points('process.count').filter((p) => p.attributes['process.group.name'] === 'sleepers');
+    expect(count.map((p) => p.value)).toEqual([2]);
+    const cpu = points('process.cpu.time').filter((p) => p.attributes['process.group.name'] === 'sleepers');
+    expect(cpu.map((p) => p.attributes['cpu.mode']).sort()).toEqual(['system', 'user']);
+    for (const name of ['process.memory.usage', 'process.memory.virtual', 'process.disk.io', 'process.thread.count', 'process.unix.file_descriptor.count', 'process.context_switches', 'process.paging.faults', 'process.uptime']) {
+      expect(points(name).some((p) => p.attributes['process.group.name'] === 'sleepers'), name).toBe(true);
+    }
+    const total = points('system.process.count').reduce((a, p) => a + p.value, 0);
+    expect(total).toBeGreaterThan(0);
+    expect(total).toBeLessThanOrEqual(reading.summary?.pids ?? 0);
   });
 });
 
