@@ -3,12 +3,13 @@
 // status, cpu times, memory info, threads, fds, context switches, io counters, create
 // time, ppid, username) and nothing else: no parsing, no objects, no thread hop.
 //
-// Per process: open /proc/<pid> (a directory fd), read stat, status, statm, io and
-// cmdline through it, and count the fds (fstatat's st_size on Linux >= 6.2, preceded by a
-// faccessat permission check unless we hold CAP_DAC_OVERRIDE/CAP_DAC_READ_SEARCH; a
-// getdents loop on older kernels), exactly as the scan does. Like the scan, it stops
-// reading stat/status/statm/io after one short read (they are single seq_file records,
-// returned whole), and reads cmdline to EOF.
+// Per process: open /proc/<pid> (a directory fd), read stat, status, io and cmdline
+// through it (the scan takes statm's numbers from status, which it reads anyway), and
+// count the fds (fstatat's st_size on Linux >= 6.2, preceded by a faccessat permission
+// check unless we hold CAP_DAC_OVERRIDE/CAP_DAC_READ_SEARCH; a getdents loop on older
+// kernels), exactly as the scan does. Like the scan, it stops reading stat/status/io
+// after one short read (they are single seq_file records, returned whole), and reads
+// cmdline to EOF.
 //
 //   floor [iterations] [procfs]  -> one JSON line: per-iteration times (ms), process count
 //   floor serve [procfs]         -> for each line read on stdin, one scan; prints "<ms> <processes>"
@@ -100,7 +101,6 @@ static int scan(const char* procfs) {
     nproc++;
     sink += slurp(pd, "stat", 1);
     sink += slurp(pd, "status", 1);
-    sink += slurp(pd, "statm", 1);
     sink += slurp(pd, "io", 1);
     sink += slurp(pd, "cmdline", 0);
     sink += count_fds(pd);

@@ -131,6 +131,8 @@ async function runRounds(hp, floorBin) {
   const psutilVersion = py ? (await py.next()).replace('ready ', '') : null;
   const si = await loadSystemInformation();
   const t = { floor: [], scan: [], objects: [], psutil: [], si: [] };
+  // Per-round ratios: the tools ran back to back, so these cancel the load's drift.
+  const paired = { floor: [], psutil: [], si: [] };
   const n = { floor: 0, hostprobe: 0, psutil: 0, si: 0 };
   let table;
   try {
@@ -154,10 +156,12 @@ async function runRounds(hp, floorBin) {
       t.objects.push(t2 - t0);
       n.hostprobe = table.length;
 
+      paired.floor.push(t.scan.at(-1) / f.ms);
       if (py) {
         const r = await py.request();
         t.psutil.push(r.ms);
         n.psutil = r.n;
+        paired.psutil.push(r.ms / t.objects.at(-1));
       }
       if (!si.error && i < SI_ITER) {
         const wait = 600 - (performance.now() - lastSi);
@@ -165,6 +169,7 @@ async function runRounds(hp, floorBin) {
         const s0 = performance.now();
         const r = await si.processes();
         t.si.push(performance.now() - s0);
+        paired.si.push(t.si.at(-1) / t.objects.at(-1));
         lastSi = performance.now();
         n.si = r.list.length;
       }
@@ -183,6 +188,11 @@ async function runRounds(hp, floorBin) {
     },
     psutil: py ? { ms: median(t.psutil), processes: n.psutil, version: psutilVersion } : { error: 'no /usr/bin/python3' },
     systeminformation: si.error ? { error: si.error } : { ms: median(t.si), processes: n.si, version: si.version() },
+    paired: {
+      hostprobeOverFloor: median(paired.floor),
+      psutilOverHostprobe: paired.psutil.length ? median(paired.psutil) : null,
+      systeminformationOverHostprobe: paired.si.length ? median(paired.si) : null,
+    },
   };
 }
 
@@ -196,7 +206,7 @@ async function main() {
   const kids = await startSleepers(SLEEPERS);
   try {
     log(`attributes: ${ATTRS.join(', ')}; ${ITER} interleaved rounds (systeminformation: ${SI_ITER}), medians`);
-    const { floor, hostprobe: ours, psutil, systeminformation: sysinfo } = await runRounds(hp, floorBin);
+    const { floor, hostprobe: ours, psutil, systeminformation: sysinfo, paired } = await runRounds(hp, floorBin);
     const floorMs = floor.ms;
     const result = {
       machine: machine(), // loadavg again, after the run
@@ -210,6 +220,7 @@ async function main() {
         systeminformationOverHostprobe: sysinfo.ms ? sysinfo.ms / ours.objectsMs : null,
         hostprobeOverFloor: ours.scanMs / floorMs,
       },
+      pairedRatios: paired,
     };
     if (JSON_OUT) {
       console.log(JSON.stringify(result, null, 2));
@@ -225,9 +236,12 @@ async function main() {
     log(`systeminformation ${sysinfo.version ?? ''} processes(): ${sysinfo.error ? sysinfo.error : f(sysinfo.ms)}`);
     log('');
     const r = result.ratios;
-    log(`psutil / hostprobe:             ${r.psutilOverHostprobe?.toFixed(1) ?? 'n/a'}x faster   (target >= 3x)`);
-    log(`systeminformation / hostprobe:  ${r.systeminformationOverHostprobe?.toFixed(1) ?? 'n/a'}x faster   (target >= 15x)`);
-    log(`hostprobe / C floor:            ${r.hostprobeOverFloor.toFixed(2)}x           (target <= 1.2x)`);
+    const p = result.pairedRatios;
+    const x = (v, d = 1) => (v === null || v === undefined ? 'n/a' : `${v.toFixed(d)}x`);
+    log('ratios (of the medians | median of the per-round ratios):');
+    log(`psutil / hostprobe:             ${x(r.psutilOverHostprobe)} | ${x(p.psutilOverHostprobe)} faster   (target >= 3x)`);
+    log(`systeminformation / hostprobe:  ${x(r.systeminformationOverHostprobe)} | ${x(p.systeminformationOverHostprobe)} faster   (target >= 15x)`);
+    log(`hostprobe / C floor:            ${x(r.hostprobeOverFloor, 2)} | ${x(p.hostprobeOverFloor, 2)}   (target <= 1.2x)`);
     log(`result memory:                  ${ours.bytesPerProcess.toFixed(0)} bytes/process (typed columns + strings)`);
   } finally {
     for (const k of kids) k.kill('SIGKILL');

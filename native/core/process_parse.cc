@@ -215,6 +215,13 @@ ProcStatus parse_status_numbers(std::string_view text) {
   };
   if (auto v = value("Uid:"); !v.empty()) ids(v, s.uids);
   if (auto v = value("Gid:"); !v.empty()) ids(v, s.gids);
+  if (auto v = value("VmSize:"); !v.empty()) s.vm_size_kb = first_int(v);
+  if (auto v = value("VmRSS:"); !v.empty()) s.vm_rss_kb = first_int(v);
+  if (auto v = value("RssFile:"); !v.empty()) s.rss_file_kb = first_int(v);
+  if (auto v = value("RssShmem:"); !v.empty()) s.rss_shmem_kb = first_int(v);
+  if (auto v = value("VmData:"); !v.empty()) s.vm_data_kb = first_int(v);
+  if (auto v = value("VmStk:"); !v.empty()) s.vm_stk_kb = first_int(v);
+  if (auto v = value("VmExe:"); !v.empty()) s.vm_exe_kb = first_int(v);
   if (auto v = value("VmSwap:"); !v.empty()) s.vm_swap_kb = first_int(v);
   if (auto v = value("Threads:"); !v.empty()) s.threads = first_int(v);
   if (auto v = value("voluntary_ctxt_switches:"); !v.empty()) s.voluntary_ctxt_switches = first_int(v);

@@ -60,11 +60,22 @@ struct ProcStatus {
   int64_t voluntary_ctxt_switches = -1;
   int64_t nonvoluntary_ctxt_switches = -1;
   int64_t vm_swap_kb = -1;  // VmSwap; -1 for kernel threads (no mm)
+  // The statm numbers, in kB (parse_status_numbers only); -1 when absent (kernel threads,
+  // zombies, kernels before 4.5 without RssFile/RssShmem).
+  int64_t vm_size_kb = -1, vm_rss_kb = -1, rss_file_kb = -1, rss_shmem_kb = -1, vm_exe_kb = -1,
+          vm_data_kb = -1, vm_stk_kb = -1;
+  // True when every statm number above is present.
+  bool has_statm() const {
+    return vm_size_kb >= 0 && vm_rss_kb >= 0 && rss_file_kb >= 0 && rss_shmem_kb >= 0 && vm_exe_kb >= 0 &&
+           vm_data_kb >= 0 && vm_stk_kb >= 0;
+  }
   std::string cpus_allowed_list;
 };
 ProcStatus parse_status(std::string_view text);
-// The same numbers (ids, threads, context switches, VmSwap) found by key search, without
-// the strings (name, Cpus_allowed_list): the scan's fast path.
+// The same numbers (ids, threads, context switches, VmSwap), plus the Vm*/Rss* lines that
+// carry statm's numbers, found by key search, without the strings (name,
+// Cpus_allowed_list): the scan's fast path. statm = VmSize, VmRSS, RssFile + RssShmem
+// (shared), VmExe (text), VmData + VmStk (data): the same mm counters, in kB.
 ProcStatus parse_status_numbers(std::string_view text);
 
 // /proc/<pid>/statm, in pages: size resident shared text lib data dt.

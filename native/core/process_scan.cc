@@ -106,6 +106,7 @@ class RowReader {
   bool args_parsed_ = false;
   std::vector<std::string> names_;
   bool zombie_ = false;
+  bool mem_from_status_ = false;
   int cmdline_state_ = 0;  // 0 unread, 1 read, 2 failed
 };
 
@@ -165,6 +166,7 @@ bool RowReader::args(const ProcDir& d, ScanRow& row, bool& keep_going) {
 void RowReader::read(const ProcDir& d, ScanRow& row) {
   const uint32_t m = mask_;
   zombie_ = false;
+  mem_from_status_ = false;
   cmdline_state_ = 0;
   args_.clear();
   args_parsed_ = false;
@@ -220,6 +222,13 @@ void RowReader::read(const ProcDir& d, ScanRow& row) {
       }
       row.ctx = {s.voluntary_ctxt_switches, s.nonvoluntary_ctxt_switches};
       row.swap = s.vm_swap_kb > 0 ? static_cast<uint64_t>(s.vm_swap_kb) * 1024 : 0;
+      if (s.has_statm()) {
+        // statm's numbers from the status just read: one file less per process.
+        auto kb = [](int64_t v) { return static_cast<uint64_t>(v) * 1024; };
+        row.mem = {kb(s.vm_rss_kb), kb(s.vm_size_kb), kb(s.rss_file_kb + s.rss_shmem_kb), kb(s.vm_exe_kb),
+                   0,               kb(s.vm_data_kb + s.vm_stk_kb), 0};
+        mem_from_status_ = true;
+      }
       if (m & kScanUsername && s.uids[0] >= 0) {
         for (int64_t uid : {s.uids[0], s.uids[1]}) {
           if (uid >= 0 && !res_.users.count(uid)) res_.users.emplace(uid, users_.lookup(roots_, uid));
@@ -228,7 +237,7 @@ void RowReader::read(const ProcDir& d, ScanRow& row) {
     }
   }
 
-  if (go && (m & (kScanMemoryInfo | kScanMemoryFullInfo))) {
+  if (go && (m & (kScanMemoryInfo | kScanMemoryFullInfo)) && !mem_from_status_) {
     err = d.read("statm", buf_);
     if (err) {
       go = failed(d, row, err, kScanMemoryInfo | kScanMemoryFullInfo);

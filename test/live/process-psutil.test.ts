@@ -111,9 +111,9 @@ function compare(attr: ProcessAttr | 'rlimit', theirs: unknown, ours: unknown, t
   const rec = (x: unknown) => x as Record<string, number>;
   switch (attr) {
     case 'name':
-      // A kworker's name carries the workqueue it is running right now: it moves.
+      // A kworker's name carries the workqueue it last ran ("-wq") or runs now ("+wq"): it moves.
       if (typeof theirs === 'string' && typeof ours === 'string' && theirs.startsWith('kworker/')) {
-        return theirs.split('-')[0] === ours.split('-')[0] ? null : bad();
+        return theirs.split(/[-+]/)[0] === ours.split(/[-+]/)[0] ? null : bad();
       }
       return theirs === ours ? null : bad();
     case 'status':

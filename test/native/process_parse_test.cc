@@ -107,6 +107,16 @@ TEST(ProcessParse, StatusNumbersMatchTheFullParser) {
   EXPECT_EQ(fast.vm_swap_kb, 128);
   EXPECT_EQ(fast.voluntary_ctxt_switches, 150);  // not fooled by the Name value
   EXPECT_EQ(fast.nonvoluntary_ctxt_switches, 9);
+  EXPECT_FALSE(fast.has_statm());  // no VmSize...: the scan reads statm
+  ProcStatus mem = parse_status_numbers(
+      "Name:\tx\nVmSize:\t  1000 kB\nVmRSS:\t   300 kB\nRssAnon:\t 100 kB\nRssFile:\t 150 kB\n"
+      "RssShmem:\t  50 kB\nVmData:\t 400 kB\nVmStk:\t 132 kB\nVmExe:\t  20 kB\nVmLib:\t 9 kB\n");
+  EXPECT_TRUE(mem.has_statm());
+  EXPECT_EQ(mem.vm_size_kb, 1000);
+  EXPECT_EQ(mem.vm_rss_kb, 300);
+  EXPECT_EQ(mem.rss_file_kb + mem.rss_shmem_kb, 200);
+  EXPECT_EQ(mem.vm_data_kb + mem.vm_stk_kb, 532);
+  EXPECT_EQ(mem.vm_exe_kb, 20);
   ProcStatus kthread = parse_status_numbers("Name:\tkthreadd\nUid:\t0\t0\t0\t0\n");
   EXPECT_EQ(kthread.vm_swap_kb, -1);
   EXPECT_EQ(kthread.gids[0], -1);

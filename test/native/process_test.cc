@@ -303,6 +303,26 @@ TEST(ProcessLive, OwnProcess) {
   }());
 }
 
+// The scan takes statm's numbers from status when status is read anyway: every live
+// process must give the same memoryInfo both ways (read back to back).
+TEST(ProcessLive, MemoryFromStatusEqualsStatm) {
+  Roots r = live();
+  int compared = 0;
+  for (int64_t pid : list_pids(r)) {
+    std::vector<int64_t> one{pid};
+    ScanResult both = scan_processes(r, kScanMemoryInfo | kScanUids, &one);  // status path
+    ScanResult statm = scan_processes(r, kScanMemoryInfo, &one);             // statm path
+    const ScanRow &a = both.rows[0], &b = statm.rows[0];
+    if (a.flags || b.flags || a.start_ticks != b.start_ticks) continue;
+    // rss/shared/data may move between the two reads of a running process; size, text do not.
+    EXPECT_EQ(a.mem[1], b.mem[1]) << pid;
+    EXPECT_EQ(a.mem[3], b.mem[3]) << pid;
+    EXPECT_NEAR(static_cast<double>(a.mem[0]), static_cast<double>(b.mem[0]), 8 * 1024 * 1024) << pid;
+    ++compared;
+  }
+  EXPECT_GT(compared, 0);
+}
+
 TEST(ProcessLive, ZombieChild) {
   pid_t child = ::fork();
   ASSERT_GE(child, 0);
