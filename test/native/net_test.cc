@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <random>
@@ -853,6 +854,7 @@ TEST(Connections, IdenticalRowsAreReportedOnce) {
   Roots r;
   r.procfs = dir + "/proc";
   EXPECT_EQ(read_connections(r, "unix").size(), 2u);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(Connections, OnlyPidScansOneProcess) {
