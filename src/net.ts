@@ -493,6 +493,7 @@ export async function tcpConnectionStatesAsync(options: NetRootsOption = {}): Pr
 /** The socket kinds of psutil's `net_connections(kind)`. */
 export type ConnectionKind = 'inet' | 'inet4' | 'inet6' | 'tcp' | 'tcp4' | 'tcp6' | 'udp' | 'udp4' | 'udp6' | 'unix' | 'all';
 
+/** Every valid `kind` of `netConnections`, in psutil's order. */
 export const CONNECTION_KINDS: readonly ConnectionKind[] = Object.freeze([
   'inet',
   'inet4',
