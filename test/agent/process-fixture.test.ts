@@ -20,6 +20,8 @@ import { parseExposition, promtoolCheck, promtoolOk } from './helpers.js';
 
 const POLL1 = join(FIXTURES, 'agent-process-poll1', 'proc');
 const POLL2 = join(FIXTURES, 'agent-process-poll2', 'proc');
+const RECHECK1 = join(FIXTURES, 'agent-process-recheck1', 'proc');
+const RECHECK2 = join(FIXTURES, 'agent-process-recheck2', 'proc');
 const MiB = 1 << 20;
 
 async function collector(yaml: string): Promise<{ poll(procfs: string): Promise<ProcessReading> }> {
@@ -132,6 +134,24 @@ describe('process collector over fixture trees', () => {
     const capped = await collector(`groups:\n  - name: "p{{.PID}}"\n    cmdline: ['.']\nmax_groups: 2\nchildren: false`);
     const r = await capped.poll(POLL1);
     expect(r.groups?.map((x) => [x.name, x.numProcs])).toEqual([['other', 2], ['p100', 1], ['p101', 1]]);
+  });
+
+  it('re-matches a young process during recheck_with_time_limit (a wrapper that exec\'d), and only then', async () => {
+    // The poll clock is 1795000100; pid 300 started at 1795000090 (10 s old).
+    const yaml = `groups:\n  - name: "{{.Comm}}"\n    comm: [worker]`;
+    const within = await collector(`${yaml}\nrecheck_with_time_limit: 60s`);
+    const r1 = await within.poll(RECHECK1);
+    expect(r1.groups).toEqual([]);
+    expect(r1.skipped).toEqual({ vanished: 1, denied: 0 }); // pid 400 has no stat
+    const r2 = await within.poll(RECHECK2);
+    expect(g(r2, 'worker')?.numProcs).toBe(1);
+    expect(g(r2, 'worker')?.cpuUserSeconds).toBeCloseTo(0.4, 9);
+    expect(r2.skipped).toEqual({ vanished: 2, denied: 0 }); // cumulative
+    for (const limit of ['0s', '5s']) {
+      const once = await collector(`${yaml}\nrecheck_with_time_limit: ${limit}`);
+      await once.poll(RECHECK1);
+      expect((await once.poll(RECHECK2)).groups, limit).toEqual([]); // matched once: ignored for good
+    }
   });
 
   it('renders the exposition with process-exporter names and labels (promtool clean)', async () => {
