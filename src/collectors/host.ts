@@ -6,17 +6,28 @@ import type { HostCollectorConfig } from '../config/types.js';
 import { clockSource, entropyAvail, entropyPoolSize, fileNr, hostInfo, osRelease } from '../host.js';
 import type { Logger } from '../logger.js';
 
-/** The local time zone's abbreviation and offset at `ms` (node_exporter's time.Now().Zone()). */
+let zoneFormat: Intl.DateTimeFormat | undefined;
+const zoneNames = new Map<number, string>();
+
+/**
+ * The local time zone's abbreviation and offset at `ms` (node_exporter's time.Now().Zone()).
+ * The abbreviation is looked up once per offset (a DST change gives a new one).
+ */
 export function timeZoneAt(ms: number): { name: string; offsetSeconds: number } {
   const d = new Date(ms);
   const offset = d.getTimezoneOffset();
   const offsetSeconds = offset === 0 ? 0 : -offset * 60;
-  let name = 'UTC';
-  try {
-    const part = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d).find((p) => p.type === 'timeZoneName');
-    if (part) name = part.value;
-  } catch {
-    // keep UTC
+  let name = zoneNames.get(offsetSeconds);
+  if (name === undefined) {
+    name = 'UTC';
+    try {
+      zoneFormat ??= new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' });
+      const part = zoneFormat.formatToParts(d).find((p) => p.type === 'timeZoneName');
+      if (part) name = part.value;
+    } catch {
+      // keep UTC
+    }
+    zoneNames.set(offsetSeconds, name);
   }
   return { name, offsetSeconds };
 }
