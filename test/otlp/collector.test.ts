@@ -32,6 +32,7 @@ const VERSION = (JSON.parse(readFileSync(`${REPO_ROOT}/package.json`, 'utf8')) a
 const AGENT_YAML = `
 collectors:
   process:
+    enabled: true
     groups:
       - name: "{{.Comm}}"
         comm: [node]
@@ -104,7 +105,7 @@ describe.skipIf(!enabled)('a real OpenTelemetry Collector receives the snapshot'
     expect(r['k8s.node.name']).toBeUndefined();
   });
 
-  consistencyTests(() => ({ req, prom, snap }));
+  consistencyTests(() => ({ req, prom, snap }), { processes: true });
 
   it('uptime agrees with /metrics', (ctx) => {
     if (!prom.has('node_time_seconds')) ctx.skip('no time collector output on /metrics');
