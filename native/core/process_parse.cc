@@ -96,6 +96,7 @@ ProcStat parse_stat(std::string_view text) {
       case 3: ok = num(tok, st.session); break;
       case 4: ok = num(tok, st.tty_nr); break;
       case 5: ok = num(tok, st.tpgid); break;
+      case 6: ok = num(tok, st.flags); break;
       case 7: ok = num(tok, st.minflt); break;
       case 8: ok = num(tok, st.cminflt); break;
       case 9: ok = num(tok, st.majflt); break;

@@ -23,6 +23,7 @@ struct ProcStat {
   int64_t session = 0;
   int64_t tty_nr = 0;      // kernel-encoded dev_t of the controlling terminal, 0 if none
   int64_t tpgid = 0;
+  uint64_t flags = 0;      // PF_* (PF_KTHREAD = 0x00200000 marks a kernel thread)
   uint64_t minflt = 0;
   uint64_t cminflt = 0;
   uint64_t majflt = 0;

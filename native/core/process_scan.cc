@@ -48,6 +48,8 @@ constexpr AttrName kAttrNames[] = {
     {"threadStates", kScanThreadStates},
 };
 
+constexpr uint64_t kPfKthread = 0x00200000;  // include/linux/sched.h
+
 constexpr uint32_t kNeedsStatus = kScanUids | kScanGids | kScanUsername | kScanNumCtxSwitches | kScanMemorySwap;
 
 size_t thread_state_column(char c) {
@@ -227,6 +229,10 @@ void RowReader::read(const ProcDir& d, ScanRow& row) {
         auto kb = [](int64_t v) { return static_cast<uint64_t>(v) * 1024; };
         row.mem = {kb(s.vm_rss_kb), kb(s.vm_size_kb), kb(s.rss_file_kb + s.rss_shmem_kb), kb(s.vm_exe_kb),
                    0,               kb(s.vm_data_kb + s.vm_stk_kb), 0};
+        mem_from_status_ = true;
+      } else if (zombie_ || (st.flags & kPfKthread)) {
+        // No mm (a kernel thread, a zombie): statm reads all zeros; no need to read it.
+        row.mem = {};
         mem_from_status_ = true;
       }
       if (m & kScanUsername && s.uids[0] >= 0) {

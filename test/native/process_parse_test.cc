@@ -33,6 +33,7 @@ TEST(ProcessParse, StatTakesTheCommandNameUpToTheLastParen) {
   EXPECT_EQ(st.state, 'S');
   EXPECT_EQ(st.ppid, 7);
   EXPECT_EQ(st.tty_nr, 34817);
+  EXPECT_EQ(st.flags, 4194560u);
   EXPECT_EQ(st.minflt, 11u);
   EXPECT_EQ(st.majflt, 13u);
   EXPECT_EQ(st.utime, 150u);
