@@ -194,7 +194,7 @@ async function main() {
   const neShared = shared.nodeExporter;
   const neDefault = defaults.nodeExporter;
   console.log('CPU time per collection (process utime+stime, both measured in the same window)');
-  console.log(`  hostprobe poll (all system collectors, render + gzip): ${fmt(hp.perPollMs, 3)} ms over ${hp.polls} polls (${hp.series} series)`);
+  console.log(`  hostprobe poll (all system collectors + render):      ${fmt(hp.perPollMs, 3)} ms over ${hp.polls} polls (${hp.series} series)`);
   console.log(`  node_exporter scrape, same collectors:                 ${fmt(neShared.perScrapeMs, 3)} ms over ${neShared.scrapes} scrapes (${neShared.series} series)`);
   console.log(`  hostprobe poll, second window:                         ${fmt(defaults.hostprobe.perPollMs, 3)} ms over ${defaults.hostprobe.polls} polls`);
   console.log(`  node_exporter scrape, its default collectors:          ${fmt(neDefault.perScrapeMs, 3)} ms over ${neDefault.scrapes} scrapes (${neDefault.series} series)`);

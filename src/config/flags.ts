@@ -391,7 +391,7 @@ export function parseAgentFlags(argv: readonly string[]): ParsedFlags {
 /** Help text for the agent's flags. */
 export function agentFlagsHelp(): string {
   const lines: string[] = [];
-  const pad = (s: string): string => (s.length >= 46 ? s + '\n' + ' '.repeat(48) : s.padEnd(48));
+  const pad = (s: string): string => (s.length >= 46 ? s + '\n' + ' '.repeat(50) : s.padEnd(48));
   for (const [name, def] of Object.entries(FLAGS)) {
     if (def.help.startsWith('Deprecated')) continue;
     const arg = def.kind === 'bool' ? `--[no-]${name}` : `--${name}=${def.kind === 'regex' ? 'REGEX' : def.kind.toUpperCase()}`;
