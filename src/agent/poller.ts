@@ -54,6 +54,8 @@ interface Active {
   /** Why the collector could not be created (the module is missing, ...). */
   createError?: string;
   state: RunState;
+  /** The error of the last poll, while the collector keeps failing. */
+  lastError?: string;
 }
 
 /** Whether a collector is enabled and has at least one enabled part. */
@@ -180,7 +182,18 @@ export class Poller {
         );
         statuses[name] = r.status;
         if (r.reading !== undefined) readings[name] = r.reading;
-        if (!r.status.success) log.warn('collector failed', { err: r.status.error, duration_seconds: r.status.durationSeconds });
+        // Logged when a collector starts failing or fails differently, and when it recovers;
+        // a collector that keeps failing the same way is logged at debug, not every poll.
+        const prev = a.lastError;
+        if (!r.status.success) {
+          const fields = { err: r.status.error, duration_seconds: r.status.durationSeconds };
+          if (prev !== r.status.error) log.warn('collector failed', fields);
+          else log.debug('collector failed', fields);
+          a.lastError = r.status.error ?? 'failed';
+        } else if (prev !== undefined) {
+          log.info('collector recovered');
+          delete a.lastError;
+        }
       }),
     );
     const runtime = await runtimeP;
