@@ -9,7 +9,7 @@
  * dedicated native thread (never a libuv pool thread) and gives up after `timeoutMs`.
  */
 import { InvalidArgumentError, TimeoutExpired, callNative, fromNative } from './errors.js';
-import { nativeDisk, type NativeDiskIo, type NativeDiskUsage } from './native/disk.js';
+import { DISK_IO_FIELDS, nativeDisk, type NativeDiskUsage } from './native/disk.js';
 import { resolveRoots, type Roots } from './roots.js';
 
 /** Per-call override of the module-level roots (see `setRoots`). */
@@ -184,13 +184,41 @@ export async function diskUsage(path: string, options: DiskUsageOptions = {}): P
   });
 }
 
+const usageScratch = new Float64Array(8);
+
 /**
- * The blocking form of {@link diskUsage}, for command-line tools. The statvfs still runs on
- * its own thread, so a dead mount costs at most `timeoutMs` of the caller's time, and a
- * stuck path fails at once.
+ * The blocking form of {@link diskUsage}, like psutil's `disk_usage(path)`.
+ *
+ * Without `timeoutMs` the statvfs runs right here on the calling thread, as psutil does: the
+ * cheapest form, but a dead network or FUSE mount blocks the caller (the whole event loop)
+ * for as long as it is dead. Use {@link diskUsage}, or pass `timeoutMs`, for mounts that may
+ * hang. A path already marked stuck (an earlier guarded call timed out on it) fails at once
+ * with `DiskUsageTimeout` (`alreadyStuck: true`) in both forms.
+ *
+ * With `timeoutMs` (0 or Infinity: no limit) the statvfs runs on its own native thread like
+ * `diskUsage`'s, so a dead mount costs at most `timeoutMs` of the caller's time and marks
+ * the mount stuck.
  */
 export function diskUsageSync(path: string, options: DiskUsageOptions = {}): DiskUsage {
   const roots = resolveRoots(options.roots);
+  if (options.timeoutMs === undefined) {
+    let u: Float64Array;
+    try {
+      u = nativeDisk.diskUsageNow(roots, path, usageScratch);
+    } catch (e) {
+      throw usageError(e, path, path, 0);
+    }
+    return {
+      total: u[0]!,
+      used: u[1]!,
+      free: u[2]!,
+      percent: u[3]!,
+      availBytes: u[4]!,
+      freeBytes: u[5]!,
+      files: u[6]!,
+      filesFree: u[7]!,
+    };
+  }
   const timeoutMs = timeoutOf(options);
   try {
     return usageOf(nativeDisk.diskUsageSync(roots, path, timeoutMs));
@@ -290,44 +318,71 @@ const COUNTER_FIELDS = [
 ] as const satisfies readonly (keyof DiskIoCounters)[];
 type CounterField = (typeof COUNTER_FIELDS)[number];
 
-/** psutil's `_WrapNumbers` for one (roots, mode): last raw values and per-field remainders. */
+const N_COUNTERS = COUNTER_FIELDS.length; // values 0..15 of a row: what nowrap adjusts
+const IN_PROGRESS = 16;
+const MAJOR = 17;
+const MINOR = 18;
+
+/** psutil's `_WrapNumbers` for one (roots, mode): last raw values and per-device remainders. */
 interface WrapState {
-  last: Map<string, DiskIoCountersPerDisk>;
-  remainders: Map<string, Partial<Record<CounterField, number>>>;
+  names: string;
+  list: string[];
+  last: Float64Array;
+  /** Per device, N_COUNTERS values added to the raw counters; null until a counter wrapped. */
+  remainders: Map<string, Float64Array> | null;
 }
 const wrapStates = new Map<string, WrapState>();
 
-function unwrap(key: string, disks: Map<string, DiskIoCountersPerDisk>): Map<string, DiskIoCountersPerDisk> {
+/**
+ * Applies nowrap to one call's rows. Returns the adjusted values: `values` itself while no
+ * counter ever went down (the usual case: no copy, no allocation), else an adjusted copy.
+ * `values` is kept as the state's last raw values and must not be modified afterwards.
+ */
+function unwrap(key: string, names: string, list: string[], values: Float64Array): Float64Array {
   const state = wrapStates.get(key);
   if (!state) {
-    wrapStates.set(key, { last: disks, remainders: new Map() });
-    return disks;
+    wrapStates.set(key, { names, list, last: values, remainders: null });
+    return values;
   }
-  // A device that went away takes its remainders with it.
-  for (const name of state.remainders.keys()) if (!disks.has(name)) state.remainders.delete(name);
-  const out = new Map<string, DiskIoCountersPerDisk>();
-  for (const [name, cur] of disks) {
-    const old = state.last.get(name);
-    if (!old) {
-      out.set(name, cur);
-      continue;
-    }
-    let rem = state.remainders.get(name);
-    const adjusted: DiskIoCountersPerDisk = { ...cur };
-    for (const f of COUNTER_FIELDS) {
-      const now = cur[f];
-      const before = old[f];
-      if (now === null) continue;
-      if (before !== null && now < before) {
-        if (!rem) state.remainders.set(name, (rem = {}));
-        rem[f] = (rem[f] ?? 0) + before;
+  const { last } = state;
+  let rems = state.remainders;
+  // Row of each device in the last call: the same row while the device list is unchanged.
+  let oldRow: Map<string, number> | null = null;
+  if (names !== state.names) {
+    oldRow = new Map();
+    state.list.forEach((n, i) => oldRow!.set(n, i));
+    // A device that went away takes its remainders with it.
+    if (rems) for (const n of rems.keys()) if (!list.includes(n)) rems.delete(n);
+  }
+  for (let i = 0; i < list.length; i++) {
+    const j = oldRow ? oldRow.get(list[i]!) : i;
+    if (j === undefined) continue; // a new device: nothing to compare with
+    const cur = i * DISK_IO_FIELDS;
+    const old = j * DISK_IO_FIELDS;
+    for (let f = 0; f < N_COUNTERS; f++) {
+      // NaN (a field this layout lacks) compares false either way.
+      if (values[cur + f]! < last[old + f]!) {
+        rems ??= state.remainders = new Map();
+        const name = list[i]!;
+        let r = rems.get(name);
+        if (!r) rems.set(name, (r = new Float64Array(N_COUNTERS)));
+        r[f] = r[f]! + last[old + f]!;
       }
-      adjusted[f] = now + (rem?.[f] ?? 0);
     }
-    out.set(name, adjusted);
   }
-  state.last = disks;
-  return out;
+  state.names = names;
+  state.list = list;
+  state.last = values;
+  if (!rems || rems.size === 0) return values;
+  let adjusted: Float64Array | null = null;
+  for (let i = 0; i < list.length; i++) {
+    const r = rems.get(list[i]!);
+    if (!r) continue;
+    adjusted ??= values.slice();
+    const cur = i * DISK_IO_FIELDS;
+    for (let f = 0; f < N_COUNTERS; f++) adjusted[cur + f] = adjusted[cur + f]! + r[f]!;
+  }
+  return adjusted ?? values;
 }
 
 /** Forgets the values `nowrap` remembers (psutil's `disk_io_counters.cache_clear()`). */
@@ -335,59 +390,73 @@ export function clearDiskIoCountersCache(): void {
   wrapStates.clear();
 }
 
-function perDiskOf(d: NativeDiskIo): DiskIoCountersPerDisk {
+/** A value of a row, null for NaN (the field is absent from this kernel's layout). */
+function opt(v: number): number | null {
+  return v === v ? v : null;
+}
+
+function rowOf(a: Float64Array, o: number): DiskIoCountersPerDisk {
   return {
-    readCount: d.readCount,
-    writeCount: d.writeCount,
-    readBytes: d.readBytes,
-    writeBytes: d.writeBytes,
-    readTime: d.readTime,
-    writeTime: d.writeTime,
-    readMergedCount: d.readMergedCount,
-    writeMergedCount: d.writeMergedCount,
-    busyTime: d.busyTime,
-    inProgress: d.inProgress,
-    weightedTime: d.weightedTime,
-    discardCount: d.discardCount,
-    discardMergedCount: d.discardMergedCount,
-    discardSectors: d.discardSectors,
-    discardTime: d.discardTime,
-    flushCount: d.flushCount,
-    flushTime: d.flushTime,
-    major: d.major,
-    minor: d.minor,
+    readCount: a[o]!,
+    writeCount: a[o + 1]!,
+    readBytes: a[o + 2]!,
+    writeBytes: a[o + 3]!,
+    readTime: a[o + 4]!,
+    writeTime: a[o + 5]!,
+    readMergedCount: a[o + 6]!,
+    writeMergedCount: a[o + 7]!,
+    busyTime: a[o + 8]!,
+    inProgress: opt(a[o + IN_PROGRESS]!),
+    weightedTime: opt(a[o + 9]!),
+    discardCount: opt(a[o + 10]!),
+    discardMergedCount: opt(a[o + 11]!),
+    discardSectors: opt(a[o + 12]!),
+    discardTime: opt(a[o + 13]!),
+    flushCount: opt(a[o + 14]!),
+    flushTime: opt(a[o + 15]!),
+    major: a[o + MAJOR]!,
+    minor: a[o + MINOR]!,
   };
 }
 
-function sum(disks: Iterable<DiskIoCountersPerDisk>): DiskIoCounters {
-  const total: DiskIoCounters = {
-    readCount: 0,
-    writeCount: 0,
-    readBytes: 0,
-    writeBytes: 0,
-    readTime: 0,
-    writeTime: 0,
-    readMergedCount: 0,
-    writeMergedCount: 0,
-    busyTime: 0,
-    inProgress: null,
-    weightedTime: null,
-    discardCount: null,
-    discardMergedCount: null,
-    discardSectors: null,
-    discardTime: null,
-    flushCount: null,
-    flushTime: null,
-  };
-  const fields = [...COUNTER_FIELDS, 'inProgress'] as const;
-  for (const d of disks) {
-    for (const f of fields) {
-      const v = d[f];
-      // Optional fields stay null only when no device has them.
-      if (v !== null) total[f] = (total[f] ?? 0) + v;
+// Sums of one call in total mode, reused (the result object is built fresh from it).
+const sums = new Float64Array(DISK_IO_FIELDS);
+const seen = new Uint8Array(DISK_IO_FIELDS);
+
+/** The sum over all rows; an optional field stays null only when no device has it. */
+function sumOf(a: Float64Array, rows: number): DiskIoCounters {
+  sums.fill(0);
+  seen.fill(0);
+  for (let i = 0; i < rows; i++) {
+    const o = i * DISK_IO_FIELDS;
+    for (let f = 0; f <= IN_PROGRESS; f++) {
+      const v = a[o + f]!;
+      if (v === v) {
+        sums[f] = sums[f]! + v;
+        seen[f] = 1;
+      }
     }
   }
-  return total;
+  const s = (f: number): number | null => (seen[f] ? sums[f]! : null);
+  return {
+    readCount: sums[0]!,
+    writeCount: sums[1]!,
+    readBytes: sums[2]!,
+    writeBytes: sums[3]!,
+    readTime: sums[4]!,
+    writeTime: sums[5]!,
+    readMergedCount: sums[6]!,
+    writeMergedCount: sums[7]!,
+    busyTime: sums[8]!,
+    inProgress: s(IN_PROGRESS),
+    weightedTime: s(9),
+    discardCount: s(10),
+    discardMergedCount: s(11),
+    discardSectors: s(12),
+    discardTime: s(13),
+    flushCount: s(14),
+    flushTime: s(15),
+  };
 }
 
 /**
@@ -411,13 +480,14 @@ export function diskIoCounters(
 ): DiskIoCounters | null | Record<string, DiskIoCountersPerDisk> {
   const roots = resolveRoots(options.roots);
   const perDisk = options.perDisk === true;
-  const raw = callNative(() => nativeDisk.diskIoCounters(roots, perDisk));
-  let disks = new Map<string, DiskIoCountersPerDisk>();
-  for (const d of raw) disks.set(d.name, perDiskOf(d));
-  if (options.nowrap !== false) {
-    disks = unwrap(`${roots.procfs}\0${roots.sysfs}\0${perDisk ? 'perdisk' : 'total'}`, disks);
-  }
-  if (perDisk) return Object.fromEntries(disks);
-  if (disks.size === 0) return null;
-  return sum(disks.values());
+  const [names, raw] = callNative(() => nativeDisk.diskIoCounters(roots, perDisk));
+  const list = names === '' ? [] : names.split('\n');
+  const values =
+    options.nowrap === false
+      ? raw
+      : unwrap(`${roots.procfs}\0${roots.sysfs}\0${perDisk ? 'perdisk' : 'total'}`, names, list, raw);
+  if (!perDisk) return list.length === 0 ? null : sumOf(values, list.length);
+  const out: Record<string, DiskIoCountersPerDisk> = {};
+  for (let i = 0; i < list.length; i++) out[list[i]!] = rowOf(values, i * DISK_IO_FIELDS);
+  return out;
 }

@@ -11,8 +11,10 @@
 // thread-safe function. That function is unref'd: a stuck statvfs must not keep the
 // process alive; the TypeScript layer keeps the loop alive with its own timeout timer
 // while it is waiting.
+#include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -23,6 +25,12 @@
 #include "registry.h"
 
 namespace hpn {
+
+// From cpu.cc: the decoded roots of the last roots object seen (one strict-equality check
+// when the caller passes the same object again), and the caller's scratch Float64Array.
+const hp::Roots& cached_roots(const Napi::CallbackInfo& info, size_t index);
+double* out_array(const Napi::CallbackInfo& info, size_t index, size_t n, Napi::Value& result);
+
 namespace {
 
 Napi::Object partition_obj(Napi::Env env, const hp::DiskPartition& p) {
@@ -51,29 +59,44 @@ Napi::Object usage_obj(Napi::Env env, const hp::DiskUsage& u) {
   return o;
 }
 
-Napi::Object io_obj(Napi::Env env, const hp::DiskIo& d) {
-  Napi::Object o = Napi::Object::New(env);
-  o.Set("name", str(env, d.name));
-  o.Set("major", num(env, d.major));
-  o.Set("minor", num(env, d.minor));
-  o.Set("readCount", num(env, d.read_count));
-  o.Set("writeCount", num(env, d.write_count));
-  o.Set("readBytes", num(env, d.read_bytes));
-  o.Set("writeBytes", num(env, d.write_bytes));
-  o.Set("readTime", num(env, d.read_time));
-  o.Set("writeTime", num(env, d.write_time));
-  o.Set("readMergedCount", num(env, d.read_merged_count));
-  o.Set("writeMergedCount", num(env, d.write_merged_count));
-  o.Set("busyTime", num(env, d.busy_time));
-  o.Set("inProgress", opt_num(env, d.in_progress));
-  o.Set("weightedTime", opt_num(env, d.weighted_time));
-  o.Set("discardCount", opt_num(env, d.discard_count));
-  o.Set("discardMergedCount", opt_num(env, d.discard_merged_count));
-  o.Set("discardSectors", opt_num(env, d.discard_sectors));
-  o.Set("discardTime", opt_num(env, d.discard_time));
-  o.Set("flushCount", opt_num(env, d.flush_count));
-  o.Set("flushTime", opt_num(env, d.flush_time));
-  return o;
+// diskIoCounters' flat layout: kIoFields doubles per device, NaN for a field the line's
+// layout does not have. The counters come first, in the order src/disk.ts's COUNTER_FIELDS
+// lists them (the ones nowrap adjusts), then the gauge and the device numbers.
+constexpr size_t kIoFields = 19;
+
+void put_io(double* o, const hp::DiskIo& d) {
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  auto opt = [](const std::optional<uint64_t>& v) { return v ? static_cast<double>(*v) : nan; };
+  o[0] = static_cast<double>(d.read_count);
+  o[1] = static_cast<double>(d.write_count);
+  o[2] = static_cast<double>(d.read_bytes);
+  o[3] = static_cast<double>(d.write_bytes);
+  o[4] = static_cast<double>(d.read_time);
+  o[5] = static_cast<double>(d.write_time);
+  o[6] = static_cast<double>(d.read_merged_count);
+  o[7] = static_cast<double>(d.write_merged_count);
+  o[8] = static_cast<double>(d.busy_time);
+  o[9] = opt(d.weighted_time);
+  o[10] = opt(d.discard_count);
+  o[11] = opt(d.discard_merged_count);
+  o[12] = opt(d.discard_sectors);
+  o[13] = opt(d.discard_time);
+  o[14] = opt(d.flush_count);
+  o[15] = opt(d.flush_time);
+  o[16] = opt(d.in_progress);
+  o[17] = d.major;
+  o[18] = d.minor;
+}
+
+void put_usage(double* o, const hp::DiskUsage& u) {
+  o[0] = static_cast<double>(u.total);
+  o[1] = static_cast<double>(u.used);
+  o[2] = static_cast<double>(u.free);
+  o[3] = u.percent;
+  o[4] = static_cast<double>(u.avail_bytes);
+  o[5] = static_cast<double>(u.free_bytes);
+  o[6] = static_cast<double>(u.files);
+  o[7] = static_cast<double>(u.files_free);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -170,15 +193,28 @@ Napi::Value DiskPartitions(const Napi::CallbackInfo& info) {
   });
 }
 
-// diskIoCounters(roots, perDisk) -> per-device counters (whole disks only unless perDisk)
+// diskIoCounters(roots, perDisk) -> [names, values]: the device names joined by "\n" and a
+// Float64Array of kIoFields values per device (whole disks only unless perDisk). Flat, so
+// that the call creates three JS values instead of twenty per device; src/disk.ts builds
+// the objects.
 Napi::Value DiskIoCounters(const Napi::CallbackInfo& info) {
   return Guard(info, [&]() -> Napi::Value {
     Napi::Env env = info.Env();
-    hp::Roots roots = roots_arg(info, 0);
+    const hp::Roots& roots = cached_roots(info, 0);
     bool perdisk = info.Length() > 1 && info[1].IsBoolean() && info[1].As<Napi::Boolean>().Value();
     auto disks = hp::read_disk_io(roots, perdisk);
-    Napi::Array out = Napi::Array::New(env, disks.size());
-    for (size_t i = 0; i < disks.size(); ++i) out.Set(static_cast<uint32_t>(i), io_obj(env, disks[i]));
+    std::string names;
+    Napi::Float64Array values = Napi::Float64Array::New(env, disks.size() * kIoFields);
+    double* o = values.Data();
+    for (const hp::DiskIo& d : disks) {
+      if (!names.empty()) names.push_back('\n');
+      names.append(d.name);
+      put_io(o, d);
+      o += kIoFields;
+    }
+    Napi::Array out = Napi::Array::New(env, 2);
+    out.Set(0u, str(env, names));
+    out.Set(1u, values);
     return out;
   });
 }
@@ -227,6 +263,26 @@ Napi::Value DiskUsageSync(const Napi::CallbackInfo& info) {
   });
 }
 
+// diskUsageNow(roots, path, out?) -> Float64Array [total, used, free, percent, availBytes,
+// freeBytes, files, filesFree] (written into `out` when it is a Float64Array of at least
+// 8). statvfs runs right here on the calling thread, like psutil: no thread hop, and no
+// timeout (a dead mount blocks the caller). A path already known stuck (an earlier guarded
+// call timed out on it) still fails at once with Timeout/EBUSY instead of hanging.
+Napi::Value DiskUsageNow(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value {
+    const hp::Roots& roots = cached_roots(info, 0);
+    std::string path = hp::usage_path(roots, string_arg(info, 1, "path"));
+    hp::StatfsRegistry& registry = hp::StatfsRegistry::instance();
+    if (registry.is_stuck(path))
+      throw hp::Error(hp::ErrorKind::Timeout,
+                      "statvfs " + path + " has not returned since an earlier call timed out (stuck mount)", path,
+                      EBUSY);
+    Napi::Value a;
+    put_usage(out_array(info, 2, 8, a), hp::statvfs_usage(path));
+    return a;
+  });
+}
+
 // diskUsageMarkStuck(id) -> bool: the caller gave up waiting on call `id`.
 Napi::Value DiskUsageMarkStuck(const Napi::CallbackInfo& info) {
   return Guard(info, [&]() -> Napi::Value {
@@ -263,6 +319,7 @@ void RegisterDisk(Napi::Env env, Napi::Object exports) {
   exports.Set("diskIoCounters", Napi::Function::New(env, DiskIoCounters, "diskIoCounters"));
   exports.Set("diskUsageStart", Napi::Function::New(env, DiskUsageStart, "diskUsageStart"));
   exports.Set("diskUsageSync", Napi::Function::New(env, DiskUsageSync, "diskUsageSync"));
+  exports.Set("diskUsageNow", Napi::Function::New(env, DiskUsageNow, "diskUsageNow"));
   exports.Set("diskUsageMarkStuck", Napi::Function::New(env, DiskUsageMarkStuck, "diskUsageMarkStuck"));
   exports.Set("diskUsageStuck", Napi::Function::New(env, DiskUsageStuck, "diskUsageStuck"));
   exports.Set("diskUsageStuckPaths", Napi::Function::New(env, DiskUsageStuckPaths, "diskUsageStuckPaths"));

@@ -443,9 +443,34 @@ std::vector<DiskIo> read_disk_io(const Roots& roots, bool perdisk) {
     throw Error(ErrorKind::Unsupported, path + " and " + roots.sys("block") + " are not available", path);
   }
   if (perdisk) return all;
+  return keep_storage_devices(std::move(all), list_storage_devices(roots));
+}
+
+std::vector<std::string> list_storage_devices(const Roots& roots) {
+  std::vector<std::string> names;
+  try {
+    names = list_dir(roots.sys("block"));
+  } catch (const Error&) {
+    return {};  // no <sysfs>/block: psutil's is_storage_device() is false for every name
+  }
+  for (std::string& n : names)
+    for (char& c : n)
+      if (c == '!') c = '/';
+  return names;
+}
+
+std::vector<DiskIo> keep_storage_devices(std::vector<DiskIo> all, const std::vector<std::string>& names) {
   std::vector<DiskIo> disks;
-  for (DiskIo& d : all)
-    if (is_storage_device(roots, d.name)) disks.push_back(std::move(d));
+  disks.reserve(all.size());
+  for (DiskIo& d : all) {
+    // A handful of names: a linear scan beats building a hash set.
+    for (const std::string& n : names) {
+      if (n == d.name) {
+        disks.push_back(std::move(d));
+        break;
+      }
+    }
+  }
   return disks;
 }
 

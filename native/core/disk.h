@@ -177,6 +177,13 @@ DiskIo parse_block_stat(std::string_view text, const std::string& path);
 // psutil's is_storage_device(): <sysfs>/block/<name> exists ("/" in a name -> "!").
 bool is_storage_device(const Roots& roots, std::string_view name);
 
+// The whole-disk names: the entries of <sysfs>/block with "!" turned back into "/" (one
+// readdir instead of one stat per device). Empty when the directory cannot be listed.
+std::vector<std::string> list_storage_devices(const Roots& roots);
+
+// Pure: keeps the entries of `all` whose name is in `names` (order kept).
+std::vector<DiskIo> keep_storage_devices(std::vector<DiskIo> all, const std::vector<std::string>& names);
+
 // psutil.disk_io_counters(perdisk) before summing: every diskstats line (perdisk), or only
 // whole-disk names (!perdisk). Without <procfs>/diskstats it walks <sysfs>/block/*/stat and
 // the partitions' stat files, as psutil does.

@@ -26,29 +26,18 @@ export interface NativeDiskUsage {
   filesFree: number;
 }
 
-/** One diskstats line, as native/core/disk.h DiskIo. */
-export interface NativeDiskIo {
-  name: string;
-  major: number;
-  minor: number;
-  readCount: number;
-  writeCount: number;
-  readBytes: number;
-  writeBytes: number;
-  readTime: number;
-  writeTime: number;
-  readMergedCount: number;
-  writeMergedCount: number;
-  busyTime: number;
-  inProgress: number | null;
-  weightedTime: number | null;
-  discardCount: number | null;
-  discardMergedCount: number | null;
-  discardSectors: number | null;
-  discardTime: number | null;
-  flushCount: number | null;
-  flushTime: number | null;
-}
+/**
+ * diskIoCounters' result: the device names joined by "\n", and DISK_IO_FIELDS values per
+ * device (NaN for a field the kernel's layout lacks) in the order of native/binding/disk.cc
+ * put_io(): readCount, writeCount, readBytes, writeBytes, readTime, writeTime,
+ * readMergedCount, writeMergedCount, busyTime, weightedTime, discardCount,
+ * discardMergedCount, discardSectors, discardTime, flushCount, flushTime, inProgress,
+ * major, minor.
+ */
+export type NativeDiskIoTable = [names: string, values: Float64Array];
+
+/** Values per device in a NativeDiskIoTable. */
+export const DISK_IO_FIELDS = 19;
 
 /** A statvfs started (or joined) on its own native thread. */
 export interface NativeUsageCall {
@@ -61,9 +50,14 @@ export interface NativeUsageCall {
 
 export interface NativeDisk {
   diskPartitions(roots: Roots, all: boolean): NativeDiskPartition[];
-  diskIoCounters(roots: Roots, perDisk: boolean): NativeDiskIo[];
+  diskIoCounters(roots: Roots, perDisk: boolean): NativeDiskIoTable;
   diskUsageStart(roots: Roots, path: string): NativeUsageCall;
   diskUsageSync(roots: Roots, path: string, timeoutMs: number): NativeDiskUsage;
+  /**
+   * statvfs on the calling thread (no timeout), into `out` when it is a Float64Array(8):
+   * total, used, free, percent, availBytes, freeBytes, files, filesFree.
+   */
+  diskUsageNow(roots: Roots, path: string, out?: Float64Array): Float64Array;
   diskUsageMarkStuck(id: number): boolean;
   diskUsageStuck(roots: Roots, path: string): boolean;
   diskUsageStuckPaths(): string[];

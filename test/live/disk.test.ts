@@ -109,10 +109,11 @@ describe('diskUsage', () => {
     const script = `print(json.dumps(psutil.disk_usage('/')._asdict()))`;
     const before = psutilJson<PsUsage>(script);
     const ours = await diskUsage('/');
-    const sync = diskUsageSync('/');
+    const sync = diskUsageSync('/'); // statvfs on this thread
+    const guarded = diskUsageSync('/', { timeoutMs: 5000 }); // on its own thread
     const after = psutilJson<PsUsage>(script);
     const slack = 64 * 1024 * 1024; // other writers between the reads
-    for (const u of [ours, sync]) {
+    for (const u of [ours, sync, guarded]) {
       expect(u.total).toBe(before.total);
       expect(u.used).toBeGreaterThanOrEqual(Math.min(before.used, after.used) - slack);
       expect(u.used).toBeLessThanOrEqual(Math.max(before.used, after.used) + slack);
@@ -280,6 +281,17 @@ describe.skipIf(!canFuse)('diskUsage on a mount whose statfs hangs', () => {
       expect(second).toBeInstanceOf(DiskUsageTimeout);
       expect((second as DiskUsageTimeout).alreadyStuck).toBe(true);
       expect(() => diskUsageSync(mnt, { timeoutMs: 60_000 })).toThrow(/stuck mount/);
+      // The unguarded form (statvfs on the calling thread) checks the stuck set first.
+      const direct = (() => {
+        try {
+          diskUsageSync(mnt);
+        } catch (e) {
+          return e;
+        }
+        return undefined;
+      })();
+      expect(direct).toBeInstanceOf(DiskUsageTimeout);
+      expect(direct).toMatchObject({ alreadyStuck: true, path: mnt });
       // Only the first statvfs reached the file system.
       expect(statfsCount()).toBe(1);
 

@@ -4,6 +4,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -524,6 +525,31 @@ TEST(Diskstats, PerDiskFalseKeepsOnlySysBlockNames) {
   EXPECT_FALSE(disks.count("nvme0n1p1"));
   EXPECT_TRUE(is_storage_device(r, "cciss/c0d0"));
   EXPECT_FALSE(is_storage_device(r, "sda2"));
+}
+
+TEST(Diskstats, StorageDevicesFromOneListingOfSysBlock) {
+  Roots r = fixture_roots("disk-host");
+  auto names = list_storage_devices(r);
+  std::sort(names.begin(), names.end());
+  // Every <sysfs>/block entry, "!" turned back into "/"; is_storage_device agrees.
+  EXPECT_TRUE(std::binary_search(names.begin(), names.end(), std::string("cciss/c0d0")));
+  EXPECT_FALSE(std::binary_search(names.begin(), names.end(), std::string("sda1")));
+  for (const std::string& n : names) EXPECT_TRUE(is_storage_device(r, n)) << n;
+  EXPECT_TRUE(list_storage_devices(fixture_roots("disk-nothing-here")).empty());
+
+  std::vector<DiskIo> all(4);
+  all[0].name = "sda";
+  all[1].name = "sda1";
+  all[2].name = "cciss/c0d0";
+  all[3].name = "sdb";
+  all[3].read_count = 7;
+  auto kept = keep_storage_devices(all, {"sdb", "cciss/c0d0", "sda", "nvme0n1"});
+  ASSERT_EQ(kept.size(), 3u);
+  EXPECT_EQ(kept[0].name, "sda");
+  EXPECT_EQ(kept[1].name, "cciss/c0d0");
+  EXPECT_EQ(kept[2].name, "sdb");
+  EXPECT_EQ(kept[2].read_count, 7u);
+  EXPECT_TRUE(keep_storage_devices(all, {}).empty());
 }
 
 TEST(Diskstats, SysfsFallbackWithoutProcDiskstats) {

@@ -235,6 +235,42 @@ describe('diskIoCounters', () => {
       expect(diskIoCounters({ roots })?.readTime).toBe(30 + 5 + 1);
     });
 
+    it('follows each device by name when the device list changes order or grows', () => {
+      const roots = tree();
+      write(line('sda', 100, 100, 0) + line('sdb', 10, 10, 0));
+      diskIoCounters({ perDisk: true, roots });
+      // Reordered, a new device in between, and sda wrapped.
+      write(line('sdb', 11, 11, 0) + line('sdc', 1, 1, 0) + line('sda', 5, 5, 0));
+      let per = diskIoCounters({ perDisk: true, roots });
+      expect(per.sda).toMatchObject({ readCount: 105, readTime: 105 });
+      expect(per.sdb).toMatchObject({ readCount: 11, readTime: 11 });
+      expect(per.sdc).toMatchObject({ readCount: 1, readTime: 1 });
+      // Same list again: the remainder is added once, not once per call.
+      write(line('sdb', 12, 12, 0) + line('sdc', 2, 2, 0) + line('sda', 6, 6, 0));
+      per = diskIoCounters({ perDisk: true, roots });
+      expect(per.sda).toMatchObject({ readCount: 106, readTime: 106 });
+      expect(per.sdb?.readCount).toBe(12);
+      // A second wrap of the same counter adds the value before it.
+      write(line('sdb', 12, 12, 0) + line('sdc', 2, 2, 0) + line('sda', 1, 6, 0));
+      expect(diskIoCounters({ perDisk: true, roots }).sda).toMatchObject({ readCount: 100 + 6 + 1, readTime: 106 });
+    });
+
+    it('leaves fields the layout lacks null, wrapped or not', () => {
+      const roots = tree();
+      // A 2.6 partition line (7 fields): no in-flight, weighted time, discards or flushes.
+      write('   8 1 sda 100 200 300 400\n');
+      diskIoCounters({ perDisk: true, roots });
+      write('   8 1 sda 50 200 300 400\n');
+      const per = diskIoCounters({ perDisk: true, roots });
+      expect(per.sda).toMatchObject({ readCount: 150, readBytes: 200 * 512, writeCount: 300, major: 8, minor: 1 });
+      expect(per.sda?.inProgress).toBeNull();
+      expect(per.sda?.weightedTime).toBeNull();
+      expect(per.sda?.discardCount).toBeNull();
+      expect(per.sda?.flushTime).toBeNull();
+      const total = diskIoCounters({ roots });
+      expect(total).toMatchObject({ readCount: 50, inProgress: null, weightedTime: null, flushCount: null });
+    });
+
     it('forgets a device that went away, and clearDiskIoCountersCache forgets everything', () => {
       const roots = tree();
       write(line('sda', 100, 100, 0));
@@ -274,6 +310,12 @@ describe('diskUsage', () => {
     expect(u.percent).toBe(Math.round((u.used / (u.used + u.free)) * 1000) / 10);
     const s = diskUsageSync('/dev', { roots: host });
     expect(s.total).toBe(want.total);
+    expect(s.files).toBe(want.files);
+    expect(s.availBytes).toBe(s.free);
+    // The guarded form (own thread, timeout) gives the same numbers.
+    const g = diskUsageSync('/dev', { roots: host, timeoutMs: 5000 });
+    expect(g.total).toBe(s.total);
+    expect(g.files).toBe(s.files);
   });
 
   it('rejects a path missing under the rootfs with NotFoundError naming the statvfs path', async () => {
@@ -282,6 +324,7 @@ describe('diskUsage', () => {
     expect((err as NotFoundError).code).toBe('ENOENT');
     expect((err as NotFoundError).path).toBe(join(host.rootfs, 'no/such/dir'));
     expect(() => diskUsageSync('/no/such/dir', { roots: host })).toThrow(NotFoundError);
+    expect(() => diskUsageSync('/no/such/dir', { roots: host, timeoutMs: 5000 })).toThrow(NotFoundError);
   });
 
   it('validates timeoutMs', async () => {
