@@ -29,13 +29,16 @@ const otelcol = otelcolTool();
 const enabled = haveTool(otelcol);
 const VERSION = (JSON.parse(readFileSync(`${REPO_ROOT}/package.json`, 'utf8')) as { version: string }).version;
 
+// A group that certainly has a member: this test process (Node 24 names its main thread,
+// and so the process's comm, "MainThread"; older Nodes leave "node").
+const OWN_COMM = readFileSync('/proc/self/comm', 'utf8').trim();
 const AGENT_YAML = `
 collectors:
   process:
     enabled: true
     groups:
       - name: "{{.Comm}}"
-        comm: [node]
+        comm: [${JSON.stringify(OWN_COMM)}]
 `;
 
 let collector: Collector;
