@@ -9,6 +9,10 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Tests spawn real processes and servers; keep files in separate forks.
     pool: 'forks',
+    // One file at a time: live cross-checks compare against the kernel at the same moment,
+    // and some files spawn process storms, FUSE mounts and namespaces that would disturb
+    // another file's counts on a 2-core machine.
+    fileParallelism: false,
     reporters: ['default'],
   },
 });
