@@ -17,6 +17,8 @@ const PAGE_SIZE = arch() === 'ppc64' ? 65536 : 4096;
 
 export function create(config: NetCollectorConfig, _logger: Logger): Collector<'net'> {
   const filter = new DeviceFilter(config.netdev.device_exclude, config.netdev.device_include);
+  /** netstat's flat names by protocol and field. */
+  const netstatNames = new Map<string, Map<string, string>>();
   return {
     name: 'net',
     async collect(ctx) {
@@ -61,9 +63,18 @@ export function create(config: NetCollectorConfig, _logger: Logger): Collector<'
           : undefined,
         netstat: config.netstat.enabled
           ? async (): Promise<Record<string, number>> => {
+              // ~400 counters per poll: the `${proto}_${field}` names are made once, not per poll.
               const out: Record<string, number> = {};
-              for (const [proto, fields] of Object.entries(netStat(o))) {
-                for (const [field, v] of Object.entries(fields)) out[`${proto}_${field}`] = v;
+              const all = netStat(o);
+              for (const proto in all) {
+                let names = netstatNames.get(proto);
+                if (!names) netstatNames.set(proto, (names = new Map()));
+                const fields = all[proto] as Record<string, number>;
+                for (const field in fields) {
+                  let key = names.get(field);
+                  if (key === undefined) names.set(field, (key = `${proto}_${field}`));
+                  out[key] = fields[field] as number;
+                }
               }
               return out;
             }
