@@ -132,25 +132,50 @@ function cached(name: string, type: MetricType, help: string): MetricDef {
   return d;
 }
 
+/**
+ * A cache of defs by the raw kernel field, so the hot path (~700 lookups a poll) neither
+ * builds the metric name string nor hashes it again: the field strings come from the
+ * readings and usually are the same string objects poll after poll.
+ */
+function fieldCache(make: (field: string) => MetricDef): (field: string) => MetricDef {
+  const byField = new Map<string, MetricDef>();
+  return (field) => {
+    let d = byField.get(field);
+    if (!d) byField.set(field, (d = make(field)));
+    return d;
+  };
+}
+
+const meminfoBytes = fieldCache((field) => {
+  const key = field.replace(/\((.*)\)/, '_$1');
+  return cached(`node_memory_${key}_bytes`, 'gauge', `Memory information field ${key}_bytes.`);
+});
+const meminfoCount = fieldCache((field) => {
+  const key = field.replace(/\((.*)\)/, '_$1');
+  return cached(`node_memory_${key}`, 'gauge', `Memory information field ${key}.`);
+});
+
 /** node_memory_<Field>[_bytes]: `(anon)` → `_anon`; kB fields get `_bytes`, counts (HugePages_*) do not. */
 export function meminfoDef(field: string, bytes: boolean): MetricDef {
-  const key = field.replace(/\((.*)\)/, '_$1');
-  return cached(`node_memory_${key}${bytes ? '_bytes' : ''}`, 'gauge', `Memory information field ${key}${bytes ? '_bytes' : ''}.`);
+  return bytes ? meminfoBytes(field) : meminfoCount(field);
 }
 
 /** node_vmstat_<field>, untyped like node_exporter's. */
-export function vmstatDef(field: string): MetricDef {
-  return cached(`node_vmstat_${field}`, 'untyped', `/proc/vmstat information field ${field}.`);
-}
+export const vmstatDef: (field: string) => MetricDef = fieldCache((field) => cached(`node_vmstat_${field}`, 'untyped', `/proc/vmstat information field ${field}.`));
 
 /** node_netstat_<Proto>_<Field>, untyped like node_exporter's. `key` is `<Proto>_<Field>`. */
-export function netstatDef(key: string): MetricDef {
-  return cached(`node_netstat_${key}`, 'untyped', `Statistic ${key.replace('_', '')}.`);
-}
+export const netstatDef: (key: string) => MetricDef = fieldCache((key) => cached(`node_netstat_${key}`, 'untyped', `Statistic ${key.replace('_', '')}.`));
+
+const sockstatByProtocol = new Map<string, (field: string) => MetricDef>();
 
 /** node_sockstat_<PROTO>_<field>. */
 export function sockstatDef(protocol: string, field: string): MetricDef {
-  return cached(`node_sockstat_${protocol}_${field}`, 'gauge', `Number of ${protocol} sockets in state ${field}.`);
+  let f = sockstatByProtocol.get(protocol);
+  if (!f) {
+    f = fieldCache((fd) => cached(`node_sockstat_${protocol}_${fd}`, 'gauge', `Number of ${protocol} sockets in state ${fd}.`));
+    sockstatByProtocol.set(protocol, f);
+  }
+  return f(field);
 }
 
 /** The /proc/net/dev columns, in NetDevEntry order, with node_exporter's metric stems. */
@@ -174,9 +199,7 @@ export const NETDEV_COLUMNS = [
 ] as const;
 
 /** node_network_<stem>_total. */
-export function netdevDef(stem: string): MetricDef {
-  return cached(`node_network_${stem}_total`, 'counter', `Network device statistic ${stem}.`);
-}
+export const netdevDef: (stem: string) => MetricDef = fieldCache((stem) => cached(`node_network_${stem}_total`, 'counter', `Network device statistic ${stem}.`));
 
 /** Every fixed family, for docs and tests. */
 export function fixedFamilies(): MetricDef[] {

@@ -2,16 +2,7 @@
 import type { NetReading } from '../../agent/snapshot.js';
 import { CATALOG as C, NETDEV_COLUMNS, netdevDef, netstatDef, sockstatDef } from './catalog.js';
 import type { Exposition } from './exposition.js';
-import type { PromRenderOptions } from './options.js';
-
-/** The --collector.netstat.fields verdict per counter name, per compiled filter (~400 names a poll). */
-const netstatVerdicts = new WeakMap<RegExp, Map<string, boolean>>();
-
-function netstatKeep(re: RegExp): Map<string, boolean> {
-  let m = netstatVerdicts.get(re);
-  if (!m) netstatVerdicts.set(re, (m = new Map()));
-  return m;
-}
+import { fieldKept, type PromRenderOptions } from './options.js';
 
 export function renderNet(r: NetReading, x: Exposition, o: PromRenderOptions): void {
   for (const d of r.dev ?? []) {
@@ -30,12 +21,7 @@ export function renderNet(r: NetReading, x: Exposition, o: PromRenderOptions): v
     }
   }
   if (r.netstat) {
-    const keep = netstatKeep(o.netstatFields);
-    for (const k in r.netstat) {
-      let ok = keep.get(k);
-      if (ok === undefined) keep.set(k, (ok = o.netstatFields.test(k)));
-      if (ok) x.add(netstatDef(k), r.netstat[k] as number);
-    }
+    for (const k in r.netstat) if (fieldKept(o.netstatFields, k)) x.add(netstatDef(k), r.netstat[k] as number);
   }
   if (r.tcpStates) {
     for (const [state, n] of Object.entries(r.tcpStates)) x.add(C.tcpConnectionStates, n, { state });

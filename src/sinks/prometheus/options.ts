@@ -22,3 +22,21 @@ export function renderOptions(config: AgentConfig): PromRenderOptions {
     ignoreInvalidSpeed: c.nic.ignore_invalid_speed,
   };
 }
+
+const verdicts = new WeakMap<RegExp, Map<string, boolean>>();
+
+/**
+ * `re.test(name)`, remembered per compiled filter and name: the vmstat and netstat filters
+ * see the same few hundred kernel field names on every poll. (The filters have no g/y flag,
+ * so a test has no state.)
+ */
+export function fieldKept(re: RegExp, name: string): boolean {
+  let m = verdicts.get(re);
+  if (!m) verdicts.set(re, (m = new Map()));
+  let ok = m.get(name);
+  if (ok === undefined) {
+    ok = re.test(name);
+    if (m.size < 10000) m.set(name, ok);
+  }
+  return ok;
+}
