@@ -572,7 +572,16 @@ export function freezeSnapshot(s: Snapshot): Snapshot {
 function deepFreeze(o: unknown): void {
   if (o === null || typeof o !== 'object' || Object.isFrozen(o)) return;
   Object.freeze(o);
-  for (const v of Object.values(o as Record<string, unknown>)) deepFreeze(v);
+  // No Object.values array per object: vmstat and netstat are records of ~400 numbers.
+  if (Array.isArray(o)) {
+    for (const v of o) if (v !== null && typeof v === 'object') deepFreeze(v);
+    return;
+  }
+  const r = o as Record<string, unknown>;
+  for (const k in r) {
+    const v = r[k];
+    if (v !== null && typeof v === 'object') deepFreeze(v);
+  }
 }
 
 /** True when every collector enabled in this poll succeeded. */
