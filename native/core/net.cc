@@ -209,8 +209,12 @@ std::optional<std::string> read_attr_at(int dirfd, const char* name) {
       return std::nullopt;
     }
     if (n == 0) break;
+    size_t asked = sizeof(buf) - len;
     len += static_cast<size_t>(n);
-    if (len == sizeof(buf)) break;
+    // A short read is the end: a sysfs attribute comes whole from one read (it is at most a
+    // page), and so does a fixture's regular file. Saves the read that would return 0, ~90
+    // syscalls a poll for netclass.
+    if (len == sizeof(buf) || static_cast<size_t>(n) < asked) break;
   }
   std::string_view v(buf, len);
   // One line; strip the trailing newline only (an ifalias may keep inner spaces).
