@@ -1,10 +1,14 @@
 #include "disk.h"
 
+#include <fcntl.h>
 #include <sys/statvfs.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <memory>
 
 #include "error.h"
 #include "fs.h"
@@ -419,11 +423,51 @@ void read_sys_stat(const Roots& roots, const std::string& dir, const std::string
 
 }  // namespace
 
+namespace {
+
+// Reads a small /proc file into a per-thread buffer that is never zero-filled nor
+// reallocated (fs.h's readers grow a std::string by 32 KiB per read, which zero-fills and,
+// past the first chunk, copies it). false when the file does not exist.
+bool read_proc_small(const std::string& path, std::string_view& text) {
+  thread_local std::unique_ptr<char[]> buf;
+  thread_local size_t cap = 0;
+  if (!buf) {
+    cap = 64 * 1024;
+    buf.reset(new char[cap]);
+  }
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) {
+    if (errno == ENOENT || errno == ENODEV || errno == ENXIO) return false;
+    throw_os_error(errno, "cannot read", path);
+  }
+  size_t len = 0;
+  for (;;) {
+    if (len == cap) {
+      std::unique_ptr<char[]> bigger(new char[cap * 2]);
+      std::memcpy(bigger.get(), buf.get(), len);
+      buf = std::move(bigger);
+      cap *= 2;
+    }
+    ssize_t n = ::read(fd.get(), buf.get() + len, cap - len);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw_os_error(errno, "cannot read", path);
+    }
+    if (n == 0) break;
+    len += static_cast<size_t>(n);
+  }
+  text = std::string_view(buf.get(), len);
+  return true;
+}
+
+}  // namespace
+
 std::vector<DiskIo> read_disk_io(const Roots& roots, bool perdisk) {
   std::vector<DiskIo> all;
   const std::string path = roots.proc("diskstats");
-  if (auto text = read_file_if_exists(path)) {
-    all = parse_diskstats(*text, path);
+  std::string_view text;
+  if (read_proc_small(path, text)) {
+    all = parse_diskstats(text, path);
   } else if (is_directory(roots.sys("block"))) {
     // psutil's fallback: <sysfs>/block/<disk>/stat and its partitions' stat files.
     for (const std::string& disk : list_dir(roots.sys("block"))) {
