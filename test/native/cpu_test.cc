@@ -10,30 +10,14 @@
 #include "error.h"
 #include "roots.h"
 
+#include "support.h"
+
 namespace hp {
 namespace {
 
-const std::string kFixtures = HOSTPROBE_FIXTURES;
-
-Roots fixture(const std::string& name) {
-  Roots r;
-  r.procfs = kFixtures + "/" + name + "/proc";
-  r.sysfs = kFixtures + "/" + name + "/sys";
-  r.rootfs = kFixtures + "/" + name + "/rootfs";
-  return r;
-}
-
-// Expects `fn` to throw hp::Error of `kind` whose message names `needle`.
-template <typename F>
-void expect_error(F&& fn, ErrorKind kind, const std::string& needle) {
-  try {
-    fn();
-    ADD_FAILURE() << "no exception";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), kind) << e.what();
-    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-  }
-}
+using test_support::expect_error;
+using test_support::fixture;
+using test_support::kFixtures;
 
 TEST(CpuParse, CurrentKernelLineHasTenFieldsInKernelOrder) {
   CpuTimes t = parse_cpu_times("cpu  10 20 30 40 50 60 70 80 90 100\ncpu0 1 1 1 1\n", 100, "stat");

@@ -12,29 +12,14 @@
 #include "fs.h"
 #include "roots.h"
 
+#include "support.h"
+
 namespace hp {
 namespace {
 
-const std::string kFixtures = HOSTPROBE_FIXTURES;
-
-Roots fixture(const std::string& name) {
-  Roots r;
-  r.procfs = kFixtures + "/" + name + "/proc";
-  r.sysfs = kFixtures + "/" + name + "/sys";
-  r.rootfs = kFixtures + "/" + name + "/rootfs";
-  return r;
-}
-
-template <typename F>
-void expect_error(F&& fn, ErrorKind kind, const std::string& needle) {
-  try {
-    fn();
-    ADD_FAILURE() << "no exception";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), kind) << e.what();
-    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-  }
-}
+using test_support::expect_error;
+using test_support::fixture;
+using test_support::kFixtures;
 
 // The parser's fixed offsets must be glibc's struct utmp on this build.
 TEST(HostUtmp, LayoutMatchesGlibc) {
