@@ -226,7 +226,7 @@ Napi::Value DiskIoCounters(const Napi::CallbackInfo& info) {
 Napi::Value DiskUsageStart(const Napi::CallbackInfo& info) {
   return Guard(info, [&]() -> Napi::Value {
     Napi::Env env = info.Env();
-    hp::Roots roots = roots_arg(info, 0);
+    const hp::Roots& roots = cached_roots(info, 0);
     std::string path = hp::usage_path(roots, string_arg(info, 1, "path"));
     std::shared_ptr<EnvCtx> ctx = env_ctx(env);
     Napi::Promise::Deferred deferred = Napi::Promise::Deferred::New(env);
@@ -252,7 +252,7 @@ Napi::Value DiskUsageStart(const Napi::CallbackInfo& info) {
 // (forever when timeoutMs is 0, negative or not finite).
 Napi::Value DiskUsageSync(const Napi::CallbackInfo& info) {
   return Guard(info, [&]() -> Napi::Value {
-    hp::Roots roots = roots_arg(info, 0);
+    const hp::Roots& roots = cached_roots(info, 0);
     std::string path = hp::usage_path(roots, string_arg(info, 1, "path"));
     std::optional<std::chrono::milliseconds> timeout;
     if (info.Length() > 2 && info[2].IsNumber()) {
