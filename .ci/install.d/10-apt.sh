@@ -4,7 +4,8 @@ set -euo pipefail
 pkgs=(
   cmake ninja-build g++ libgtest-dev pkg-config  # the native build and its GoogleTest suite
   python3 python3-psutil                         # live cross-checks against psutil
-  iproute2 procps coreutils util-linux           # ip -j, ps, df, nproc, unshare
+  iproute2 procps coreutils util-linux           # ip -j, ss, ps, vmstat, sysctl, df, nproc, unshare, utmpdump
+  mount bsdutils binutils systemd                # nsenter/mount, script (pty tests), readelf (image ABI check), systemd-analyze
 )
 missing=()
 for p in "${pkgs[@]}"; do
