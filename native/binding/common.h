@@ -23,6 +23,13 @@ Napi::Error make_error(Napi::Env env, const std::string& kind, const std::string
 // Decodes {procfs, sysfs, rootfs} (each optional) from info[index].
 hp::Roots roots_arg(const Napi::CallbackInfo& info, size_t index);
 
+// Decodes roots like roots_arg, but remembers the last roots object seen on this thread
+// (weakly referenced): passing the same object again costs one strict-equality check.
+const hp::Roots& cached_roots(const Napi::CallbackInfo& info, size_t index);
+// The data of a Float64Array result of at least `n` doubles: the caller's scratch array at
+// `index` when it is one and big enough, else a new one; `result` is set to the array.
+double* out_array(const Napi::CallbackInfo& info, size_t index, size_t n, Napi::Value& result);
+
 // Option helpers: `obj[key]` when present and of the right type.
 bool bool_opt(const Napi::Value& obj, const char* key, bool def);
 std::optional<std::string> string_opt(const Napi::Value& obj, const char* key);

@@ -26,11 +26,6 @@
 
 namespace hpn {
 
-// From cpu.cc: the decoded roots of the last roots object seen (one strict-equality check
-// when the caller passes the same object again), and the caller's scratch Float64Array.
-const hp::Roots& cached_roots(const Napi::CallbackInfo& info, size_t index);
-double* out_array(const Napi::CallbackInfo& info, size_t index, size_t n, Napi::Value& result);
-
 namespace {
 
 Napi::Object partition_obj(Napi::Env env, const hp::DiskPartition& p) {

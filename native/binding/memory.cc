@@ -10,12 +10,6 @@
 
 namespace hpn {
 
-// Defined in cpu.cc: the decoded roots of the last roots object (see there), and the
-// data of a Float64Array result: the caller's scratch array at `index` when it is big
-// enough, else a new one (`result` is set to the array either way).
-const hp::Roots& cached_roots(const Napi::CallbackInfo& info, size_t index);
-double* out_array(const Napi::CallbackInfo& info, size_t index, size_t n, Napi::Value& result);
-
 namespace {
 
 // memoryVirtual(roots, out?) -> Float64Array [total, available, percent, used, free, active,
