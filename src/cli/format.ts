@@ -97,6 +97,16 @@ export interface Column {
   max?: number;
 }
 
+/**
+ * Replaces control characters (C0, DEL, C1) with '?', as procps' ps and coreutils' df
+ * do: a command line or a mount point may hold newlines, tabs or escape sequences, and
+ * a text table must stay one row a line and must not drive the terminal.
+ */
+export function printable(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+}
+
 function pad(s: string, width: number, align: Align): string {
   return align === '>' ? s.padStart(width) : s.padEnd(width);
 }
@@ -104,9 +114,11 @@ function pad(s: string, width: number, align: Align): string {
 /**
  * Renders rows as an aligned table with one space between columns (two before the
  * last one when `gap` is 2). The last column is never padded, so lines carry no
- * trailing blanks. Returns the lines without a final newline.
+ * trailing blanks. Cells are made printable first. Returns the lines without a final
+ * newline.
  */
-export function table(columns: readonly Column[], rows: readonly (readonly string[])[], gap = 1): string[] {
+export function table(columns: readonly Column[], rawRows: readonly (readonly string[])[], gap = 1): string[] {
+  const rows = rawRows.map((r) => r.map(printable));
   const widths = columns.map((c, i) => {
     let w = Math.max(c.min ?? 0, c.header.length);
     for (const r of rows) w = Math.max(w, (r[i] ?? '').length);

@@ -10,6 +10,7 @@ import {
   formatCpuTimePlus,
   formatStart,
   formatUptime,
+  printable,
   table,
 } from '../../src/cli/format.js';
 import { EXIT_USAGE, numberOption, isFailure, parseCommandArgs } from '../../src/cli/args.js';
@@ -40,6 +41,11 @@ describe('table', () => {
   });
   it('cuts cells to max', () => {
     expect(table([{ header: 'N', max: 3 }, { header: 'X' }], [['abcdef', 'y']])).toEqual(['N   X', 'abc y']);
+  });
+  it('keeps one row a line: control characters become ? as in procps ps', () => {
+    const lines = table([{ header: 'PID' }, { header: 'COMMAND' }], [['1', 'bash -c a\nb\tc\u001b[31mred\u007f\u0085']]);
+    expect(lines).toEqual(['PID COMMAND', '1   bash -c a?b?c?[31mred??']);
+    expect(printable('héllo wörld ✓')).toBe('héllo wörld ✓');
   });
 });
 

@@ -74,6 +74,25 @@ describe('hostprobe ps', () => {
     expect(theirs.slice(10).join(' ')).toBe(`sleep ${SLEEP_ARG}`);
   });
 
+  it('prints a command line holding newlines and escapes on one row, as procps does', async () => {
+    if (!haveTool(psTool)) return;
+    const arg = 'line one\nline two\t\u001b[31m';
+    const child = spawn('sh', ['-c', 'sleep 4243.5', 'hostile', arg], { stdio: 'ignore' });
+    try {
+      await new Promise((r) => child.once('spawn', r));
+      const res = await runCli(ps, ['--pid', String(child.pid)]);
+      expect(res.code).toBe(0);
+      const lines = res.out.trimEnd().split('\n');
+      expect(lines).toHaveLength(2);
+      const ours = lines[1]!.split(/\s+/).slice(10).join(' ');
+      expect(ours).toBe('sh -c sleep 4243.5 hostile line one line two??[31m');
+      const theirs = execFileSync(psTool.path!, ['-o', 'args=', '-p', String(child.pid)], { encoding: 'utf8' }).trim();
+      expect(ours).toBe(theirs.split(/\s+/).join(' '));
+    } finally {
+      child.kill();
+    }
+  });
+
   it('lists every process ps sees both before and after it', async () => {
     if (!haveTool(psTool)) return;
     const before = procpsPids();

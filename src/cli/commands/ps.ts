@@ -62,8 +62,10 @@ function trunc1(n: number): number {
   return Math.floor(n * 10 + 1e-9) / 10;
 }
 
+// procps reads a newline inside an argument as the separator it puts between arguments;
+// other control characters become '?' in table() (tabs, escapes).
 function commandOf(p: PsEntry): string {
-  if (p.cmdline && p.cmdline.length > 0) return p.cmdline.join(' ');
+  if (p.cmdline && p.cmdline.length > 0) return p.cmdline.join(' ').replace(/\n/g, ' ');
   if (p.name !== null) return `[${p.name}]`;
   return '?';
 }
