@@ -147,3 +147,14 @@ export function vmstat(options: MemoryRootsOption = {}): Record<string, number> 
   const roots = resolveRoots(options.roots);
   return toRecord(callNative(() => nativeMemory.memoryVmstat(roots)));
 }
+
+let pageBytes: number | undefined;
+
+/**
+ * The kernel's page size in bytes (`sysconf(_SC_PAGESIZE)`: 4096 on x86-64, 16 or 64 KiB
+ * on some arm64 and ppc64 kernels): the unit of the page counts in /proc/vmstat,
+ * /proc/net/sockstat's `mem` and statm.
+ */
+export function pageSize(): number {
+  return (pageBytes ??= callNative(() => nativeMemory.memoryPageSize()));
+}

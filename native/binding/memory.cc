@@ -79,6 +79,11 @@ Napi::Value memory_vmstat(const Napi::CallbackInfo& info) {
   return Guard(info, [&]() -> Napi::Value { return named_values(info.Env(), hp::read_vmstat(cached_roots(info, 0))); });
 }
 
+// memoryPageSize() -> number: sysconf(_SC_PAGESIZE), the unit of the kernel's page counts.
+Napi::Value memory_page_size(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value { return num(info.Env(), static_cast<double>(hp::page_size())); });
+}
+
 }  // namespace
 
 void RegisterMemory(Napi::Env env, Napi::Object exports) {
@@ -86,6 +91,7 @@ void RegisterMemory(Napi::Env env, Napi::Object exports) {
   exports.Set("memorySwap", Napi::Function::New(env, memory_swap, "memorySwap"));
   exports.Set("memoryMeminfo", Napi::Function::New(env, memory_meminfo, "memoryMeminfo"));
   exports.Set("memoryVmstat", Napi::Function::New(env, memory_vmstat, "memoryVmstat"));
+  exports.Set("memoryPageSize", Napi::Function::New(env, memory_page_size, "memoryPageSize"));
 }
 
 }  // namespace hpn

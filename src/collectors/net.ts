@@ -3,7 +3,6 @@
  * /proc/net/sockstat{,6} (sockstat), /proc/net/{netstat,snmp,snmp6} (netstat) and TCP
  * connection states (tcpstat, read on the libuv pool: the tables can be large).
  */
-import { arch } from 'node:os';
 import type { Collector } from '../agent/collector.js';
 import { runParts } from '../agent/collector.js';
 import type { NetDevEntry, NetReading, SockstatReading, TcpStateName } from '../agent/snapshot.js';
@@ -11,9 +10,8 @@ import type { NetCollectorConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
 import { netIoCounters, netStat, sockStat, tcpConnectionStatesAsync } from '../net.js';
 import { DeviceFilter } from '../agent/filters.js';
+import { pageSize } from '../memory.js';
 
-/** The kernel page size for sockstat's `mem` (pages → bytes): 4 KiB on x86; the library does not expose sysconf yet. */
-const PAGE_SIZE = arch() === 'ppc64' ? 65536 : 4096;
 
 export function create(config: NetCollectorConfig, _logger: Logger): Collector<'net'> {
   const filter = new DeviceFilter(config.netdev.device_exclude, config.netdev.device_include);
@@ -58,7 +56,7 @@ export function create(config: NetCollectorConfig, _logger: Logger): Collector<'
               const protocols: Record<string, Record<string, number>> = {};
               for (const [proto, fields] of Object.entries(s)) if (proto !== 'sockets') protocols[proto] = fields;
               const used = s.sockets?.used;
-              return { ...(used !== undefined ? { socketsUsed: used } : {}), protocols, pageSize: PAGE_SIZE };
+              return { ...(used !== undefined ? { socketsUsed: used } : {}), protocols, pageSize: pageSize() };
             }
           : undefined,
         netstat: config.netstat.enabled

@@ -12,6 +12,8 @@ export interface NativeMemory {
   memoryMeminfo(roots: Roots): [string, Float64Array];
   /** [field names joined by '\n', their values] */
   memoryVmstat(roots: Roots): [string, Float64Array];
+  /** sysconf(_SC_PAGESIZE) */
+  memoryPageSize(): number;
 }
 
 export const nativeMemory = nativeSlice<NativeMemory>();

@@ -3,7 +3,7 @@
 // with a tolerance; totals are compared exactly.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { meminfo, swapMemory, virtualMemory, vmstat } from '../../src/memory.js';
+import { meminfo, pageSize, swapMemory, virtualMemory, vmstat } from '../../src/memory.js';
 import { haveTool, psutilJson, psutilPython, run, tool } from '../helpers/tools.js';
 
 const PAGE = Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8' }).trim());
@@ -131,5 +131,12 @@ describe('meminfo and vmstat', () => {
       expect(theirs, key).toBeLessThanOrEqual(after[key] ?? NaN);
     }
     expect(after['pgfault']).toBeGreaterThan(0);
+  });
+});
+
+describe('pageSize', () => {
+  it('is getconf PAGESIZE', () => {
+    expect(pageSize()).toBe(PAGE);
+    expect(pageSize()).toBe(PAGE); // cached
   });
 });
