@@ -9,7 +9,7 @@
  * (never blocking the event loop) between two samples.
  */
 import { InvalidArgumentError, callNative } from './errors.js';
-import { nativeCpu, type NativeCpuFreqInfo, type NativeCpuStats } from './native/cpu.js';
+import { nativeCpu } from './native/cpu.js';
 import { resolveRoots, type Roots } from './roots.js';
 
 /** Per-call override of the module-level roots (see `setRoots`). */
@@ -349,7 +349,7 @@ export function cpuCount(options: CpuCountOptions = {}): number | null {
 }
 
 /** Counters of `<procfs>/stat` (psutil `cpu_stats()` plus node_exporter's stat collector fields). */
-export interface CpuStats extends NativeCpuStats {
+export interface CpuStats {
   /** Context switches since boot (`ctxt`). */
   ctxSwitches: number;
   /** Interrupts since boot (first number of `intr`). */
@@ -442,7 +442,7 @@ export function cpuFreq(options: CpuFreqOptions = {}): CpuFreq | PerCpuFreq[] | 
  * `node_cpu_scaling_*` metrics). A field is null when its file is absent or unreadable
  * (`cpuinfo_cur_freq` is root-only).
  */
-export interface CpuFreqInfo extends NativeCpuFreqInfo {
+export interface CpuFreqInfo {
   cpu: number;
   cpuinfoCurKHz: number | null;
   cpuinfoMinKHz: number | null;

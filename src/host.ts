@@ -8,7 +8,7 @@
  * {@link usersAsync}, that reads on the libuv thread pool.
  */
 import { callNative, callNativeAsync } from './errors.js';
-import { nativeHost, type NativeOsRelease, type NativePressure, type NativePsiLine, type NativePsiResource } from './native/host.js';
+import { nativeHost } from './native/host.js';
 import { resolveRoots, type Roots } from './roots.js';
 
 /** Per-call override of the module-level roots (see `setRoots`). */
@@ -93,7 +93,7 @@ function splitUname(joined: string): Uname {
  * os-release(5) fields (node_exporter's `node_os_info` labels); null when the file does
  * not set them. `path` is the file that was read.
  */
-export interface OsRelease extends NativeOsRelease {
+export interface OsRelease {
   /** `ID`, e.g. `debian`. */
   id: string | null;
   /** `ID_LIKE`, space-separated, e.g. `rhel centos fedora`. */
@@ -202,7 +202,7 @@ export function clockSource(options: HostRootsOption = {}): ClockSource | null {
 }
 
 /** One PSI line: the share of wall time stalled, averaged over 10 s, 60 s and 300 s (in %), and the total stall time. */
-export interface PsiLine extends NativePsiLine {
+export interface PsiLine {
   avg10: number;
   avg60: number;
   avg300: number;
@@ -211,14 +211,14 @@ export interface PsiLine extends NativePsiLine {
 }
 
 /** `some`: at least one task stalled; `full`: all non-idle tasks stalled at once. Null when the kernel does not print the line. */
-export interface PsiResource extends NativePsiResource {
+export interface PsiResource {
   some: PsiLine | null;
   /** null for `cpu` before Linux 5.13. */
   full: PsiLine | null;
 }
 
 /** Pressure stall information per resource; a resource is null when its file is absent (`irq` needs Linux 6.1 and CONFIG_IRQ_TIME_ACCOUNTING). */
-export interface Pressure extends NativePressure {
+export interface Pressure {
   cpu: PsiResource | null;
   io: PsiResource | null;
   memory: PsiResource | null;
