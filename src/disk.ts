@@ -9,7 +9,7 @@
  * dedicated native thread (never a libuv pool thread) and gives up after `timeoutMs`.
  */
 import { InvalidArgumentError, TimeoutExpired, callNative, fromNative } from './errors.js';
-import { DISK_IO_FIELDS, nativeDisk, type NativeDiskUsage } from './native/disk.js';
+import { DISK_IO_FIELDS, nativeDisk } from './native/disk.js';
 import { resolveRoots, type Roots } from './roots.js';
 
 /** Per-call override of the module-level roots (see `setRoots`). */
@@ -125,7 +125,7 @@ function timeoutOf(options: DiskUsageOptions): number {
   return t === 0 || !Number.isFinite(t) ? 0 : t;
 }
 
-function usageOf(u: NativeDiskUsage): DiskUsage {
+function usageOf(u: DiskUsage): DiskUsage {
   return {
     total: u.total,
     used: u.used,

@@ -1,30 +1,7 @@
 // The disk area's slice of the native addon (native/binding/disk.cc).
+import type { DiskPartition, DiskUsage } from '../disk.js';
 import type { Roots } from '../roots.js';
 import { nativeSlice } from './addon.js';
-
-/** One mount, as native/core/disk.h DiskPartition. */
-export interface NativeDiskPartition {
-  device: string;
-  mountpoint: string;
-  fstype: string;
-  opts: string;
-  superOpts: string;
-  major: number;
-  minor: number;
-  readonly: boolean;
-}
-
-/** statvfs-derived usage, as native/core/disk.h DiskUsage. */
-export interface NativeDiskUsage {
-  total: number;
-  used: number;
-  free: number;
-  percent: number;
-  availBytes: number;
-  freeBytes: number;
-  files: number;
-  filesFree: number;
-}
 
 /**
  * diskIoCounters' result: the device names joined by "\n", and DISK_IO_FIELDS values per
@@ -41,7 +18,8 @@ export const DISK_IO_FIELDS = 19;
 
 /** A statvfs started (or joined) on its own native thread. */
 export interface NativeUsageCall {
-  promise: Promise<NativeDiskUsage>;
+  /** statvfs-derived usage, as native/core/disk.h DiskUsage. */
+  promise: Promise<DiskUsage>;
   /** The call's id, for diskUsageMarkStuck; 0 when nothing was started (stuck path). */
   id: number;
   /** The path statvfs runs on (rootfs prefix included). */
@@ -49,10 +27,11 @@ export interface NativeUsageCall {
 }
 
 export interface NativeDisk {
-  diskPartitions(roots: Roots, all: boolean): NativeDiskPartition[];
+  /** The mounts, as native/core/disk.h DiskPartition. */
+  diskPartitions(roots: Roots, all: boolean): DiskPartition[];
   diskIoCounters(roots: Roots, perDisk: boolean): NativeDiskIoTable;
   diskUsageStart(roots: Roots, path: string): NativeUsageCall;
-  diskUsageSync(roots: Roots, path: string, timeoutMs: number): NativeDiskUsage;
+  diskUsageSync(roots: Roots, path: string, timeoutMs: number): DiskUsage;
   /**
    * statvfs on the calling thread (no timeout), into `out` when it is a Float64Array(8):
    * total, used, free, percent, availBytes, freeBytes, files, filesFree.
