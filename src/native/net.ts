@@ -1,4 +1,5 @@
 // The net area's slice of the native addon (native/binding/net.cc).
+import type { NetClass, NicStats } from '../net.js';
 import type { Roots } from '../roots.js';
 import { nativeSlice } from './addon.js';
 
@@ -8,41 +9,15 @@ export interface NativeNetDev {
   values: Float64Array;
 }
 
-/** As native/core/net_if.h NicStats. */
-export interface NativeNicStats {
+/** As native/core/net_if.h NicStats: a NicStats with the NIC's name and duplex as a plain number. */
+export interface NativeNicStats extends Omit<NicStats, 'duplex'> {
   name: string;
-  isUp: boolean;
   duplex: number;
-  speed: number;
-  mtu: number;
-  flags: string;
 }
 
-/** As native/core/net.h NetClassInfo. */
-export interface NativeNetClass {
+/** As native/core/net.h NetClassInfo: the sysfs attributes of NetClass (without the derived adminState) and the NIC's name. */
+export interface NativeNetClass extends Omit<NetClass, 'adminState'> {
   name: string;
-  address: string | null;
-  broadcast: string | null;
-  duplex: string | null;
-  operstate: string | null;
-  ifalias: string | null;
-  mtu: number | null;
-  speed: number | null;
-  carrier: number | null;
-  carrierChanges: number | null;
-  carrierUpCount: number | null;
-  carrierDownCount: number | null;
-  dormant: number | null;
-  flags: number | null;
-  iflink: number | null;
-  ifindex: number | null;
-  linkMode: number | null;
-  type: number | null;
-  addrAssignType: number | null;
-  nameAssignType: number | null;
-  netdevGroup: number | null;
-  devId: number | null;
-  txQueueLen: number | null;
 }
 
 /** protocol -> field -> value. */
