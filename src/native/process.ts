@@ -1,4 +1,14 @@
 // The process area's slice of the native addon (native/binding/process.cc).
+import type {
+  ProcessIoCounters,
+  ProcessMemoryFullInfo,
+  ProcessMemoryInfo,
+  ProcessMemoryMap,
+  ProcessMemoryMapRange,
+  ProcessOpenFile,
+  ProcessThread,
+  ProcessesSummary,
+} from '../process/types.js';
 import type { Roots } from '../roots.js';
 import { nativeSlice } from './addon.js';
 
@@ -36,53 +46,9 @@ export interface NativeStatus {
   cpusAllowedList: string;
 }
 
-export interface NativeStatm {
-  rss: number;
-  vms: number;
-  shared: number;
-  text: number;
-  lib: number;
-  data: number;
-  dirty: number;
-}
-
-export interface NativeIo {
-  readCount: number;
-  writeCount: number;
-  readBytes: number;
-  writeBytes: number;
-  readChars: number;
-  writeChars: number;
-}
-
-export interface NativeMap {
-  path: string;
-  addr?: string;
-  perms?: string;
-  rss: number;
-  size: number;
-  pss: number;
-  sharedClean: number;
-  sharedDirty: number;
-  privateClean: number;
-  privateDirty: number;
-  referenced: number;
-  anonymous: number;
-  swap: number;
-}
-
-export interface NativeOpenFile {
-  path: string;
-  fd: number;
-  position: number;
+/** processOpenFiles: a ProcessOpenFile whose mode is the string the binding built. */
+export interface NativeOpenFile extends Omit<ProcessOpenFile, 'mode'> {
   mode: string;
-  flags: number;
-}
-
-export interface NativeThread {
-  id: number;
-  userTime: number;
-  systemTime: number;
 }
 
 export interface NativeConnection {
@@ -106,30 +72,23 @@ export interface NativeScan {
   users?: Record<string, string>;
 }
 
-export interface NativeSummary {
-  pids: number;
-  threads: number;
-  maxProcesses: number | null;
-  maxThreads: number | null;
-  states: Record<string, number>;
-  threadStates: Record<string, number>;
-}
-
 export interface NativeProcess {
   processStat(roots: Roots, pid: number, startTicks?: number): NativeStat;
   processName(roots: Roots, pid: number, startTicks?: number): string;
   processStatus(roots: Roots, pid: number): NativeStatus;
-  processStatm(roots: Roots, pid: number): NativeStatm;
-  processIo(roots: Roots, pid: number): NativeIo;
+  /** /proc/<pid>/statm, bytes. */
+  processStatm(roots: Roots, pid: number): ProcessMemoryInfo;
+  processIo(roots: Roots, pid: number): ProcessIoCounters;
   processCmdline(roots: Roots, pid: number): string[];
   processExe(roots: Roots, pid: number): string;
   processCwd(roots: Roots, pid: number): string;
   processEnviron(roots: Roots, pid: number): string[];
   processNumFds(roots: Roots, pid: number): number;
-  processMemoryFull(roots: Roots, pid: number): { uss: number; pss: number; swap: number };
-  processMemoryMaps(roots: Roots, pid: number, grouped: boolean): NativeMap[];
+  processMemoryFull(roots: Roots, pid: number): Pick<ProcessMemoryFullInfo, 'uss' | 'pss' | 'swap'>;
+  /** Grouped by path, or one ProcessMemoryMapRange per mapping when `grouped` is false. */
+  processMemoryMaps(roots: Roots, pid: number, grouped: boolean): ProcessMemoryMap[] | ProcessMemoryMapRange[];
   processOpenFiles(roots: Roots, pid: number): NativeOpenFile[];
-  processThreads(roots: Roots, pid: number): NativeThread[];
+  processThreads(roots: Roots, pid: number): ProcessThread[];
   processTerminal(roots: Roots, pid: number, startTicks?: number): string | null;
   processConnections(roots: Roots, pid: number, kind: string): NativeConnection[];
   processPids(roots: Roots): number[];
@@ -149,7 +108,7 @@ export interface NativeProcess {
   processWaitCheck(roots: Roots, pid: number, startTicks: number): { exited: boolean; code: number | null };
   processScan(roots: Roots, attrs: readonly string[], pids?: readonly number[]): Promise<NativeScan>;
   processScanSync(roots: Roots, attrs: readonly string[], pids?: readonly number[]): NativeScan;
-  processesSummary(roots: Roots): Promise<NativeSummary>;
+  processesSummary(roots: Roots): Promise<ProcessesSummary>;
   processClockTicks(): number;
   processBootTime(roots: Roots): number;
 }

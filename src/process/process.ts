@@ -22,7 +22,7 @@ import {
   ZombieProcess,
 } from '../errors.js';
 import type { ConnectionKind } from '../net.js';
-import { nativeProcess, type NativeStat, type NativeStatm, type NativeStatus } from '../native/process.js';
+import { nativeProcess, type NativeStat, type NativeStatus } from '../native/process.js';
 import { resolveRoots, type Roots } from '../roots.js';
 import { checkScanAttrs, ProcessTable, scanProcessesSync } from './scan.js';
 import {
@@ -67,7 +67,7 @@ const lowestPidCache = new Map<string, number>();
 interface OneshotCache {
   stat?: NativeStat;
   status?: NativeStatus;
-  statm?: NativeStatm;
+  statm?: ProcessMemoryInfo;
 }
 
 function checkPid(pid: unknown): number {
@@ -198,7 +198,7 @@ export class Process {
     return st;
   }
 
-  #statm(): NativeStatm {
+  #statm(): ProcessMemoryInfo {
     const hit = this.#cache?.statm;
     if (hit) return hit;
     const st = this.#call(() => nativeProcess.processStatm(this.#roots, this.pid));

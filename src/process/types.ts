@@ -324,33 +324,18 @@ export interface LimitPair {
   hard: number;
 }
 
-/** What the batch scan can read, by attribute. */
-export interface ScanInfo {
-  name: string;
-  cmdline: string[];
-  exe: string;
-  cwd: string;
-  status: ProcessStatus;
-  ppid: number;
-  uids: ProcessIds;
-  gids: ProcessIds;
-  username: string;
-  createTime: number;
-  cpuTimes: ProcessCpuTimes;
-  memoryInfo: ProcessMemoryInfo;
-  memoryFullInfo: ProcessMemoryFullInfo;
+/** The `asDict()` attributes the batch scan reads too, with the same types as in ProcessInfo. */
+type SharedScanAttr =
+  | 'name' | 'cmdline' | 'exe' | 'cwd' | 'status' | 'ppid' | 'uids' | 'gids' | 'username' | 'createTime'
+  | 'cpuTimes' | 'memoryInfo' | 'memoryFullInfo' | 'numThreads' | 'numFds' | 'numCtxSwitches'
+  | 'ioCounters' | 'pageFaults' | 'nice' | 'cpuNum' | 'terminal';
+
+/** What the batch scan can read, by attribute: ProcessInfo's shared attributes plus three of its own. */
+export interface ScanInfo extends Pick<ProcessInfo, SharedScanAttr> {
   /** VmSwap of /proc/<pid>/status, bytes (process-exporter's "swapped"). */
   memorySwap: number;
-  numThreads: number;
-  numFds: number;
   /** RLIMIT_NOFILE from /proc/<pid>/limits (process-exporter's worst_fd_ratio). */
   fdLimit: LimitPair;
-  numCtxSwitches: ProcessCtxSwitches;
-  ioCounters: ProcessIoCounters;
-  pageFaults: ProcessPageFaults;
-  nice: number;
-  cpuNum: number;
-  terminal: string | null;
   /** The states of the process's threads, counted (from task/<tid>/stat). */
   threadStates: ThreadStateCounts;
 }
@@ -387,21 +372,7 @@ export const SCAN_ATTRS: readonly ScanAttr[] = Object.freeze([
   'threadStates',
 ] as const);
 
-/** psutil's common attribute set for a process table (what `ps`/`top`-like tools read). */
-export type CommonScanAttr =
-  | 'name'
-  | 'cmdline'
-  | 'status'
-  | 'cpuTimes'
-  | 'memoryInfo'
-  | 'numThreads'
-  | 'numFds'
-  | 'numCtxSwitches'
-  | 'ioCounters'
-  | 'createTime'
-  | 'ppid'
-  | 'username';
-export const COMMON_SCAN_ATTRS: readonly CommonScanAttr[] = Object.freeze([
+const COMMON_ATTRS = [
   'name',
   'cmdline',
   'status',
@@ -414,7 +385,10 @@ export const COMMON_SCAN_ATTRS: readonly CommonScanAttr[] = Object.freeze([
   'createTime',
   'ppid',
   'username',
-] as const);
+] as const satisfies readonly ScanAttr[];
+/** psutil's common attribute set for a process table (what `ps`/`top`-like tools read). */
+export type CommonScanAttr = (typeof COMMON_ATTRS)[number];
+export const COMMON_SCAN_ATTRS: readonly CommonScanAttr[] = Object.freeze(COMMON_ATTRS);
 
 /** Per-row flags of the batch scan. */
 export const ScanFlags = Object.freeze({
