@@ -75,6 +75,8 @@ export interface ValidateResult {
   readonly issues: readonly ConfigIssue[];
   /** Top-level/nested keys the file set explicitly, as dotted paths. */
   readonly explicit: ReadonlySet<string>;
+  /** Where a key path is in the file, for checks made after validation (1:1 when absent). */
+  readonly where: (path: readonly (string | number)[]) => { line: number; col: number };
 }
 
 /** Every path at which a key name is valid, for "this key belongs under …" hints. */
@@ -569,7 +571,7 @@ export function validateConfigText(text: string, spec: ObjectSpec, opts: Validat
       message: `YAML syntax error: ${(e.message.split('\n')[0] ?? e.code).replace(/ at line \d+, column \d+:?$/, '')}`,
     });
   }
-  if (issues.length) return { value: {}, issues, explicit: new Set() };
+  if (issues.length) return { value: {}, issues, explicit: new Set(), where: () => ({ line: 1, col: 1 }) };
 
   const expandIssues: ExpandIssue[] = [];
   expandEnv(doc.contents as YamlNode | null, opts.env ?? process.env, expandIssues);
@@ -581,7 +583,12 @@ export function validateConfigText(text: string, spec: ObjectSpec, opts: Validat
   const root = doc.contents as YamlNode | null;
   const value = w.walk(spec, root === null ? undefined : root, []);
   const sorted = [...w.issues].sort((a, b) => a.line - b.line || a.col - b.col);
-  return { value: value === INVALID ? {} : (value as Record<string, unknown>), issues: sorted, explicit: w.explicit };
+  return {
+    value: value === INVALID ? {} : (value as Record<string, unknown>),
+    issues: sorted,
+    explicit: w.explicit,
+    where: (path) => w.pos(w.locate(path)),
+  };
 }
 
 /** A broken document can compose odd keys ("9110 path"); the path stops before the first one. */

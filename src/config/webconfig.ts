@@ -1,7 +1,8 @@
 /**
  * The exporter-toolkit web config (node_exporter's --web.config.file), read verbatim so
- * users can reuse their files: TLS (`tls_server_config`), basic auth with bcrypt hashes
- * (`basic_auth_users`) and response headers (`http_server_config.headers`). Keys of that
+ * users can reuse their files: TLS (`tls_server_config`, with `client_allowed_sans`), basic
+ * auth with bcrypt hashes (`basic_auth_users`), response headers
+ * (`http_server_config.headers`) and the request rate limit (`rate_limit`). Keys of that
  * format hostprobe does not implement are rejected by name, not silently ignored.
  */
 import { readFile } from 'node:fs/promises';
@@ -32,7 +33,6 @@ export const WEB_CONFIG_SPEC: ObjectSpec = {
         cipher_suites: "Node's defaults apply",
         curve_preferences: "Node's defaults apply",
         prefer_server_cipher_suites: "Node's defaults apply",
-        client_allowed_sans: 'not implemented',
       },
       fields: {
         cert_file: { kind: 'string', minLength: 1, description: 'Server certificate (PEM).' },
@@ -41,6 +41,12 @@ export const WEB_CONFIG_SPEC: ObjectSpec = {
         client_ca_file: { kind: 'string', default: '', description: 'CA for client certificates (PEM).' },
         min_version: { kind: 'string', enum: TLS_VERSIONS, default: 'TLS12', description: 'Minimum TLS version.' },
         max_version: { kind: 'string', enum: TLS_VERSIONS, default: 'TLS13', description: 'Maximum TLS version.' },
+        client_allowed_sans: {
+          kind: 'array',
+          items: { kind: 'string', minLength: 1 },
+          description:
+            'The client certificate must carry one of these Subject Alternative Names (DNS, IP, e-mail or URI, exact match), else the connection is closed. Needs client_auth_type RequireAnyClientCert or RequireAndVerifyClientCert.',
+        },
       },
     },
     http_server_config: {
@@ -58,8 +64,15 @@ export const WEB_CONFIG_SPEC: ObjectSpec = {
       },
       description: 'user → bcrypt hash of the password.',
     },
+    rate_limit: {
+      kind: 'object',
+      description: 'A token bucket over all requests but the probes (/healthz, /readyz): beyond it, 429.',
+      fields: {
+        interval: { kind: 'duration', minimum: 0, default: 0, description: 'Time to earn one request; 0 turns the limit off.' },
+        burst: { kind: 'number', integer: true, minimum: 0, default: 0, description: 'Requests that may come at once.' },
+      },
+    },
   },
-  unsupported: { rate_limit: 'not implemented; use http.limits.max_concurrent_requests' },
 };
 
 export interface WebConfig {
@@ -73,7 +86,11 @@ export interface WebConfig {
     /** Paths, for reloads and messages. */
     readonly certFile: string;
     readonly keyFile: string;
+    /** client_allowed_sans; empty: any certificate the policy accepts. */
+    readonly allowedSans: readonly string[];
   };
+  /** rate_limit, when on (interval > 0). */
+  readonly rateLimit?: { readonly intervalSeconds: number; readonly burst: number };
   /** user → bcrypt hash. */
   readonly users: ReadonlyMap<string, string>;
   readonly headers: Readonly<Record<string, string>>;
@@ -104,9 +121,15 @@ export async function loadWebConfig(file: string): Promise<WebConfig> {
       client_ca_file: string;
       min_version: (typeof TLS_VERSIONS)[number];
       max_version: (typeof TLS_VERSIONS)[number];
+      client_allowed_sans?: string[];
     };
     http_server_config?: { headers?: Record<string, string> };
     basic_auth_users?: Record<string, string>;
+    rate_limit?: { interval: number; burst: number };
+  };
+  const invalid = (path: readonly string[], message: string): ConfigError => {
+    const { line, col } = r.where(path);
+    return new ConfigError([{ file, line, col, path: path.join('.'), message }], 'invalid web config:');
   };
   const base = dirname(resolve(file));
   const at = (p: string): string => (isAbsolute(p) ? p : resolve(base, p));
@@ -128,9 +151,13 @@ export async function loadWebConfig(file: string): Promise<WebConfig> {
   if (t && r.explicit.has('tls_server_config')) {
     const needsCa = t.client_auth_type === 'VerifyClientCertIfGiven' || t.client_auth_type === 'RequireAndVerifyClientCert';
     if (needsCa && !t.client_ca_file) {
-      throw new ConfigError(
-        [{ file, line: 1, col: 1, path: 'tls_server_config.client_ca_file', message: `client_auth_type ${t.client_auth_type} needs client_ca_file` }],
-        'invalid web config:',
+      throw invalid(['tls_server_config', 'client_auth_type'], `client_auth_type ${t.client_auth_type} needs client_ca_file`);
+    }
+    const sans = t.client_allowed_sans ?? [];
+    if (sans.length && t.client_auth_type !== 'RequireAnyClientCert' && t.client_auth_type !== 'RequireAndVerifyClientCert') {
+      throw invalid(
+        ['tls_server_config', 'client_allowed_sans'],
+        `client_allowed_sans needs client_auth_type RequireAndVerifyClientCert (or RequireAnyClientCert), not ${t.client_auth_type}: without a required certificate there is no SAN to check`,
       );
     }
     const [cert, key, ca] = await Promise.all([
@@ -147,7 +174,15 @@ export async function loadWebConfig(file: string): Promise<WebConfig> {
       maxVersion: NODE_TLS[t.max_version],
       certFile: at(t.cert_file),
       keyFile: at(t.key_file),
+      allowedSans: sans,
     };
+  } else if (v.tls_server_config?.client_allowed_sans?.length) {
+    throw invalid(['tls_server_config', 'client_allowed_sans'], 'client_allowed_sans needs TLS (cert_file, key_file)');
+  }
+  const rl = v.rate_limit;
+  if (rl && rl.interval > 0) {
+    if (rl.burst < 1) throw invalid(['rate_limit', 'burst'], 'burst must be at least 1 when interval is set: with 0 every request would be refused');
+    out.rateLimit = { intervalSeconds: rl.interval, burst: rl.burst };
   }
   return out;
 }

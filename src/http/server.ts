@@ -2,7 +2,8 @@
  * The HTTP endpoint: `/metrics` (the telemetry path) serves the latest snapshot's cached
  * render, `/` a landing page, `/healthz` and `/readyz` for probes. Limits: concurrent
  * requests (503 beyond), header and request timeouts, GET and HEAD only (405 otherwise).
- * TLS and basic auth come from an exporter-toolkit web config.
+ * TLS (with client_allowed_sans), basic auth and the rate limit come from an
+ * exporter-toolkit web config.
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -14,6 +15,8 @@ import type { Logger } from '../logger.js';
 import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, type RenderedSnapshot } from '../sinks/prometheus/index.js';
 import { BasicAuth } from './auth.js';
 import { landingPage, type LandingInfo } from './landing.js';
+import { TokenBucket } from './rate-limit.js';
+import { sanAllowed } from './sans.js';
 
 export interface ServerDeps {
   /** The latest render, undefined before the first poll completes. */
@@ -55,10 +58,26 @@ export function acceptsGzip(header: string | undefined): boolean {
   return parseQ(header).some(({ value, q }) => (value === 'gzip' || value === '*') && q > 0);
 }
 
+type TlsSettings = NonNullable<WebConfig['tls']>;
+
+/** Settings baked into a TLS listener (allowedSans is read per connection instead). */
+function tlsListenerChanged(a: TlsSettings, b: TlsSettings): boolean {
+  const sameBuf = (x: Buffer | undefined, y: Buffer | undefined): boolean => (x === undefined ? y === undefined : y !== undefined && x.equals(y));
+  return (
+    !a.cert.equals(b.cert) ||
+    !a.key.equals(b.key) ||
+    !sameBuf(a.ca, b.ca) ||
+    a.clientAuth !== b.clientAuth ||
+    a.minVersion !== b.minVersion ||
+    a.maxVersion !== b.maxVersion
+  );
+}
+
 export class MetricsServer {
   private server: Server | undefined;
   private inFlight = 0;
   private auth: BasicAuth;
+  private limiter: TokenBucket | undefined;
 
   constructor(
     private http: HttpConfig,
@@ -66,6 +85,14 @@ export class MetricsServer {
     private readonly deps: ServerDeps,
   ) {
     this.auth = new BasicAuth(web?.users ?? new Map());
+    this.setLimiter(web);
+  }
+
+  /** A changed rate_limit gets a fresh bucket; an unchanged one keeps its state. */
+  private setLimiter(web: WebConfig | undefined): void {
+    const rl = web?.rateLimit;
+    if (!rl) this.limiter = undefined;
+    else if (!this.limiter?.same(rl)) this.limiter = new TokenBucket(rl.intervalSeconds, rl.burst);
   }
 
   /** Starts listening; resolves with the bound address. */
@@ -100,6 +127,21 @@ export class MetricsServer {
       );
     } else {
       server = createHttpServer(common, handler);
+    }
+    if (tls) {
+      // client_allowed_sans: checked once the handshake is done, and read from the current
+      // web config, so a reload applies to new connections.
+      server.on('secureConnection', (sock: TLSSocket) => {
+        const allowed = this.web?.tls?.allowedSans;
+        if (!allowed?.length) return;
+        const cert = sock.getPeerCertificate();
+        if (cert && Object.keys(cert).length > 0 && sanAllowed(cert.subjectaltname, allowed)) return;
+        this.deps.logger.warn('closing a TLS connection: no allowed SAN in the client certificate', {
+          remote: sock.remoteAddress ?? '',
+          sans: cert?.subjectaltname ?? '',
+        });
+        sock.destroy();
+      });
     }
     server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
       if (socket.writable && err.code !== 'ECONNRESET') {
@@ -145,7 +187,7 @@ export class MetricsServer {
       http.limits.header_timeout !== this.http.limits.header_timeout ||
       http.limits.request_timeout !== this.http.limits.request_timeout ||
       !!web?.tls !== !!this.web?.tls ||
-      (web?.tls !== undefined && (!this.web?.tls || !web.tls.cert.equals(this.web.tls.cert) || !web.tls.key.equals(this.web.tls.key)))
+      (web?.tls !== undefined && (!this.web?.tls || tlsListenerChanged(web.tls, this.web.tls)))
     );
   }
 
@@ -154,6 +196,7 @@ export class MetricsServer {
     this.http = http;
     this.web = web;
     this.auth = new BasicAuth(web?.users ?? new Map());
+    this.setLimiter(web);
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
@@ -201,6 +244,12 @@ export class MetricsServer {
     if (path === '/readyz') {
       if (this.deps.rendered()) this.send(res, 200, 'text/plain; charset=utf-8', 'ready\n');
       else this.send(res, 503, 'text/plain; charset=utf-8', 'waiting for the first poll\n');
+      return;
+    }
+    // The probes above are not limited: a kubelet must not restart a busy agent.
+    const limiter = this.limiter;
+    if (limiter && !limiter.allow()) {
+      this.send(res, 429, 'text/plain; charset=utf-8', 'Too Many Requests\n', { 'Retry-After': String(limiter.retryAfterSeconds()) });
       return;
     }
 

@@ -1,6 +1,6 @@
 // The HTTP endpoint in-process: routes, methods, readiness, content negotiation and gzip,
 // the concurrency limit, slow-header clients, and the exporter-toolkit web config (basic
-// auth with bcrypt hashes, TLS, unsupported keys rejected).
+// auth with bcrypt hashes, TLS, client_allowed_sans, rate_limit, unsupported keys rejected).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
@@ -14,6 +14,8 @@ import { loadConfig } from '../../src/config/load.js';
 import type { HttpConfig } from '../../src/config/types.js';
 import { ConfigError } from '../../src/config/validate.js';
 import { loadWebConfig, type WebConfig } from '../../src/config/webconfig.js';
+import { TokenBucket } from '../../src/http/rate-limit.js';
+import { canonicalIp, parseSubjectAltName, sanAllowed } from '../../src/http/sans.js';
 import { acceptsGzip, MetricsServer, wantsOpenMetrics } from '../../src/http/server.js';
 import { nullLogger } from '../../src/logger.js';
 import { buildInfo } from '../../src/agent/build-info.js';
@@ -248,6 +250,138 @@ describe('web config (exporter-toolkit format)', () => {
       });
     expect(await get({})).toBe(200);
     await expect(get({ maxVersion: 'TLSv1.1' })).rejects.toThrow();
+  });
+
+  it('rate_limit: a token bucket over every route but the probes; 429 with Retry-After beyond it; a reload keeps or resets it', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'web.yml'), 'rate_limit:\n  interval: 1h\n  burst: 2\n');
+    const web = await loadWebConfig(join(dir, 'web.yml'));
+    expect(web.rateLimit).toEqual({ intervalSeconds: 3600, burst: 2 });
+    const h = await harness({}, web);
+    h.publish();
+    expect((await fetch(`${h.url}/metrics`)).status).toBe(200);
+    expect((await fetch(`${h.url}/`)).status).toBe(200);
+    const refused = await fetch(`${h.url}/metrics`);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(3000);
+    expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${h.url}/readyz`)).status).toBe(200);
+    // The same limit after a reload keeps its bucket (no fresh burst per reload).
+    h.server.reconfigure({ ...baseHttp, address: '127.0.0.1', port: h.port }, await loadWebConfig(join(dir, 'web.yml')));
+    expect((await fetch(`${h.url}/metrics`)).status).toBe(429);
+    // Without rate_limit, no limit; put back, a fresh burst.
+    writeFileSync(join(dir, 'none.yml'), 'http_server_config:\n  headers: {}\n');
+    h.server.reconfigure({ ...baseHttp, address: '127.0.0.1', port: h.port }, await loadWebConfig(join(dir, 'none.yml')));
+    for (let i = 0; i < 4; i++) expect((await fetch(`${h.url}/metrics`)).status).toBe(200);
+    h.server.reconfigure({ ...baseHttp, address: '127.0.0.1', port: h.port }, await loadWebConfig(join(dir, 'web.yml')));
+    expect((await fetch(`${h.url}/metrics`)).status).toBe(200);
+    expect((await fetch(`${h.url}/metrics`)).status).toBe(200);
+    expect((await fetch(`${h.url}/metrics`)).status).toBe(429);
+  });
+
+  it('client_allowed_sans: a verified client certificate without an allowed SAN is refused at the handshake', async () => {
+    const dir = tmp();
+    const ssl = (...args: string[]): void => {
+      execFileSync('openssl', args, { stdio: 'ignore' });
+    };
+    const f = (n: string): string => join(dir, n);
+    ssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=test-ca', '-keyout', f('ca.key'), '-out', f('ca.pem'));
+    ssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', f('server.key'), '-out', f('server.pem'));
+    const client = (name: string, san: string): void => {
+      ssl('req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', `/CN=${name}`, '-keyout', f(`${name}.key`), '-out', f(`${name}.csr`));
+      writeFileSync(f(`${name}.ext`), `subjectAltName=${san}\nextendedKeyUsage=clientAuth\n`);
+      ssl('x509', '-req', '-in', f(`${name}.csr`), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '1', '-extfile', f(`${name}.ext`), '-out', f(`${name}.pem`));
+    };
+    client('prometheus', 'DNS:prometheus.monitoring.svc,URI:spiffe://cluster.local/ns/monitoring/sa/prometheus');
+    client('intruder', 'DNS:intruder.example');
+    client('byip', 'IP:0:0:0:0:0:ffff:7f00:1');
+    writeFileSync(
+      f('web.yml'),
+      [
+        'tls_server_config:',
+        '  cert_file: server.pem',
+        '  key_file: server.key',
+        '  client_auth_type: RequireAndVerifyClientCert',
+        '  client_ca_file: ca.pem',
+        '  client_allowed_sans:',
+        '    - spiffe://cluster.local/ns/monitoring/sa/prometheus',
+        '    - 127.0.0.1',
+        '',
+      ].join('\n'),
+    );
+    const web = await loadWebConfig(f('web.yml'));
+    expect(web.tls?.allowedSans).toHaveLength(2);
+    const h = await harness({}, web);
+    h.publish();
+    const { readFileSync } = await import('node:fs');
+    const get = (name?: string): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const req = httpsRequest(
+          {
+            host: '127.0.0.1',
+            port: h.port,
+            path: '/metrics',
+            ca: readFileSync(f('server.pem')),
+            ...(name ? { cert: readFileSync(f(`${name}.pem`)), key: readFileSync(f(`${name}.key`)) } : {}),
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await get('prometheus')).toBe(200);
+    expect(await get('byip')).toBe(200); // an IPv4-mapped IPv6 SAN is 127.0.0.1, as Go prints it
+    await expect(get('intruder')).rejects.toThrow();
+    await expect(get()).rejects.toThrow();
+  });
+
+  it('parses the SANs of a certificate and compares IPs in canonical form', () => {
+    expect(parseSubjectAltName('DNS:a.example, DNS:b:c, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1, IP Address:0:0:0:0:0:FFFF:102:304, email:me@x.org, URI:spiffe://c/ns/m/sa/p')).toEqual([
+      'a.example',
+      'b:c',
+      '127.0.0.1',
+      '::1',
+      '1.2.3.4',
+      'me@x.org',
+      'spiffe://c/ns/m/sa/p',
+    ]);
+    expect(parseSubjectAltName('DNS:"a, b", DNS:"q\\"uote", DNS:z')).toEqual(['a, b', 'q"uote', 'z']);
+    expect(parseSubjectAltName(undefined)).toEqual([]);
+    expect(canonicalIp('2001:DB8:0:0:0:0:0:1')).toBe('2001:db8::1');
+    expect(canonicalIp('not-an-ip')).toBe('not-an-ip');
+    expect(sanAllowed('DNS:a, IP Address:0:0:0:0:0:0:0:1', ['0::1'])).toBe(true);
+    expect(sanAllowed('DNS:a', ['A'])).toBe(false); // exact match, like exporter-toolkit
+  });
+
+  it('the token bucket earns one request per interval up to the burst', () => {
+    let t = 0;
+    const b = new TokenBucket(10, 3, () => t);
+    expect([b.allow(), b.allow(), b.allow(), b.allow()]).toEqual([true, true, true, false]);
+    expect(b.retryAfterSeconds()).toBe(10);
+    t = 9.5;
+    expect(b.allow()).toBe(false);
+    expect(b.retryAfterSeconds()).toBe(1);
+    t = 10;
+    expect(b.allow()).toBe(true);
+    t = 1000; // never more than the burst
+    expect([b.allow(), b.allow(), b.allow(), b.allow()]).toEqual([true, true, true, false]);
+  });
+
+  it('client_allowed_sans without a required client certificate, and rate_limit with burst 0, are errors that name the line', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'sans.yml'), 'tls_server_config:\n  cert_file: c\n  key_file: k\n  client_allowed_sans: [a.example]\n');
+    const e1 = await loadWebConfig(join(dir, 'sans.yml')).catch((e: unknown) => e);
+    expect(e1).toBeInstanceOf(ConfigError);
+    expect((e1 as Error).message).toContain(`${join(dir, 'sans.yml')}:4:3: tls_server_config.client_allowed_sans: client_allowed_sans needs client_auth_type RequireAndVerifyClientCert`);
+    writeFileSync(join(dir, 'rl.yml'), 'rate_limit:\n  interval: 1s\n  burst: 0\n');
+    const e2 = await loadWebConfig(join(dir, 'rl.yml')).catch((e: unknown) => e);
+    expect((e2 as Error).message).toContain(`${join(dir, 'rl.yml')}:3:10: rate_limit.burst: burst must be at least 1`);
+    writeFileSync(join(dir, 'off.yml'), 'rate_limit:\n  interval: 0s\n  burst: 0\n');
+    expect((await loadWebConfig(join(dir, 'off.yml'))).rateLimit).toBeUndefined();
   });
 
   it('rejects keys it does not implement, by name, and unknown keys with a suggestion', async () => {
