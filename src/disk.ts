@@ -9,6 +9,7 @@
  * dedicated native thread (never a libuv pool thread) and gives up after `timeoutMs`.
  */
 import { InvalidArgumentError, TimeoutExpired, callNative, fromNative } from './errors.js';
+import { WrapNumbers } from './internal/wrap-numbers.js';
 import { DISK_IO_FIELDS, nativeDisk } from './native/disk.js';
 import { resolveRoots, type Roots } from './roots.js';
 
@@ -323,71 +324,12 @@ const IN_PROGRESS = 16;
 const MAJOR = 17;
 const MINOR = 18;
 
-/** psutil's `_WrapNumbers` for one (roots, mode): last raw values and per-device remainders. */
-interface WrapState {
-  names: string;
-  list: string[];
-  last: Float64Array;
-  /** Per device, N_COUNTERS values added to the raw counters; null until a counter wrapped. */
-  remainders: Map<string, Float64Array> | null;
-}
-const wrapStates = new Map<string, WrapState>();
-
-/**
- * Applies nowrap to one call's rows. Returns the adjusted values: `values` itself while no
- * counter ever went down (the usual case: no copy, no allocation), else an adjusted copy.
- * `values` is kept as the state's last raw values and must not be modified afterwards.
- */
-function unwrap(key: string, names: string, list: string[], values: Float64Array): Float64Array {
-  const state = wrapStates.get(key);
-  if (!state) {
-    wrapStates.set(key, { names, list, last: values, remainders: null });
-    return values;
-  }
-  const { last } = state;
-  let rems = state.remainders;
-  // Row of each device in the last call: the same row while the device list is unchanged.
-  let oldRow: Map<string, number> | null = null;
-  if (names !== state.names) {
-    oldRow = new Map();
-    state.list.forEach((n, i) => oldRow!.set(n, i));
-    // A device that went away takes its remainders with it.
-    if (rems) for (const n of rems.keys()) if (!list.includes(n)) rems.delete(n);
-  }
-  for (let i = 0; i < list.length; i++) {
-    const j = oldRow ? oldRow.get(list[i]!) : i;
-    if (j === undefined) continue; // a new device: nothing to compare with
-    const cur = i * DISK_IO_FIELDS;
-    const old = j * DISK_IO_FIELDS;
-    for (let f = 0; f < N_COUNTERS; f++) {
-      // NaN (a field this layout lacks) compares false either way.
-      if (values[cur + f]! < last[old + f]!) {
-        rems ??= state.remainders = new Map();
-        const name = list[i]!;
-        let r = rems.get(name);
-        if (!r) rems.set(name, (r = new Float64Array(N_COUNTERS)));
-        r[f] = r[f]! + last[old + f]!;
-      }
-    }
-  }
-  state.names = names;
-  state.list = list;
-  state.last = values;
-  if (!rems || rems.size === 0) return values;
-  let adjusted: Float64Array | null = null;
-  for (let i = 0; i < list.length; i++) {
-    const r = rems.get(list[i]!);
-    if (!r) continue;
-    adjusted ??= values.slice();
-    const cur = i * DISK_IO_FIELDS;
-    for (let f = 0; f < N_COUNTERS; f++) adjusted[cur + f] = adjusted[cur + f]! + r[f]!;
-  }
-  return adjusted ?? values;
-}
+/** nowrap's memory, per (roots, mode). */
+const wrapNumbers = new WrapNumbers(DISK_IO_FIELDS, N_COUNTERS);
 
 /** Forgets the values `nowrap` remembers (psutil's `disk_io_counters.cache_clear()`). */
 export function clearDiskIoCountersCache(): void {
-  wrapStates.clear();
+  wrapNumbers.clear();
 }
 
 /** A value of a row, null for NaN (the field is absent from this kernel's layout). */
@@ -485,7 +427,7 @@ export function diskIoCounters(
   const values =
     options.nowrap === false
       ? raw
-      : unwrap(`${roots.procfs}\0${roots.sysfs}\0${perDisk ? 'perdisk' : 'total'}`, names, list, raw);
+      : wrapNumbers.run(`${roots.procfs}\0${roots.sysfs}\0${perDisk ? 'perdisk' : 'total'}`, list, raw, names);
   if (!perDisk) return list.length === 0 ? null : sumOf(values, list.length);
   const out: Record<string, DiskIoCountersPerDisk> = {};
   for (let i = 0; i < list.length; i++) out[list[i]!] = rowOf(values, i * DISK_IO_FIELDS);

@@ -29,6 +29,7 @@ import {
   type TcpStateLabel,
 } from './enums.js';
 import { InvalidArgumentError, callNative, callNativeAsync } from './errors.js';
+import { WrapNumbers } from './internal/wrap-numbers.js';
 import {
   nativeNet,
   type NativeNetClass,
@@ -105,48 +106,12 @@ export interface NetIoCountersOptions extends NetRootsOption {
 
 const NET_DEV_FIELDS = 16;
 
-interface WrapState {
-  last: Map<string, Float64Array>;
-  remainders: Map<string, Float64Array>;
-}
-const wrapStates = new Map<string, WrapState>();
-
-/** psutil's `_WrapNumbers.run` over the 16 counters of each NIC; returns adjusted copies. */
-function unwrap(key: string, nics: Map<string, Float64Array>): Map<string, Float64Array> {
-  const state = wrapStates.get(key);
-  if (!state) {
-    wrapStates.set(key, { last: nics, remainders: new Map() });
-    return nics;
-  }
-  // A NIC that went away takes its remainders with it.
-  for (const name of state.remainders.keys()) if (!nics.has(name)) state.remainders.delete(name);
-  const out = new Map<string, Float64Array>();
-  for (const [name, cur] of nics) {
-    const old = state.last.get(name);
-    if (!old) {
-      out.set(name, cur);
-      continue;
-    }
-    let rem = state.remainders.get(name);
-    const adjusted = new Float64Array(NET_DEV_FIELDS);
-    for (let i = 0; i < NET_DEV_FIELDS; i++) {
-      const now = cur[i]!;
-      const before = old[i]!;
-      if (now < before) {
-        if (!rem) state.remainders.set(name, (rem = new Float64Array(NET_DEV_FIELDS)));
-        rem[i] = rem[i]! + before;
-      }
-      adjusted[i] = now + (rem ? rem[i]! : 0);
-    }
-    out.set(name, adjusted);
-  }
-  state.last = nics;
-  return out;
-}
+/** nowrap's memory, per procfs root (shared by the per-NIC and the total form). */
+const wrapNumbers = new WrapNumbers(NET_DEV_FIELDS, NET_DEV_FIELDS);
 
 /** Forgets the values `nowrap` remembers (psutil's `net_io_counters.cache_clear()`). */
 export function clearNetIoCountersCache(): void {
-  wrapStates.clear();
+  wrapNumbers.clear();
 }
 
 function countersOf(v: Float64Array | number[], o = 0): NetIoCounters {
@@ -199,28 +164,13 @@ export function netIoCounters(options: NetIoCountersOptions = {}): Record<string
   const roots = resolveRoots(options.roots);
   const raw = callNative(() => nativeNet.netIoCounters(roots));
   const n = raw.names.length;
-  if (options.nowrap === false) {
-    if (options.perNic === true) {
-      const out: Record<string, NetIoCounters> = {};
-      for (let i = 0; i < n; i++) out[raw.names[i]!] = countersOf(raw.values, i * NET_DEV_FIELDS);
-      return out;
-    }
-    return n === 0 ? null : countersOf(sumRows(raw.values, n));
-  }
-  let nics = new Map<string, Float64Array>();
-  for (let i = 0; i < n; i++) {
-    nics.set(raw.names[i]!, raw.values.subarray(i * NET_DEV_FIELDS, (i + 1) * NET_DEV_FIELDS));
-  }
-  nics = unwrap(roots.procfs, nics);
+  const values = options.nowrap === false ? raw.values : wrapNumbers.run(roots.procfs, raw.names, raw.values);
   if (options.perNic === true) {
     const out: Record<string, NetIoCounters> = {};
-    for (const [name, v] of nics) out[name] = countersOf(v);
+    for (let i = 0; i < n; i++) out[raw.names[i]!] = countersOf(values, i * NET_DEV_FIELDS);
     return out;
   }
-  if (nics.size === 0) return null;
-  const total = new Float64Array(NET_DEV_FIELDS);
-  for (const v of nics.values()) for (let i = 0; i < NET_DEV_FIELDS; i++) total[i] = total[i]! + v[i]!;
-  return countersOf(total);
+  return n === 0 ? null : countersOf(sumRows(values, n));
 }
 
 function sumRows(values: Float64Array, n: number): Float64Array {
