@@ -433,3 +433,44 @@ export function diskIoCounters(
   for (let i = 0; i < list.length; i++) out[list[i]!] = rowOf(values, i * DISK_IO_FIELDS);
   return out;
 }
+
+/** Static facts about a block device (node_exporter's node_disk_info and udev families). */
+export interface BlockDeviceInfo {
+  /** `<sysfs>/block/<name>/queue/rotational`: "1" spinning, "0" not; null without a queue (partitions). */
+  rotational: string | null;
+  /**
+   * The device's udev properties (`E:` lines of `<udev data>/b<major>:<minor>`, what
+   * `udevadm info` prints as `E:`): ID_MODEL, ID_SERIAL_SHORT, ID_WWN, ID_PATH, DM_NAME,
+   * ID_FS_TYPE, ID_ATA_*, ... null when udev has no entry for it.
+   */
+  udev: Record<string, string> | null;
+  /** `<sysfs>/block/<name>/slaves`, sorted: the devices under a device-mapper or md device. */
+  slaves: string[];
+}
+
+export interface BlockDeviceInfoOptions extends DiskRootsOption {
+  /**
+   * udev's database directory (node_exporter's `--path.udev.data`); default
+   * `<rootfs>/run/udev/data`. "" skips udev.
+   */
+  udevDataPath?: string;
+}
+
+/** The default udev database directory under a root file system. */
+export function defaultUdevDataPath(rootfs: string): string {
+  return `${rootfs.replace(/\/+$/, '')}/run/udev/data`;
+}
+
+/**
+ * Static facts about one block device of `/proc/diskstats` (name, major, minor as
+ * diskIoCounters reports them): the rotational flag and slaves from sysfs and the udev
+ * properties. Missing files are not errors: the fields are null or empty.
+ */
+export function blockDeviceInfo(
+  device: { name: string; major: number; minor: number },
+  options: BlockDeviceInfoOptions = {},
+): BlockDeviceInfo {
+  const roots = resolveRoots(options.roots);
+  const udev = options.udevDataPath ?? defaultUdevDataPath(roots.rootfs);
+  return callNative(() => nativeDisk.diskBlockInfo(roots, udev, device.name, device.major, device.minor));
+}

@@ -21,6 +21,7 @@
 
 #include "common.h"
 #include "disk.h"
+#include "block_info.h"
 #include "disk_statfs.h"
 #include "registry.h"
 
@@ -307,6 +308,34 @@ Napi::Value DiskUsageStuckPaths(const Napi::CallbackInfo& info) {
   });
 }
 
+// diskBlockInfo(roots, udevDir, name, major, minor) -> { rotational: string | null,
+// udev: { [property]: value } | null, slaves: string[] }. Synchronous: one sysfs attribute,
+// one directory and one tmpfs file.
+Napi::Value DiskBlockInfo(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value {
+    Napi::Env env = info.Env();
+    const hp::Roots& roots = cached_roots(info, 0);
+    std::string udev_dir = string_arg(info, 1, "udevDir");
+    std::string name = string_arg(info, 2, "name");
+    auto major = static_cast<unsigned>(int_arg(info, 3, "major"));
+    auto minor = static_cast<unsigned>(int_arg(info, 4, "minor"));
+    hp::BlockDeviceInfo b = hp::read_block_device_info(roots, udev_dir, name, major, minor);
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("rotational", opt_str(env, b.rotational));
+    if (b.udev) {
+      Napi::Object props = Napi::Object::New(env);
+      for (const auto& [k, v] : *b.udev) props.Set(k, str(env, v));
+      o.Set("udev", props);
+    } else {
+      o.Set("udev", env.Null());
+    }
+    Napi::Array slaves = Napi::Array::New(env, b.slaves.size());
+    for (size_t i = 0; i < b.slaves.size(); ++i) slaves.Set(static_cast<uint32_t>(i), str(env, b.slaves[i]));
+    o.Set("slaves", slaves);
+    return o;
+  });
+}
+
 }  // namespace
 
 void RegisterDisk(Napi::Env env, Napi::Object exports) {
@@ -318,6 +347,7 @@ void RegisterDisk(Napi::Env env, Napi::Object exports) {
   exports.Set("diskUsageMarkStuck", Napi::Function::New(env, DiskUsageMarkStuck, "diskUsageMarkStuck"));
   exports.Set("diskUsageStuck", Napi::Function::New(env, DiskUsageStuck, "diskUsageStuck"));
   exports.Set("diskUsageStuckPaths", Napi::Function::New(env, DiskUsageStuckPaths, "diskUsageStuckPaths"));
+  exports.Set("diskBlockInfo", Napi::Function::New(env, DiskBlockInfo, "diskBlockInfo"));
 }
 
 }  // namespace hpn

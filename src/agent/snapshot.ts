@@ -238,18 +238,32 @@ export interface DiskIoEntry {
   readonly flushTimeSeconds?: number;
 }
 
-/** Static facts about a block device (node_disk_info). */
+/** Static facts about a block device (node_disk_info and the udev-derived families). */
 export interface DiskInfoEntry {
   readonly device: string;
   readonly major: string;
   readonly minor: string;
   /** `/sys/block/<dev>/queue/rotational` ("0"/"1"), when present. */
   readonly rotational?: string;
+  /** udev ID_MODEL, ID_SERIAL_SHORT (or SCSI_IDENT_SERIAL / ID_SERIAL), ID_WWN, ID_REVISION, ID_PATH. */
   readonly model?: string;
   readonly serial?: string;
   readonly wwn?: string;
   readonly revision?: string;
   readonly path?: string;
+  /** udev ID_FS_* of a device that holds a file system (node_disk_filesystem_info). */
+  readonly filesystem?: { readonly type: string; readonly usage: string; readonly uuid: string; readonly version: string };
+  /** udev DM_* of a device-mapper device, and its slaves (node_disk_device_mapper_*). */
+  readonly deviceMapper?: {
+    readonly name: string;
+    readonly uuid: string;
+    readonly vgName: string;
+    readonly lvName: string;
+    readonly lvLayer: string;
+    readonly backingDevices: readonly string[];
+  };
+  /** udev ID_ATA_* of an ATA disk (node_disk_ata_*), the numeric ones present. */
+  readonly ata?: { readonly writeCache?: number; readonly writeCacheEnabled?: number; readonly rotationRateRpm?: number };
 }
 
 export interface DiskReading {

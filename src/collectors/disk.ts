@@ -1,6 +1,7 @@
 /**
  * The disk collector: mounted filesystems with statfs (node_exporter filesystem) and block
- * device counters (diskstats).
+ * device counters (diskstats) with each device's static facts (sysfs rotational and slaves,
+ * udev's model, serial, wwn, file system, device-mapper and ATA properties).
  *
  * statfs runs through the library's async diskUsage, on its own native thread with the
  * mount timeout: a mount whose statfs does not return in time is marked stuck and, until
@@ -11,7 +12,7 @@ import type { Collector } from '../agent/collector.js';
 import { errorLine, runParts } from '../agent/collector.js';
 import type { DiskInfoEntry, DiskIoEntry, DiskReading, FilesystemEntry } from '../agent/snapshot.js';
 import type { DiskCollectorConfig } from '../config/types.js';
-import { DiskUsageTimeout, diskIoCounters, diskPartitions, diskUsage } from '../disk.js';
+import { DiskUsageTimeout, blockDeviceInfo, defaultUdevDataPath, diskIoCounters, diskPartitions, diskUsage, type BlockDeviceInfo } from '../disk.js';
 import type { Logger } from '../logger.js';
 import { DeviceFilter, mapLimit } from '../agent/filters.js';
 
@@ -24,6 +25,59 @@ export function statfsError(e: unknown): string {
   return line.charAt(0).toLowerCase() + line.slice(1);
 }
 
+/** A udev numeric property as node_exporter parses it (strconv.ParseFloat), else undefined. */
+function udevNumber(v: string | undefined): number | undefined {
+  if (v === undefined || v.trim() === '') return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** node_disk_info and the udev families of one device, as node_exporter's diskstats builds them. */
+export function diskInfoEntry(device: string, major: number, minor: number, b: BlockDeviceInfo): DiskInfoEntry {
+  const u = b.udev ?? {};
+  const e: { -readonly [K in keyof DiskInfoEntry]: DiskInfoEntry[K] } = {
+    device,
+    major: String(major),
+    minor: String(minor),
+    // node_exporter prints the queue's flag, 0 when the device has no queue.
+    rotational: b.rotational ?? '0',
+  };
+  const set = (k: 'model' | 'wwn' | 'revision' | 'path', v: string | undefined): void => {
+    if (v) e[k] = v;
+  };
+  set('model', u['ID_MODEL']);
+  set('wwn', u['ID_WWN']);
+  set('revision', u['ID_REVISION']);
+  set('path', u['ID_PATH']);
+  // The serial printed on the label first, then the short form, then virtio's ID_SERIAL.
+  const serial = u['SCSI_IDENT_SERIAL'] || u['ID_SERIAL_SHORT'] || u['ID_SERIAL'];
+  if (serial) e.serial = serial;
+  if (u['ID_FS_TYPE']) {
+    e.filesystem = { type: u['ID_FS_TYPE'], usage: u['ID_FS_USAGE'] ?? '', uuid: u['ID_FS_UUID'] ?? '', version: u['ID_FS_VERSION'] ?? '' };
+  }
+  if (u['DM_NAME']) {
+    e.deviceMapper = {
+      name: u['DM_NAME'],
+      uuid: u['DM_UUID'] ?? '',
+      vgName: u['DM_VG_NAME'] ?? '',
+      lvName: u['DM_LV_NAME'] ?? '',
+      lvLayer: u['DM_LV_LAYER'] ?? '',
+      backingDevices: b.slaves,
+    };
+  }
+  if (u['ID_ATA']) {
+    const ata: { writeCache?: number; writeCacheEnabled?: number; rotationRateRpm?: number } = {};
+    const wc = udevNumber(u['ID_ATA_WRITE_CACHE']);
+    const wce = udevNumber(u['ID_ATA_WRITE_CACHE_ENABLED']);
+    const rpm = udevNumber(u['ID_ATA_ROTATION_RATE_RPM']);
+    if (wc !== undefined) ata.writeCache = wc;
+    if (wce !== undefined) ata.writeCacheEnabled = wce;
+    if (rpm !== undefined) ata.rotationRateRpm = rpm;
+    e.ata = ata;
+  }
+  return e;
+}
+
 /** Concurrent statfs calls (node_exporter's --collector.filesystem.stat-workers is 4). */
 const STAT_WORKERS = 8;
 
@@ -33,6 +87,7 @@ export function create(config: DiskCollectorConfig, logger: Logger): Collector<'
   const typeFilter = new DeviceFilter(fs.fs_types_exclude, fs.fs_types_include);
   const devFilter = new DeviceFilter(config.diskstats.device_exclude, config.diskstats.device_include);
   const timeoutMs = Math.max(1, Math.round(fs.mount_timeout * 1000));
+  const udevDir = config.diskstats.udev_data_path === '' ? undefined : config.diskstats.udev_data_path;
   return {
     name: 'disk',
     async collect(ctx) {
@@ -109,7 +164,8 @@ export function create(config: DiskCollectorConfig, logger: Logger): Collector<'
                 if (d.flushCount !== null) e.flushRequests = d.flushCount;
                 if (d.flushTime !== null) e.flushTimeSeconds = d.flushTime / 1000;
                 io.push(e);
-                info.push({ device, major: String(d.major), minor: String(d.minor) });
+                const facts = blockDeviceInfo({ name: device, major: d.major, minor: d.minor }, { ...o, udevDataPath: udevDir ?? defaultUdevDataPath(ctx.roots.rootfs) });
+                info.push(diskInfoEntry(device, d.major, d.minor, facts));
               }
               return { io, info };
             }

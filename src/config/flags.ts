@@ -138,6 +138,11 @@ export const FLAGS: Readonly<Record<string, FlagDef>> = {
     path: ['collectors', 'disk', 'filesystem', 'mount_timeout'],
     help: 'statfs time after which a mount is marked stuck (default 5s).',
   },
+  'path.udev.data': {
+    kind: 'path',
+    path: ['collectors', 'disk', 'diskstats', 'udev_data_path'],
+    help: "udev's database directory (default <rootfs>/run/udev/data).",
+  },
   'collector.diskstats.device-exclude': {
     kind: 'regex',
     path: ['collectors', 'disk', 'diskstats', 'device_exclude'],
@@ -213,7 +218,6 @@ const IGNORED_FLAGS: Readonly<Record<string, 'bool' | 'value'>> = {
   'web.disable-exporter-metrics': 'bool',
   'web.systemd-socket': 'bool',
   'runtime.gomaxprocs': 'value',
-  'path.udev.data': 'value',
   'collector.filesystem.stat-workers': 'value',
   'collector.netdev.netlink': 'bool',
   'collector.netdev.address-info': 'bool',

@@ -232,6 +232,12 @@ export const CONFIG_SPEC: ObjectSpec = {
                 description: 'Block devices to leave out (partitions, ram, loop by default).',
               },
               device_include: { kind: 'regex', default: '', description: 'Only these block devices.' },
+              udev_data_path: {
+                kind: 'string',
+                default: '',
+                description:
+                  "udev's database directory, for node_disk_info's model, serial, wwn, path and revision and the node_disk_{filesystem,device_mapper,ata}_* families (node_exporter --path.udev.data); empty: <rootfs>/run/udev/data.",
+              },
             },
           },
         }),

@@ -34,7 +34,7 @@ export interface DiskCollectorConfig extends CollectorBaseConfig {
     readonly fs_types_include: string;
     readonly mount_timeout: number;
   };
-  readonly diskstats: SwitchConfig & { readonly device_exclude: string; readonly device_include: string };
+  readonly diskstats: SwitchConfig & { readonly device_exclude: string; readonly device_include: string; readonly udev_data_path: string };
 }
 
 export interface NetCollectorConfig extends CollectorBaseConfig {

@@ -1,5 +1,5 @@
 // The disk area's slice of the native addon (native/binding/disk.cc).
-import type { DiskPartition, DiskUsage } from '../disk.js';
+import type { BlockDeviceInfo, DiskPartition, DiskUsage } from '../disk.js';
 import type { Roots } from '../roots.js';
 import { nativeSlice } from './addon.js';
 
@@ -40,6 +40,8 @@ export interface NativeDisk {
   diskUsageMarkStuck(id: number): boolean;
   diskUsageStuck(roots: Roots, path: string): boolean;
   diskUsageStuckPaths(): string[];
+  /** native/core/block_info.h BlockDeviceInfo ("" udevDir: no udev lookup). */
+  diskBlockInfo(roots: Roots, udevDir: string, name: string, major: number, minor: number): BlockDeviceInfo;
 }
 
 export const nativeDisk = nativeSlice<NativeDisk>();

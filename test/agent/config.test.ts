@@ -268,12 +268,16 @@ describe('flags', () => {
   });
 
   it('accepts node_exporter flags for collectors and features hostprobe does not have, with a warning', () => {
-    const f = parseAgentFlags(['--no-collector.wifi', '--collector.systemd', '--path.udev.data=/host/root/run/udev/data', '--web.disable-exporter-metrics']);
+    const f = parseAgentFlags(['--no-collector.wifi', '--collector.systemd', '--runtime.gomaxprocs=2', '--web.disable-exporter-metrics']);
     expect(f.warnings).toEqual([
       "--collector.systemd: node_exporter's systemd collector is not provided by hostprobe; ignored",
-      '--path.udev.data is a node_exporter flag hostprobe does not use; ignored',
+      '--runtime.gomaxprocs is a node_exporter flag hostprobe does not use; ignored',
       '--web.disable-exporter-metrics is a node_exporter flag hostprobe does not use; ignored',
     ]);
+    // --path.udev.data is used: it points the diskstats udev lookups elsewhere.
+    const u = parseAgentFlags(['--path.udev.data=/host/root/run/udev/data']);
+    expect(u.warnings).toEqual([]);
+    expect(u.overrides).toContainEqual(expect.objectContaining({ path: ['collectors', 'disk', 'diskstats', 'udev_data_path'], value: '/host/root/run/udev/data' }));
   });
 
   it('rejects unknown and malformed flags with a suggestion', () => {

@@ -91,7 +91,14 @@ describe('golden exposition over fixture trees', () => {
     expect(fams.get('node_filesystem_size_bytes')?.samples.some((s) => s.labels.mountpoint === '/mnt/gone')).toBe(false);
     // Partitions, loop and zram devices are excluded from diskstats; dm-* and whole disks are kept.
     const disks = (fams.get('node_disk_reads_completed_total')?.samples ?? []).map((s) => s.labels.device).sort();
-    expect(disks).toEqual(['dm-0', 'nvme0n1', 'vda']);
+    expect(disks).toEqual(['dm-0', 'nvme0n1', 'sda', 'vda']);
+    // udev (<rootfs>/run/udev/data) and sysfs facts, as node_exporter labels them.
+    const info = new Map((fams.get('node_disk_info')?.samples ?? []).map((s) => [s.labels.device, s.labels]));
+    expect(info.get('nvme0n1')).toMatchObject({ model: 'Samsung SSD 970 EVO Plus 1TB', serial: 'S4EWNX0R123456', wwn: 'eui.0025385b91b0a1b2', rotational: '0' });
+    expect(info.get('sda')).toMatchObject({ serial: 'WD-WCC7K0123456', rotational: '1' }); // SCSI_IDENT_SERIAL first
+    expect(info.get('vda')).toMatchObject({ serial: 'vd-boot-01', model: '' }); // virtio: ID_SERIAL
+    expect(fams.get('node_disk_device_mapper_backing_device_info')?.samples.map((s) => s.labels)).toEqual([{ device: 'dm-0', backing_device: 'nvme0n1p1' }]);
+    expect(fams.get('node_disk_ata_rotation_rate_rpm')?.samples.map((s) => s.value)).toEqual([5400]);
     // Unknown link speed is -125000 like node_exporter's default.
     const speed = Object.fromEntries((fams.get('node_network_speed_bytes')?.samples ?? []).map((s) => [s.labels.device, s.value]));
     expect(speed).toEqual({ eth0: -125000, veth1a2b3c: 1.25e9 });

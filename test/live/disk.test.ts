@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   DiskUsageTimeout,
   NotFoundError,
+  blockDeviceInfo,
   clearDiskIoCountersCache,
   diskIoCounters,
   diskPartitions,
@@ -417,5 +418,23 @@ describe.skipIf(!canFuse)('diskUsage on a mount whose statfs hangs', () => {
     expect(leaderGone).toBe(true);
     expect(await exited).toEqual({ code: 0, signal: null });
     expect(stderr).toBe('');
+  });
+});
+
+describe('blockDeviceInfo on this machine', () => {
+  it('agrees with /sys/block/<dev>/queue/rotational and /run/udev/data for every whole disk', () => {
+    const disks = Object.entries(diskIoCounters({ perDisk: true })).filter(([name]) => existsSync(`/sys/block/${name}`));
+    expect(disks.length).toBeGreaterThan(0);
+    for (const [name, d] of disks) {
+      const b = blockDeviceInfo({ name, major: d.major, minor: d.minor });
+      const rot = `/sys/block/${name}/queue/rotational`;
+      expect(b.rotational, name).toBe(existsSync(rot) ? readFileSync(rot, 'utf8').trim() : null);
+      const entry = `/run/udev/data/b${d.major}:${d.minor}`;
+      if (!existsSync(entry)) expect(b.udev, name).toBeNull();
+      else {
+        const props = readFileSync(entry, 'utf8').split('\n').filter((l) => l.startsWith('E:') && l.includes('='));
+        expect(Object.keys(b.udev ?? {}).length, name).toBe(new Set(props.map((l) => l.slice(2, l.indexOf('=')))).size);
+      }
+    }
   });
 });

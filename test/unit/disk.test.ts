@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   DiskUsageTimeout,
   InvalidArgumentError,
+  blockDeviceInfo,
   NotFoundError,
   ParseError,
   clearDiskIoCountersCache,
@@ -340,5 +341,26 @@ describe('diskUsage', () => {
     expect(isDiskUsageStuck('/', { roots: host })).toBe(false);
     expect(diskUsageStuckPaths()).toEqual([]);
     expect(new DiskUsageTimeout('/x', '/r/x', 1500, false).seconds).toBe(1.5);
+  });
+});
+
+describe('blockDeviceInfo', () => {
+  const roots = fixture('agent-e2e');
+  it('reads rotational and slaves from sysfs and the E: properties of udev under <rootfs>/run/udev/data', () => {
+    const sda = blockDeviceInfo({ name: 'sda', major: 8, minor: 0 }, { roots });
+    expect(sda.rotational).toBe('1');
+    expect(sda.slaves).toEqual([]);
+    expect(sda.udev).toMatchObject({ ID_ATA: '1', ID_MODEL: 'WDC_WD40EFRX-68N32N0', ID_WWN: '0x50014ee2b5f7a0c1' });
+    expect(Object.keys(sda.udev ?? {})).not.toContain('S'); // symlink lines are not properties
+    const dm = blockDeviceInfo({ name: 'dm-0', major: 252, minor: 0 }, { roots });
+    expect(dm).toMatchObject({ rotational: '0', slaves: ['nvme0n1p1'] });
+    expect(dm.udev?.['DM_LV_LAYER']).toBe('');
+  });
+  it('leaves out what is missing, and takes another udev directory or none', () => {
+    expect(blockDeviceInfo({ name: 'vda1', major: 254, minor: 1 }, { roots })).toEqual({ rotational: null, udev: null, slaves: [] });
+    expect(blockDeviceInfo({ name: 'sda', major: 8, minor: 0 }, { roots, udevDataPath: '' }).udev).toBeNull();
+    expect(blockDeviceInfo({ name: 'sda', major: 8, minor: 0 }, { roots, udevDataPath: join(FIXTURES, 'agent-e2e', 'root', 'run', 'udev', 'data') }).udev?.['ID_PATH']).toBe(
+      'pci-0000:00:1f.2-ata-1',
+    );
   });
 });

@@ -78,6 +78,12 @@ export const CATALOG = {
   diskFlushes: m('node_disk_flush_requests_total', 'counter', 'The total number of flush requests completed successfully', ['device']),
   diskFlushTime: m('node_disk_flush_requests_time_seconds_total', 'counter', 'This is the total number of seconds spent by all flush requests.', ['device']),
   diskInfo: m('node_disk_info', 'gauge', 'Info of /sys/block/<block_device>.', ['device', 'major', 'minor', 'path', 'wwn', 'model', 'serial', 'revision', 'rotational']),
+  diskFilesystemInfo: m('node_disk_filesystem_info', 'gauge', 'Info about disk filesystem.', ['device', 'type', 'usage', 'uuid', 'version']),
+  diskDeviceMapperInfo: m('node_disk_device_mapper_info', 'gauge', 'Info about disk device mapper.', ['device', 'name', 'uuid', 'vg_name', 'lv_name', 'lv_layer']),
+  diskDeviceMapperBacking: m('node_disk_device_mapper_backing_device_info', 'gauge', 'Info about the underlying block devices of a device mapper device.', ['device', 'backing_device']),
+  diskAtaWriteCache: m('node_disk_ata_write_cache', 'gauge', 'ATA disk has a write cache.', ['device']),
+  diskAtaWriteCacheEnabled: m('node_disk_ata_write_cache_enabled', 'gauge', 'ATA disk has its write cache enabled.', ['device']),
+  diskAtaRotationRate: m('node_disk_ata_rotation_rate_rpm', 'gauge', 'ATA disk rotation rate in RPMs (0 for SSDs).', ['device']),
 
   // ---- netdev (names built by netdevDef) ----------------------------------------------
   // ---- netclass -----------------------------------------------------------------------

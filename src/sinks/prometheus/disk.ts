@@ -49,5 +49,16 @@ export function renderDisk(r: DiskReading, x: Exposition): void {
       revision: i.revision ?? '',
       rotational: i.rotational ?? '',
     });
+    const l = { device: i.device };
+    const f = i.filesystem;
+    if (f) x.add(C.diskFilesystemInfo, 1, { device: i.device, type: f.type, usage: f.usage, uuid: f.uuid, version: f.version });
+    const dm = i.deviceMapper;
+    if (dm) {
+      x.add(C.diskDeviceMapperInfo, 1, { device: i.device, name: dm.name, uuid: dm.uuid, vg_name: dm.vgName, lv_name: dm.lvName, lv_layer: dm.lvLayer });
+      for (const b of dm.backingDevices) x.add(C.diskDeviceMapperBacking, 1, { device: i.device, backing_device: b });
+    }
+    if (i.ata?.writeCache !== undefined) x.add(C.diskAtaWriteCache, i.ata.writeCache, l);
+    if (i.ata?.writeCacheEnabled !== undefined) x.add(C.diskAtaWriteCacheEnabled, i.ata.writeCacheEnabled, l);
+    if (i.ata?.rotationRateRpm !== undefined) x.add(C.diskAtaRotationRate, i.ata.rotationRateRpm, l);
   }
 }
