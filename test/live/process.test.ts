@@ -366,8 +366,11 @@ describe('processes that exit between listing and reading', () => {
 });
 
 describe('pid reuse', () => {
-  // One retry: under heavy load the namespace's first sleeper was once gone before it was read.
-  it('never signals the new process that reuses a stale Process pid (fresh PID namespace)', { retry: 1 }, () => {
+  // A Process is identified by pid + start time in clock ticks (10 ms at USER_HZ 100), as in
+  // psutil: a pid reused within the same tick cannot be told apart. Real reuse needs the pid
+  // space to wrap, so the test waits a few ticks before it forces the reuse; without that wait
+  // the two sleepers sometimes started in the same tick and the stale handle killed the new one.
+  it('never signals the new process that reuses a stale Process pid (fresh PID namespace)', () => {
     const can = canUnsharePid();
     if (!requireOrSkip(can.ok, can.ok ? '' : can.reason)) return;
     const body = `
@@ -380,6 +383,7 @@ describe('pid reuse', () => {
       const exited = new Promise((r) => a.once('exit', r));
       a.kill('SIGKILL');
       await exited;
+      await new Promise((r) => setTimeout(r, 50)); // b must start in a later clock tick than a
       writeFileSync('/proc/sys/kernel/ns_last_pid', String(a.pid - 1));
       const b = spawn('sleep', ['300'], { stdio: 'ignore' });
       await started(b);
