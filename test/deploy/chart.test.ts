@@ -2,8 +2,11 @@
 // every ci/*-values.yaml case, strict offline kubeconform on every render, the values
 // schema, the security policy of the rendered DaemonSet, the agent's own acceptance of the
 // config and flags the chart renders, and the golden plain manifests in deploy/kubernetes.
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -73,19 +76,25 @@ function rendered(c: (typeof CASES)[number]): K8sObject[] {
   return objs;
 }
 
+interface Probe {
+  httpGet?: { path: string; port: string | number; scheme: string; host?: string };
+  exec?: { command: string[] };
+  tcpSocket?: { port: string | number };
+  timeoutSeconds?: number;
+}
 interface Container {
   name: string;
   image: string;
   command?: string[];
   args?: string[];
   env?: { name: string; value?: string; valueFrom?: Json }[];
-  ports?: { name: string; containerPort: number; hostPort?: number }[];
+  ports?: { name: string; containerPort: number; hostPort?: number; protocol?: string }[];
   securityContext?: Json;
   resources?: { requests?: Json; limits?: Json };
   volumeMounts?: { name: string; mountPath: string; readOnly?: boolean; mountPropagation?: string }[];
-  livenessProbe?: { httpGet: { path: string; port: string; scheme: string } };
-  readinessProbe?: { httpGet: { path: string; port: string; scheme: string } };
-  startupProbe?: { httpGet: { path: string; port: string; scheme: string } };
+  livenessProbe?: Probe;
+  readinessProbe?: Probe;
+  startupProbe?: Probe;
 }
 interface PodSpec {
   hostNetwork: boolean;
@@ -94,7 +103,7 @@ interface PodSpec {
   automountServiceAccountToken: boolean;
   securityContext?: Json;
   containers: Container[];
-  volumes: { name: string; hostPath?: { path: string }; configMap?: { name: string }; secret?: Json }[];
+  volumes: { name: string; hostPath?: { path: string }; configMap?: { name: string }; secret?: Json; projected?: Json }[];
   tolerations?: Json[];
 }
 function podSpec(ds: K8sObject): PodSpec {
@@ -181,7 +190,9 @@ describe.skipIf(!HAVE_HELM)('chart: security policy of every rendered DaemonSet'
       const values = merge(DEFAULTS, c.overrides) as Json;
       const ds = daemonSet(rendered(c));
       const spec = podSpec(ds);
-      expect(spec.containers).toHaveLength(1);
+      // The agent, and kube-rbac-proxy beside it when enabled.
+      const proxyOn = (values.kubeRBACProxy as { enabled: boolean }).enabled;
+      expect(spec.containers.map((x) => x.name)).toEqual(proxyOn ? ['hostprobe', 'kube-rbac-proxy'] : ['hostprobe']);
       const ctr = spec.containers[0] as Container;
 
       // Pod: non-root, a numeric non-zero uid, RuntimeDefault seccomp, no API token.
@@ -191,25 +202,33 @@ describe.skipIf(!HAVE_HELM)('chart: security policy of every rendered DaemonSet'
       expect(spec.automountServiceAccountToken).toBe(false);
       expect(spec.hostIPC).toBe(false);
 
-      // Container: no privilege escalation, every capability dropped and none added, read-only root.
-      const sc = ctr.securityContext ?? {};
-      expect(sc.allowPrivilegeEscalation).toBe(false);
-      expect(sc.privileged ?? false).toBe(false);
-      expect(sc.readOnlyRootFilesystem).toBe(true);
-      const caps = (sc.capabilities ?? {}) as { drop?: string[]; add?: string[] };
-      expect(caps.drop).toContain('ALL');
-      expect(caps.add ?? []).toEqual([]);
-
-      // Every hostPath volume is mounted read-only, never with Bidirectional propagation.
+      // Every container: no privilege escalation, every capability dropped and none added, read-only root.
       const hostVolumes = new Map(spec.volumes.filter((v) => v.hostPath).map((v) => [v.name, v.hostPath?.path]));
-      for (const m of ctr.volumeMounts ?? []) {
-        expect(m.mountPropagation, m.name).not.toBe('Bidirectional');
-        if (hostVolumes.has(m.name)) expect(m.readOnly, `${m.name} readOnly`).toBe(true);
+      for (const c of spec.containers) {
+        const sc = c.securityContext ?? {};
+        expect(sc.allowPrivilegeEscalation, c.name).toBe(false);
+        expect(sc.privileged ?? false, c.name).toBe(false);
+        expect(sc.readOnlyRootFilesystem, c.name).toBe(true);
+        expect(sc.runAsUser ?? spec.securityContext?.runAsUser, c.name).toBeGreaterThan(0);
+        const caps = (sc.capabilities ?? {}) as { drop?: string[]; add?: string[] };
+        expect(caps.drop, c.name).toContain('ALL');
+        expect(caps.add ?? [], c.name).toEqual([]);
+        expect(c.image, c.name).not.toMatch(/:latest$/);
+
+        // Every hostPath volume is mounted read-only, never with Bidirectional propagation.
+        for (const m of c.volumeMounts ?? []) {
+          expect(m.mountPropagation, m.name).not.toBe('Bidirectional');
+          if (hostVolumes.has(m.name)) expect(m.readOnly, `${c.name}: ${m.name} readOnly`).toBe(true);
+        }
       }
-      // ... and every mount of a Secret or ConfigMap too.
-      for (const v of spec.volumes.filter((x) => x.secret || x.configMap)) {
-        expect(ctr.volumeMounts?.find((m) => m.name === v.name)?.readOnly, v.name).toBe(true);
+      // ... and every Secret, ConfigMap or projected (API token) volume is mounted, read-only wherever it is.
+      for (const v of spec.volumes.filter((x) => x.secret || x.configMap || x.projected)) {
+        const mounts = spec.containers.flatMap((c) => (c.volumeMounts ?? []).filter((m) => m.name === v.name).map((m) => ({ c: c.name, m })));
+        expect(mounts.length, `${v.name} mounted`).toBeGreaterThan(0);
+        for (const { c, m } of mounts) expect(m.readOnly, `${c}: ${v.name}`).toBe(true);
       }
+      // The API token only reaches kube-rbac-proxy, never the agent.
+      expect((ctr.volumeMounts ?? []).map((m) => m.mountPath)).not.toContain('/var/run/secrets/kubernetes.io/serviceaccount');
 
       // The host mounts and the --path.* flags agree; / propagates host mounts into the pod.
       const mounts = values.hostMounts as Record<string, { enabled: boolean; hostPath: string; mountPath: string }>;
@@ -228,8 +247,10 @@ describe.skipIf(!HAVE_HELM)('chart: security policy of every rendered DaemonSet'
         if (key === 'root') expect(vm?.mountPropagation).toBe('HostToContainer');
       }
 
-      // Probes: liveness /healthz, readiness /readyz, on the named metrics port.
+      // Probes: liveness /healthz, readiness /readyz, on the named metrics port; with
+      // kube-rbac-proxy on the agent's 127.0.0.1 (httpGet under hostNetwork, else exec).
       const probes = values.probes as Record<string, { enabled: boolean; path: string }>;
+      const web = values.web as { port: number; tls: { enabled: boolean } };
       const portNames = (ctr.ports ?? []).map((p) => p.name);
       for (const [kind, field] of [
         ['liveness', 'livenessProbe'],
@@ -241,13 +262,20 @@ describe.skipIf(!HAVE_HELM)('chart: security policy of every rendered DaemonSet'
           expect(p, kind).toBeUndefined();
           continue;
         }
-        expect(p?.httpGet.path).toBe(probes[kind]?.path);
-        expect(portNames).toContain(p?.httpGet.port);
-        expect(p?.httpGet.scheme).toBe((values.web as { tls: { enabled: boolean } }).tls.enabled ? 'HTTPS' : 'HTTP');
+        if (!proxyOn) {
+          expect(p?.httpGet?.path).toBe(probes[kind]?.path);
+          expect(portNames).toContain(p?.httpGet?.port);
+          expect(p?.httpGet?.scheme).toBe(web.tls.enabled ? 'HTTPS' : 'HTTP');
+        } else if (values.hostNetwork) {
+          expect(p?.httpGet, kind).toEqual({ host: '127.0.0.1', path: probes[kind]?.path, port: web.port, scheme: 'HTTP' });
+        } else {
+          expect(p?.exec?.command.slice(0, 2), kind).toEqual([(values.image as { node: string }).node, '-e']);
+          expect(p?.exec?.command[2], kind).toContain(`host:'127.0.0.1',port:${web.port},path:'${probes[kind]?.path}'`);
+        }
       }
       if (c.name === 'defaults') {
-        expect(ctr.livenessProbe?.httpGet.path).toBe('/healthz');
-        expect(ctr.readinessProbe?.httpGet.path).toBe('/readyz');
+        expect(ctr.livenessProbe?.httpGet?.path).toBe('/healthz');
+        expect(ctr.readinessProbe?.httpGet?.path).toBe('/readyz');
         expect(ctr.resources?.requests).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
         expect(ctr.resources?.limits?.memory).toEqual(expect.any(String));
         expect(spec.tolerations).toEqual([{ operator: 'Exists' }]);
@@ -255,7 +283,6 @@ describe.skipIf(!HAVE_HELM)('chart: security policy of every rendered DaemonSet'
         expect(spec.hostNetwork).toBe(true);
         expect(ctr.ports?.[0]?.containerPort).toBe(DEFAULT_PORT);
       }
-      expect(ctr.image).not.toMatch(/:latest$/);
     });
   }
 });
@@ -265,7 +292,7 @@ describe.skipIf(!HAVE_HELM)('chart: the agent accepts what the chart renders', (
     it(`the ConfigMap's config and the container's flags validate in the agent: ${c.name}`, async () => {
       const objs = rendered(c);
       const ds = daemonSet(objs);
-      const ctr = podSpec(ds).containers[0] as Container;
+      const ctr = podSpec(ds).containers.find((x) => x.name === 'hostprobe') as Container;
       const cm = find(objs, 'ConfigMap').find((o) => o.metadata.name === ds.metadata.name) as K8sObject;
       const text = (cm.data as Record<string, string>)['hostprobe.yaml'] as string;
       expect(text).toBeTruthy();
@@ -312,8 +339,8 @@ describe('values.schema.json', () => {
     'definitions.objectList.items',
     'podSecurityContext.seLinuxOptions',
     'podSecurityContext.appArmorProfile',
-    'securityContext.seLinuxOptions',
-    'securityContext.appArmorProfile',
+    'definitions.containerSecurityContext.seLinuxOptions',
+    'definitions.containerSecurityContext.appArmorProfile',
     'affinity.nodeAffinity',
     'affinity.podAffinity',
     'affinity.podAntiAffinity',
@@ -360,7 +387,13 @@ describe('values.schema.json', () => {
     };
     walk(SCHEMA, DEFAULTS, '');
     // Optional knobs without a default (set only when wanted).
-    const optional = ['podSecurityContext.', 'securityContext.', 'affinity.', 'updateStrategy.rollingUpdate.maxSurge'];
+    const optional = [
+      'podSecurityContext.',
+      'securityContext.',
+      'kubeRBACProxy.containerSecurityContext.',
+      'affinity.',
+      'updateStrategy.rollingUpdate.maxSurge',
+    ];
     expect(missing.filter((m) => !optional.some((o) => m.startsWith(o))), missing.join(', ')).toEqual([]);
     expect(extra).toEqual([]);
   });
@@ -375,6 +408,8 @@ describe('values.schema.json', () => {
       'securityContext.allowPrivilegeEscalation': 'security posture, same in every case',
       'securityContext.privileged': 'security posture, same in every case',
       'podSecurityContext.runAsNonRoot': 'security posture, same in every case',
+      'kubeRBACProxy.containerSecurityContext.readOnlyRootFilesystem': 'security posture, same in every case',
+      'kubeRBACProxy.containerSecurityContext.allowPrivilegeEscalation': 'security posture, same in every case',
     };
     const seen = new Map<string, Set<unknown>>();
     const collect = (v: unknown, path: string): void => {
@@ -415,6 +450,10 @@ describe.skipIf(!HAVE_HELM)('values.schema.json rejects bad values', () => {
     { what: 'TLS on without its Secret', values: 'web:\n  tls:\n    enabled: true\n', message: /secretName/ },
     { what: 'an unknown toleration field', values: 'tolerations:\n  - operator: Exists\n    effects: NoSchedule\n', message: /effects/ },
     { what: 'a non-flag extra argument', values: 'extraArgs: [debug]\n', message: /extraArgs/ },
+    { what: 'a misspelt kubeRBACProxy key', values: 'kubeRBACProxy:\n  enabled: true\n  listenPort: 8443\n', message: /listenPort/ },
+    { what: 'a non-flag kube-rbac-proxy argument', values: 'kubeRBACProxy:\n  extraArgs: [v=2]\n', message: /extraArgs/ },
+    { what: 'a scraper of an unknown kind', values: 'kubeRBACProxy:\n  scrapers:\n    - kind: Pod\n      name: prometheus\n', message: /kind/ },
+    { what: 'a kube-rbac-proxy image without a tag', values: 'kubeRBACProxy:\n  image:\n    tag: ""\n', message: /tag/ },
   ];
   const dir = mkdtempSync(join(tmpdir(), 'hostprobe-bad-values-'));
   for (const b of BAD) {
@@ -429,6 +468,22 @@ describe.skipIf(!HAVE_HELM)('values.schema.json rejects bad values', () => {
       expect(l.status).not.toBe(0);
     });
   }
+
+  it('refuses kube-rbac-proxy combined with what it cannot serve (template checks)', () => {
+    const refuse = (set: string[], message: RegExp): void => {
+      const t = runTool(helm.path as string, ['template', 'hostprobe', CHART, ...set.flatMap((x) => ['--set', x])]);
+      expect(t.status, set.join(' ')).not.toBe(0);
+      expect(t.stderr).toMatch(message);
+    };
+    refuse(['kubeRBACProxy.enabled=true', 'web.tls.enabled=true', 'web.tls.secretName=s'], /kubeRBACProxy.enabled and web.tls.enabled exclude each other/);
+    refuse(['kubeRBACProxy.enabled=true', 'kubeRBACProxy.port=9110'], /kubeRBACProxy.port must differ from web.port/);
+    refuse(['kubeRBACProxy.enabled=true', 'podMonitor.enabled=true'], /PodMonitor with kubeRBACProxy needs a bearer token.*tokenSecret/);
+    refuse(['kubeRBACProxy.enabled=true', 'serviceMonitor.enabled=true', 'kubeRBACProxy.monitorAuth.bearerTokenFile='], /ServiceMonitor with kubeRBACProxy needs a bearer token/);
+    refuse(
+      ['kubeRBACProxy.enabled=true', 'serviceMonitor.enabled=true', 'serviceMonitor.basicAuth.username.name=a', 'serviceMonitor.basicAuth.username.key=u'],
+      /basicAuth cannot be combined with kubeRBACProxy/,
+    );
+  });
 
   it('refuses hostUsers: false with host namespaces (template check)', () => {
     const t = runTool(helm.path as string, ['template', 'hostprobe', CHART, '--set', 'hostUsers=false']);
@@ -464,6 +519,19 @@ describe.skipIf(!HAVE_HELM)('chart behaviour', () => {
     expect(kinds(byName('minimal-values.yaml'))).toEqual(['ConfigMap', 'DaemonSet']);
     expect(kinds(byName('namespace-values.yaml'))).toContain('Namespace');
     expect(kinds(byName('isolated-values.yaml'))).toContain('NetworkPolicy');
+    expect(kinds(byName('rbac-proxy-values.yaml'))).toEqual([
+      'ClusterRole',
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'ClusterRoleBinding',
+      'ConfigMap',
+      'DaemonSet',
+      'NetworkPolicy',
+      'PodMonitor',
+      'Service',
+      'ServiceAccount',
+      'ServiceMonitor',
+    ]);
   });
 
   it('sizes the V8 heap from the memory limit', () => {
@@ -550,6 +618,204 @@ describe.skipIf(!HAVE_HELM)('chart behaviour', () => {
       const r = kubeconform(kc.path as string, { plain: text }, v);
       expect(r.summary, r.stdout).toEqual({ valid: 5, invalid: 0, errors: 0, skipped: 0 });
       expect(r.status).toBe(0);
+    }
+  });
+});
+
+describe.skipIf(!HAVE_HELM)('chart: kube-rbac-proxy', () => {
+  const h = (): string => helm.path as string;
+  const rbacCase = (): K8sObject[] => rendered(CASES.find((c) => c.name === 'rbac-proxy-values.yaml') as (typeof CASES)[number]);
+  const containers = (objs: K8sObject[]): Container[] => podSpec(daemonSet(objs)).containers;
+  const byName = (objs: K8sObject[], name: string): Container => containers(objs).find((c) => c.name === name) as Container;
+  type Endpoint = {
+    port: string;
+    path: string;
+    scheme: string;
+    tlsConfig?: Json;
+    bearerTokenFile?: string;
+    authorization?: Json;
+    basicAuth?: Json;
+  };
+  const endpoint = (objs: K8sObject[], kind: 'ServiceMonitor' | 'PodMonitor'): Endpoint => {
+    const m = find(objs, kind)[0] as K8sObject;
+    const spec = m.spec as Json;
+    return ((kind === 'ServiceMonitor' ? spec.endpoints : spec.podMetricsEndpoints) as Endpoint[])[0] as Endpoint;
+  };
+  const rules = (objs: K8sObject[], name: string): Json[] =>
+    (objs.find((o) => o.kind === 'ClusterRole' && o.metadata.name === name)?.rules ?? []) as Json[];
+
+  it('runs the agent on 127.0.0.1 only, with the proxy as the only listener of the pod', () => {
+    const objs = rbacCase();
+    const agent = byName(objs, 'hostprobe');
+    const listen = (agent.args ?? []).filter((a) => a.startsWith('--web.listen-address='));
+    expect(listen).toEqual(['--web.listen-address=127.0.0.1:9110']);
+    expect(agent.ports ?? []).toEqual([]);
+    expect((agent.env ?? []).map((e) => e.name)).not.toContain('HOST_IP');
+    // ... which the agent's own flag parser reads as a loopback bind.
+    const flags = parseAgentFlags(agent.args ?? []);
+    expect(flags.overrides).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: ['http', 'address'], value: '127.0.0.1' }),
+        expect.objectContaining({ path: ['http', 'port'], value: 9110 }),
+      ]),
+    );
+
+    const proxy = byName(objs, 'kube-rbac-proxy');
+    expect(proxy.image).toBe('quay.io/brancz/kube-rbac-proxy@sha256:fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210');
+    expect(proxy.args).toEqual([
+      '--secure-listen-address=[$(POD_IP)]:9443',
+      '--upstream=http://127.0.0.1:9110/',
+      '--allow-paths=/metrics',
+      '--tls-cert-file=/etc/kube-rbac-proxy/tls/tls.crt',
+      '--tls-private-key-file=/etc/kube-rbac-proxy/tls/tls.key',
+      '--tls-min-version=VersionTLS13',
+    ]);
+    expect(proxy.env).toEqual([{ name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }]);
+    expect(proxy.ports).toEqual([{ name: 'https-proxy', containerPort: 9443, protocol: 'TCP', hostPort: 9443 }]);
+    expect(proxy.readinessProbe?.tcpSocket?.port).toBe('https-proxy');
+    expect(proxy.resources).toEqual({ requests: { cpu: '5m', memory: '20Mi' }, limits: { memory: '48Mi' } });
+
+    // The API token is projected into the proxy alone; the pod does not automount it.
+    const spec = podSpec(daemonSet(objs));
+    expect(spec.automountServiceAccountToken).toBe(false);
+    const token = spec.volumes.find((v) => v.name === 'kube-rbac-proxy-token');
+    const sources = (token?.projected as { sources: Json[] }).sources;
+    expect(sources.map((x) => Object.keys(x)[0])).toEqual(['serviceAccountToken', 'configMap', 'downwardAPI']);
+    expect(proxy.volumeMounts).toEqual([
+      { name: 'kube-rbac-proxy-token', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true },
+      { name: 'kube-rbac-proxy-tls', mountPath: '/etc/kube-rbac-proxy/tls', readOnly: true },
+    ]);
+    expect(spec.volumes.find((v) => v.name === 'kube-rbac-proxy-tls')?.secret).toMatchObject({ secretName: 'hostprobe-proxy-tls' });
+    expect(podAnnotations(daemonSet(objs))['kubectl.kubernetes.io/default-container']).toBe('hostprobe');
+  });
+
+  it('points the Service and both monitors at the proxy port over https with a bearer token', () => {
+    const objs = rbacCase();
+    const svc = find(objs, 'Service')[0] as K8sObject;
+    expect((svc.spec as { ports: Json[] }).ports).toEqual([{ name: 'https-proxy', port: 9443, targetPort: 'https-proxy', protocol: 'TCP' }]);
+    for (const kind of ['ServiceMonitor', 'PodMonitor'] as const) {
+      const ep = endpoint(objs, kind);
+      expect(ep.port, kind).toBe('https-proxy');
+      expect(ep.scheme, kind).toBe('https');
+      expect(ep.path, kind).toBe('/metrics');
+      expect(ep.authorization, kind).toEqual({ type: 'Bearer', credentials: { name: 'prometheus-scrape-token', key: 'token' } });
+      expect(ep.bearerTokenFile, kind).toBeUndefined();
+      expect(ep.tlsConfig, kind).toEqual({ ca: { secret: { name: 'hostprobe-proxy-tls', key: 'ca.crt' } }, serverName: 'hostprobe.monitoring.svc' });
+    }
+    // The NetworkPolicy opens the proxy's port (not the agent's) and lets the proxy reach the API server.
+    const np = find(objs, 'NetworkPolicy')[0] as K8sObject;
+    const npSpec = np.spec as { ingress: { ports: Json[] }[]; egress: { ports: { port: number }[]; to?: Json[] }[] };
+    expect(npSpec.ingress.flatMap((r) => r.ports)).toEqual([{ port: 'https-proxy', protocol: 'TCP' }]);
+    const api = npSpec.egress.find((r) => r.ports.some((p) => p.port === 6443));
+    expect(api?.to).toEqual([{ ipBlock: { cidr: '10.96.0.0/12' } }]);
+  });
+
+  it('creates the proxy\'s review permissions and the scrapers\' role', () => {
+    const objs = rbacCase();
+    expect(rules(objs, 'hostprobe-kube-rbac-proxy')).toEqual([
+      { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
+      { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] },
+    ]);
+    expect(rules(objs, 'hostprobe-metrics-reader')).toEqual([{ nonResourceURLs: ['/metrics'], verbs: ['get'] }]);
+    const binding = (name: string): Json => objs.find((o) => o.kind === 'ClusterRoleBinding' && o.metadata.name === name) as Json;
+    expect(binding('hostprobe-kube-rbac-proxy')).toMatchObject({
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'hostprobe-kube-rbac-proxy' },
+      subjects: [{ kind: 'ServiceAccount', name: 'hostprobe', namespace: 'monitoring' }],
+    });
+    expect(binding('hostprobe-metrics-reader')).toMatchObject({
+      roleRef: { kind: 'ClusterRole', name: 'hostprobe-metrics-reader' },
+      subjects: [
+        { kind: 'ServiceAccount', name: 'prometheus-k8s', namespace: 'monitoring' },
+        { kind: 'Group', name: 'metrics-scrapers', apiGroup: 'rbac.authorization.k8s.io' },
+      ],
+    });
+    // The reader role follows the telemetry path (which is also the only path the proxy forwards).
+    const moved = objects(render(h(), { set: ['kubeRBACProxy.enabled=true', 'web.telemetryPath=/node/metrics'] }));
+    expect(rules(moved, 'hostprobe-metrics-reader')).toEqual([{ nonResourceURLs: ['/node/metrics'], verbs: ['get'] }]);
+    expect(byName(moved, 'kube-rbac-proxy').args).toContain('--allow-paths=/node/metrics');
+    expect(moved.filter((o) => o.kind === 'ClusterRoleBinding').map((o) => o.metadata.name)).toEqual(['hostprobe-kube-rbac-proxy']);
+  });
+
+  it('defaults: a self-signed certificate (not verified), all interfaces, Prometheus\'s own token for a ServiceMonitor', () => {
+    const objs = objects(render(h(), { set: ['kubeRBACProxy.enabled=true', 'serviceMonitor.enabled=true'] }));
+    const proxy = byName(objs, 'kube-rbac-proxy');
+    expect(proxy.image).toBe('quay.io/brancz/kube-rbac-proxy:v0.20.2');
+    expect(proxy.args).toEqual(['--secure-listen-address=:8443', '--upstream=http://127.0.0.1:9110/', '--allow-paths=/metrics']);
+    expect(proxy.env).toBeUndefined();
+    expect(proxy.ports).toEqual([{ name: 'https-metrics', containerPort: 8443, protocol: 'TCP' }]);
+    expect(podSpec(daemonSet(objs)).volumes.map((v) => v.name)).not.toContain('kube-rbac-proxy-tls');
+    const ep = endpoint(objs, 'ServiceMonitor');
+    expect(ep).toMatchObject({ port: 'https-metrics', scheme: 'https', bearerTokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token' });
+    expect(ep.tlsConfig).toEqual({ insecureSkipVerify: true });
+    expect(ep.authorization).toBeUndefined();
+    // The global registry applies to the proxy's image too; the monitor's own tlsConfig wins.
+    const more = objects(
+      render(h(), {
+        set: ['kubeRBACProxy.enabled=true', 'serviceMonitor.enabled=true', 'global.imageRegistry=registry.example.com', 'serviceMonitor.tlsConfig.serverName=n'],
+      }),
+    );
+    expect(byName(more, 'kube-rbac-proxy').image).toBe('registry.example.com/brancz/kube-rbac-proxy:v0.20.2');
+    expect(endpoint(more, 'ServiceMonitor').tlsConfig).toEqual({ serverName: 'n' });
+  });
+
+  it('without hostNetwork the agent\'s probes run in its container (exec) and reach 127.0.0.1', async () => {
+    // A stand-in for the agent on a free loopback port: /healthz 200, /readyz 503.
+    const server = createServer((req, res) => {
+      res.statusCode = req.url === '/healthz' ? 200 : 503;
+      res.end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const objs = objects(
+        render(h(), { set: ['kubeRBACProxy.enabled=true', 'hostNetwork=false', 'hostPID=false', 'dnsPolicy=ClusterFirst', `web.port=${port}`] }),
+      );
+      const agent = byName(objs, 'hostprobe');
+      const run = (p: Probe | undefined): Promise<number> => {
+        const cmd = p?.exec?.command as string[];
+        expect(cmd[0]).toBe('/nodejs/bin/node');
+        return new Promise((resolve) => {
+          execFile(process.execPath, cmd.slice(1), { timeout: 10_000 }, (err) => resolve(err ? ((err as { code?: number }).code ?? -1) : 0));
+        });
+      };
+      expect(await run(agent.livenessProbe)).toBe(0);
+      expect(await run(agent.startupProbe)).toBe(0);
+      expect(await run(agent.readinessProbe)).toBe(1); // 503: not ready
+      expect(agent.readinessProbe?.httpGet).toBeUndefined();
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+    // Nothing listens there any more: the probe fails instead of hanging.
+    const objs = objects(render(h(), { set: ['kubeRBACProxy.enabled=true', 'hostNetwork=false', 'hostPID=false', `web.port=${port}`] }));
+    const cmd = byName(objs, 'hostprobe').livenessProbe?.exec?.command as string[];
+    const code = await new Promise<number>((resolve) => {
+      execFile(process.execPath, cmd.slice(1), { timeout: 10_000 }, (err) => resolve(err ? ((err as { code?: number }).code ?? -1) : 0));
+    });
+    expect(code).toBe(1);
+  });
+
+  it('disabled (every other case): no sidecar, no RBAC objects, the agent on its own port', () => {
+    for (const c of CASES.filter((x) => x.name !== 'rbac-proxy-values.yaml')) {
+      const objs = rendered(c);
+      const values = merge(DEFAULTS, c.overrides) as Json;
+      const web = values.web as { port: number; portName: string };
+      expect(containers(objs).map((x) => x.name), c.name).toEqual(['hostprobe']);
+      expect(objs.filter((o) => o.kind.startsWith('ClusterRole')), c.name).toEqual([]);
+      const agent = byName(objs, 'hostprobe');
+      expect((agent.args ?? []).find((a) => a.startsWith('--web.listen-address=')), c.name).toBe(`--web.listen-address=[$(HOST_IP)]:${web.port}`);
+      expect(agent.ports?.map((p) => p.name), c.name).toEqual([web.portName]);
+      for (const s of find(objs, 'Service')) expect((s.spec as { ports: { targetPort: string }[] }).ports.map((p) => p.targetPort)).toEqual([web.portName]);
+      for (const kind of ['ServiceMonitor', 'PodMonitor'] as const) {
+        if (!find(objs, kind).length) continue;
+        const ep = endpoint(objs, kind);
+        expect(ep.port, `${c.name} ${kind}`).toBe(web.portName);
+        expect(ep.bearerTokenFile).toBeUndefined();
+        expect(ep.authorization).toBeUndefined();
+      }
+      for (const np of find(objs, 'NetworkPolicy')) {
+        expect(((np.spec as Json).ingress as { ports: Json[] }[]).flatMap((r) => r.ports), c.name).toEqual([{ port: web.portName, protocol: 'TCP' }]);
+      }
+      expect(podAnnotations(daemonSet(objs))?.['kubectl.kubernetes.io/default-container']).toBeUndefined();
     }
   });
 });

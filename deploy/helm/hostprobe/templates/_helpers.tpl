@@ -65,6 +65,53 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end -}}
 {{- end }}
 
+{{/* The kube-rbac-proxy image: registry/repository@digest or registry/repository:tag. */}}
+{{- define "hostprobe.proxyImage" -}}
+{{- $i := .Values.kubeRBACProxy.image -}}
+{{- $registry := .Values.global.imageRegistry | default $i.registry -}}
+{{- $repo := $i.repository -}}
+{{- if $registry }}{{ $repo = printf "%s/%s" $registry $repo }}{{ end -}}
+{{- if $i.digest -}}
+{{- printf "%s@%s" $repo $i.digest -}}
+{{- else -}}
+{{- printf "%s:%s" $repo (toString $i.tag) -}}
+{{- end -}}
+{{- end }}
+
+{{/* Name of the port Prometheus scrapes: the proxy's with kubeRBACProxy, else the agent's. */}}
+{{- define "hostprobe.scrapePortName" -}}
+{{- if .Values.kubeRBACProxy.enabled }}{{ .Values.kubeRBACProxy.portName }}{{ else }}{{ .Values.web.portName }}{{ end -}}
+{{- end }}
+
+{{/*
+The action of one of the agent's probes (dict "p" <probe values> "root" $).
+With kubeRBACProxy the agent listens on 127.0.0.1 only and the proxy forwards only the
+telemetry path, so the kubelet must reach the agent's loopback itself: under hostNetwork
+the pod's loopback is the node's, where the kubelet runs (httpGet with host 127.0.0.1);
+otherwise only a command run inside the container reaches it (exec: the image's node).
+*/}}
+{{- define "hostprobe.probeAction" -}}
+{{- $v := .root.Values -}}
+{{- if not $v.kubeRBACProxy.enabled -}}
+httpGet:
+  path: {{ .p.path }}
+  port: {{ $v.web.portName }}
+  scheme: {{ ternary "HTTPS" "HTTP" $v.web.tls.enabled }}
+{{- else if $v.hostNetwork -}}
+httpGet:
+  host: 127.0.0.1
+  path: {{ .p.path }}
+  port: {{ $v.web.port }}
+  scheme: HTTP
+{{- else -}}
+exec:
+  command:
+    - {{ $v.image.node }}
+    - -e
+    - {{ printf "require('http').get({host:'127.0.0.1',port:%d,path:'%s',timeout:%d},r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1)).on('timeout',()=>process.exit(1))" (int $v.web.port) .p.path (mul (int .p.timeoutSeconds) 1000) | quote }}
+{{- end -}}
+{{- end }}
+
 {{/*
 V8 heap limit in MiB: heapMiB, or 75 % of the memory limit when it is written in Mi/Gi
 (or M/G); "" when neither is known.
@@ -89,6 +136,7 @@ V8 heap limit in MiB: heapMiB, or 75 % of the memory limit when it is written in
 
 {{/* Where the chart mounts its Secrets. */}}
 {{- define "hostprobe.webConfigDir" -}}/etc/hostprobe/web{{- end }}
+{{- define "hostprobe.proxyTlsDir" -}}/etc/kube-rbac-proxy/tls{{- end }}
 {{- define "hostprobe.otlpHeadersDir" -}}/etc/hostprobe/otlp-headers{{- end }}
 {{- define "hostprobe.otlpTlsDir" -}}/etc/hostprobe/otlp-tls{{- end }}
 {{- define "hostprobe.configDir" -}}/etc/hostprobe{{- end }}
@@ -134,14 +182,55 @@ targetLimit: {{ .targetLimit }}
 {{- end }}
 {{- end }}
 
-{{/* The endpoint fields shared by ServiceMonitor endpoints and PodMonitor podMetricsEndpoints. */}}
+{{/*
+The endpoint fields shared by ServiceMonitor endpoints and PodMonitor podMetricsEndpoints
+(dict "m" <monitor values> "root" $ "kind" "ServiceMonitor"|"PodMonitor"). With
+kubeRBACProxy: https to the proxy, a bearer token (Prometheus's own token file for a
+ServiceMonitor, or a Secret), and the proxy's CA or no verification of its self-signed
+certificate unless the monitor's own tlsConfig is set.
+*/}}
 {{- define "hostprobe.monitorEndpoint" -}}
 {{- $m := .m -}}
+{{- $p := .root.Values.kubeRBACProxy -}}
 path: {{ .root.Values.web.telemetryPath }}
+{{- if $p.enabled }}
+scheme: https
+{{- else }}
 scheme: {{ $m.scheme }}
+{{- end }}
 interval: {{ $m.interval }}
 scrapeTimeout: {{ $m.scrapeTimeout }}
 honorLabels: {{ $m.honorLabels }}
+{{- if $p.enabled }}
+{{- if $m.basicAuth }}
+{{- fail (printf "%s: basicAuth cannot be combined with kubeRBACProxy (it authenticates bearer tokens)" .kind) }}
+{{- end }}
+{{- if $p.monitorAuth.tokenSecret.name }}
+authorization:
+  type: Bearer
+  credentials:
+    name: {{ $p.monitorAuth.tokenSecret.name }}
+    key: {{ $p.monitorAuth.tokenSecret.key }}
+{{- else if and (eq .kind "ServiceMonitor") $p.monitorAuth.bearerTokenFile }}
+bearerTokenFile: {{ $p.monitorAuth.bearerTokenFile }}
+{{- else }}
+{{- fail (printf "%s with kubeRBACProxy needs a bearer token: set kubeRBACProxy.monitorAuth.tokenSecret.name%s" .kind (ternary " (or monitorAuth.bearerTokenFile)" " (a PodMonitor cannot read a token file)" (eq .kind "ServiceMonitor"))) }}
+{{- end }}
+tlsConfig:
+  {{- if $m.tlsConfig }}
+  {{- toYaml $m.tlsConfig | nindent 2 }}
+  {{- else if and $p.tls.secretName $p.tls.caKey }}
+  ca:
+    secret:
+      name: {{ $p.tls.secretName }}
+      key: {{ $p.tls.caKey }}
+  {{- with $p.tls.serverName }}
+  serverName: {{ . }}
+  {{- end }}
+  {{- else }}
+  insecureSkipVerify: true
+  {{- end }}
+{{- else }}
 {{- with $m.tlsConfig }}
 tlsConfig:
   {{- toYaml . | nindent 2 }}
@@ -149,6 +238,7 @@ tlsConfig:
 {{- with $m.basicAuth }}
 basicAuth:
   {{- toYaml . | nindent 2 }}
+{{- end }}
 {{- end }}
 {{- if or $m.instanceFromNodeName $m.relabelings }}
 relabelings:
