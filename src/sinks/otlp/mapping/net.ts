@@ -7,8 +7,20 @@
  * receiver calls them system.network.packets/dropped/errors/io/connections with `device`
  * and `direction`, and spells TCP states in upper case (ESTABLISHED, SYN_RECV, ...).
  */
-import type { TcpStateName } from '../../../agent/snapshot.js';
-import { defineMapping } from './types.js';
+import type { NetDevEntry, NetReading, TcpStateName } from '../../../agent/snapshot.js';
+import { defineMapping, type Emit } from './types.js';
+
+type Counter = { [K in keyof NetDevEntry]: NetDevEntry[K] extends number ? K : never }[keyof NetDevEntry];
+
+/** Points of one /proc/net/dev column pair: receive and transmit per interface. */
+function perDirection(rx: Counter, tx: Counter): (r: NetReading, emit: Emit) => void {
+  return (r, emit) => {
+    for (const d of r.dev ?? []) {
+      emit(d[rx], { 'network.interface.name': d.device, 'network.io.direction': 'receive' });
+      emit(d[tx], { 'network.interface.name': d.device, 'network.io.direction': 'transmit' });
+    }
+  };
+}
 
 /** node_exporter's TCP state names → network.connection.state values. */
 const SEMCONV_TCP_STATE: Readonly<Record<TcpStateName, string>> = {
@@ -33,12 +45,7 @@ export const netMapping = defineMapping('net', [
     valueType: 'int',
     description: 'Bytes received and transmitted per interface.',
     start: 'boot',
-    points: (r, emit) => {
-      for (const d of r.dev ?? []) {
-        emit(d.rxBytes, { 'network.interface.name': d.device, 'network.io.direction': 'receive' });
-        emit(d.txBytes, { 'network.interface.name': d.device, 'network.io.direction': 'transmit' });
-      }
-    },
+    points: perDirection('rxBytes', 'txBytes'),
   },
   {
     name: 'system.network.packet.count',
@@ -48,12 +55,7 @@ export const netMapping = defineMapping('net', [
     description: 'Packets received and transmitted per interface.',
     start: 'boot',
     hostmetrics: { name: 'system.network.packets', unit: '{packets}' },
-    points: (r, emit) => {
-      for (const d of r.dev ?? []) {
-        emit(d.rxPackets, { 'network.interface.name': d.device, 'network.io.direction': 'receive' });
-        emit(d.txPackets, { 'network.interface.name': d.device, 'network.io.direction': 'transmit' });
-      }
-    },
+    points: perDirection('rxPackets', 'txPackets'),
   },
   {
     name: 'system.network.packet.dropped',
@@ -63,12 +65,7 @@ export const netMapping = defineMapping('net', [
     description: 'Packets dropped per interface (the drop column of /proc/net/dev).',
     start: 'boot',
     hostmetrics: { name: 'system.network.dropped', unit: '{packets}' },
-    points: (r, emit) => {
-      for (const d of r.dev ?? []) {
-        emit(d.rxDrop, { 'network.interface.name': d.device, 'network.io.direction': 'receive' });
-        emit(d.txDrop, { 'network.interface.name': d.device, 'network.io.direction': 'transmit' });
-      }
-    },
+    points: perDirection('rxDrop', 'txDrop'),
   },
   {
     name: 'system.network.errors',
@@ -78,12 +75,7 @@ export const netMapping = defineMapping('net', [
     description: 'Receive and transmit errors per interface (the errs column of /proc/net/dev).',
     start: 'boot',
     hostmetrics: { unit: '{errors}' },
-    points: (r, emit) => {
-      for (const d of r.dev ?? []) {
-        emit(d.rxErrs, { 'network.interface.name': d.device, 'network.io.direction': 'receive' });
-        emit(d.txErrs, { 'network.interface.name': d.device, 'network.io.direction': 'transmit' });
-      }
-    },
+    points: perDirection('rxErrs', 'txErrs'),
   },
   {
     name: 'system.network.connection.count',
