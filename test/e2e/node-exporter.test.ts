@@ -15,6 +15,7 @@ import {
   haveCli,
   httpGet,
   parseFamilies,
+  runCli,
   sampleKey,
   startAgent,
   startNodeExporter,
@@ -197,6 +198,55 @@ describe('values agree with node_exporter', () => {
       [...new Set((fams.get(name)?.samples ?? []).map((s) => `${s.labels.device}|${s.labels.mountpoint ?? ''}|${s.labels.fstype ?? ''}`))].sort();
     for (const name of ['node_filesystem_size_bytes', 'node_disk_reads_completed_total', 'node_network_receive_bytes_total', 'node_cpu_seconds_total']) {
       expect(devs(H, name), name).toEqual(devs(A, name));
+    }
+  });
+});
+
+// The block device facts (sysfs rotational/slaves, udev's database) on the golden fixture
+// tree, where both read the same crafted files: node_disk_info's udev labels and the
+// node_disk_{filesystem,device_mapper,ata}_* families must be node_exporter's.
+describe('udev-derived disk families agree with node_exporter on the fixture tree', () => {
+  const FIX = 'test/fixtures/agent-e2e';
+  const paths = [`--path.procfs=${FIX}/proc`, `--path.sysfs=${FIX}/sys`, `--path.rootfs=${FIX}/root`, `--path.udev.data=${FIX}/root/run/udev/data`];
+  let ne: Daemon | undefined;
+  let N = new Map<string, Family>();
+  let H = new Map<string, Family>();
+
+  beforeAll(async () => {
+    const bin = tool('prometheus-node-exporter', 'apt-get install prometheus-node-exporter', ['/usr/bin/prometheus-node-exporter']);
+    if (!haveCli() || !haveTool(bin)) return;
+    const port = await freePort();
+    ne = startNodeExporter(bin.path, port, [...paths, `--collector.diskstats.device-exclude=${NODE_EXPORTER_DISKSTATS_DEVICE_EXCLUDE}`]);
+    const text = await waitFor(async () => {
+      const r = await httpGet(`http://127.0.0.1:${port}/metrics`);
+      return r.status === 200 ? r.body : undefined;
+    }, 30_000, 'node_exporter');
+    N = parseFamilies(text);
+    const ours = runCli(['metrics', ...paths]);
+    expect(ours.status, ours.stderr).toBe(0);
+    H = parseFamilies(ours.stdout);
+  });
+
+  afterAll(async () => {
+    await ne?.stop();
+  });
+
+  it('serves the same series with the same labels and values', () => {
+    if (!ne) return;
+    // Debian's 1.5 predates the rotational label (1.7) and the SCSI_IDENT_SERIAL / ID_SERIAL
+    // fallbacks for serial (1.8); hostprobe follows the current contract, so those two
+    // labels are compared only where 1.5 has a value.
+    const keyOf = (s: Sample): string => sampleKey(s, ['rotational', 'serial']);
+    for (const name of ['node_disk_info', 'node_disk_filesystem_info', 'node_disk_device_mapper_info', 'node_disk_ata_write_cache', 'node_disk_ata_write_cache_enabled', 'node_disk_ata_rotation_rate_rpm']) {
+      const theirs = N.get(name)?.samples ?? [];
+      const ours = new Map((H.get(name)?.samples ?? []).map((s) => [keyOf(s), s]));
+      expect(theirs.length, name).toBeGreaterThan(0);
+      expect([...ours.keys()].sort(), name).toEqual(theirs.map(keyOf).sort());
+      for (const t of theirs) {
+        const o = ours.get(keyOf(t))!;
+        expect(o.value, keyOf(t)).toBe(t.value);
+        if (t.labels.serial) expect(o.labels.serial, keyOf(t)).toBe(t.labels.serial);
+      }
     }
   });
 });
