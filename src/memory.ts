@@ -57,7 +57,10 @@ export interface VirtualMemory {
  */
 export function virtualMemory(options: MemoryRootsOption = {}): VirtualMemory {
   const roots = resolveRoots(options.roots);
-  const a = callNative(() => nativeMemory.memoryVirtual(roots, scratch));
+  return virtualOf(callNative(() => nativeMemory.memoryVirtual(roots, scratch)));
+}
+
+function virtualOf(a: Float64Array): VirtualMemory {
   return {
     total: a[0] as number,
     available: a[1] as number,
@@ -99,7 +102,10 @@ export interface SwapMemory {
  */
 export function swapMemory(options: MemoryRootsOption = {}): SwapMemory {
   const roots = resolveRoots(options.roots);
-  const a = callNative(() => nativeMemory.memorySwap(roots, scratch));
+  return swapOf(callNative(() => nativeMemory.memorySwap(roots, scratch)));
+}
+
+function swapOf(a: Float64Array): SwapMemory {
   return {
     total: a[0] as number,
     used: a[1] as number,
@@ -146,6 +152,28 @@ function toRecord([joined, values]: [string, Float64Array]): Record<string, numb
 export function vmstat(options: MemoryRootsOption = {}): Record<string, number> {
   const roots = resolveRoots(options.roots);
   return toRecord(callNative(() => nativeMemory.memoryVmstat(roots)));
+}
+
+/** `virtualMemory()`, `swapMemory()`, `meminfo()` and `vmstat()` of one instant. */
+export interface MemoryReadings {
+  virtual: VirtualMemory;
+  swap: SwapMemory;
+  meminfo: Record<string, number>;
+  /** null when `<procfs>/vmstat` is missing (then `swap.sin`/`sout` are 0). */
+  vmstat: Record<string, number> | null;
+}
+
+/**
+ * The four memory reads at once, from one read of `<procfs>/meminfo` and one of
+ * `<procfs>/vmstat`, so the summaries and the raw fields agree with each other (what the
+ * agent's mem collector uses: the separate calls would read meminfo three times).
+ *
+ * @throws ParseError naming the file on a malformed meminfo or vmstat line.
+ */
+export function memoryReadings(options: MemoryRootsOption = {}): MemoryReadings {
+  const roots = resolveRoots(options.roots);
+  const [v, sw, mi, vm] = callNative(() => nativeMemory.memoryAll(roots));
+  return { virtual: virtualOf(v), swap: swapOf(sw), meminfo: toRecord(mi), vmstat: vm ? toRecord(vm) : null };
 }
 
 let pageBytes: number | undefined;

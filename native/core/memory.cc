@@ -180,27 +180,24 @@ VirtualMemory compute_virtual_memory(const std::vector<MeminfoEntry>& m,
   return v;
 }
 
-VirtualMemory read_virtual_memory(const Roots& r) {
-  std::string path = r.proc("meminfo");
-  auto entries = parse_meminfo(read_one_shot(path), path);
-  std::optional<uint64_t> low;
+namespace {
+
+// The zoneinfo low watermarks, read only when MemAvailable is missing or 0.
+std::optional<uint64_t> low_watermarks_if_needed(const Roots& r, const std::vector<MeminfoEntry>& entries) {
   auto avail = find(entries, "MemAvailable");
-  if (!avail || *avail == 0) {
-    std::string zpath = r.proc("zoneinfo");
-    try {
-      if (auto z = read_file_if_exists(zpath)) low = parse_zoneinfo_low_watermarks(*z, zpath) * page_size();
-    } catch (const Error& e) {
-      if (e.kind() == ErrorKind::Parse) throw;
-      // unreadable zoneinfo: psutil falls back to free + cached
-    }
+  if (avail && *avail != 0) return std::nullopt;
+  std::string zpath = r.proc("zoneinfo");
+  try {
+    if (auto z = read_file_if_exists(zpath)) return parse_zoneinfo_low_watermarks(*z, zpath) * page_size();
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::Parse) throw;
+    // unreadable zoneinfo: psutil falls back to free + cached
   }
-  return compute_virtual_memory(entries, low, path);
+  return std::nullopt;
 }
 
-SwapMemory read_swap_memory(const Roots& r) {
-  SwapMemory s;
-  std::string path = r.proc("meminfo");
-  auto entries = parse_meminfo(read_one_shot(path), path);
+// Swap totals from meminfo (sysinfo(2) when it lacks them, as psutil).
+void swap_totals(const std::vector<MeminfoEntry>& entries, SwapMemory& s) {
   auto total = find(entries, "SwapTotal"), free = find(entries, "SwapFree");
   if (total && free) {
     s.total = *total;
@@ -213,31 +210,67 @@ SwapMemory read_swap_memory(const Roots& r) {
   }
   s.used = s.total >= s.free ? s.total - s.free : 0;
   s.percent = s.total == 0 ? 0.0 : round_percent(static_cast<double>(s.used) / static_cast<double>(s.total) * 100);
+}
 
-  // pswpin/pswpout count pages; a missing vmstat (psutil gh#722) or missing lines
-  // (gh#313) leave them 0.
+// pswpin/pswpout count pages; a missing vmstat (psutil gh#722) or missing lines (gh#313)
+// leave them 0.
+void swap_io(std::string_view vmstat, const std::string& vpath, SwapMemory& s) {
+  bool in = false, out = false;
+  Lines lines(vmstat);
+  std::string_view line;
+  while (lines.next(line) && !(in && out)) {
+    if (line.size() < 7 || line[0] != 'p' || !starts_with(line, "pswp")) continue;
+    auto f = fields(line);
+    if (f.size() < 2) continue;
+    auto v = to_u64(f[1]);
+    if (!v) throw_parse_error(vpath, "malformed '" + std::string(f[0]) + "' line");
+    if (f[0] == "pswpin") {
+      s.sin = *v * page_size();
+      in = true;
+    } else if (f[0] == "pswpout") {
+      s.sout = *v * page_size();
+      out = true;
+    }
+  }
+}
+
+}  // namespace
+
+VirtualMemory read_virtual_memory(const Roots& r) {
+  std::string path = r.proc("meminfo");
+  auto entries = parse_meminfo(read_one_shot(path), path);
+  return compute_virtual_memory(entries, low_watermarks_if_needed(r, entries), path);
+}
+
+SwapMemory read_swap_memory(const Roots& r) {
+  SwapMemory s;
+  std::string path = r.proc("meminfo");
+  swap_totals(parse_meminfo(read_one_shot(path), path), s);
+  thread_local std::string buf;
+  std::string vpath = r.proc("vmstat");
+  if (read_file_into(vpath, buf)) swap_io(buf, vpath, s);
+  return s;
+}
+
+MemoryReadings read_memory(const Roots& r) {
+  MemoryReadings m;
+  std::string path = r.proc("meminfo");
+  std::string_view text = read_one_shot(path);  // a per-thread buffer: names are copied below
+  auto entries = parse_meminfo(text, path);
+  m.virt = compute_virtual_memory(entries, low_watermarks_if_needed(r, entries), path);
+  swap_totals(entries, m.swap);
+  m.meminfo.reserve(entries.size());
+  for (auto& e : entries) m.meminfo.push_back(NamedValue{std::string(e.name), e.value});
   thread_local std::string buf;
   std::string vpath = r.proc("vmstat");
   if (read_file_into(vpath, buf)) {
-    bool in = false, out = false;
-    Lines lines(buf);
-    std::string_view line;
-    while (lines.next(line) && !(in && out)) {
-      if (line.size() < 7 || line[0] != 'p' || !starts_with(line, "pswp")) continue;
-      auto f = fields(line);
-      if (f.size() < 2) continue;
-      auto v = to_u64(f[1]);
-      if (!v) throw_parse_error(vpath, "malformed '" + std::string(f[0]) + "' line");
-      if (f[0] == "pswpin") {
-        s.sin = *v * page_size();
-        in = true;
-      } else if (f[0] == "pswpout") {
-        s.sout = *v * page_size();
-        out = true;
-      }
-    }
+    swap_io(buf, vpath, m.swap);
+    auto v = parse_vmstat(buf, vpath);
+    m.vmstat.reserve(v.size());
+    for (auto& e : v) m.vmstat.push_back(NamedValue{std::string(e.name), e.value});
+    m.has_vmstat = true;
   }
-  return s;
+  return m;
 }
 
 std::vector<NamedValue> read_meminfo(const Roots& r) {

@@ -83,4 +83,16 @@ struct NamedValue {
 std::vector<NamedValue> read_meminfo(const Roots& r);
 std::vector<NamedValue> read_vmstat(const Roots& r);
 
+// Everything above from one read of meminfo and one of vmstat (the agent's mem collector):
+// the summaries and the raw fields agree with each other. A missing vmstat leaves
+// has_vmstat false and sin/sout 0.
+struct MemoryReadings {
+  VirtualMemory virt;
+  SwapMemory swap;
+  std::vector<NamedValue> meminfo;
+  std::vector<NamedValue> vmstat;
+  bool has_vmstat = false;
+};
+MemoryReadings read_memory(const Roots& r);
+
 }  // namespace hp

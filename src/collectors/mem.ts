@@ -1,10 +1,13 @@
-/** The mem collector: every /proc/meminfo field (node_exporter meminfo), the psutil summaries, and /proc/vmstat. */
+/**
+ * The mem collector: every /proc/meminfo field (node_exporter meminfo), the psutil summaries,
+ * and /proc/vmstat, from one read of each file.
+ */
 import type { Collector } from '../agent/collector.js';
 import { runParts } from '../agent/collector.js';
 import type { MeminfoField, MemReading } from '../agent/snapshot.js';
 import type { MemCollectorConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
-import { meminfo, swapMemory, virtualMemory, vmstat } from '../memory.js';
+import { meminfo, memoryReadings, swapMemory, virtualMemory, vmstat, type MemoryReadings } from '../memory.js';
 
 /** Fields the kernel prints without a unit: page counts, not kB. */
 const COUNT_FIELD = /^HugePages_/;
@@ -14,27 +17,31 @@ export function create(config: MemCollectorConfig, _logger: Logger): Collector<'
     name: 'mem',
     async collect(ctx) {
       const o = { roots: ctx.roots };
+      // One read of meminfo and vmstat for all four parts; when that fails (a malformed
+      // file), the parts are read apart so that one broken file does not hide the other.
+      let all: MemoryReadings | undefined;
+      try {
+        all = memoryReadings(o);
+      } catch {
+        all = undefined;
+      }
       const parts = await runParts(ctx, {
-        meminfo: config.meminfo.enabled
-          ? async (): Promise<{ fields: MeminfoField[]; raw: Record<string, number> }> => {
-              const raw = meminfo(o);
-              const fields = Object.entries(raw).map(([name, value]) => ({
-                name,
-                value,
-                unit: COUNT_FIELD.test(name) ? ('count' as const) : ('bytes' as const),
-              }));
-              return { fields, raw };
-            }
-          : undefined,
-        virtual: async () => virtualMemory(o),
-        swap: async () => swapMemory(o),
-        vmstat: config.vmstat.enabled ? async () => vmstat(o) : undefined,
+        meminfo: config.meminfo.enabled ? async () => all?.meminfo ?? meminfo(o) : undefined,
+        virtual: async () => all?.virtual ?? virtualMemory(o),
+        swap: async () => all?.swap ?? swapMemory(o),
+        vmstat: config.vmstat.enabled ? async () => (all ? (all.vmstat ?? undefined) : vmstat(o)) : undefined,
       });
       const reading: { -readonly [K in keyof MemReading]: MemReading[K] } = {};
-      if (parts.meminfo) reading.meminfo = parts.meminfo.fields;
+      const raw = parts.meminfo;
+      if (raw) {
+        reading.meminfo = Object.entries(raw).map(([name, value]): MeminfoField => ({
+          name,
+          value,
+          unit: COUNT_FIELD.test(name) ? 'count' : 'bytes',
+        }));
+      }
       if (parts.virtual) {
         const v = parts.virtual;
-        const raw = parts.meminfo?.raw;
         reading.virtual = {
           total: v.total,
           available: v.available,

@@ -179,6 +179,43 @@ TEST(MemFixture, MalformedFilesAreParseErrors) {
   expect_error([&] { read_virtual_memory(fixture("nope")); }, ErrorKind::NotFound, "nope/proc/meminfo");
 }
 
+TEST(MemFixture, ReadMemoryIsTheSeparateReadersInOneRead) {
+  for (const char* name : {"mem-modern", "mem-noavail", "mem-avail0", "mem-24", "mem-lxc", "mem-nospace"}) {
+    SCOPED_TRACE(name);
+    Roots r = fixture(name);
+    MemoryReadings m = read_memory(r);
+    VirtualMemory v = read_virtual_memory(r);
+    SwapMemory s = read_swap_memory(r);
+    EXPECT_EQ(m.virt.total, v.total);
+    EXPECT_EQ(m.virt.available, v.available);
+    EXPECT_EQ(m.virt.used, v.used);
+    EXPECT_EQ(m.virt.cached, v.cached);
+    EXPECT_DOUBLE_EQ(m.virt.percent, v.percent);
+    EXPECT_EQ(m.swap.total, s.total);
+    EXPECT_EQ(m.swap.used, s.used);
+    EXPECT_EQ(m.swap.sin, s.sin);
+    EXPECT_EQ(m.swap.sout, s.sout);
+    auto mi = read_meminfo(r);
+    ASSERT_EQ(m.meminfo.size(), mi.size());
+    for (size_t i = 0; i < mi.size(); ++i) {
+      EXPECT_EQ(m.meminfo[i].name, mi[i].name);
+      EXPECT_EQ(m.meminfo[i].value, mi[i].value);
+    }
+  }
+  // vmstat present: every counter; absent (2.4 fixture): has_vmstat false, sin/sout 0.
+  MemoryReadings modern = read_memory(fixture("mem-modern"));
+  EXPECT_TRUE(modern.has_vmstat);
+  EXPECT_EQ(modern.vmstat.size(), read_vmstat(fixture("mem-modern")).size());
+  MemoryReadings old = read_memory(fixture("mem-24"));
+  EXPECT_FALSE(old.has_vmstat);
+  EXPECT_EQ(old.swap.sin, 0u);
+}
+
+TEST(MemFixture, ReadMemoryErrorsNameTheFile) {
+  expect_error([&] { read_memory(fixture("mem-malformed")); }, ErrorKind::Parse, "mem-malformed/proc/meminfo");
+  expect_error([&] { read_memory(fixture("nope")); }, ErrorKind::NotFound, "nope/proc/meminfo");
+}
+
 TEST(MemCompute, MissingTotalIsAParseError) {
   auto m = parse_meminfo("MemFree: 1 kB\n");
   expect_error([&] { compute_virtual_memory(m, std::nullopt, "/m"); }, ErrorKind::Parse, "MemTotal");

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NotFoundError, ParseError } from '../../src/errors.js';
-import { meminfo, swapMemory, virtualMemory, vmstat } from '../../src/memory.js';
+import { meminfo, memoryReadings, swapMemory, virtualMemory, vmstat } from '../../src/memory.js';
 import type { Roots } from '../../src/roots.js';
 import { FIXTURES } from '../helpers/tools.js';
 
@@ -141,5 +141,21 @@ describe('meminfo and vmstat', () => {
     });
     expect(() => vmstat({ roots: fixture('mem-malformed') })).toThrow(/mem-malformed\/proc\/vmstat/);
     expect(() => vmstat({ roots: fixture('mem-24') })).toThrow(NotFoundError);
+  });
+});
+
+describe('memoryReadings', () => {
+  it('is virtualMemory, swapMemory, meminfo and vmstat from one read of each file', () => {
+    for (const name of ['mem-modern', 'mem-noavail', 'mem-avail0', 'mem-24', 'mem-lxc', 'mem-nospace']) {
+      const roots = fixture(name);
+      const all = memoryReadings({ roots });
+      expect(all.virtual, name).toEqual(virtualMemory({ roots }));
+      expect(all.swap, name).toEqual(swapMemory({ roots }));
+      expect(all.meminfo, name).toEqual(meminfo({ roots }));
+    }
+    expect(memoryReadings({ roots: fixture('mem-modern') }).vmstat).toEqual(vmstat({ roots: fixture('mem-modern') }));
+    expect(memoryReadings({ roots: fixture('mem-24') }).vmstat).toBeNull(); // no /proc/vmstat on 2.4
+    expect(() => memoryReadings({ roots: fixture('mem-malformed') })).toThrow(ParseError);
+    expect(() => memoryReadings({ roots: fixture('no-such-tree') })).toThrow(NotFoundError);
   });
 });
