@@ -160,11 +160,14 @@ export async function loadWebConfig(file: string): Promise<WebConfig> {
         `client_allowed_sans needs client_auth_type RequireAndVerifyClientCert (or RequireAnyClientCert), not ${t.client_auth_type}: without a required certificate there is no SAN to check`,
       );
     }
-    const [cert, key, ca] = await Promise.all([
+    // Read in parallel, but report the first failure in key order, not whichever read lost the race.
+    const reads = await Promise.allSettled([
       readPem(t.cert_file, 'cert_file'),
       readPem(t.key_file, 'key_file'),
       t.client_ca_file ? readPem(t.client_ca_file, 'client_ca_file') : Promise.resolve(undefined),
     ]);
+    for (const r of reads) if (r.status === 'rejected') throw r.reason;
+    const [cert, key, ca] = reads.map((r) => (r.status === 'fulfilled' ? r.value : undefined)) as [Buffer, Buffer, Buffer | undefined];
     out.tls = {
       cert,
       key,
