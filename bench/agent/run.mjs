@@ -45,11 +45,17 @@ function freePort() {
   });
 }
 
-/** utime + stime of a process, seconds. */
-function cpuSeconds(pid) {
+/** utime and stime of a process, seconds. */
+function cpuTimes(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / TICKS;
+  return { user: Number(f[11]) / TICKS, system: Number(f[12]) / TICKS };
+}
+
+/** utime + stime of a process, seconds. */
+function cpuSeconds(pid) {
+  const t = cpuTimes(pid);
+  return t.user + t.system;
 }
 
 function start(cmd, argv) {
@@ -131,6 +137,8 @@ async function cpuSideBySide(neArgs) {
     const polls0 = metric(hpText0, 'hostprobe_polls_total');
     const a0 = cpuSeconds(agent.pid);
     const n0 = cpuSeconds(ne.pid);
+    const as0 = cpuTimes(agent.pid).system;
+    const ns0 = cpuTimes(ne.pid).system;
     const end = Date.now() + SECONDS * 1000;
     let scrapes = 0;
     let neSeries = 0;
@@ -143,12 +151,14 @@ async function cpuSideBySide(neArgs) {
     }
     const a1 = cpuSeconds(agent.pid);
     const n1 = cpuSeconds(ne.pid);
+    const as1 = cpuTimes(agent.pid).system;
+    const ns1 = cpuTimes(ne.pid).system;
     const hpText1 = (await get(`http://127.0.0.1:${hpPort}/metrics`)).body;
     const polls = metric(hpText1, 'hostprobe_polls_total') - polls0;
     // The two scrapes of the agent used to count polls are in its CPU time; they are rendered bytes only.
     return {
-      hostprobe: { polls, cpuSeconds: a1 - a0, perPollMs: ((a1 - a0) / polls) * 1000, series: hpText1.split('\n').filter((l) => l && !l.startsWith('#')).length },
-      nodeExporter: { scrapes, cpuSeconds: n1 - n0, perScrapeMs: ((n1 - n0) / scrapes) * 1000, series: neSeries },
+      hostprobe: { polls, cpuSeconds: a1 - a0, perPollMs: ((a1 - a0) / polls) * 1000, kernelPerPollMs: ((as1 - as0) / polls) * 1000, series: hpText1.split('\n').filter((l) => l && !l.startsWith('#')).length },
+      nodeExporter: { scrapes, cpuSeconds: n1 - n0, perScrapeMs: ((n1 - n0) / scrapes) * 1000, kernelPerScrapeMs: ((ns1 - ns0) / scrapes) * 1000, series: neSeries },
     };
   } finally {
     await Promise.all([stop(agent), stop(ne)]);
@@ -200,7 +210,12 @@ async function main() {
   console.log(`  node_exporter scrape, its default collectors:          ${fmt(neDefault.perScrapeMs, 3)} ms over ${neDefault.scrapes} scrapes (${neDefault.series} series)`);
   const cpuRatio = hp.perPollMs / neShared.perScrapeMs;
   console.log(`  ratio hostprobe / node_exporter (same collectors): ${fmt(cpuRatio, 3)} (target <= 0.25) ${cpuRatio <= 0.25 ? 'MET' : 'NOT MET'}`);
-  console.log(`  ratio hostprobe / node_exporter (its defaults):    ${fmt(defaults.hostprobe.perPollMs / neDefault.perScrapeMs, 3)}\n`);
+  console.log(`  ratio hostprobe / node_exporter (its defaults):    ${fmt(defaults.hostprobe.perPollMs / neDefault.perScrapeMs, 3)}`);
+  // The kernel's share (stime): the same files and the same TCP hash walk on both sides. When
+  // hostprobe's kernel time alone exceeds a quarter of node_exporter's total, the target is
+  // out of reach with these collectors, whatever user space does.
+  console.log(`  kernel time (stime) per collection, same collectors: hostprobe ${fmt(hp.kernelPerPollMs, 3)} ms, node_exporter ${fmt(neShared.kernelPerScrapeMs, 3)} ms`);
+  console.log(`  hostprobe's kernel time alone / node_exporter's total: ${fmt(hp.kernelPerPollMs / neShared.perScrapeMs, 3)}\n`);
   results.cpu = { shared, defaults, ratio: cpuRatio };
 
   }
