@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/sysinfo.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -377,15 +378,47 @@ std::vector<CpuTimesEntry> read_per_cpu_times(const Roots& r, long clk_tck) {
   return parse_per_cpu_times(read_one_shot(path), clk_tck, path);
 }
 
-std::optional<int> read_cpu_count_logical(const Roots& r) {
-  // The path is rebuilt only when the sysfs root changes (this runs on every cpuCount()).
-  thread_local std::string sysfs, online;
+namespace {
+
+constexpr long kSysfsMagic = 0x62656572;  // SYSFS_MAGIC
+
+// `online` of the sysfs root, read through an fd kept open: a sysfs attribute regenerates
+// its text on every read from offset 0, so pread() sees hotplug like a fresh open, without
+// the path walk that dominates the cost of this call. Kept only on a real sysfs (a fixture
+// file could be replaced behind the fd); nullopt when the file cannot be read.
+thread_local std::string online_sysfs, online;  // the root, and <root>/devices/system/cpu/online
+thread_local Fd online_fd;
+
+std::optional<std::string_view> read_online_cpus(const Roots& r, std::string& buf) {
+  std::string& sysfs = online_sysfs;
+  Fd& fd = online_fd;
   if (online.empty() || sysfs != r.sysfs) {
     sysfs = r.sysfs;
     online = r.sys("devices/system/cpu/online");
+    fd = Fd();
   }
+  if (!fd.valid()) {
+    Fd f(::open(online.c_str(), O_RDONLY | O_CLOEXEC));
+    struct statfs st {};
+    if (f.valid() && ::fstatfs(f.get(), &st) == 0 && static_cast<long>(st.f_type) == kSysfsMagic) fd = std::move(f);
+    if (!fd.valid()) return read_attr_one_shot(online, buf);
+  }
+  if (buf.size() < 4096) buf.resize(4096);
+  ssize_t n;
+  do n = ::pread(fd.get(), buf.data(), buf.size(), 0);
+  while (n < 0 && errno == EINTR);
+  if (n < 0) {
+    fd = Fd();
+    return read_attr_one_shot(online, buf);
+  }
+  return trim(first_line(std::string_view(buf.data(), static_cast<size_t>(n))));
+}
+
+}  // namespace
+
+std::optional<int> read_cpu_count_logical(const Roots& r) {
   thread_local std::string buf;
-  if (auto text = read_attr_one_shot(online, buf)) {
+  if (auto text = read_online_cpus(r, buf)) {
     if (int n = count_cpu_list(*text, online)) return n;
   }
   if (auto cpuinfo = read_file_if_exists(r.proc("cpuinfo"))) {

@@ -180,6 +180,18 @@ TEST(CpuFixture, Kernel2624WithoutSysfs) {
   EXPECT_EQ(f[1].max, 0);
 }
 
+TEST(CpuLive, LogicalCountKeepsItsSysfsFdPerRoot) {
+  // The real sysfs is read through a kept fd (pread at 0); switching to a fixture root and
+  // back must read each root's own file every time.
+  const long online = ::sysconf(_SC_NPROCESSORS_ONLN);
+  Roots live;
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(read_cpu_count_logical(live), online);
+  EXPECT_EQ(read_cpu_count_logical(fixture("cpu-offline")), 3);
+  EXPECT_EQ(read_cpu_count_logical(fixture("cpu-64")), 64);
+  EXPECT_EQ(read_cpu_count_logical(live), online);
+  EXPECT_EQ(read_cpu_count_logical(live), online);
+}
+
 TEST(CpuFixture, OfflineCpuAndPerCpuPolicies) {
   Roots r = fixture("cpu-offline");
   auto per = read_per_cpu_times(r);
