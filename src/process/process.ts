@@ -61,6 +61,16 @@ let pendingIdentity: { pid: number; startTicks: number } | undefined;
 
 // MemTotal per procfs (psutil caches _TOTAL_PHYMEM the same way).
 const memTotalCache = new Map<string, number>();
+
+/** MemTotal of a procfs root, bytes (read once per root: it does not change). */
+function memTotal(roots: Roots): number {
+  let total = memTotalCache.get(roots.procfs);
+  if (total === undefined) {
+    total = nativeProcess.processMemTotal(roots);
+    memTotalCache.set(roots.procfs, total);
+  }
+  return total;
+}
 // Lowest pid per procfs (psutil's _LOWEST_PID): parent() of that process is null.
 const lowestPidCache = new Map<string, number>();
 
@@ -545,12 +555,8 @@ export class Process {
     }
     const info: ProcessMemoryFullInfo | ProcessMemoryInfo = basic.includes(memtype) ? this.memoryInfo() : this.memoryFullInfo();
     const value = (info as unknown as Record<string, number>)[memtype] ?? 0;
-    let total = memTotalCache.get(this.#roots.procfs);
-    if (total === undefined) {
-      total = this.#call(() => nativeProcess.processMemTotal(this.#roots));
-      memTotalCache.set(this.#roots.procfs, total);
-    }
-    return (value / total) * 100;
+    const roots = this.#roots;
+    return (value / this.#call(() => memTotal(roots))) * 100;
   }
 
   /**
@@ -890,9 +896,14 @@ export function* processIter<K extends ProcessAttr = never, D = null>(
   }
   const adValue = (options.adValue ?? null) as D;
   const scanAttrs = (attrs ?? []).filter((a): a is K & ScanAttr => (SCAN_ATTRS as readonly string[]).includes(a));
+  // memoryPercent (rss / MemTotal) comes from the scan's statm, so that it agrees with
+  // memoryInfo of the same row instead of a second read moments later.
+  const memPercent = (attrs as readonly string[] | undefined)?.includes('memoryPercent') ?? false;
+  if (memPercent && !scanAttrs.includes('memoryInfo' as K & ScanAttr)) scanAttrs.push('memoryInfo' as K & ScanAttr);
   checkScanAttrs(scanAttrs);
-  const perProcess = (attrs ?? []).filter((a) => a !== 'pid' && !(SCAN_ATTRS as readonly string[]).includes(a));
+  const perProcess = (attrs ?? []).filter((a) => a !== 'pid' && a !== 'memoryPercent' && !(SCAN_ATTRS as readonly string[]).includes(a));
   const table: ProcessTable<K & ScanAttr> = scanProcessesSync({ roots, attrs: scanAttrs });
+  const total = memPercent ? callNative(() => memTotal(roots)) : 0;
 
   const cacheKey = `${roots.procfs}\0${roots.sysfs}\0${roots.rootfs}`;
   const old = pmaps.get(cacheKey) ?? new Map<string, Process>();
@@ -910,7 +921,10 @@ export function* processIter<K extends ProcessAttr = never, D = null>(
       const info: Partial<Record<ProcessAttr, unknown>> = {};
       for (const a of attrs) {
         if (a === 'pid') info.pid = proc.pid;
-        else if ((SCAN_ATTRS as readonly string[]).includes(a)) {
+        else if (a === 'memoryPercent') {
+          const mi = table.value(i, 'memoryInfo' as K & ScanAttr) as ProcessMemoryInfo | null;
+          info.memoryPercent = mi === null ? adValue : (mi.rss / total) * 100;
+        } else if ((SCAN_ATTRS as readonly string[]).includes(a)) {
           const v = table.value(i, a as K & ScanAttr);
           info[a] = v === null ? adValue : v;
         }

@@ -447,6 +447,32 @@ describe('pid reuse', () => {
 });
 
 describe('processIter and the summary on this host', () => {
+  it('gives memoryPercent from the same statm read as memoryInfo, even for a growing process', async () => {
+    const grower = spawn(process.execPath, ['-e', 'const a = []; setInterval(() => a.push(Buffer.alloc(4 << 20, 1)), 5); setTimeout(() => {}, 5000);'], { stdio: 'ignore' });
+    try {
+      await new Promise((r) => grower.once('spawn', r));
+      await new Promise((r) => setTimeout(r, 200));
+      const memTotal = Number(/^MemTotal:\s+(\d+) kB/m.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1]) * 1024;
+      let checked = 0;
+      for (const p of processIter({ attrs: ['memoryInfo', 'memoryPercent'] })) {
+        const { memoryInfo, memoryPercent } = p.info;
+        if (memoryInfo === null) {
+          expect(memoryPercent).toBeNull();
+          continue;
+        }
+        expect(memoryPercent, `pid ${p.pid}`).toBe((memoryInfo.rss / memTotal) * 100);
+        checked++;
+      }
+      expect(checked).toBeGreaterThan(10);
+      // memoryPercent alone is served too (the statm read is added to the scan).
+      const mine = [...processIter({ attrs: ['memoryPercent'] })].find((p) => p.pid === process.pid);
+      expect(Object.keys(mine?.info ?? {})).toEqual(['memoryPercent']);
+      expect(mine?.info.memoryPercent).toBeGreaterThan(0);
+    } finally {
+      grower.kill('SIGKILL');
+    }
+  });
+
   it('yields the same Process object for the same live process', () => {
     const a = [...processIter()].find((p) => p.pid === process.pid);
     const b = [...processIter()].find((p) => p.pid === process.pid);
