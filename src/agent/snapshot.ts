@@ -20,7 +20,7 @@
  */
 
 /** The collectors the agent runs, by config key (`collectors.<name>` in the YAML). */
-export const COLLECTOR_NAMES = ['cpu', 'mem', 'disk', 'net', 'nic', 'host', 'process'] as const;
+export const COLLECTOR_NAMES = ['cpu', 'mem', 'disk', 'net', 'nic', 'host', 'process', 'textfile'] as const;
 export type CollectorName = (typeof COLLECTOR_NAMES)[number];
 
 /** How one collector fared in one poll (`node_scrape_collector_{success,duration_seconds}`). */
@@ -546,6 +546,24 @@ export interface AgentSelfReading {
 // ---------------------------------------------------------------------------------------
 
 /** The typed reading of each collector; a disabled collector, or one that failed outright, has none. */
+/** One family of a textfile, as parsed (src/collectors/textfile/parse.ts). */
+export interface TextfileFamily {
+  readonly name: string;
+  readonly type: 'counter' | 'gauge' | 'untyped' | 'histogram' | 'summary';
+  readonly help: string;
+  readonly samples: readonly { readonly name: string; readonly labels: Readonly<Record<string, string>>; readonly value: number }[];
+}
+
+/** The textfile collector: metrics from `*.prom` files (node_exporter textfile). */
+export interface TextfileReading {
+  /** The families of every file read without error, merged by name. */
+  readonly families: readonly TextfileFamily[];
+  /** node_textfile_mtime_seconds: each file read without error, by path. */
+  readonly files: readonly { readonly file: string; readonly mtimeSeconds: number }[];
+  /** node_textfile_scrape_error: a directory or file could not be read or parsed. */
+  readonly error: boolean;
+}
+
 export interface Readings {
   readonly cpu?: CpuReading;
   readonly mem?: MemReading;
@@ -554,6 +572,7 @@ export interface Readings {
   readonly nic?: NicReading;
   readonly host?: HostReading;
   readonly process?: ProcessReading;
+  readonly textfile?: TextfileReading;
 }
 
 export type ReadingOf<N extends CollectorName> = NonNullable<Readings[N]>;

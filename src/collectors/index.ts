@@ -49,4 +49,5 @@ export const COLLECTORS: readonly CollectorEntry[] = [
   entry('nic', 'interface attributes from sysfs', ['netclass'], () => import('./nic.js')),
   entry('host', 'uname, time, os-release, file descriptors, entropy', ['uname', 'time', 'os', 'filefd', 'entropy'], () => import('./host.js')),
   entry('process', 'process counts and process-exporter compatible groups', ['processes'], () => import(PROCESS_MODULE)),
+  entry('textfile', 'metrics from *.prom files written by scripts and cron jobs', [], () => import('./textfile.js')),
 ] as readonly CollectorEntry[];

@@ -57,6 +57,7 @@ export const NODE_EXPORTER_COLLECTORS: Readonly<Record<string, readonly string[]
   filefd: ['collectors', 'host', 'filefd'],
   entropy: ['collectors', 'host', 'entropy'],
   processes: ['collectors', 'process', 'processes'],
+  textfile: ['collectors', 'textfile'],
 };
 
 /** Our own collector names (whole collectors). `cpu` is taken by node_exporter's meaning above. */
@@ -75,7 +76,7 @@ const FOREIGN_COLLECTORS = [
   'dmi', 'drbd', 'drm', 'edac', 'ethtool', 'fibrechannel', 'hwmon', 'infiniband', 'interrupts', 'ipvs',
   'kernel_hung', 'ksmd', 'lnstat', 'logind', 'mdadm', 'meminfo_numa', 'mountstats', 'network_route', 'nfs',
   'nfsd', 'ntp', 'nvme', 'perf', 'powersupplyclass', 'qdisc', 'rapl', 'runit', 'schedstat', 'selinux',
-  'slabinfo', 'softirqs', 'softnet', 'supervisord', 'swap', 'sysctl', 'systemd', 'tapestats', 'textfile',
+  'slabinfo', 'softirqs', 'softnet', 'supervisord', 'swap', 'sysctl', 'systemd', 'tapestats',
   'thermal_zone', 'timex', 'udp_queues', 'watchdog', 'wifi', 'xfrm', 'xfs', 'zfs', 'zoneinfo', 'netclass_rtnl',
 ];
 
@@ -137,6 +138,11 @@ export const FLAGS: Readonly<Record<string, FlagDef>> = {
     kind: 'duration',
     path: ['collectors', 'disk', 'filesystem', 'mount_timeout'],
     help: 'statfs time after which a mount is marked stuck (default 5s).',
+  },
+  'collector.textfile.directory': {
+    kind: 'path',
+    path: ['collectors', 'textfile', 'directories'],
+    help: 'Directory (or glob) of *.prom files to serve; repeat for several.',
   },
   'path.udev.data': {
     kind: 'path',
@@ -225,7 +231,6 @@ const IGNORED_FLAGS: Readonly<Record<string, 'bool' | 'value'>> = {
   'collector.netclass.netlink': 'bool',
   'collector.stat.softirq': 'bool',
   'collector.cpu.info': 'bool',
-  'collector.textfile.directory': 'value',
   'web.max-requests-in-flight': 'value',
 };
 
@@ -280,6 +285,7 @@ export function parseAgentFlags(argv: readonly string[]): ParsedFlags {
   const out: ParsedFlags = { overrides: [], warnings: [], help: false, version: false, positional: [] };
   const enables: { name: string; on: boolean; flag: string }[] = [];
   let disableDefaults = false;
+  const textfileDirs: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '-h' || arg === '--help') {
@@ -369,8 +375,16 @@ export function parseAgentFlags(argv: readonly string[]): ParsedFlags {
     if (fname === 'web.telemetry-path' && !(value as string).startsWith('/')) {
       throw new FlagError(`--web.telemetry-path: expected a path starting with /, got ${JSON.stringify(value)}`);
     }
+    if (fname === 'collector.textfile.directory') {
+      // Repeatable, as in node_exporter 1.8+: the directories add up.
+      textfileDirs.push(value as string);
+      continue;
+    }
     if (def.path) out.overrides.push({ path: def.path, value, flag: arg });
     if (def.also) out.overrides.push(...def.also(value));
+  }
+  if (textfileDirs.length) {
+    out.overrides.push({ path: ['collectors', 'textfile', 'directories'], value: textfileDirs, flag: '--collector.textfile.directory' });
   }
 
   if (disableDefaults) {

@@ -326,6 +326,14 @@ export const CONFIG_SPEC: ObjectSpec = {
             },
           },
         }),
+        textfile: collector('Metrics from *.prom files written by scripts and cron jobs (node_exporter textfile).', true, {
+          directories: {
+            kind: 'array',
+            items: { kind: 'string', minLength: 1 },
+            description:
+              "Directories (or glob patterns of directories) whose *.prom files are served, as node_exporter's --collector.textfile.directory; none by default.",
+          },
+        }),
       },
     },
     otlp: {

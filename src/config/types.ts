@@ -76,6 +76,11 @@ export interface ProcessCollectorConfig extends CollectorBaseConfig {
   readonly top: { readonly count: number; readonly by: 'cpu' | 'memory' };
 }
 
+export interface TextfileCollectorConfig extends CollectorBaseConfig {
+  /** Directories (or glob patterns of directories) whose `*.prom` files are served. */
+  readonly directories: readonly string[];
+}
+
 export interface CollectorsConfig {
   readonly cpu: CpuCollectorConfig;
   readonly mem: MemCollectorConfig;
@@ -84,6 +89,7 @@ export interface CollectorsConfig {
   readonly nic: NicCollectorConfig;
   readonly host: HostCollectorConfig;
   readonly process: ProcessCollectorConfig;
+  readonly textfile: TextfileCollectorConfig;
 }
 
 export interface HttpConfig {

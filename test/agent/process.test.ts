@@ -403,7 +403,7 @@ describe('the exposition (dist/cli/main.js metrics)', () => {
       file,
       [
         'collectors:',
-        ...['cpu', 'mem', 'disk', 'net', 'nic', 'host'].map((c) => `  ${c}: {enabled: false}`),
+        ...['cpu', 'mem', 'disk', 'net', 'nic', 'host', 'textfile'].map((c) => `  ${c}: {enabled: false}`),
         '  process:',
         '    enabled: true',
         '    top: {count: 2, by: memory}',

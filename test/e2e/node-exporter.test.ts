@@ -18,6 +18,7 @@ import {
   runCli,
   sampleKey,
   startAgent,
+  startDaemon,
   startNodeExporter,
   waitFor,
   type Daemon,
@@ -248,5 +249,46 @@ describe('udev-derived disk families agree with node_exporter on the fixture tre
         if (t.labels.serial) expect(o.labels.serial, keyOf(t)).toBe(t.labels.serial);
       }
     }
+  });
+});
+
+// The textfile collector over the same directory (test/fixtures/textfile/a: a good file, a
+// broken one, one with timestamps, a non-.prom file): the same families, HELP, TYPE, series
+// order and values, node_textfile_mtime_seconds and node_textfile_scrape_error.
+describe('textfile metrics agree with node_exporter', () => {
+  const dir = 'test/fixtures/textfile/a';
+  const flags = ['--collector.disable-defaults', '--collector.textfile', `--collector.textfile.directory=${dir}`];
+  let ne: Daemon | undefined;
+  let theirs = '';
+  let ours = '';
+
+  beforeAll(async () => {
+    const bin = tool('prometheus-node-exporter', 'apt-get install prometheus-node-exporter', ['/usr/bin/prometheus-node-exporter']);
+    if (!haveCli() || !haveTool(bin)) return;
+    const port = await freePort();
+    ne = startDaemon(bin.path, [`--web.listen-address=127.0.0.1:${port}`, ...flags]);
+    theirs = await waitFor(async () => {
+      const r = await httpGet(`http://127.0.0.1:${port}/metrics`);
+      return r.status === 200 ? r.body : undefined;
+    }, 30_000, 'node_exporter');
+    const r = runCli(['metrics', ...flags]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain('broken.prom');
+    ours = r.stdout;
+  });
+
+  afterAll(async () => {
+    await ne?.stop();
+  });
+
+  it('renders the files exactly as node_exporter does', () => {
+    if (!ne) return;
+    // Everything but each exporter's own metrics.
+    const OWN = /^(?:# (?:HELP|TYPE) )?(?:go_|process_|promhttp_|node_exporter_|node_scrape_|hostprobe_|nodejs_)/;
+    const lines = (text: string): string[] => text.split('\n').filter((l) => l && !OWN.test(l));
+    const want = lines(theirs);
+    expect(want.some((l) => l.startsWith('job_duration_seconds_bucket'))).toBe(true);
+    expect(want).toContain('node_textfile_scrape_error 1');
+    expect(lines(ours)).toEqual(want);
   });
 });

@@ -85,6 +85,10 @@ export const CATALOG = {
   diskAtaWriteCacheEnabled: m('node_disk_ata_write_cache_enabled', 'gauge', 'ATA disk has its write cache enabled.', ['device']),
   diskAtaRotationRate: m('node_disk_ata_rotation_rate_rpm', 'gauge', 'ATA disk rotation rate in RPMs (0 for SSDs).', ['device']),
 
+  // ---- textfile --------------------------------------------------------------------------
+  textfileMtime: m('node_textfile_mtime_seconds', 'gauge', 'Unixtime mtime of textfiles successfully read.', ['file']),
+  textfileScrapeError: m('node_textfile_scrape_error', 'gauge', '1 if there was an error opening or reading a file, 0 otherwise', []),
+
   // ---- netdev (names built by netdevDef) ----------------------------------------------
   // ---- netclass -----------------------------------------------------------------------
   netUp: m('node_network_up', 'gauge', "Value is 1 if operstate is 'up', 0 otherwise.", ['device']),

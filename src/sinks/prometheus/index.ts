@@ -18,6 +18,7 @@ import { renderNet } from './net.js';
 import { renderNic } from './nic.js';
 import type { PromRenderOptions } from './options.js';
 import { renderSelf } from './self.js';
+import { renderTextfile } from './textfile.js';
 
 export { renderOptions, type PromRenderOptions } from './options.js';
 
@@ -60,6 +61,8 @@ export function buildExposition(
   if (r.host) renderHost(r.host, x);
   if (r.process && renderProcess) renderProcess(r.process, x, o);
   renderSelf(s, x, extra);
+  // Last: a file's family never takes the name of one of the agent's own.
+  if (r.textfile) renderTextfile(r.textfile, x);
   return x;
 }
 
