@@ -16,6 +16,7 @@ export {
 } from './process/process.js';
 export {
   ProcessTable,
+  processWaitChannels,
   processesSummary,
   scanProcesses,
   scanProcessesSync,

@@ -4,12 +4,14 @@
 #                            that scrapes the agent (test/e2e/prometheus.test.ts)
 #   prometheus-node-exporter node_exporter, compared series by series (test/e2e/node-exporter.test.ts)
 #                            and side by side in bench/agent
+#   prometheus-process-exporter process-exporter, compared with the process groups over the
+#                            same processes (test/e2e/process-exporter.test.ts)
 #   openssl                  a self-signed certificate for the TLS test (test/agent/http.test.ts)
 #   wrk                      scrape throughput and latency (bench/agent)
 # The stuck-mount test also needs /dev/fuse, root, python3 and util-linux's unshare/nsenter
 # (10-apt.sh installs python3 and util-linux).
 set -euo pipefail
-pkgs=(prometheus prometheus-node-exporter openssl wrk)
+pkgs=(prometheus prometheus-node-exporter prometheus-process-exporter openssl wrk)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -21,11 +23,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 else
   echo "agent test packages present"
 fi
-# The Debian packages start their daemons (on :9090 and :9100); the tests start their own
+# The Debian packages start their daemons (on :9090, :9100, :9256); the tests start their own
 # on free loopback ports, so the system services are not needed.
-for svc in prometheus prometheus-node-exporter; do
+for svc in prometheus prometheus-node-exporter prometheus-process-exporter; do
   if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$svc" 2>/dev/null; then
     systemctl stop "$svc" || true
   fi
 done
-for b in promtool prometheus prometheus-node-exporter wrk openssl; do command -v "$b" >/dev/null || { echo "$b missing after install" >&2; exit 1; }; done
+for b in promtool prometheus prometheus-node-exporter prometheus-process-exporter wrk openssl; do command -v "$b" >/dev/null || { echo "$b missing after install" >&2; exit 1; }; done

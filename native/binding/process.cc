@@ -758,6 +758,46 @@ Napi::Value processes_summary(const Napi::CallbackInfo& info) {
   });
 }
 
+// processWchans(roots, pids) -> Promise<([wchan, count][] | null)[]>, one entry per pid
+// (null: gone), read on the libuv pool: one file per thread of every process.
+Napi::Value process_wchans(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value {
+    hp::Roots roots = roots_arg(info, 0);
+    if (info.Length() < 2 || !info[1].IsArray()) throw hp::Error(hp::ErrorKind::InvalidArgument, "pids must be an array");
+    Napi::Array a = info[1].As<Napi::Array>();
+    std::vector<int> pids;
+    pids.reserve(a.Length());
+    for (uint32_t i = 0; i < a.Length(); ++i) pids.push_back(static_cast<int>(a.Get(i).As<Napi::Number>().Int32Value()));
+    using Result = std::vector<std::optional<pc::WchanCounts>>;
+    return PromiseWorker<Result>::Run(
+        info.Env(),
+        [roots, pids]() {
+          Result out;
+          out.reserve(pids.size());
+          for (int pid : pids) out.push_back(pc::read_wchan_counts(roots, pid));
+          return out;
+        },
+        [](Napi::Env env, Result& r) -> Napi::Value {
+          Napi::Array arr = Napi::Array::New(env, r.size());
+          for (size_t i = 0; i < r.size(); ++i) {
+            if (!r[i]) {
+              arr.Set(static_cast<uint32_t>(i), env.Null());
+              continue;
+            }
+            Napi::Array pairs = Napi::Array::New(env, r[i]->size());
+            for (size_t j = 0; j < r[i]->size(); ++j) {
+              Napi::Array p = Napi::Array::New(env, 2);
+              p.Set(0u, str(env, (*r[i])[j].first));
+              p.Set(1u, num(env, (*r[i])[j].second));
+              pairs.Set(static_cast<uint32_t>(j), p);
+            }
+            arr.Set(static_cast<uint32_t>(i), pairs);
+          }
+          return arr;
+        });
+  });
+}
+
 Napi::Value process_clock_ticks(const Napi::CallbackInfo& info) {
   return Guard(info, [&]() -> Napi::Value { return num(info.Env(), static_cast<double>(pc::clock_ticks())); });
 }
@@ -808,6 +848,7 @@ void RegisterProcess(Napi::Env env, Napi::Object exports) {
       {"processScan", process_scan},
       {"processScanSync", process_scan_sync},
       {"processesSummary", processes_summary},
+      {"processWchans", process_wchans},
       {"processClockTicks", process_clock_ticks},
       {"processBootTime", process_boot_time},
   };

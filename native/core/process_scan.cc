@@ -484,4 +484,47 @@ ProcessesSummary processes_summary(const Roots& roots) {
   return sum;
 }
 
+namespace {
+
+void add_wchan(WchanCounts& out, std::string_view w) {
+  w = trim(w);
+  if (w.empty() || w == "0") return;
+  for (auto& [name, n] : out) {
+    if (name == w) {
+      ++n;
+      return;
+    }
+  }
+  out.emplace_back(std::string(w), 1);
+}
+
+}  // namespace
+
+std::optional<WchanCounts> read_wchan_counts(const Roots& roots, int pid) {
+  WchanCounts out;
+  const std::string dir = roots.proc(std::to_string(pid));
+  std::string buf;
+  try {
+    if (!read_file_into(dir + "/wchan", buf)) return std::nullopt;  // gone
+    add_wchan(out, buf);
+  } catch (const Error&) {
+    // denied (wchan needs ptrace read access): nothing counted for it
+  }
+  std::vector<std::string> tasks;
+  try {
+    tasks = list_dir(dir + "/task");
+  } catch (const Error&) {
+    return out;
+  }
+  if (tasks.size() <= 1) return out;
+  for (const auto& tid : tasks) {
+    try {
+      if (read_file_into(dir + "/task/" + tid + "/wchan", buf)) add_wchan(out, buf);
+    } catch (const Error&) {
+      // a thread that exited or is denied
+    }
+  }
+  return out;
+}
+
 }  // namespace hp::proc

@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <utility>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -110,5 +111,12 @@ struct ProcessesSummary {
   std::map<char, int64_t> thread_states;  // thread state letter -> count
 };
 ProcessesSummary processes_summary(const Roots& roots);
+
+// The wait channels of a process counted as process-exporter counts them for
+// namedprocess_namegroup_threads_wchan: <procfs>/<pid>/wchan once, and, when the process has
+// more than one thread, each <procfs>/<pid>/task/<tid>/wchan too. A running thread ("0" or
+// empty) is not counted. nullopt when the process is gone; what cannot be read is left out.
+using WchanCounts = std::vector<std::pair<std::string, int>>;
+std::optional<WchanCounts> read_wchan_counts(const Roots& roots, int pid);
 
 }  // namespace hp::proc

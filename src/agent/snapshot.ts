@@ -484,6 +484,8 @@ export interface ProcessGroupReading {
   readonly oldestStartTimeSeconds: number;
   /** Thread count by process-exporter's state names (Running, Sleeping, Waiting, Zombie, Other). */
   readonly states: Readonly<Record<string, number>>;
+  /** Threads per wait channel, counted as process-exporter does (threads_wchan). */
+  readonly wchans?: Readonly<Record<string, number>>;
 }
 
 /** One of the optional top-N processes (by cpu or memory), with its pid. */

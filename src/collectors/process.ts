@@ -19,11 +19,12 @@
  * A process that vanished between listing and reading, or whose stat could not be read, is
  * skipped and only counted (`skipped`), never logged.
  */
-import type { Collector } from '../agent/collector.js';
+import type { CollectContext, Collector } from '../agent/collector.js';
 import type { ProcessGroupReading, ProcessReading, ProcessesSummary, TopProcessReading } from '../agent/snapshot.js';
 import type { ProcessCollectorConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
-import { processesSummary, scanProcesses, type ProcessTable, type ScanAttr } from '../process.js';
+import { processWaitChannels, processesSummary, scanProcesses, type ProcessTable, type ScanAttr } from '../process.js';
+import type { Roots } from '../roots.js';
 import { runParts } from '../agent/collector.js';
 import { Matchers, commOf, type ProcAttrs } from './process/match.js';
 
@@ -70,6 +71,8 @@ interface GroupGauges {
   zombie: number;
   other: number;
   readonly sum: Float64Array;
+  /** The members' pids (for the wait channels, read after the scan). */
+  readonly pids: number[];
 }
 
 function gauges(): GroupGauges {
@@ -88,6 +91,7 @@ function gauges(): GroupGauges {
     zombie: 0,
     other: 0,
     sum: new Float64Array(NCOUNTERS),
+    pids: [],
   };
 }
 
@@ -170,7 +174,7 @@ export class ProcessTracker {
   }
 
   /** Feeds one scan; returns the groups and top processes for the snapshot. */
-  update(t: ProcessTable, nowSeconds: number): { groups?: ProcessGroupReading[]; top?: TopProcessReading[] } {
+  update(t: ProcessTable, nowSeconds: number): { groups?: ProcessGroupReading[]; top?: TopProcessReading[]; members?: Map<string, number[]> } {
     const cfg = this.#config;
     const n = t.length;
     const col = (name: Parameters<ProcessTable['column']>[0]): Float64Array | undefined => t.column(name);
@@ -199,7 +203,7 @@ export class ProcessTracker {
     }
 
     const seen = new Set<string>();
-    const result: { groups?: ProcessGroupReading[]; top?: TopProcessReading[] } = {};
+    const result: { groups?: ProcessGroupReading[]; top?: TopProcessReading[]; members?: Map<string, number[]> } = {};
 
     if (this.#matchers.size > 0) {
       // 1. Match new processes (and those still within their recheck window).
@@ -299,6 +303,7 @@ export class ProcessTracker {
         let g = live.get(mem.group);
         if (!g) live.set(mem.group, (g = gauges()));
         g.numProcs++;
+        g.pids.push(t.pid[i] as number);
         for (let k = 0; k < NCOUNTERS; k++) (g.sum[k] as number) += mem.last[k] as number;
         const threads = fin(c.threads?.[i]);
         g.numThreads += threads;
@@ -362,6 +367,7 @@ export class ProcessTracker {
       }
       groups.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       result.groups = groups;
+      result.members = new Map([...live].map(([name, g]) => [name, g.pids]));
     }
 
     if (cfg.top.count > 0) result.top = this.#top(t, ok, keys);
@@ -413,6 +419,35 @@ function toSummary(s: Awaited<ReturnType<typeof processesSummary>>): ProcessesSu
   return out;
 }
 
+/** The groups with their members' wait channels (namedprocess_namegroup_threads_wchan). */
+async function withWaitChannels(
+  groups: ProcessGroupReading[],
+  members: Map<string, number[]>,
+  roots: Roots,
+  ctx: CollectContext<'process'>,
+): Promise<ProcessGroupReading[]> {
+  const names = [...members.keys()];
+  const pids = names.flatMap((n) => members.get(n) ?? []);
+  if (pids.length === 0) return groups;
+  let counts: (Record<string, number> | null)[];
+  try {
+    counts = await processWaitChannels(pids, { roots });
+  } catch (e) {
+    ctx.partFailed('threads_wchan', e);
+    return groups;
+  }
+  const byGroup = new Map<string, Record<string, number>>();
+  let i = 0;
+  for (const name of names) {
+    const w: Record<string, number> = {};
+    for (let k = 0; k < (members.get(name)?.length ?? 0); k++) {
+      for (const [wchan, n] of Object.entries(counts[i++] ?? {})) w[wchan] = (w[wchan] ?? 0) + n;
+    }
+    byGroup.set(name, w);
+  }
+  return groups.map((g) => (byGroup.has(g.name) ? { ...g, wchans: byGroup.get(g.name) as Record<string, number> } : g));
+}
+
 export function create(config: ProcessCollectorConfig, _logger: Logger): Collector<'process'> {
   const tracker = new ProcessTracker(config);
   const attrs = scanAttrs(config, tracker.usesUsername);
@@ -428,7 +463,9 @@ export function create(config: ProcessCollectorConfig, _logger: Logger): Collect
       if (parts.processes) reading.summary = toSummary(parts.processes);
       if (parts.scan) {
         const r = tracker.update(parts.scan, ctx.now() / 1000);
-        if (r.groups) reading.groups = r.groups;
+        if (r.groups && r.members && config.threads_wchan) {
+          reading.groups = await withWaitChannels(r.groups, r.members, roots, ctx);
+        } else if (r.groups) reading.groups = r.groups;
         if (r.top) reading.top = r.top;
         reading.skipped = tracker.skipped;
       }

@@ -311,6 +311,12 @@ export const CONFIG_SPEC: ObjectSpec = {
             default: true,
             description: "Count an unmatched process in its nearest grouped ancestor's group (process-exporter -children).",
           },
+          threads_wchan: {
+            kind: 'boolean',
+            default: true,
+            description:
+              "namedprocess_namegroup_threads_wchan: the members' threads per wait channel, as process-exporter (one file read per thread of every member each poll).",
+          },
           recheck_with_time_limit: {
             kind: 'duration',
             default: 0,

@@ -109,6 +109,8 @@ export interface NativeProcess {
   processScan(roots: Roots, attrs: readonly string[], pids?: readonly number[]): Promise<NativeScan>;
   processScanSync(roots: Roots, attrs: readonly string[], pids?: readonly number[]): NativeScan;
   processesSummary(roots: Roots): Promise<ProcessesSummary>;
+  /** Per pid, its wait channels and how many threads wait in each (null: gone). */
+  processWchans(roots: Roots, pids: number[]): Promise<([wchan: string, threads: number][] | null)[]>;
   processClockTicks(): number;
   processBootTime(roots: Roots): number;
 }

@@ -409,3 +409,16 @@ export async function processesSummary(options: ProcessOptions = {}): Promise<Pr
   const roots = resolveRoots(options.roots);
   return callNativeAsync(() => nativeProcess.processesSummary(roots));
 }
+
+/**
+ * The wait channels of processes, as process-exporter counts them for
+ * namedprocess_namegroup_threads_wchan: `/proc/<pid>/wchan` once, and each thread's
+ * `task/<tid>/wchan` when the process has more than one thread; running threads (no wait
+ * channel) are not counted. One entry per pid, null for a process that is gone; wchan files
+ * that cannot be read (they need ptrace access) are left out. Async (libuv pool).
+ */
+export async function processWaitChannels(pids: readonly number[], options: ProcessOptions = {}): Promise<(Record<string, number> | null)[]> {
+  const roots = resolveRoots(options.roots);
+  const raw = await callNativeAsync(() => nativeProcess.processWchans(roots, [...pids]));
+  return raw.map((pairs) => (pairs === null ? null : Object.fromEntries(pairs)));
+}

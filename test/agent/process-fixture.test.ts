@@ -85,6 +85,9 @@ describe('process collector over fixture trees', () => {
       worstFdRatio: 4 / 1024,
       oldestStartTimeSeconds: 1795000010,
       states: { Running: 1, Sleeping: 3, Waiting: 0, Zombie: 0, Other: 0 },
+      // 100 is running with 3 threads (its own wchan "0" is not counted, its 2 other threads
+      // wait on a futex); 101 sleeps single-threaded.
+      wchans: { do_nanosleep: 1, futex_wait_queue: 2 },
     });
     // sh matched by exe basename; helper (ppid 200, no rule of its own) joins it (children).
     const shell = g(r, 'shell') as ProcessGroupReading;
@@ -92,6 +95,7 @@ describe('process collector over fixture trees', () => {
     expect(shell.cpuUserSeconds).toBeCloseTo(0.08, 9);
     expect(shell.cpuSystemSeconds).toBeCloseTo(0.03, 9);
     expect(shell.states).toEqual({ Running: 0, Sleeping: 1, Waiting: 1, Zombie: 0, Other: 0 });
+    expect(shell.wchans).toEqual({ do_nanosleep: 1, io_schedule: 1 });
     expect(r.skipped).toEqual({ vanished: 0, denied: 0 });
   });
 

@@ -19,6 +19,7 @@ import {
   ZombieProcess,
   pidExists,
   pids,
+  processWaitChannels,
   processIter,
   processesSummary,
   scanProcesses,
@@ -443,6 +444,22 @@ describe('pid reuse', () => {
     expect((r.nofile as number[]).length).toBe(2);
     for (const m of ['setNice', 'ionice', 'signal', 'setAffinity', 'setRlimit']) expect(r[m], m).toBe('UnsupportedError');
     expect(r.scanned).toBe(r.hostPids);
+  });
+});
+
+describe('processWaitChannels', () => {
+  it("counts a sleeper's wait channel as /proc shows it, and gives null for a process that is gone", async () => {
+    const s = await spawnSleeper();
+    const w = readFileSync(`/proc/${s.pid}/wchan`, 'utf8').trim();
+    const [mine, gone] = await processWaitChannels([s.pid, 999999999]);
+    expect(mine).toEqual(w && w !== '0' ? { [w]: 1 } : {});
+    expect(gone).toBeNull();
+    // A multi-threaded process (this one): its own wchan plus one per thread, as process-exporter.
+    const [self] = await processWaitChannels([process.pid]);
+    const threads = Number(/^Threads:\s+(\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]);
+    const counted = Object.values(self ?? {}).reduce((a, b) => a + b, 0);
+    expect(counted).toBeGreaterThan(0);
+    expect(counted).toBeLessThanOrEqual(threads + 1);
   });
 });
 

@@ -35,6 +35,7 @@ export const PROCESS_METRICS = {
   oldestStartTime: m('namedprocess_namegroup_oldest_start_time_seconds', 'gauge', 'start time in seconds since 1970/01/01 of oldest process in group', ['groupname']),
   numThreads: m('namedprocess_namegroup_num_threads', 'gauge', 'Number of threads', ['groupname']),
   states: m('namedprocess_namegroup_states', 'gauge', 'Number of processes in states Running, Sleeping, Waiting, Zombie, or Other', ['groupname', 'state']),
+  threadsWchan: m('namedprocess_namegroup_threads_wchan', 'gauge', 'Number of threads in this group waiting on each wchan', ['groupname', 'wchan']),
   // hostprobe
   topCpuSeconds: m('hostprobe_process_top_cpu_seconds_total', 'counter', 'CPU seconds of one of the top processes (collectors.process.top), by mode.', ['pid', 'name', 'mode']),
   topMemoryBytes: m('hostprobe_process_top_memory_bytes', 'gauge', 'Memory of one of the top processes (collectors.process.top), by type.', ['pid', 'name', 'memtype']),
@@ -78,6 +79,7 @@ export function renderProcess(r: ProcessReading, x: Exposition, _o: PromRenderOp
     if (g.oldestStartTimeSeconds > 0) x.add(P.oldestStartTime, g.oldestStartTimeSeconds, l);
     x.add(P.numThreads, g.numThreads, l);
     for (const state of GROUP_STATES) x.add(P.states, g.states[state] ?? 0, { groupname, state });
+    if (g.wchans) for (const wchan of Object.keys(g.wchans).sort()) x.add(P.threadsWchan, g.wchans[wchan] as number, { groupname, wchan });
   }
   for (const t of r.top ?? []) {
     const pid = String(t.pid);
