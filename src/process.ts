@@ -16,10 +16,12 @@ export {
 } from './process/process.js';
 export {
   ProcessTable,
+  processThreadTotals,
   processWaitChannels,
   processesSummary,
   scanProcesses,
   scanProcessesSync,
+  type ProcessThreadTotals,
   type ScanColumn,
   type ScanOptions,
 } from './process/scan.js';

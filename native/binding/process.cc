@@ -758,9 +758,10 @@ Napi::Value processes_summary(const Napi::CallbackInfo& info) {
   });
 }
 
-// processWchans(roots, pids) -> Promise<([wchan, count][] | null)[]>, one entry per pid
-// (null: gone), read on the libuv pool: one file per thread of every process.
-Napi::Value process_wchans(const Napi::CallbackInfo& info) {
+// processThreadTotals(roots, pids, wchans, ctx) -> Promise<({wchans: [wchan, count][],
+// ctx: [voluntary, nonvoluntary] | null} | null)[]>, one entry per pid (null: gone), read on
+// the libuv pool: a file or two per thread of every process.
+Napi::Value process_thread_totals(const Napi::CallbackInfo& info) {
   return Guard(info, [&]() -> Napi::Value {
     hp::Roots roots = roots_arg(info, 0);
     if (info.Length() < 2 || !info[1].IsArray()) throw hp::Error(hp::ErrorKind::InvalidArgument, "pids must be an array");
@@ -768,13 +769,15 @@ Napi::Value process_wchans(const Napi::CallbackInfo& info) {
     std::vector<int> pids;
     pids.reserve(a.Length());
     for (uint32_t i = 0; i < a.Length(); ++i) pids.push_back(static_cast<int>(a.Get(i).As<Napi::Number>().Int32Value()));
-    using Result = std::vector<std::optional<pc::WchanCounts>>;
+    bool want_wchans = info.Length() > 2 && info[2].ToBoolean().Value();
+    bool want_ctx = info.Length() > 3 && info[3].ToBoolean().Value();
+    using Result = std::vector<std::optional<pc::ThreadTotals>>;
     return PromiseWorker<Result>::Run(
         info.Env(),
-        [roots, pids]() {
+        [roots, pids, want_wchans, want_ctx]() {
           Result out;
           out.reserve(pids.size());
-          for (int pid : pids) out.push_back(pc::read_wchan_counts(roots, pid));
+          for (int pid : pids) out.push_back(pc::read_thread_totals(roots, pid, want_wchans, want_ctx));
           return out;
         },
         [](Napi::Env env, Result& r) -> Napi::Value {
@@ -784,14 +787,24 @@ Napi::Value process_wchans(const Napi::CallbackInfo& info) {
               arr.Set(static_cast<uint32_t>(i), env.Null());
               continue;
             }
-            Napi::Array pairs = Napi::Array::New(env, r[i]->size());
-            for (size_t j = 0; j < r[i]->size(); ++j) {
+            Napi::Object o = Napi::Object::New(env);
+            Napi::Array pairs = Napi::Array::New(env, r[i]->wchans.size());
+            for (size_t j = 0; j < r[i]->wchans.size(); ++j) {
               Napi::Array p = Napi::Array::New(env, 2);
-              p.Set(0u, str(env, (*r[i])[j].first));
-              p.Set(1u, num(env, (*r[i])[j].second));
+              p.Set(0u, str(env, r[i]->wchans[j].first));
+              p.Set(1u, num(env, r[i]->wchans[j].second));
               pairs.Set(static_cast<uint32_t>(j), p);
             }
-            arr.Set(static_cast<uint32_t>(i), pairs);
+            o.Set("wchans", pairs);
+            if (r[i]->ctx) {
+              Napi::Array c = Napi::Array::New(env, 2);
+              c.Set(0u, num(env, r[i]->ctx->first));
+              c.Set(1u, num(env, r[i]->ctx->second));
+              o.Set("ctx", c);
+            } else {
+              o.Set("ctx", env.Null());
+            }
+            arr.Set(static_cast<uint32_t>(i), o);
           }
           return arr;
         });
@@ -848,7 +861,7 @@ void RegisterProcess(Napi::Env env, Napi::Object exports) {
       {"processScan", process_scan},
       {"processScanSync", process_scan_sync},
       {"processesSummary", processes_summary},
-      {"processWchans", process_wchans},
+      {"processThreadTotals", process_thread_totals},
       {"processClockTicks", process_clock_ticks},
       {"processBootTime", process_boot_time},
   };

@@ -500,13 +500,14 @@ void add_wchan(WchanCounts& out, std::string_view w) {
 
 }  // namespace
 
-std::optional<WchanCounts> read_wchan_counts(const Roots& roots, int pid) {
-  WchanCounts out;
+std::optional<ThreadTotals> read_thread_totals(const Roots& roots, int pid, bool wchans, bool ctx) {
+  ThreadTotals out;
   const std::string dir = roots.proc(std::to_string(pid));
   std::string buf;
+  // The process's own wchan (also the existence check).
   try {
     if (!read_file_into(dir + "/wchan", buf)) return std::nullopt;  // gone
-    add_wchan(out, buf);
+    if (wchans) add_wchan(out.wchans, buf);
   } catch (const Error&) {
     // denied (wchan needs ptrace read access): nothing counted for it
   }
@@ -517,13 +518,25 @@ std::optional<WchanCounts> read_wchan_counts(const Roots& roots, int pid) {
     return out;
   }
   if (tasks.size() <= 1) return out;
+  int64_t vol = 0, invol = 0;
+  bool any = false;
   for (const auto& tid : tasks) {
+    const std::string task = dir + "/task/" + tid;
     try {
-      if (read_file_into(dir + "/task/" + tid + "/wchan", buf)) add_wchan(out, buf);
+      if (wchans && read_file_into(task + "/wchan", buf)) add_wchan(out.wchans, buf);
+      if (ctx && read_file_into(task + "/status", buf)) {
+        ProcStatus s = parse_status_numbers(buf);
+        if (s.voluntary_ctxt_switches >= 0 && s.nonvoluntary_ctxt_switches >= 0) {
+          vol += s.voluntary_ctxt_switches;
+          invol += s.nonvoluntary_ctxt_switches;
+          any = true;
+        }
+      }
     } catch (const Error&) {
       // a thread that exited or is denied
     }
   }
+  if (ctx && any) out.ctx = std::make_pair(vol, invol);
   return out;
 }
 

@@ -112,11 +112,24 @@ struct ProcessesSummary {
 };
 ProcessesSummary processes_summary(const Roots& roots);
 
-// The wait channels of a process counted as process-exporter counts them for
-// namedprocess_namegroup_threads_wchan: <procfs>/<pid>/wchan once, and, when the process has
-// more than one thread, each <procfs>/<pid>/task/<tid>/wchan too. A running thread ("0" or
-// empty) is not counted. nullopt when the process is gone; what cannot be read is left out.
+// What process-exporter reads per thread of a group member, once the groups are known:
+// - wchans (namedprocess_namegroup_threads_wchan): <procfs>/<pid>/wchan once, and, when the
+//   process has more than one thread, each <procfs>/<pid>/task/<tid>/wchan too; a running
+//   thread ("0" or empty) is not counted;
+// - ctx (namedprocess_namegroup_context_switches_total): for a multi-threaded process, the
+//   sum of every task/<tid>/status's voluntary/nonvoluntary switches (the process's own
+//   status counts its main thread only); nullopt for a single-threaded one.
+// nullopt when the process is gone; files that cannot be read are left out.
 using WchanCounts = std::vector<std::pair<std::string, int>>;
-std::optional<WchanCounts> read_wchan_counts(const Roots& roots, int pid);
+struct ThreadTotals {
+  WchanCounts wchans;
+  std::optional<std::pair<int64_t, int64_t>> ctx;  // voluntary, nonvoluntary
+};
+std::optional<ThreadTotals> read_thread_totals(const Roots& roots, int pid, bool wchans, bool ctx);
+inline std::optional<WchanCounts> read_wchan_counts(const Roots& roots, int pid) {
+  auto t = read_thread_totals(roots, pid, true, false);
+  if (!t) return std::nullopt;
+  return std::move(t->wchans);
+}
 
 }  // namespace hp::proc

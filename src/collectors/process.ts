@@ -23,7 +23,7 @@ import type { CollectContext, Collector } from '../agent/collector.js';
 import type { ProcessGroupReading, ProcessReading, ProcessesSummary, TopProcessReading } from '../agent/snapshot.js';
 import type { ProcessCollectorConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
-import { processWaitChannels, processesSummary, scanProcesses, type ProcessTable, type ScanAttr } from '../process.js';
+import { processThreadTotals, processesSummary, scanProcesses, type ProcessTable, type ProcessThreadTotals, type ScanAttr } from '../process.js';
 import type { Roots } from '../roots.js';
 import { runParts } from '../agent/collector.js';
 import { Matchers, commOf, type ProcAttrs } from './process/match.js';
@@ -56,6 +56,12 @@ interface GroupState {
 }
 
 /** Groups' per-poll gauges. */
+/** A live member of a group in this poll. */
+interface GroupMember {
+  readonly pid: number;
+  readonly key: string;
+}
+
 interface GroupGauges {
   numProcs: number;
   numThreads: number;
@@ -71,8 +77,8 @@ interface GroupGauges {
   zombie: number;
   other: number;
   readonly sum: Float64Array;
-  /** The members' pids (for the wait channels, read after the scan). */
-  readonly pids: number[];
+  /** The members (for the per-thread reads after the scan). */
+  readonly members: GroupMember[];
 }
 
 function gauges(): GroupGauges {
@@ -91,7 +97,7 @@ function gauges(): GroupGauges {
     zombie: 0,
     other: 0,
     sum: new Float64Array(NCOUNTERS),
-    pids: [],
+    members: [],
   };
 }
 
@@ -173,8 +179,36 @@ export class ProcessTracker {
     m.inherited = inherited;
   }
 
+  /**
+   * After `update`: the context switches summed over each multi-threaded member's threads
+   * (process-exporter's numbers; the scan's status has the main thread's only) replace the
+   * members' counters, kept as running maxima like the others, and the groups' totals are
+   * recomputed from them.
+   */
+  applyThreadCtx(groups: readonly ProcessGroupReading[], members: Map<string, GroupMember[]>, ctx: Map<string, readonly [number, number]>): ProcessGroupReading[] {
+    return groups.map((g) => {
+      const list = members.get(g.name);
+      const gs = this.#groups.get(g.name);
+      if (!list || !gs) return g;
+      let vol = gs.base[C_VOL] as number;
+      let invol = gs.base[C_INVOL] as number;
+      for (const m of list) {
+        const mem = this.#tracked.get(m.key);
+        if (!mem) continue;
+        const c = ctx.get(m.key);
+        if (c) {
+          if (c[0] > (mem.last[C_VOL] as number)) mem.last[C_VOL] = c[0];
+          if (c[1] > (mem.last[C_INVOL] as number)) mem.last[C_INVOL] = c[1];
+        }
+        vol += mem.last[C_VOL] as number;
+        invol += mem.last[C_INVOL] as number;
+      }
+      return { ...g, voluntaryContextSwitches: vol, nonvoluntaryContextSwitches: invol };
+    });
+  }
+
   /** Feeds one scan; returns the groups and top processes for the snapshot. */
-  update(t: ProcessTable, nowSeconds: number): { groups?: ProcessGroupReading[]; top?: TopProcessReading[]; members?: Map<string, number[]> } {
+  update(t: ProcessTable, nowSeconds: number): { groups?: ProcessGroupReading[]; top?: TopProcessReading[]; members?: Map<string, GroupMember[]> } {
     const cfg = this.#config;
     const n = t.length;
     const col = (name: Parameters<ProcessTable['column']>[0]): Float64Array | undefined => t.column(name);
@@ -203,7 +237,7 @@ export class ProcessTracker {
     }
 
     const seen = new Set<string>();
-    const result: { groups?: ProcessGroupReading[]; top?: TopProcessReading[]; members?: Map<string, number[]> } = {};
+    const result: { groups?: ProcessGroupReading[]; top?: TopProcessReading[]; members?: Map<string, GroupMember[]> } = {};
 
     if (this.#matchers.size > 0) {
       // 1. Match new processes (and those still within their recheck window).
@@ -303,7 +337,7 @@ export class ProcessTracker {
         let g = live.get(mem.group);
         if (!g) live.set(mem.group, (g = gauges()));
         g.numProcs++;
-        g.pids.push(t.pid[i] as number);
+        g.members.push({ pid: t.pid[i] as number, key: keys[i] as string });
         for (let k = 0; k < NCOUNTERS; k++) (g.sum[k] as number) += mem.last[k] as number;
         const threads = fin(c.threads?.[i]);
         g.numThreads += threads;
@@ -367,7 +401,7 @@ export class ProcessTracker {
       }
       groups.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       result.groups = groups;
-      result.members = new Map([...live].map(([name, g]) => [name, g.pids]));
+      result.members = new Map([...live].map(([name, g]) => [name, g.members]));
     }
 
     if (cfg.top.count > 0) result.top = this.#top(t, ok, keys);
@@ -419,33 +453,48 @@ function toSummary(s: Awaited<ReturnType<typeof processesSummary>>): ProcessesSu
   return out;
 }
 
-/** The groups with their members' wait channels (namedprocess_namegroup_threads_wchan). */
-async function withWaitChannels(
+/**
+ * The per-thread reads of the members, once the groups are known: context switches summed
+ * over each multi-threaded member's threads, and the wait channels when threads_wchan is on
+ * (namedprocess_namegroup_threads_wchan), as process-exporter reads them.
+ */
+async function withThreadTotals(
+  tracker: ProcessTracker,
   groups: ProcessGroupReading[],
-  members: Map<string, number[]>,
+  members: Map<string, GroupMember[]>,
+  waitChannels: boolean,
   roots: Roots,
   ctx: CollectContext<'process'>,
 ): Promise<ProcessGroupReading[]> {
   const names = [...members.keys()];
-  const pids = names.flatMap((n) => members.get(n) ?? []);
-  if (pids.length === 0) return groups;
-  let counts: (Record<string, number> | null)[];
+  const list = names.flatMap((n) => members.get(n) ?? []);
+  if (list.length === 0) return groups;
+  let totals: (ProcessThreadTotals | null)[];
   try {
-    counts = await processWaitChannels(pids, { roots });
+    totals = await processThreadTotals(
+      list.map((m) => m.pid),
+      { roots, waitChannels, ctxSwitches: true },
+    );
   } catch (e) {
-    ctx.partFailed('threads_wchan', e);
+    ctx.partFailed('threads', e);
     return groups;
   }
-  const byGroup = new Map<string, Record<string, number>>();
+  const ctxByKey = new Map<string, readonly [number, number]>();
+  const wchans = new Map<string, Record<string, number>>();
   let i = 0;
   for (const name of names) {
     const w: Record<string, number> = {};
-    for (let k = 0; k < (members.get(name)?.length ?? 0); k++) {
-      for (const [wchan, n] of Object.entries(counts[i++] ?? {})) w[wchan] = (w[wchan] ?? 0) + n;
+    for (const m of members.get(name) ?? []) {
+      const t = totals[i++];
+      if (!t) continue;
+      if (t.ctxSwitches) ctxByKey.set(m.key, [t.ctxSwitches.voluntary, t.ctxSwitches.involuntary]);
+      for (const [wchan, n] of Object.entries(t.waitChannels)) w[wchan] = (w[wchan] ?? 0) + n;
     }
-    byGroup.set(name, w);
+    wchans.set(name, w);
   }
-  return groups.map((g) => (byGroup.has(g.name) ? { ...g, wchans: byGroup.get(g.name) as Record<string, number> } : g));
+  const updated = tracker.applyThreadCtx(groups, members, ctxByKey);
+  if (!waitChannels) return updated;
+  return updated.map((g) => (wchans.has(g.name) ? { ...g, wchans: wchans.get(g.name) as Record<string, number> } : g));
 }
 
 export function create(config: ProcessCollectorConfig, _logger: Logger): Collector<'process'> {
@@ -463,9 +512,8 @@ export function create(config: ProcessCollectorConfig, _logger: Logger): Collect
       if (parts.processes) reading.summary = toSummary(parts.processes);
       if (parts.scan) {
         const r = tracker.update(parts.scan, ctx.now() / 1000);
-        if (r.groups && r.members && config.threads_wchan) {
-          reading.groups = await withWaitChannels(r.groups, r.members, roots, ctx);
-        } else if (r.groups) reading.groups = r.groups;
+        if (r.groups && r.members) reading.groups = await withThreadTotals(tracker, r.groups, r.members, config.threads_wchan, roots, ctx);
+        else if (r.groups) reading.groups = r.groups;
         if (r.top) reading.top = r.top;
         reading.skipped = tracker.skipped;
       }

@@ -109,8 +109,13 @@ export interface NativeProcess {
   processScan(roots: Roots, attrs: readonly string[], pids?: readonly number[]): Promise<NativeScan>;
   processScanSync(roots: Roots, attrs: readonly string[], pids?: readonly number[]): NativeScan;
   processesSummary(roots: Roots): Promise<ProcessesSummary>;
-  /** Per pid, its wait channels and how many threads wait in each (null: gone). */
-  processWchans(roots: Roots, pids: number[]): Promise<([wchan: string, threads: number][] | null)[]>;
+  /** Per pid (null: gone): wait channels with thread counts, and for a multi-threaded process the threads' summed context switches. */
+  processThreadTotals(
+    roots: Roots,
+    pids: number[],
+    wchans: boolean,
+    ctx: boolean,
+  ): Promise<({ wchans: [wchan: string, threads: number][]; ctx: [voluntary: number, involuntary: number] | null } | null)[]>;
   processClockTicks(): number;
   processBootTime(roots: Roots): number;
 }

@@ -410,15 +410,39 @@ export async function processesSummary(options: ProcessOptions = {}): Promise<Pr
   return callNativeAsync(() => nativeProcess.processesSummary(roots));
 }
 
+/** What `processThreadTotals` gives for one process. */
+export interface ProcessThreadTotals {
+  /** Threads per wait channel (process-exporter's counting; empty unless asked for). */
+  waitChannels: Record<string, number>;
+  /**
+   * For a multi-threaded process, the context switches of all its threads summed
+   * (`task/<tid>/status`); null for a single-threaded one, whose own status has them.
+   */
+  ctxSwitches: { voluntary: number; involuntary: number } | null;
+}
+
 /**
- * The wait channels of processes, as process-exporter counts them for
- * namedprocess_namegroup_threads_wchan: `/proc/<pid>/wchan` once, and each thread's
- * `task/<tid>/wchan` when the process has more than one thread; running threads (no wait
- * channel) are not counted. One entry per pid, null for a process that is gone; wchan files
- * that cannot be read (they need ptrace access) are left out. Async (libuv pool).
+ * What process-exporter reads per thread, for a list of processes: the wait channels as it
+ * counts them for namedprocess_namegroup_threads_wchan (`/proc/<pid>/wchan`, plus each
+ * thread's `task/<tid>/wchan` when there are several; running threads not counted) and the
+ * context switches summed over the threads. One entry per pid, null for a process that is
+ * gone; files that cannot be read (wchan needs ptrace access) are left out. Async (libuv pool).
  */
-export async function processWaitChannels(pids: readonly number[], options: ProcessOptions = {}): Promise<(Record<string, number> | null)[]> {
+export async function processThreadTotals(
+  pids: readonly number[],
+  options: ProcessOptions & { waitChannels?: boolean; ctxSwitches?: boolean } = {},
+): Promise<(ProcessThreadTotals | null)[]> {
   const roots = resolveRoots(options.roots);
-  const raw = await callNativeAsync(() => nativeProcess.processWchans(roots, [...pids]));
-  return raw.map((pairs) => (pairs === null ? null : Object.fromEntries(pairs)));
+  const raw = await callNativeAsync(() =>
+    nativeProcess.processThreadTotals(roots, [...pids], options.waitChannels ?? true, options.ctxSwitches ?? true),
+  );
+  return raw.map((r) =>
+    r === null ? null : { waitChannels: Object.fromEntries(r.wchans), ctxSwitches: r.ctx ? { voluntary: r.ctx[0], involuntary: r.ctx[1] } : null },
+  );
+}
+
+/** The wait channels of processes (`processThreadTotals` without the context switches). */
+export async function processWaitChannels(pids: readonly number[], options: ProcessOptions = {}): Promise<(Record<string, number> | null)[]> {
+  const totals = await processThreadTotals(pids, { ...options, waitChannels: true, ctxSwitches: false });
+  return totals.map((t) => (t === null ? null : t.waitChannels));
 }

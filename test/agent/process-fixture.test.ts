@@ -76,8 +76,9 @@ describe('process collector over fixture trees', () => {
       writeBytes: 8192,
       majorPageFaults: 2,
       minorPageFaults: 1500,
-      voluntaryContextSwitches: 11,
-      nonvoluntaryContextSwitches: 6,
+      // pid 100's three threads (10 + 100 + 200, 5 + 1 + 2), as process-exporter sums them, + pid 101's.
+      voluntaryContextSwitches: 311,
+      nonvoluntaryContextSwitches: 9,
       residentBytes: 2 * MiB,
       virtualBytes: 2 * 8 * MiB,
       swappedBytes: 2 * 8192,
@@ -113,8 +114,8 @@ describe('process collector over fixture trees', () => {
     expect(w2.majorPageFaults).toBe(2);
     expect(w2.readBytes).toBe(4096);
     expect(w2.writeBytes).toBe(8192);
-    expect(w2.voluntaryContextSwitches).toBe(10 + 2);
-    expect(w2.nonvoluntaryContextSwitches).toBe(5 + 1);
+    expect(w2.voluntaryContextSwitches).toBe(310 + 2);
+    expect(w2.nonvoluntaryContextSwitches).toBe(8 + 1);
     for (const k of ['cpuUserSeconds', 'cpuSystemSeconds', 'readBytes', 'writeBytes', 'majorPageFaults', 'minorPageFaults', 'voluntaryContextSwitches', 'nonvoluntaryContextSwitches'] as const) {
       expect(w2[k], k).toBeGreaterThanOrEqual(w1[k]);
     }
@@ -180,8 +181,8 @@ describe('process collector over fixture trees', () => {
     expect(v('namedprocess_namegroup_write_bytes_total', { groupname: 'worker' })).toBe(8192);
     expect(v('namedprocess_namegroup_major_page_faults_total', { groupname: 'worker' })).toBe(2);
     expect(v('namedprocess_namegroup_minor_page_faults_total', { groupname: 'worker' })).toBe(1500);
-    expect(v('namedprocess_namegroup_context_switches_total', { groupname: 'worker', ctxswitchtype: 'voluntary' })).toBe(11);
-    expect(v('namedprocess_namegroup_context_switches_total', { groupname: 'worker', ctxswitchtype: 'nonvoluntary' })).toBe(6);
+    expect(v('namedprocess_namegroup_context_switches_total', { groupname: 'worker', ctxswitchtype: 'voluntary' })).toBe(311);
+    expect(v('namedprocess_namegroup_context_switches_total', { groupname: 'worker', ctxswitchtype: 'nonvoluntary' })).toBe(9);
     expect(v('namedprocess_namegroup_memory_bytes', { groupname: 'worker', memtype: 'resident' })).toBe(2 * MiB);
     expect(v('namedprocess_namegroup_memory_bytes', { groupname: 'worker', memtype: 'virtual' })).toBe(16 * MiB);
     expect(v('namedprocess_namegroup_memory_bytes', { groupname: 'worker', memtype: 'swapped' })).toBe(16384);

@@ -450,9 +450,14 @@ describe('pid reuse', () => {
 describe('processWaitChannels', () => {
   it("counts a sleeper's wait channel as /proc shows it, and gives null for a process that is gone", async () => {
     const s = await spawnSleeper();
-    const w = readFileSync(`/proc/${s.pid}/wchan`, 'utf8').trim();
+    // Until it is asleep (just after exec it may still be running: no wait channel).
+    let w = '';
+    await until(() => {
+      w = readFileSync(`/proc/${s.pid}/wchan`, 'utf8').trim();
+      return w !== '' && w !== '0';
+    }, 10_000, 'the sleeper to sleep');
     const [mine, gone] = await processWaitChannels([s.pid, 999999999]);
-    expect(mine).toEqual(w && w !== '0' ? { [w]: 1 } : {});
+    expect(mine).toEqual({ [w]: 1 });
     expect(gone).toBeNull();
     // A multi-threaded process (this one): its own wchan plus one per thread, as process-exporter.
     const [self] = await processWaitChannels([process.pid]);
