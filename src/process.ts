@@ -21,6 +21,7 @@ export {
   processesSummary,
   scanProcesses,
   scanProcessesSync,
+  type ProcessThreadRow,
   type ProcessThreadTotals,
   type ScanColumn,
   type ScanOptions,

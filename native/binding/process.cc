@@ -771,13 +771,14 @@ Napi::Value process_thread_totals(const Napi::CallbackInfo& info) {
     for (uint32_t i = 0; i < a.Length(); ++i) pids.push_back(static_cast<int>(a.Get(i).As<Napi::Number>().Int32Value()));
     bool want_wchans = info.Length() > 2 && info[2].ToBoolean().Value();
     bool want_ctx = info.Length() > 3 && info[3].ToBoolean().Value();
+    bool want_threads = info.Length() > 4 && info[4].ToBoolean().Value();
     using Result = std::vector<std::optional<pc::ThreadTotals>>;
     return PromiseWorker<Result>::Run(
         info.Env(),
-        [roots, pids, want_wchans, want_ctx]() {
+        [roots, pids, want_wchans, want_ctx, want_threads]() {
           Result out;
           out.reserve(pids.size());
-          for (int pid : pids) out.push_back(pc::read_thread_totals(roots, pid, want_wchans, want_ctx));
+          for (int pid : pids) out.push_back(pc::read_thread_totals(roots, pid, want_wchans, want_ctx, want_threads));
           return out;
         },
         [](Napi::Env env, Result& r) -> Napi::Value {
@@ -804,6 +805,25 @@ Napi::Value process_thread_totals(const Napi::CallbackInfo& info) {
             } else {
               o.Set("ctx", env.Null());
             }
+            // threads: [tid, name, utime s, stime s, minflt, majflt, read bytes, write bytes, vol, invol][]
+            const double hz = static_cast<double>(pc::clock_ticks());
+            Napi::Array threads = Napi::Array::New(env, r[i]->threads.size());
+            for (size_t j = 0; j < r[i]->threads.size(); ++j) {
+              const auto& t = r[i]->threads[j];
+              Napi::Array row = Napi::Array::New(env, 10);
+              row.Set(0u, num(env, t.tid));
+              row.Set(1u, str(env, t.name));
+              row.Set(2u, num(env, static_cast<double>(t.utime) / hz));
+              row.Set(3u, num(env, static_cast<double>(t.stime) / hz));
+              row.Set(4u, num(env, t.minflt));
+              row.Set(5u, num(env, t.majflt));
+              row.Set(6u, num(env, t.read_bytes));
+              row.Set(7u, num(env, t.write_bytes));
+              row.Set(8u, num(env, t.vol));
+              row.Set(9u, num(env, t.invol));
+              threads.Set(static_cast<uint32_t>(j), row);
+            }
+            o.Set("threads", threads);
             arr.Set(static_cast<uint32_t>(i), o);
           }
           return arr;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include "error.h"
@@ -500,7 +501,7 @@ void add_wchan(WchanCounts& out, std::string_view w) {
 
 }  // namespace
 
-std::optional<ThreadTotals> read_thread_totals(const Roots& roots, int pid, bool wchans, bool ctx) {
+std::optional<ThreadTotals> read_thread_totals(const Roots& roots, int pid, bool wchans, bool ctx, bool threads) {
   ThreadTotals out;
   const std::string dir = roots.proc(std::to_string(pid));
   std::string buf;
@@ -524,13 +525,37 @@ std::optional<ThreadTotals> read_thread_totals(const Roots& roots, int pid, bool
     const std::string task = dir + "/task/" + tid;
     try {
       if (wchans && read_file_into(task + "/wchan", buf)) add_wchan(out.wchans, buf);
-      if (ctx && read_file_into(task + "/status", buf)) {
+      ThreadRow row;
+      if ((ctx || threads) && read_file_into(task + "/status", buf)) {
         ProcStatus s = parse_status_numbers(buf);
         if (s.voluntary_ctxt_switches >= 0 && s.nonvoluntary_ctxt_switches >= 0) {
-          vol += s.voluntary_ctxt_switches;
-          invol += s.nonvoluntary_ctxt_switches;
-          any = true;
+          if (ctx) {
+            vol += s.voluntary_ctxt_switches;
+            invol += s.nonvoluntary_ctxt_switches;
+            any = true;
+          }
+          row.vol = s.voluntary_ctxt_switches;
+          row.invol = s.nonvoluntary_ctxt_switches;
         }
+      }
+      if (threads && read_file_into(task + "/stat", buf)) {
+        ProcStat st = parse_stat(buf);
+        row.tid = std::strtoll(tid.c_str(), nullptr, 10);
+        row.name = st.comm;
+        row.utime = st.utime;
+        row.stime = st.stime;
+        row.minflt = st.minflt;
+        row.majflt = st.majflt;
+        try {
+          if (read_file_into(task + "/io", buf)) {
+            ProcIo io = parse_io(buf);
+            row.read_bytes = io.read_bytes;
+            row.write_bytes = io.write_bytes;
+          }
+        } catch (const Error&) {
+          // io needs ptrace read access: 0, as process-exporter leaves it
+        }
+        out.threads.push_back(std::move(row));
       }
     } catch (const Error&) {
       // a thread that exited or is denied

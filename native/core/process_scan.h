@@ -120,12 +120,23 @@ ProcessesSummary processes_summary(const Roots& roots);
 //   sum of every task/<tid>/status's voluntary/nonvoluntary switches (the process's own
 //   status counts its main thread only); nullopt for a single-threaded one.
 // nullopt when the process is gone; files that cannot be read are left out.
+// - threads (the namedprocess_namegroup_thread_* families): each thread of a multi-threaded
+//   process with its name (task stat comm), cpu ticks, faults (task stat), io bytes (task io,
+//   0 when denied) and context switches (task status).
 using WchanCounts = std::vector<std::pair<std::string, int>>;
+struct ThreadRow {
+  int64_t tid = 0;
+  std::string name;
+  uint64_t utime = 0, stime = 0;  // ticks
+  uint64_t minflt = 0, majflt = 0, read_bytes = 0, write_bytes = 0;
+  int64_t vol = 0, invol = 0;
+};
 struct ThreadTotals {
   WchanCounts wchans;
   std::optional<std::pair<int64_t, int64_t>> ctx;  // voluntary, nonvoluntary
+  std::vector<ThreadRow> threads;
 };
-std::optional<ThreadTotals> read_thread_totals(const Roots& roots, int pid, bool wchans, bool ctx);
+std::optional<ThreadTotals> read_thread_totals(const Roots& roots, int pid, bool wchans, bool ctx, bool threads = false);
 inline std::optional<WchanCounts> read_wchan_counts(const Roots& roots, int pid) {
   auto t = read_thread_totals(roots, pid, true, false);
   if (!t) return std::nullopt;

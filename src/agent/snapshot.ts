@@ -486,6 +486,23 @@ export interface ProcessGroupReading {
   readonly states: Readonly<Record<string, number>>;
   /** Threads per wait channel, counted as process-exporter does (threads_wchan). */
   readonly wchans?: Readonly<Record<string, number>>;
+  /** The threads of multi-threaded members by thread name (process-exporter's thread_* families). */
+  readonly threads?: readonly ProcessThreadGroupReading[];
+}
+
+/** The threads of a group sharing one thread name. Counters never go backwards while the group lives. */
+export interface ProcessThreadGroupReading {
+  readonly name: string;
+  /** Live threads with this name. */
+  readonly count: number;
+  readonly cpuUserSeconds: number;
+  readonly cpuSystemSeconds: number;
+  readonly readBytes: number;
+  readonly writeBytes: number;
+  readonly majorPageFaults: number;
+  readonly minorPageFaults: number;
+  readonly voluntaryContextSwitches: number;
+  readonly nonvoluntaryContextSwitches: number;
 }
 
 /** One of the optional top-N processes (by cpu or memory), with its pid. */

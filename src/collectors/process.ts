@@ -20,10 +20,18 @@
  * skipped and only counted (`skipped`), never logged.
  */
 import type { CollectContext, Collector } from '../agent/collector.js';
-import type { ProcessGroupReading, ProcessReading, ProcessesSummary, TopProcessReading } from '../agent/snapshot.js';
+import type { ProcessGroupReading, ProcessReading, ProcessThreadGroupReading, ProcessesSummary, TopProcessReading } from '../agent/snapshot.js';
 import type { ProcessCollectorConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
-import { processThreadTotals, processesSummary, scanProcesses, type ProcessTable, type ProcessThreadTotals, type ScanAttr } from '../process.js';
+import {
+  processThreadTotals,
+  processesSummary,
+  scanProcesses,
+  type ProcessTable,
+  type ProcessThreadRow,
+  type ProcessThreadTotals,
+  type ScanAttr,
+} from '../process.js';
 import type { Roots } from '../roots.js';
 import { runParts } from '../agent/collector.js';
 import { Matchers, commOf, type ProcAttrs } from './process/match.js';
@@ -35,6 +43,8 @@ const C_READ = 2;
 const C_WRITE = 3;
 const C_MAJFLT = 4;
 const C_MINFLT = 5;
+/** Per-thread counters: user, system, read bytes, write bytes, major faults, minor faults, voluntary, nonvoluntary. */
+const NTHREAD = 8;
 const C_VOL = 6;
 const C_INVOL = 7;
 const NCOUNTERS = 8;
@@ -204,6 +214,104 @@ export class ProcessTracker {
         invol += mem.last[C_INVOL] as number;
       }
       return { ...g, voluntaryContextSwitches: vol, nonvoluntaryContextSwitches: invol };
+    });
+  }
+
+  /** Threads of multi-threaded members, by member key + tid. */
+  readonly #threads = new Map<string, { group: string; name: string; last: Float64Array }>();
+  /** Per group and thread name: the last counters of threads that exited or were renamed. */
+  readonly #threadBase = new Map<string, Map<string, Float64Array>>();
+
+  #threadBaseOf(group: string, name: string): Float64Array {
+    let byName = this.#threadBase.get(group);
+    if (!byName) this.#threadBase.set(group, (byName = new Map()));
+    let b = byName.get(name);
+    if (!b) byName.set(name, (b = new Float64Array(NTHREAD)));
+    return b;
+  }
+
+  #retireThread(key: string): void {
+    const t = this.#threads.get(key);
+    if (!t) return;
+    if (this.#groups.has(t.group)) {
+      const b = this.#threadBaseOf(t.group, t.name);
+      for (let k = 0; k < NTHREAD; k++) (b[k] as number) += t.last[k] as number;
+    }
+    this.#threads.delete(key);
+  }
+
+  /**
+   * After `update`: the threads of the multi-threaded members (process-exporter's -threads),
+   * by thread name. Like the group counters, each thread's counters are running maxima and a
+   * thread that exits (or is renamed, or whose process leaves the group) leaves its last
+   * counters in its name's base, so the per-name counters never go backwards while the group
+   * lives. `rows` holds the threads of the members that were read this poll.
+   */
+  applyThreads(groups: readonly ProcessGroupReading[], members: Map<string, GroupMember[]>, rows: Map<string, readonly ProcessThreadRow[]>): ProcessGroupReading[] {
+    const live = new Set<string>();
+    const liveMembers = new Map<string, string>();
+    for (const [group, list] of members) for (const m of list) liveMembers.set(m.key, group);
+    for (const [memberKey, threads] of rows) {
+      const group = liveMembers.get(memberKey);
+      if (group === undefined) continue;
+      for (const r of threads) {
+        const key = `${memberKey}/${r.tid}`;
+        live.add(key);
+        let t = this.#threads.get(key);
+        if (t && (t.group !== group || t.name !== r.name)) {
+          this.#retireThread(key);
+          t = undefined;
+        }
+        if (!t) this.#threads.set(key, (t = { group, name: r.name, last: new Float64Array(NTHREAD) }));
+        const cur = [r.cpuUserSeconds, r.cpuSystemSeconds, r.readBytes, r.writeBytes, r.majorFaults, r.minorFaults, r.voluntaryCtxSwitches, r.involuntaryCtxSwitches];
+        for (let k = 0; k < NTHREAD; k++) if ((cur[k] as number) > (t.last[k] as number)) t.last[k] = cur[k] as number;
+      }
+    }
+    // Threads gone: their member left, or it was read and they were not in it.
+    for (const key of [...this.#threads.keys()]) {
+      if (live.has(key)) continue;
+      const memberKey = key.slice(0, key.lastIndexOf('/'));
+      if (!liveMembers.has(memberKey) || rows.has(memberKey)) this.#retireThread(key);
+    }
+    for (const g of this.#threadBase.keys()) if (!this.#groups.has(g)) this.#threadBase.delete(g);
+    // Per group and name: live threads plus the base.
+    const byGroup = new Map<string, Map<string, { count: number; sum: Float64Array }>>();
+    const entry = (group: string, name: string): { count: number; sum: Float64Array } => {
+      let m = byGroup.get(group);
+      if (!m) byGroup.set(group, (m = new Map()));
+      let e = m.get(name);
+      if (!e) m.set(name, (e = { count: 0, sum: new Float64Array(NTHREAD) }));
+      return e;
+    };
+    for (const [group, byName] of this.#threadBase) {
+      for (const [name, b] of byName) {
+        const e = entry(group, name);
+        for (let k = 0; k < NTHREAD; k++) (e.sum[k] as number) += b[k] as number;
+      }
+    }
+    for (const t of this.#threads.values()) {
+      const e = entry(t.group, t.name);
+      e.count++;
+      for (let k = 0; k < NTHREAD; k++) (e.sum[k] as number) += t.last[k] as number;
+    }
+    return groups.map((g) => {
+      const m = byGroup.get(g.name);
+      if (!m) return g;
+      const threads: ProcessThreadGroupReading[] = [...m]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([name, e]) => ({
+          name,
+          count: e.count,
+          cpuUserSeconds: e.sum[0] as number,
+          cpuSystemSeconds: e.sum[1] as number,
+          readBytes: e.sum[2] as number,
+          writeBytes: e.sum[3] as number,
+          majorPageFaults: e.sum[4] as number,
+          minorPageFaults: e.sum[5] as number,
+          voluntaryContextSwitches: e.sum[6] as number,
+          nonvoluntaryContextSwitches: e.sum[7] as number,
+        }));
+      return { ...g, threads };
     });
   }
 
@@ -463,6 +571,7 @@ async function withThreadTotals(
   groups: ProcessGroupReading[],
   members: Map<string, GroupMember[]>,
   waitChannels: boolean,
+  threads: boolean,
   roots: Roots,
   ctx: CollectContext<'process'>,
 ): Promise<ProcessGroupReading[]> {
@@ -473,13 +582,14 @@ async function withThreadTotals(
   try {
     totals = await processThreadTotals(
       list.map((m) => m.pid),
-      { roots, waitChannels, ctxSwitches: true },
+      { roots, waitChannels, ctxSwitches: true, threads },
     );
   } catch (e) {
     ctx.partFailed('threads', e);
     return groups;
   }
   const ctxByKey = new Map<string, readonly [number, number]>();
+  const threadRows = new Map<string, readonly ProcessThreadRow[]>();
   const wchans = new Map<string, Record<string, number>>();
   let i = 0;
   for (const name of names) {
@@ -488,11 +598,13 @@ async function withThreadTotals(
       const t = totals[i++];
       if (!t) continue;
       if (t.ctxSwitches) ctxByKey.set(m.key, [t.ctxSwitches.voluntary, t.ctxSwitches.involuntary]);
+      if (threads) threadRows.set(m.key, t.threads);
       for (const [wchan, n] of Object.entries(t.waitChannels)) w[wchan] = (w[wchan] ?? 0) + n;
     }
     wchans.set(name, w);
   }
-  const updated = tracker.applyThreadCtx(groups, members, ctxByKey);
+  let updated = tracker.applyThreadCtx(groups, members, ctxByKey);
+  if (threads) updated = tracker.applyThreads(updated, members, threadRows);
   if (!waitChannels) return updated;
   return updated.map((g) => (wchans.has(g.name) ? { ...g, wchans: wchans.get(g.name) as Record<string, number> } : g));
 }
@@ -512,7 +624,7 @@ export function create(config: ProcessCollectorConfig, _logger: Logger): Collect
       if (parts.processes) reading.summary = toSummary(parts.processes);
       if (parts.scan) {
         const r = tracker.update(parts.scan, ctx.now() / 1000);
-        if (r.groups && r.members) reading.groups = await withThreadTotals(tracker, r.groups, r.members, config.threads_wchan, roots, ctx);
+        if (r.groups && r.members) reading.groups = await withThreadTotals(tracker, r.groups, r.members, config.threads_wchan, config.threads, roots, ctx);
         else if (r.groups) reading.groups = r.groups;
         if (r.top) reading.top = r.top;
         reading.skipped = tracker.skipped;

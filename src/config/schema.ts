@@ -311,6 +311,12 @@ export const CONFIG_SPEC: ObjectSpec = {
             default: true,
             description: "Count an unmatched process in its nearest grouped ancestor's group (process-exporter -children).",
           },
+          threads: {
+            kind: 'boolean',
+            default: true,
+            description:
+              "namedprocess_namegroup_thread_*: the members' threads by thread name, as process-exporter's -threads (three files read per thread of every multi-threaded member each poll).",
+          },
           threads_wchan: {
             kind: 'boolean',
             default: true,

@@ -72,6 +72,7 @@ export interface ProcessCollectorConfig extends CollectorBaseConfig {
   readonly overflow_group: string;
   readonly remove_empty_groups: boolean;
   readonly children: boolean;
+  readonly threads: boolean;
   readonly threads_wchan: boolean;
   readonly recheck_with_time_limit: number;
   readonly top: { readonly count: number; readonly by: 'cpu' | 'memory' };

@@ -115,7 +115,15 @@ export interface NativeProcess {
     pids: number[],
     wchans: boolean,
     ctx: boolean,
-  ): Promise<({ wchans: [wchan: string, threads: number][]; ctx: [voluntary: number, involuntary: number] | null } | null)[]>;
+    threads: boolean,
+  ): Promise<
+    ({
+      wchans: [wchan: string, threads: number][];
+      ctx: [voluntary: number, involuntary: number] | null;
+      /** [tid, name, user s, system s, minflt, majflt, read bytes, write bytes, voluntary, involuntary] */
+      threads: [number, string, number, number, number, number, number, number, number, number][];
+    } | null)[]
+  >;
   processClockTicks(): number;
   processBootTime(roots: Roots): number;
 }

@@ -419,6 +419,24 @@ export interface ProcessThreadTotals {
    * (`task/<tid>/status`); null for a single-threaded one, whose own status has them.
    */
   ctxSwitches: { voluntary: number; involuntary: number } | null;
+  /** Each thread of a multi-threaded process (empty unless asked for, and for a single-threaded one). */
+  threads: ProcessThreadRow[];
+}
+
+/** One thread, as `processThreadTotals({threads: true})` reads it from `task/<tid>/`. */
+export interface ProcessThreadRow {
+  tid: number;
+  /** The thread's comm (`task/<tid>/stat`). */
+  name: string;
+  cpuUserSeconds: number;
+  cpuSystemSeconds: number;
+  minorFaults: number;
+  majorFaults: number;
+  /** `task/<tid>/io` (0 when it cannot be read). */
+  readBytes: number;
+  writeBytes: number;
+  voluntaryCtxSwitches: number;
+  involuntaryCtxSwitches: number;
 }
 
 /**
@@ -430,14 +448,31 @@ export interface ProcessThreadTotals {
  */
 export async function processThreadTotals(
   pids: readonly number[],
-  options: ProcessOptions & { waitChannels?: boolean; ctxSwitches?: boolean } = {},
+  options: ProcessOptions & { waitChannels?: boolean; ctxSwitches?: boolean; threads?: boolean } = {},
 ): Promise<(ProcessThreadTotals | null)[]> {
   const roots = resolveRoots(options.roots);
   const raw = await callNativeAsync(() =>
-    nativeProcess.processThreadTotals(roots, [...pids], options.waitChannels ?? true, options.ctxSwitches ?? true),
+    nativeProcess.processThreadTotals(roots, [...pids], options.waitChannels ?? true, options.ctxSwitches ?? true, options.threads ?? false),
   );
   return raw.map((r) =>
-    r === null ? null : { waitChannels: Object.fromEntries(r.wchans), ctxSwitches: r.ctx ? { voluntary: r.ctx[0], involuntary: r.ctx[1] } : null },
+    r === null
+      ? null
+      : {
+          waitChannels: Object.fromEntries(r.wchans),
+          ctxSwitches: r.ctx ? { voluntary: r.ctx[0], involuntary: r.ctx[1] } : null,
+          threads: r.threads.map(([tid, name, user, system, minflt, majflt, rb, wb, vol, invol]) => ({
+            tid,
+            name,
+            cpuUserSeconds: user,
+            cpuSystemSeconds: system,
+            minorFaults: minflt,
+            majorFaults: majflt,
+            readBytes: rb,
+            writeBytes: wb,
+            voluntaryCtxSwitches: vol,
+            involuntaryCtxSwitches: invol,
+          })),
+        },
   );
 }
 

@@ -89,6 +89,21 @@ describe('process collector over fixture trees', () => {
       // 100 is running with 3 threads (its own wchan "0" is not counted, its 2 other threads
       // wait on a futex); 101 sleeps single-threaded.
       wchans: { do_nanosleep: 1, futex_wait_queue: 2 },
+      // pid 100's threads by name (a single-threaded member has none, as in process-exporter).
+      threads: [
+        {
+          name: 'worker',
+          count: 3,
+          cpuUserSeconds: 0,
+          cpuSystemSeconds: 0,
+          readBytes: 0,
+          writeBytes: 0,
+          majorPageFaults: 0,
+          minorPageFaults: 0,
+          voluntaryContextSwitches: 310,
+          nonvoluntaryContextSwitches: 8,
+        },
+      ],
     });
     // sh matched by exe basename; helper (ppid 200, no rule of its own) joins it (children).
     const shell = g(r, 'shell') as ProcessGroupReading;
@@ -119,6 +134,8 @@ describe('process collector over fixture trees', () => {
     for (const k of ['cpuUserSeconds', 'cpuSystemSeconds', 'readBytes', 'writeBytes', 'majorPageFaults', 'minorPageFaults', 'voluntaryContextSwitches', 'nonvoluntaryContextSwitches'] as const) {
       expect(w2[k], k).toBeGreaterThanOrEqual(w1[k]);
     }
+    // The old pid 100's threads are gone: their counters stay in the name's base, no live thread.
+    expect(w2.threads).toEqual([expect.objectContaining({ name: 'worker', count: 0, voluntaryContextSwitches: 310, nonvoluntaryContextSwitches: 8 })]);
     // Gauges are the live members only.
     expect(w2.numThreads).toBe(2);
     expect(w2.openFds).toBe(3);

@@ -2,6 +2,8 @@
 // switches) over test/fixtures/agent-process-poll1 (written by agent-process-make.py).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "process_scan.h"
 #include "support.h"
 
@@ -35,6 +37,25 @@ TEST(ThreadTotals, SingleThreadedHasNoThreadSumAndMissingIsNullopt) {
   EXPECT_TRUE(only_ctx->wchans.empty());
   EXPECT_FALSE(read_thread_totals(poll1(), 999, true, true).has_value());
   EXPECT_FALSE(read_wchan_counts(poll1(), 999).has_value());
+}
+
+TEST(ThreadTotals, ThreadRowsByTid) {
+  auto t = read_thread_totals(poll1(), 100, false, false, true);
+  ASSERT_TRUE(t.has_value());
+  ASSERT_EQ(t->threads.size(), 3u);
+  std::vector<int64_t> tids;
+  for (const auto& r : t->threads) {
+    tids.push_back(r.tid);
+    EXPECT_EQ(r.name, "worker");
+    EXPECT_EQ(r.read_bytes, 0u);  // no task io in the fixture: 0, as process-exporter
+  }
+  std::sort(tids.begin(), tids.end());
+  EXPECT_EQ(tids, (std::vector<int64_t>{100, 10001, 10002}));
+  int64_t vol = 0;
+  for (const auto& r : t->threads) vol += r.vol;
+  EXPECT_EQ(vol, 310);
+  // Single-threaded: no rows.
+  EXPECT_TRUE(read_thread_totals(poll1(), 101, false, false, true)->threads.empty());
 }
 
 }  // namespace

@@ -36,6 +36,12 @@ export const PROCESS_METRICS = {
   numThreads: m('namedprocess_namegroup_num_threads', 'gauge', 'Number of threads', ['groupname']),
   states: m('namedprocess_namegroup_states', 'gauge', 'Number of processes in states Running, Sleeping, Waiting, Zombie, or Other', ['groupname', 'state']),
   threadsWchan: m('namedprocess_namegroup_threads_wchan', 'gauge', 'Number of threads in this group waiting on each wchan', ['groupname', 'wchan']),
+  threadCount: m('namedprocess_namegroup_thread_count', 'gauge', 'Number of threads in this group with same threadname', ['groupname', 'threadname']),
+  threadCpu: m('namedprocess_namegroup_thread_cpu_seconds_total', 'counter', 'Cpu user/system usage in seconds', ['groupname', 'threadname', 'mode']),
+  threadIo: m('namedprocess_namegroup_thread_io_bytes_total', 'counter', 'number of bytes read/written by these threads', ['groupname', 'threadname', 'iomode']),
+  threadMajor: m('namedprocess_namegroup_thread_major_page_faults_total', 'counter', 'Major page faults for these threads', ['groupname', 'threadname']),
+  threadMinor: m('namedprocess_namegroup_thread_minor_page_faults_total', 'counter', 'Minor page faults for these threads', ['groupname', 'threadname']),
+  threadCtx: m('namedprocess_namegroup_thread_context_switches_total', 'counter', 'Context switches for these threads', ['groupname', 'threadname', 'ctxswitchtype']),
   // hostprobe
   topCpuSeconds: m('hostprobe_process_top_cpu_seconds_total', 'counter', 'CPU seconds of one of the top processes (collectors.process.top), by mode.', ['pid', 'name', 'mode']),
   topMemoryBytes: m('hostprobe_process_top_memory_bytes', 'gauge', 'Memory of one of the top processes (collectors.process.top), by type.', ['pid', 'name', 'memtype']),
@@ -80,6 +86,18 @@ export function renderProcess(r: ProcessReading, x: Exposition, _o: PromRenderOp
     x.add(P.numThreads, g.numThreads, l);
     for (const state of GROUP_STATES) x.add(P.states, g.states[state] ?? 0, { groupname, state });
     if (g.wchans) for (const wchan of Object.keys(g.wchans).sort()) x.add(P.threadsWchan, g.wchans[wchan] as number, { groupname, wchan });
+    for (const t of g.threads ?? []) {
+      const tl = { groupname, threadname: t.name };
+      x.add(P.threadCount, t.count, tl);
+      x.add(P.threadCpu, t.cpuUserSeconds, { ...tl, mode: 'user' });
+      x.add(P.threadCpu, t.cpuSystemSeconds, { ...tl, mode: 'system' });
+      x.add(P.threadIo, t.readBytes, { ...tl, iomode: 'read' });
+      x.add(P.threadIo, t.writeBytes, { ...tl, iomode: 'write' });
+      x.add(P.threadMajor, t.majorPageFaults, tl);
+      x.add(P.threadMinor, t.minorPageFaults, tl);
+      x.add(P.threadCtx, t.voluntaryContextSwitches, { ...tl, ctxswitchtype: 'voluntary' });
+      x.add(P.threadCtx, t.nonvoluntaryContextSwitches, { ...tl, ctxswitchtype: 'nonvoluntary' });
+    }
   }
   for (const t of r.top ?? []) {
     const pid = String(t.pid);
