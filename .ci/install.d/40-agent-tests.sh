@@ -12,17 +12,8 @@
 # (10-apt.sh installs python3 and util-linux).
 set -euo pipefail
 pkgs=(prometheus prometheus-node-exporter prometheus-process-exporter openssl wrk)
-missing=()
-for p in "${pkgs[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "installing: ${missing[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
-else
-  echo "agent test packages present"
-fi
+source "$(dirname "$0")/../apt-ensure.sh"
+apt_ensure "${pkgs[@]}"
 # The Debian packages start their daemons (on :9090, :9100, :9256); the tests start their own
 # on free loopback ports, so the system services are not needed.
 for svc in prometheus prometheus-node-exporter prometheus-process-exporter; do
