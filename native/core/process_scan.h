@@ -137,10 +137,5 @@ struct ThreadTotals {
   std::vector<ThreadRow> threads;
 };
 std::optional<ThreadTotals> read_thread_totals(const Roots& roots, int pid, bool wchans, bool ctx, bool threads = false);
-inline std::optional<WchanCounts> read_wchan_counts(const Roots& roots, int pid) {
-  auto t = read_thread_totals(roots, pid, true, false);
-  if (!t) return std::nullopt;
-  return std::move(t->wchans);
-}
 
 }  // namespace hp::proc

@@ -36,7 +36,6 @@ TEST(ThreadTotals, SingleThreadedHasNoThreadSumAndMissingIsNullopt) {
   ASSERT_TRUE(only_ctx.has_value());
   EXPECT_TRUE(only_ctx->wchans.empty());
   EXPECT_FALSE(read_thread_totals(poll1(), 999, true, true).has_value());
-  EXPECT_FALSE(read_wchan_counts(poll1(), 999).has_value());
 }
 
 TEST(ThreadTotals, ThreadRowsByTid) {
