@@ -20,7 +20,7 @@ import { errorLine } from '../agent/collector.js';
 import type { TextfileFamily, TextfileReading } from '../agent/snapshot.js';
 import type { TextfileCollectorConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
-import { parseTextFormat } from './textfile/parse.js';
+import { parseGoFloat, parseTextFormat } from './textfile/parse.js';
 
 const GLOB_CHARS = /[*?[]/;
 
@@ -140,27 +140,25 @@ type Sample = TextfileFamily['samples'][number];
  */
 function orderSamples(type: TextfileFamily['type'], labelNames: readonly string[], samples: readonly Sample[]): Sample[] {
   const keys = [...labelNames].sort();
-  const seriesKey = (s: Sample): string[] => keys.map((k) => s.labels[k] ?? '');
-  const cmpKeys = (a: string[], b: string[]): number => {
-    for (let i = 0; i < a.length; i++) {
-      if (a[i] !== b[i]) return (a[i] as string) < (b[i] as string) ? -1 : 1;
-    }
-    return 0;
-  };
-  const bound = (s: Sample): number => Number(type === 'histogram' ? s.labels['le'] : s.labels['quantile']);
-  const part = (s: Sample): number => (s.name.endsWith('_sum') && (type === 'histogram' || type === 'summary') ? 1 : s.name.endsWith('_count') && (type === 'histogram' || type === 'summary') ? 2 : 0);
-  return [...samples].sort((a, b) => {
-    const c = cmpKeys(seriesKey(a), seriesKey(b));
-    if (c !== 0) return c;
-    const p = part(a) - part(b);
-    if (p !== 0) return p;
-    if (part(a) === 0 && (type === 'histogram' || type === 'summary')) {
-      const x = bound(a);
-      const y = bound(b);
-      return x === y ? 0 : x < y ? -1 : 1;
-    }
-    return 0;
+  const parts = type === 'histogram' || type === 'summary';
+  const bound = type === 'histogram' ? 'le' : 'quantile';
+  // Each sample's sort key, made once: its series' label values, then its part
+  // (0 bucket/quantile, 1 _sum, 2 _count) and its bucket or quantile bound.
+  const decorated = samples.map((s) => {
+    const part = !parts ? 0 : s.name.endsWith('_sum') ? 1 : s.name.endsWith('_count') ? 2 : 0;
+    // Go float syntax: "+Inf" is the last bucket (Number() would give NaN).
+    return { s, series: keys.map((k) => s.labels[k] ?? ''), part, bound: parts && part === 0 ? (parseGoFloat(s.labels[bound] ?? '') ?? 0) : 0 };
   });
+  decorated.sort((a, b) => {
+    for (let i = 0; i < keys.length; i++) {
+      const x = a.series[i] as string;
+      const y = b.series[i] as string;
+      if (x !== y) return x < y ? -1 : 1;
+    }
+    if (a.part !== b.part) return a.part - b.part;
+    return a.bound === b.bound ? 0 : a.bound < b.bound ? -1 : 1;
+  });
+  return decorated.map((d) => d.s);
 }
 
 export function create(config: TextfileCollectorConfig, logger: Logger): Collector<'textfile'> {

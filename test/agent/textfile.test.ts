@@ -150,6 +150,18 @@ describe('the textfile collector', () => {
     expect(t.errors.filter((e) => e.includes('broken.prom'))).toHaveLength(1);
   });
 
+  it('orders histogram buckets by bound (+Inf last) and series by label values, whatever the file order', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'hostprobe-textfile-'));
+    dirs.push(d);
+    writeFileSync(
+      join(d, 'h.prom'),
+      ['# TYPE h histogram', 'h_count{x="b"} 2', 'h_bucket{x="b",le="+Inf"} 2', 'h_sum{x="b"} 3', 'h_bucket{x="b",le="10"} 1', 'h_bucket{x="a",le="+Inf"} 0', 'h_bucket{x="b",le="2.5"} 1', ''].join('\n'),
+    );
+    const { reading } = await collectWith([d]);
+    const h = reading.families.find((f) => f.name === 'h');
+    expect(h?.samples.map((s) => `${s.name}${s.labels.x}${s.labels.le ?? ''}`)).toEqual(['h_bucketa+Inf', 'h_bucketb2.5', 'h_bucketb10', 'h_bucketb+Inf', 'h_sumb', 'h_countb']);
+  });
+
   it('expands glob patterns of directories, and a missing directory is an error', async () => {
     expect(await expandGlob(join(base, '[ab]'))).toEqual([join(base, 'a'), join(base, 'b')]);
     expect(await expandGlob(join(base, 'no-*'))).toEqual([]);
