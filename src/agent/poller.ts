@@ -1,7 +1,9 @@
 /**
  * The poller: on every interval it runs the enabled collectors concurrently, each with its
  * own deadline, and freezes what they read into one Snapshot, which it hands to the
- * listeners (the Prometheus renderer, the OTLP pusher). Polls never overlap.
+ * listeners (the Prometheus renderer, the OTLP pusher). Polls never overlap. A scrape asks
+ * for a snapshot no older than a bound (`fresh`), which joins the poll in flight or starts
+ * one, so the values it serves were collected for it.
  */
 import type { AgentConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
@@ -79,6 +81,7 @@ export class Poller {
   private readonly clock: () => number;
   private active: Active[] = [];
   private listeners: SnapshotListener[] = [];
+  private scheduledListeners: SnapshotListener[] = [];
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<Snapshot> | undefined;
   private stopped = true;
@@ -88,6 +91,10 @@ export class Poller {
   private readonly skipRuntime: boolean;
   /** The latest snapshot. */
   latest: Snapshot | undefined;
+  /** When the latest snapshot's poll started (performance.now() ms; monotonic, unlike its timestamp). */
+  private latestStartedAt = 0;
+  /** Callers of `fresh` waiting for a poll. */
+  private waiters = 0;
 
   constructor(opts: PollerOptions) {
     this.config = opts.config;
@@ -99,8 +106,28 @@ export class Poller {
     this.skipRuntime = opts.skipRuntime ?? false;
   }
 
+  /** Every snapshot: the periodic polls' and the ones scrapes asked for. */
   onSnapshot(l: SnapshotListener): void {
     this.listeners.push(l);
+  }
+
+  /**
+   * The snapshots of the periodic polls only, one per poll_interval (the OTLP push): a
+   * scrape-triggered poll does not move this cadence. A tick that finds a scrape's poll in
+   * flight joins it, and that snapshot is the tick's.
+   */
+  onScheduledSnapshot(l: SnapshotListener): void {
+    this.scheduledListeners.push(l);
+  }
+
+  private emit(listeners: readonly SnapshotListener[], snap: Snapshot): void {
+    for (const l of listeners) {
+      try {
+        l(snap);
+      } catch (e) {
+        this.logger.error('snapshot listener failed', { err: errorLine(e) });
+      }
+    }
   }
 
   /** Creates the collectors for the current config. */
@@ -149,6 +176,22 @@ export class Poller {
     });
     this.running = p;
     return p;
+  }
+
+  /**
+   * A snapshot whose poll started at most `maxAgeMs` ago (a scrape's values): the latest one
+   * when it is that young, else the poll in flight (joined: polls never overlap), else a new
+   * poll. Concurrent callers share one poll. The periodic schedule is not moved.
+   */
+  fresh(maxAgeMs: number): Promise<Snapshot> {
+    if (this.latest && performance.now() - this.latestStartedAt <= maxAgeMs) return Promise.resolve(this.latest);
+    this.waiters++;
+    return this.pollOnce().finally(() => this.waiters--);
+  }
+
+  /** How many `fresh` callers are waiting for a poll now (tests: every scrape has joined). */
+  get waitingForPoll(): number {
+    return this.waiters;
   }
 
   private async doPoll(): Promise<Snapshot> {
@@ -219,13 +262,8 @@ export class Poller {
       },
     });
     this.latest = snap;
-    for (const l of this.listeners) {
-      try {
-        l(snap);
-      } catch (e) {
-        this.logger.error('snapshot listener failed', { err: errorLine(e) });
-      }
-    }
+    this.latestStartedAt = t0;
+    this.emit(this.listeners, snap);
     this.logger.debug('poll done', { seq, duration_seconds: durationSeconds.toFixed(4), ok });
     return snap;
   }
@@ -243,6 +281,7 @@ export class Poller {
     this.timer = setTimeout(() => {
       const started = Date.now();
       void this.pollOnce()
+        .then((snap) => this.emit(this.scheduledListeners, snap))
         .catch((e: unknown) => this.logger.error('poll failed', { err: errorLine(e) }))
         .finally(() => {
           const intervalMs = this.config.poll_interval * 1000;

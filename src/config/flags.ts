@@ -71,7 +71,7 @@ export const OWN_COLLECTORS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** node_exporter collectors hostprobe does not have: accepted, with a warning when enabled. */
-const FOREIGN_COLLECTORS = [
+export const FOREIGN_COLLECTORS: readonly string[] = [
   'arp', 'bcache', 'bonding', 'btrfs', 'buddyinfo', 'cgroups', 'conntrack', 'cpu_vulnerabilities', 'devstat',
   'dmi', 'drbd', 'drm', 'edac', 'ethtool', 'fibrechannel', 'hwmon', 'infiniband', 'interrupts', 'ipvs',
   'kernel_hung', 'ksmd', 'lnstat', 'logind', 'mdadm', 'meminfo_numa', 'mountstats', 'network_route', 'nfs',
