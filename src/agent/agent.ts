@@ -140,8 +140,8 @@ export class Agent {
     this.otlpMod ??= (await import('../sinks/otlp/index.js')) as unknown as OtlpModule;
     // The push follows the periodic polls, not the scrapes' (docs/agent.md, "How it works").
     const poller = this.poller;
-    const scheduled = { onSnapshot: (l: (s: Snapshot) => void): void => poller.onScheduledSnapshot(l) };
-    this.otlp = this.otlpMod.startOtlpSink(config, scheduled, this.logger, { version: buildInfo().version });
+    const periodic = { onSnapshot: (l: (s: Snapshot) => void): void => poller.onPeriodicSnapshot(l) };
+    this.otlp = this.otlpMod.startOtlpSink(config, periodic, this.logger, { version: buildInfo().version });
   }
 
   /** Resolves after the first complete poll. */

@@ -81,7 +81,9 @@ export class Poller {
   private readonly clock: () => number;
   private active: Active[] = [];
   private listeners: SnapshotListener[] = [];
-  private scheduledListeners: SnapshotListener[] = [];
+  private periodicListeners: SnapshotListener[] = [];
+  /** The seq of the last snapshot handed to the periodic listeners. */
+  private periodicSeq = 0;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<Snapshot> | undefined;
   private stopped = true;
@@ -106,18 +108,19 @@ export class Poller {
     this.skipRuntime = opts.skipRuntime ?? false;
   }
 
-  /** Every snapshot: the periodic polls' and the ones scrapes asked for. */
+  /** Every snapshot: the periodic polls' and the ones scrapes asked for (the Prometheus render). */
   onSnapshot(l: SnapshotListener): void {
     this.listeners.push(l);
   }
 
   /**
-   * The snapshots of the periodic polls only, one per poll_interval (the OTLP push): a
-   * scrape-triggered poll does not move this cadence. A tick that finds a scrape's poll in
-   * flight joins it, and that snapshot is the tick's.
+   * The snapshots of `pollOnce` only (the schedule, a reload, an explicit poll), not of the
+   * polls scrapes trigger through `fresh`: the OTLP push keeps the poll_interval cadence
+   * however often Prometheus scrapes. A pollOnce that finds a scrape's poll in flight joins
+   * it, and that snapshot is handed out here too (once).
    */
-  onScheduledSnapshot(l: SnapshotListener): void {
-    this.scheduledListeners.push(l);
+  onPeriodicSnapshot(l: SnapshotListener): void {
+    this.periodicListeners.push(l);
   }
 
   private emit(listeners: readonly SnapshotListener[], snap: Snapshot): void {
@@ -170,6 +173,17 @@ export class Poller {
 
   /** Runs one poll now (waits for a running one instead of overlapping it). */
   pollOnce(): Promise<Snapshot> {
+    return this.poll().then((snap) => {
+      if (snap.seq > this.periodicSeq) {
+        this.periodicSeq = snap.seq;
+        this.emit(this.periodicListeners, snap);
+      }
+      return snap;
+    });
+  }
+
+  /** The poll in flight, or a new one. */
+  private poll(): Promise<Snapshot> {
     if (this.running) return this.running;
     const p = this.doPoll().finally(() => {
       if (this.running === p) this.running = undefined;
@@ -186,7 +200,7 @@ export class Poller {
   fresh(maxAgeMs: number): Promise<Snapshot> {
     if (this.latest && performance.now() - this.latestStartedAt <= maxAgeMs) return Promise.resolve(this.latest);
     this.waiters++;
-    return this.pollOnce().finally(() => this.waiters--);
+    return this.poll().finally(() => this.waiters--);
   }
 
   /** How many `fresh` callers are waiting for a poll now (tests: every scrape has joined). */
@@ -281,7 +295,6 @@ export class Poller {
     this.timer = setTimeout(() => {
       const started = Date.now();
       void this.pollOnce()
-        .then((snap) => this.emit(this.scheduledListeners, snap))
         .catch((e: unknown) => this.logger.error('poll failed', { err: errorLine(e) }))
         .finally(() => {
           const intervalMs = this.config.poll_interval * 1000;

@@ -105,6 +105,11 @@ export const FLAGS: Readonly<Record<string, FlagDef>> = {
     path: ['http', 'limits', 'max_concurrent_requests'],
     help: 'Maximum concurrent requests; more get 503 (0 = unlimited).',
   },
+  'web.max-snapshot-age': {
+    kind: 'duration',
+    path: ['http', 'max_snapshot_age'],
+    help: 'A scrape polls when the latest poll is older (default 500ms; 0 = every scrape polls).',
+  },
   'path.procfs': { kind: 'path', path: ['paths', 'procfs'], help: 'procfs mount point (default /proc).' },
   'path.sysfs': { kind: 'path', path: ['paths', 'sysfs'], help: 'sysfs mount point (default /sys).' },
   'path.rootfs': { kind: 'path', path: ['paths', 'rootfs'], help: 'rootfs mount point (default /).' },
