@@ -309,11 +309,12 @@ export class MetricsServer {
         this.send(res, 400, 'text/plain; charset=utf-8', `${e.message}\n`);
         return;
       }
-      r = (await scrape.serve(scrapeWaitMs(req.headers['x-prometheus-scrape-timeout-seconds']), selection))?.rendered;
-      if (!r) {
-        this.send(res, 503, 'text/plain; charset=utf-8', 'no poll has completed yet\n', { 'Retry-After': '1' });
+      const out = await scrape.serve(scrapeWaitMs(req.headers['x-prometheus-scrape-timeout-seconds']), selection);
+      if (out.rendered === undefined) {
+        this.send(res, 503, 'text/plain; charset=utf-8', `${out.unavailable}\n`, { 'Retry-After': '1' });
         return;
       }
+      r = out.rendered;
     } else if (collect.length > 0 || exclude.length > 0) {
       this.send(res, 400, 'text/plain; charset=utf-8', 'collect[] and exclude[] are not available on this endpoint\n');
       return;

@@ -198,22 +198,29 @@ describe('collection on scrape', () => {
     expect(gunzipSync(r.gzipText()).equals(r.text)).toBe(true);
   });
 
-  it('a poll slower than the scrape timeout: the scrape gets the previous snapshot, the next one the new poll', async () => {
-    const prev = await scrape(zero.url);
-    const polls = value(prev.body, 'hostprobe_polls_total') as number;
+  it('a poll slower than the scrape timeout: a snapshot no scrape was served, else 503; never the same sample twice', async () => {
+    await scrape(zero.url);
+    // A poll no scrape has been served (as a poll that completes after its scrape gave up).
+    const unserved = await zero.agent.poller.pollOnce();
     zero.gate.close();
     let late;
+    let again;
     try {
       // 0.6 s scrape timeout: the agent waits 0.1 s for the poll held at the gate.
       late = await scrape(zero.url, { 'X-Prometheus-Scrape-Timeout-Seconds': '0.6' });
+      again = await scrape(zero.url, { 'X-Prometheus-Scrape-Timeout-Seconds': '0.6' });
     } finally {
       zero.gate.open();
     }
     expect(late.status).toBe(200);
-    expect(late.body).toBe(prev.body);
-    expect(zero.logs.some((l) => l.includes('scrape served the previous snapshot') && l.includes('level=warn'))).toBe(true);
+    expect(value(late.body, 'hostprobe_polls_total')).toBe(unserved.seq);
+    expect(zero.logs.some((l) => l.includes('level=warn') && l.includes('scrape served an older snapshot no scrape had been served'))).toBe(true);
+    expect(again.status).toBe(503);
+    expect(again.body).toMatch(/^the poll did not complete within the scrape timeout \(waited 0\.100s\); the latest snapshot \(poll \d+\) was already served\n$/);
+    expect(again.headers.get('retry-after')).toBe('1');
     const next = await scrape(zero.url);
-    expect(value(next.body, 'hostprobe_polls_total')).toBeGreaterThanOrEqual(polls + 1);
+    expect(next.status).toBe(200);
+    expect(value(next.body, 'hostprobe_polls_total')).toBeGreaterThan(unserved.seq);
     expect(zero.logs.some((l) => l.includes('scrapes are served fresh snapshots again'))).toBe(true);
   });
 });
