@@ -191,6 +191,29 @@ describe('collection on scrape', () => {
     expect(value(plain.toString('utf8'), 'hostprobe_polls_total')).toBe(before + 1);
   });
 
+  it("the periodic listeners (the OTLP push) get pollOnce's snapshots, once each, never a scrape's", async () => {
+    const seen: number[] = [];
+    zero.agent.poller.onPeriodicSnapshot((s) => seen.push(s.seq));
+    await scrape(zero.url);
+    await scrape(zero.url);
+    expect(seen).toEqual([]);
+    // A periodic poll (a tick, a reload) that finds a scrape's poll running joins it and hands it out once.
+    zero.gate.close();
+    const pending = scrape(zero.url);
+    let ticks: Promise<unknown>[] = [];
+    try {
+      await waitFor(() => (zero.agent.poller.waitingForPoll === 1 ? true : undefined), 30_000, 'the scrape waiting for its poll');
+      ticks = [zero.agent.poller.pollOnce(), zero.agent.poller.pollOnce()];
+    } finally {
+      zero.gate.open();
+    }
+    const r = await pending;
+    await Promise.all(ticks);
+    expect(seen).toEqual([value(r.body, 'hostprobe_polls_total')]);
+    const own = await zero.agent.poller.pollOnce();
+    expect(seen).toEqual([value(r.body, 'hostprobe_polls_total'), own.seq]);
+  });
+
   it('the gzip bytes are made once per snapshot', async () => {
     await scrape(zero.url);
     const r = zero.agent.prom.latest!;
