@@ -14,7 +14,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haveTool, tool } from '../helpers/tools.js';
-import { freePort, haveCli, httpGet, promQuery, startAgent, startNodeExporter, startPrometheus, waitFor, type Daemon } from '../agent/helpers.js';
+import { freePort, haveCli, httpGet, parseExposition, promQuery, startAgent, startNodeExporter, startPrometheus, waitFor, type Daemon } from '../agent/helpers.js';
 
 /** Seconds of scrapes the assertions look at. */
 const SPAN = 20;
@@ -71,6 +71,8 @@ describe('Prometheus at 1 s: the agent (poll_interval 15s) against node_exporter
   let ne: Daemon | undefined;
   let traffic: { stop(): Promise<void> } | undefined;
   let promPort = 0;
+  let agentPort = 0;
+  let nePort = 0;
   let dir = '';
   let end = 0;
 
@@ -78,8 +80,8 @@ describe('Prometheus at 1 s: the agent (poll_interval 15s) against node_exporter
     const bin = tool('prometheus', 'apt-get install prometheus', ['/usr/bin/prometheus']);
     const neBin = tool('prometheus-node-exporter', 'apt-get install prometheus-node-exporter', ['/usr/bin/prometheus-node-exporter']);
     if (!haveCli() || !haveTool(bin) || !haveTool(neBin)) return;
-    const agentPort = await freePort();
-    const nePort = await freePort();
+    agentPort = await freePort();
+    nePort = await freePort();
     promPort = await freePort();
     dir = mkdtempSync(join(tmpdir(), 'hostprobe-fresh-'));
     traffic = await loopbackTraffic();
@@ -183,5 +185,31 @@ describe('Prometheus at 1 s: the agent (poll_interval 15s) against node_exporter
     const median = ratios[Math.floor(ratios.length / 2)] as number;
     expect(median).toBeGreaterThan(0.8);
     expect(median).toBeLessThan(1.25);
+  });
+
+  it('collect[] as node_exporter: the same families for a collector, 400 for an unknown name', async () => {
+    if (!prom) return;
+    const own = /^(go_|process_|promhttp_|nodejs_|hostprobe_|node_exporter_build_info|node_scrape_collector_)/;
+    const families = (text: string): Set<string> =>
+      new Set(parseExposition(text).map((x) => x.name).filter((n) => !own.test(n)));
+    for (const c of ['meminfo', 'loadavg', 'vmstat']) {
+      const hp = await httpGet(`http://127.0.0.1:${agentPort}/metrics?collect[]=${c}`);
+      const node = await httpGet(`http://127.0.0.1:${nePort}/metrics?collect[]=${c}`);
+      expect(hp.status).toBe(200);
+      expect(node.status).toBe(200);
+      const h = families(hp.body);
+      const n = families(node.body);
+      expect(n.size, c).toBeGreaterThan(0);
+      for (const f of n) expect(h.has(f), `${c}: ${f}`).toBe(true);
+      // Nothing of another collector.
+      const prefix = c === 'meminfo' ? 'node_memory_' : c === 'loadavg' ? 'node_load' : 'node_vmstat_';
+      for (const f of h) expect(f.startsWith(prefix), `${c}: ${f}`).toBe(true);
+    }
+    const hpBad = await httpGet(`http://127.0.0.1:${agentPort}/metrics?collect[]=nosuch`);
+    const neBad = await httpGet(`http://127.0.0.1:${nePort}/metrics?collect[]=nosuch`);
+    expect(neBad.status).toBe(400);
+    expect(hpBad.status).toBe(400);
+    expect(neBad.body).toContain('missing collector: nosuch');
+    expect(hpBad.body).toContain('missing collector: "nosuch"');
   });
 });
