@@ -108,6 +108,8 @@ export class RenderedSnapshot {
 /** Holds the latest render; feed it snapshots. */
 export class PrometheusSink {
   private current: RenderedSnapshot | undefined;
+  /** Filtered renders of the current snapshot, by selection key (cleared with each update). */
+  private readonly filtered = new Map<string, RenderedSnapshot>();
   private options: PromRenderOptions;
   private renderProcess: ProcessRenderer | undefined;
 
@@ -154,9 +156,6 @@ export class PrometheusSink {
     }
     return new RenderedSnapshot(s.seq, buildExposition(s, this.options, this.renderProcess, extra));
   }
-
-  /** Filtered renders of the current snapshot, by selection key (cleared with each update). */
-  private readonly filtered = new Map<string, RenderedSnapshot>();
 
   /**
    * The render of `filtered`, a filtered copy of the current snapshot (collect[]/exclude[]),
