@@ -12,6 +12,7 @@ import { Agent } from '../../src/agent/agent.js';
 import type { CollectorEntry } from '../../src/agent/collector.js';
 import { CollectFilterError, filterSnapshot, parseCollectFilter } from '../../src/agent/collect-filter.js';
 import { COLLECTORS } from '../../src/collectors/index.js';
+import { parseAgentFlags } from '../../src/config/flags.js';
 import { loadConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/logger.js';
 import { FIXTURES } from '../helpers/tools.js';
@@ -249,6 +250,16 @@ describe('collection on scrape', () => {
 });
 
 describe('max_snapshot_age', () => {
+  it('defaults to 500ms; --web.max-snapshot-age sets it; negative is a config error naming the key', async () => {
+    expect((await loadConfig(undefined)).config.http.max_snapshot_age).toBe(0.5);
+    const f = parseAgentFlags(['--web.max-snapshot-age=0s']);
+    expect((await loadConfig(undefined, { overrides: f.overrides })).config.http.max_snapshot_age).toBe(0);
+    const root = fixtureCopy();
+    const file = join(root, 'bad.yaml');
+    writeFileSync(file, 'http:\n  max_snapshot_age: -1s\n');
+    await expect(loadConfig(file)).rejects.toThrow(/bad\.yaml:2:21: http\.max_snapshot_age: invalid duration "-1s"/);
+  });
+
   it('a scrape within the bound is served the cached render of the latest poll without polling', async () => {
     const hour = await start('1h');
     const a = await scrape(hour.url);
