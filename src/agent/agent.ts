@@ -12,11 +12,12 @@ import { COLLECTORS } from '../collectors/index.js';
 import { MetricsServer } from '../http/server.js';
 import { createLogger, type Logger } from '../logger.js';
 import { PrometheusSink, renderOptions } from '../sinks/prometheus/index.js';
-import type { RuntimeFamily } from './snapshot.js';
+import type { RuntimeFamily, Snapshot } from './snapshot.js';
 import { buildInfo } from './build-info.js';
 import { errorLine, type CollectorEntry } from './collector.js';
 import type { Faults } from './faults.js';
 import { Poller } from './poller.js';
+import { Scrapes } from './scrape.js';
 
 export interface AgentOptions {
   /** The YAML file; undefined = built-in defaults. */
@@ -129,6 +130,7 @@ export class Agent {
         };
       },
       logger: this.logger,
+      scrape: new Scrapes(this.poller, this.prom, this.opts.table ?? COLLECTORS, () => this.config, this.logger),
     };
   }
 
@@ -136,7 +138,10 @@ export class Agent {
     const o = config.otlp as { enabled?: boolean } | undefined;
     if (!o?.enabled) return;
     this.otlpMod ??= (await import('../sinks/otlp/index.js')) as unknown as OtlpModule;
-    this.otlp = this.otlpMod.startOtlpSink(config, this.poller, this.logger, { version: buildInfo().version });
+    // The push follows the periodic polls, not the scrapes' (docs/agent.md, "How it works").
+    const poller = this.poller;
+    const periodic = { onSnapshot: (l: (s: Snapshot) => void): void => poller.onPeriodicSnapshot(l) };
+    this.otlp = this.otlpMod.startOtlpSink(config, periodic, this.logger, { version: buildInfo().version });
   }
 
   /** Resolves after the first complete poll. */

@@ -1,7 +1,9 @@
 /**
  * The poller: on every interval it runs the enabled collectors concurrently, each with its
  * own deadline, and freezes what they read into one Snapshot, which it hands to the
- * listeners (the Prometheus renderer, the OTLP pusher). Polls never overlap.
+ * listeners (the Prometheus renderer, the OTLP pusher). Polls never overlap. A scrape asks
+ * for a snapshot no older than a bound (`fresh`), which joins the poll in flight or starts
+ * one, so the values it serves were collected for it.
  */
 import type { AgentConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
@@ -79,6 +81,9 @@ export class Poller {
   private readonly clock: () => number;
   private active: Active[] = [];
   private listeners: SnapshotListener[] = [];
+  private periodicListeners: SnapshotListener[] = [];
+  /** The seq of the last snapshot handed to the periodic listeners. */
+  private periodicSeq = 0;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<Snapshot> | undefined;
   private stopped = true;
@@ -88,6 +93,10 @@ export class Poller {
   private readonly skipRuntime: boolean;
   /** The latest snapshot. */
   latest: Snapshot | undefined;
+  /** When the latest snapshot's poll started (performance.now() ms; monotonic, unlike its timestamp). */
+  private latestStartedAt = 0;
+  /** Callers of `fresh` waiting for a poll. */
+  private waiters = 0;
 
   constructor(opts: PollerOptions) {
     this.config = opts.config;
@@ -99,8 +108,29 @@ export class Poller {
     this.skipRuntime = opts.skipRuntime ?? false;
   }
 
+  /** Every snapshot: the periodic polls' and the ones scrapes asked for (the Prometheus render). */
   onSnapshot(l: SnapshotListener): void {
     this.listeners.push(l);
+  }
+
+  /**
+   * The snapshots of `pollOnce` only (the schedule, a reload, an explicit poll), not of the
+   * polls scrapes trigger through `fresh`: the OTLP push keeps the poll_interval cadence
+   * however often Prometheus scrapes. A pollOnce that finds a scrape's poll in flight joins
+   * it, and that snapshot is handed out here too (once).
+   */
+  onPeriodicSnapshot(l: SnapshotListener): void {
+    this.periodicListeners.push(l);
+  }
+
+  private emit(listeners: readonly SnapshotListener[], snap: Snapshot): void {
+    for (const l of listeners) {
+      try {
+        l(snap);
+      } catch (e) {
+        this.logger.error('snapshot listener failed', { err: errorLine(e) });
+      }
+    }
   }
 
   /** Creates the collectors for the current config. */
@@ -143,12 +173,39 @@ export class Poller {
 
   /** Runs one poll now (waits for a running one instead of overlapping it). */
   pollOnce(): Promise<Snapshot> {
+    return this.poll().then((snap) => {
+      if (snap.seq > this.periodicSeq) {
+        this.periodicSeq = snap.seq;
+        this.emit(this.periodicListeners, snap);
+      }
+      return snap;
+    });
+  }
+
+  /** The poll in flight, or a new one. */
+  private poll(): Promise<Snapshot> {
     if (this.running) return this.running;
     const p = this.doPoll().finally(() => {
       if (this.running === p) this.running = undefined;
     });
     this.running = p;
     return p;
+  }
+
+  /**
+   * A snapshot whose poll started at most `maxAgeMs` ago (a scrape's values): the latest one
+   * when it is that young, else the poll in flight (joined: polls never overlap), else a new
+   * poll. Concurrent callers share one poll. The periodic schedule is not moved.
+   */
+  fresh(maxAgeMs: number): Promise<Snapshot> {
+    if (this.latest && performance.now() - this.latestStartedAt <= maxAgeMs) return Promise.resolve(this.latest);
+    this.waiters++;
+    return this.poll().finally(() => this.waiters--);
+  }
+
+  /** How many `fresh` callers are waiting for a poll now (tests: every scrape has joined). */
+  get waitingForPoll(): number {
+    return this.waiters;
   }
 
   private async doPoll(): Promise<Snapshot> {
@@ -219,13 +276,8 @@ export class Poller {
       },
     });
     this.latest = snap;
-    for (const l of this.listeners) {
-      try {
-        l(snap);
-      } catch (e) {
-        this.logger.error('snapshot listener failed', { err: errorLine(e) });
-      }
-    }
+    this.latestStartedAt = t0;
+    this.emit(this.listeners, snap);
     this.logger.debug('poll done', { seq, duration_seconds: durationSeconds.toFixed(4), ok });
     return snap;
   }

@@ -71,7 +71,7 @@ export const OWN_COLLECTORS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** node_exporter collectors hostprobe does not have: accepted, with a warning when enabled. */
-const FOREIGN_COLLECTORS = [
+export const FOREIGN_COLLECTORS: readonly string[] = [
   'arp', 'bcache', 'bonding', 'btrfs', 'buddyinfo', 'cgroups', 'conntrack', 'cpu_vulnerabilities', 'devstat',
   'dmi', 'drbd', 'drm', 'edac', 'ethtool', 'fibrechannel', 'hwmon', 'infiniband', 'interrupts', 'ipvs',
   'kernel_hung', 'ksmd', 'lnstat', 'logind', 'mdadm', 'meminfo_numa', 'mountstats', 'network_route', 'nfs',
@@ -104,6 +104,11 @@ export const FLAGS: Readonly<Record<string, FlagDef>> = {
     kind: 'int',
     path: ['http', 'limits', 'max_concurrent_requests'],
     help: 'Maximum concurrent requests; more get 503 (0 = unlimited).',
+  },
+  'web.max-snapshot-age': {
+    kind: 'duration',
+    path: ['http', 'max_snapshot_age'],
+    help: 'A scrape polls when the latest poll is older (default 500ms; 0 = every scrape polls).',
   },
   'path.procfs': { kind: 'path', path: ['paths', 'procfs'], help: 'procfs mount point (default /proc).' },
   'path.sysfs': { kind: 'path', path: ['paths', 'sysfs'], help: 'sysfs mount point (default /sys).' },

@@ -76,7 +76,7 @@ export const CONFIG_SPEC: ObjectSpec = {
       kind: 'duration',
       default: 15,
       minimum: 0.05,
-      description: 'How often the collectors run; /metrics always serves the latest poll.',
+      description: 'How often the collectors run on their own (OTLP push, process tracking); a scrape polls when the latest poll is older than http.max_snapshot_age.',
     },
     collector_timeout: {
       kind: 'duration',
@@ -139,6 +139,13 @@ export const CONFIG_SPEC: ObjectSpec = {
           kind: 'string',
           default: '',
           description: "exporter-toolkit web config (TLS, basic auth), as node_exporter's --web.config.file.",
+        },
+        max_snapshot_age: {
+          kind: 'duration',
+          default: 0.5,
+          minimum: 0,
+          description:
+            'A scrape is served a snapshot at most this old: an older one makes the scrape run a poll (shared by concurrent scrapes). 0 = every scrape polls.',
         },
         limits: {
           kind: 'object',

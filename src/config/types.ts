@@ -100,6 +100,8 @@ export interface HttpConfig {
   readonly port: number;
   readonly path: string;
   readonly web_config_file: string;
+  /** Seconds: a scrape is served a snapshot at most this old, polling when the latest is older (0 = always poll). */
+  readonly max_snapshot_age: number;
   readonly limits: {
     readonly max_concurrent_requests: number;
     readonly header_timeout: number;

@@ -1,6 +1,8 @@
 /**
- * The HTTP endpoint: `/metrics` (the telemetry path) serves the latest snapshot's cached
- * render, `/` a landing page, `/healthz` and `/readyz` for probes. Limits: concurrent
+ * The HTTP endpoint: `/metrics` (the telemetry path) serves the cached render of a fresh
+ * snapshot (collected for the scrape when the latest is older than http.max_snapshot_age,
+ * see src/agent/scrape.ts; collect[]/exclude[] filter it), `/` a landing page, `/healthz`
+ * and `/readyz` for probes. Limits: concurrent
  * requests (503 beyond), header and request timeouts, GET and HEAD only (405 otherwise).
  * TLS (with client_allowed_sans), basic auth and the rate limit come from an
  * exporter-toolkit web config.
@@ -12,6 +14,7 @@ import type { TLSSocket } from 'node:tls';
 import type { HttpConfig } from '../config/types.js';
 import type { WebConfig } from '../config/webconfig.js';
 import type { Logger } from '../logger.js';
+import { CollectFilterError, type ScrapeSource } from '../agent/scrape.js';
 import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, type RenderedSnapshot } from '../sinks/prometheus/index.js';
 import { BasicAuth } from './auth.js';
 import { landingPage, type LandingInfo } from './landing.js';
@@ -25,6 +28,17 @@ export interface ServerDeps {
   firstPoll(): Promise<void>;
   landing(): LandingInfo;
   logger: Logger;
+  /**
+   * Collection on scrape and collect[]/exclude[] (the agent's). Without it (tests of the
+   * HTTP layer alone) the latest render is served as it is and a filter is refused.
+   */
+  scrape?: ScrapeSource;
+}
+
+/** How long a scrape may wait for a poll: its scrape timeout less 0.5 s (X-Prometheus-Scrape-Timeout-Seconds), at most 10 s. */
+export function scrapeWaitMs(header: string | string[] | undefined): number {
+  const hdr = Number(header);
+  return Math.max(100, Math.min(Number.isFinite(hdr) && hdr > 0 ? hdr * 1000 - 500 : 10_000, 10_000));
 }
 
 /** Parses an Accept-like header into (value, q) pairs. */
@@ -280,11 +294,34 @@ export class MetricsServer {
   }
 
   private async metrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let r = this.deps.rendered();
+    const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
+    const collect = query.getAll('collect[]');
+    const exclude = query.getAll('exclude[]');
+    const scrape = this.deps.scrape;
+    let r: RenderedSnapshot | undefined;
+    if (scrape) {
+      let selection;
+      try {
+        selection = scrape.selection(collect, exclude);
+      } catch (e) {
+        if (!(e instanceof CollectFilterError)) throw e;
+        this.deps.logger.debug('refused a filtered scrape', { err: e.message });
+        this.send(res, 400, 'text/plain; charset=utf-8', `${e.message}\n`);
+        return;
+      }
+      const out = await scrape.serve(scrapeWaitMs(req.headers['x-prometheus-scrape-timeout-seconds']), selection);
+      if (out.rendered === undefined) {
+        this.send(res, 503, 'text/plain; charset=utf-8', `${out.unavailable}\n`, { 'Retry-After': '1' });
+        return;
+      }
+      r = out.rendered;
+    } else if (collect.length > 0 || exclude.length > 0) {
+      this.send(res, 400, 'text/plain; charset=utf-8', 'collect[] and exclude[] are not available on this endpoint\n');
+      return;
+    } else r = this.deps.rendered();
     if (!r) {
       // Before the first poll: wait for it, within the scraper's timeout.
-      const hdr = Number(req.headers['x-prometheus-scrape-timeout-seconds']);
-      const waitMs = Math.max(100, Math.min(Number.isFinite(hdr) && hdr > 0 ? hdr * 1000 - 500 : 10_000, 10_000));
+      const waitMs = scrapeWaitMs(req.headers['x-prometheus-scrape-timeout-seconds']);
       let t: NodeJS.Timeout | undefined;
       await Promise.race([this.deps.firstPoll(), new Promise((resolve) => (t = setTimeout(resolve, waitMs)))]);
       clearTimeout(t);

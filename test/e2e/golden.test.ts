@@ -52,6 +52,8 @@ describe('golden exposition over fixture trees', () => {
         `--path.rootfs=${FIX}/root`,
         `--web.listen-address=127.0.0.1:${port}`,
         '--poll.interval=1h',
+        // One poll: a scrape must not poll again (hostprobe_polls_total 1 in the golden file).
+        '--web.max-snapshot-age=1h',
       ],
       { TZ: 'UTC', HOSTPROBE_TEST_CLOCK: CLOCK },
     );

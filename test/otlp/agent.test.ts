@@ -35,10 +35,11 @@ beforeAll(async () => {
   collector = await startCollector(otelcol.path!);
   const dir = mkdtempSync(join(tmpdir(), 'hostprobe-otlp-agent-'));
   const file = join(dir, 'hostprobe.yaml');
-  // A long poll interval: the test drives the polls, so /metrics and the export are of the same one.
+  // A long poll interval, and scrapes that do not poll: the test drives the polls, so /metrics
+  // and the export are of the same one.
   writeFileSync(
     file,
-    ['poll_interval: 1h', 'http:', '  address: 127.0.0.1', '  port: 0', 'otlp:', `  endpoint: ${collector.endpoint}`, '  interval: 1s', '  retry: {initial_backoff: 50ms, max_backoff: 100ms}', ''].join('\n'),
+    ['poll_interval: 1h', 'http:', '  address: 127.0.0.1', '  port: 0', '  max_snapshot_age: 1h', 'otlp:', `  endpoint: ${collector.endpoint}`, '  interval: 1s', '  retry: {initial_backoff: 50ms, max_backoff: 100ms}', ''].join('\n'),
   );
   agent = new Agent({ configFile: file, logger });
   const addr = await agent.start();

@@ -1,7 +1,8 @@
 /**
  * The Prometheus sink: renders each snapshot once, when the poll completes, into cached
- * bytes (text format; gzip and OpenMetrics made once, on first request), so a scrape only
- * writes bytes that already exist and every scraper sees the same values.
+ * bytes (text format; gzip and OpenMetrics made once, on first request), so every scrape
+ * served from one snapshot writes the same bytes. A filtered render (collect[]/exclude[]) is
+ * cached beside it, per selection, until the next snapshot.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -107,6 +108,8 @@ export class RenderedSnapshot {
 /** Holds the latest render; feed it snapshots. */
 export class PrometheusSink {
   private current: RenderedSnapshot | undefined;
+  /** Filtered renders of the current snapshot, by selection key (cleared with each update). */
+  private readonly filtered = new Map<string, RenderedSnapshot>();
   private options: PromRenderOptions;
   private renderProcess: ProcessRenderer | undefined;
 
@@ -138,14 +141,36 @@ export class PrometheusSink {
    * CPU than most polls when nobody scrapes that often.
    */
   update(s: Snapshot): RenderedSnapshot {
+    const r = this.render(s);
+    this.current = r;
+    this.filtered.clear();
+    return r;
+  }
+
+  private render(s: Snapshot): RenderedSnapshot {
     let extra: readonly RuntimeFamily[] = [];
     try {
       extra = this.extraFamilies();
     } catch (e) {
       this.logger.debug('extra self-metrics unavailable', { err: (e as Error).message });
     }
-    const r = new RenderedSnapshot(s.seq, buildExposition(s, this.options, this.renderProcess, extra));
-    this.current = r;
+    return new RenderedSnapshot(s.seq, buildExposition(s, this.options, this.renderProcess, extra));
+  }
+
+  /**
+   * The render of `filtered`, a filtered copy of the current snapshot (collect[]/exclude[]),
+   * made once per selection key and snapshot. A snapshot that is not the current one is
+   * rendered without caching.
+   */
+  renderFiltered(filtered: Snapshot, key: string): RenderedSnapshot {
+    if (this.current?.seq !== filtered.seq) return this.render(filtered);
+    let r = this.filtered.get(key);
+    if (!r) {
+      // Bounded: a scraper inventing new selections on every request cannot grow it.
+      if (this.filtered.size >= 32) this.filtered.clear();
+      r = this.render(filtered);
+      this.filtered.set(key, r);
+    }
     return r;
   }
 
