@@ -15,8 +15,11 @@ import type { Logger } from '../logger.js';
 import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, type RenderedSnapshot } from '../sinks/prometheus/index.js';
 import { BasicAuth } from './auth.js';
 import { landingPage, type LandingInfo } from './landing.js';
+import { acceptsGzip, wantsOpenMetrics } from './negotiate.js';
 import { TokenBucket } from './rate-limit.js';
 import { sanAllowed } from './sans.js';
+
+export { acceptsGzip, wantsOpenMetrics };
 
 export interface ServerDeps {
   /** The latest render, undefined before the first poll completes. */
@@ -25,37 +28,6 @@ export interface ServerDeps {
   firstPoll(): Promise<void>;
   landing(): LandingInfo;
   logger: Logger;
-}
-
-/** Parses an Accept-like header into (value, q) pairs. */
-function parseQ(header: string): { value: string; q: number }[] {
-  return header.split(',').map((part) => {
-    const [value = '', ...params] = part.split(';').map((s) => s.trim());
-    let q = 1;
-    for (const p of params) {
-      const m = /^q=([0-9.]+)$/i.exec(p);
-      if (m) q = Number(m[1]);
-    }
-    return { value: value.toLowerCase(), q };
-  });
-}
-
-/** True when the client prefers OpenMetrics over the text format (content negotiation). */
-export function wantsOpenMetrics(accept: string | undefined): boolean {
-  if (!accept) return false;
-  let om = -1;
-  let text = -1;
-  for (const { value, q } of parseQ(accept)) {
-    if (value === 'application/openmetrics-text') om = Math.max(om, q);
-    else if (value === 'text/plain' || value === '*/*' || value === 'text/*') text = Math.max(text, q);
-  }
-  return om > 0 && om >= text;
-}
-
-/** True when gzip is acceptable. */
-export function acceptsGzip(header: string | undefined): boolean {
-  if (!header) return false;
-  return parseQ(header).some(({ value, q }) => (value === 'gzip' || value === '*') && q > 0);
 }
 
 type TlsSettings = NonNullable<WebConfig['tls']>;
