@@ -7,7 +7,7 @@
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { HttpConfig } from '../config/types.js';
 import type { WebConfig } from '../config/webconfig.js';
@@ -16,6 +16,7 @@ import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, type RenderedSnapshot } fr
 import { BasicAuth } from './auth.js';
 import { landingPage, type LandingInfo } from './landing.js';
 import { acceptsGzip, wantsOpenMetrics } from './negotiate.js';
+import { answerPlainHttp } from './plain-on-tls.js';
 import { TokenBucket } from './rate-limit.js';
 import { sanAllowed } from './sans.js';
 
@@ -48,6 +49,8 @@ function tlsListenerChanged(a: TlsSettings, b: TlsSettings): boolean {
 export class MetricsServer {
   private server: Server | undefined;
   private inFlight = 0;
+  /** Per connection: pipelined requests waiting for the one being served. */
+  private readonly pipelined = new WeakMap<Socket, (() => void)[]>();
   private auth: BasicAuth;
   private limiter: TokenBucket | undefined;
 
@@ -84,7 +87,7 @@ export class MetricsServer {
     const tls = this.web?.tls;
     let server: Server;
     if (tls) {
-      server = createHttpsServer(
+      const https = createHttpsServer(
         {
           ...common,
           cert: tls.cert,
@@ -97,6 +100,9 @@ export class MetricsServer {
         },
         handler,
       );
+      // Plain HTTP to this port gets Go's 400 instead of a failed handshake.
+      answerPlainHttp(https, headersTimeout);
+      server = https;
     } else {
       server = createHttpServer(common, handler);
     }
@@ -144,6 +150,7 @@ export class MetricsServer {
     const s = this.server;
     if (!s) return;
     this.server = undefined;
+    await this.auth.close();
     await new Promise<void>((resolve) => {
       s.close(() => resolve());
       s.closeIdleConnections();
@@ -167,31 +174,70 @@ export class MetricsServer {
   reconfigure(http: HttpConfig, web: WebConfig | undefined): void {
     this.http = http;
     this.web = web;
-    this.auth = new BasicAuth(web?.users ?? new Map());
+    // The same auth (its worker threads and cache) with the new users.
+    this.auth.setUsers(web?.users ?? new Map());
     this.setLimiter(web);
   }
 
+  /**
+   * Requests pipelined on one connection are served one after the other (as Go does): the
+   * next starts when the previous response is done, so a connection holds at most one
+   * slot of max_concurrent_requests however many requests it sends ahead.
+   */
   private handle(req: IncomingMessage, res: ServerResponse): void {
-    const max = this.http.limits.max_concurrent_requests;
-    if (max > 0 && this.inFlight >= max) {
-      this.send(res, 503, 'text/plain; charset=utf-8', 'too many concurrent requests\n', { 'Retry-After': '1' });
+    const sock = req.socket;
+    const waiting = this.pipelined.get(sock);
+    if (waiting) {
+      waiting.push(() => this.serve(req, res));
       return;
     }
-    this.inFlight++;
+    this.pipelined.set(sock, []);
+    this.serve(req, res);
+  }
+
+  private serve(req: IncomingMessage, res: ServerResponse): void {
+    const sock = req.socket;
     let done = false;
-    const finish = (): void => {
-      if (!done) {
-        done = true;
-        this.inFlight--;
-      }
+    const next = (): void => {
+      if (done) return;
+      done = true;
+      const waiting = this.pipelined.get(sock);
+      const following = waiting?.shift();
+      // After the other 'finish' listeners, so this response's slot is released first.
+      if (following) queueMicrotask(following);
+      else this.pipelined.delete(sock);
     };
-    res.once('finish', finish);
-    res.once('close', finish);
+    if (sock.destroyed) {
+      next();
+      return;
+    }
+    res.once('finish', next);
+    res.once('close', next);
     this.route(req, res).catch((e: unknown) => {
       this.deps.logger.error('request failed', { err: (e as Error).message, path: req.url });
       if (!res.headersSent) this.send(res, 500, 'text/plain; charset=utf-8', 'internal error\n');
       else res.destroy();
     });
+  }
+
+  /** Takes a slot of max_concurrent_requests until the response is done; false (503 sent) when none is free. */
+  private acquire(res: ServerResponse): boolean {
+    const max = this.http.limits.max_concurrent_requests;
+    if (max > 0 && this.inFlight >= max) {
+      this.send(res, 503, 'text/plain; charset=utf-8', 'too many concurrent requests\n', { 'Retry-After': '1' });
+      return false;
+    }
+    this.inFlight++;
+    let released = false;
+    const release = (): void => {
+      if (!released) {
+        released = true;
+        this.inFlight--;
+      }
+    };
+    res.once('finish', release);
+    res.once('close', release);
+    return true;
   }
 
   private send(res: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}): void {
@@ -235,10 +281,23 @@ export class MetricsServer {
         return;
       }
     }
-    if (this.auth.enabled && !(await this.auth.check(req.headers.authorization))) {
-      this.send(res, 401, 'text/plain; charset=utf-8', 'Unauthorized\n', { 'WWW-Authenticate': 'Basic' });
-      return;
+    if (this.auth.enabled) {
+      // A client that goes away while its check is queued drops the check.
+      const gone = new AbortController();
+      res.once('close', () => gone.abort());
+      const verdict = await this.auth.check(req.headers.authorization, gone.signal);
+      if (verdict === 'busy') {
+        this.send(res, 503, 'text/plain; charset=utf-8', 'too many password checks waiting; retry\n', { 'Retry-After': '1' });
+        return;
+      }
+      if (verdict === 'denied') {
+        this.send(res, 401, 'text/plain; charset=utf-8', 'Unauthorized\n', { 'WWW-Authenticate': 'Basic' });
+        return;
+      }
     }
+    // Only authenticated requests count against max_concurrent_requests: waiting password
+    // checks are bounded by the bcrypt queue instead, and cannot crowd out a scrape.
+    if (!this.acquire(res)) return;
 
     if (path === this.http.path) {
       await this.metrics(req, res);
