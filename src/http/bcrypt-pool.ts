@@ -28,12 +28,23 @@ export class AuthCancelledError extends Error {
 export const DEFAULT_WORKERS = Math.max(1, Math.min(2, availableParallelism() - 1));
 /** Requests that may wait for a worker; more get 503 at once. */
 export const DEFAULT_MAX_QUEUE = 32;
+/** The workers' nice value: below the main thread, which serves scrapes and probes. */
+export const WORKER_NICE = 10;
 
 // The worker: CommonJS (eval), bcryptjs required by the path the main thread resolved, so
 // it works the same from dist/ and from the TypeScript sources under test.
+// It lowers its own thread's CPU priority (nice 10; Linux applies setpriority to the thread
+// id from /proc/thread-self): under a flood, serving scrapes on the main thread comes first.
+// Where that is refused it keeps the process's priority and says so (onWarning).
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const bcrypt = require(workerData.bcryptjs);
+try {
+  const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
+  require('node:os').setPriority(tid, workerData.nice);
+} catch (e) {
+  parentPort.postMessage({ id: 0, warning: 'cannot lower the bcrypt worker thread priority: ' + String((e && e.message) || e) });
+}
 parentPort.on('message', (m) => {
   try {
     if (m.op === 'hash') parentPort.postMessage({ id: m.id, hash: bcrypt.hashSync(m.password, m.cost) });
@@ -47,6 +58,7 @@ parentPort.on('message', (m) => {
 type Request = { op: 'compare'; password: string; hash: string } | { op: 'hash'; password: string; cost: number };
 interface Reply {
   id: number;
+  warning?: string;
   ok?: boolean;
   hash?: string;
   error?: string;
@@ -77,6 +89,7 @@ export class BcryptPool {
   constructor(
     readonly workers: number = DEFAULT_WORKERS,
     readonly maxQueue: number = DEFAULT_MAX_QUEUE,
+    private readonly onWarning: (message: string) => void = () => undefined,
   ) {
     if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`bcrypt pool: workers must be an integer >= 1, got ${workers}`);
     if (!Number.isInteger(maxQueue) || maxQueue < 0) throw new RangeError(`bcrypt pool: maxQueue must be an integer >= 0, got ${maxQueue}`);
@@ -148,11 +161,15 @@ export class BcryptPool {
 
   private spawn(): Slot {
     this.bcryptjsPath ??= createRequire(import.meta.url).resolve('bcryptjs');
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { bcryptjs: this.bcryptjsPath } });
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { bcryptjs: this.bcryptjsPath, nice: WORKER_NICE } });
     // An idle pool must not keep the process alive; pending requests keep their sockets.
     worker.unref();
     const slot: Slot = { worker, job: undefined };
     worker.on('message', (r: Reply) => {
+      if (r.warning !== undefined) {
+        this.onWarning(r.warning);
+        return;
+      }
       const job = slot.job;
       if (!job || job.id !== r.id) return;
       slot.job = undefined;

@@ -14,6 +14,7 @@ import type { WebConfig } from '../config/webconfig.js';
 import type { Logger } from '../logger.js';
 import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, type RenderedSnapshot } from '../sinks/prometheus/index.js';
 import { BasicAuth } from './auth.js';
+import { BcryptPool, DEFAULT_MAX_QUEUE, DEFAULT_WORKERS } from './bcrypt-pool.js';
 import { landingPage, type LandingInfo } from './landing.js';
 import { acceptsGzip, wantsOpenMetrics } from './negotiate.js';
 import { answerPlainHttp } from './plain-on-tls.js';
@@ -59,7 +60,7 @@ export class MetricsServer {
     private web: WebConfig | undefined,
     private readonly deps: ServerDeps,
   ) {
-    this.auth = new BasicAuth(web?.users ?? new Map());
+    this.auth = new BasicAuth(web?.users ?? new Map(), new BcryptPool(DEFAULT_WORKERS, DEFAULT_MAX_QUEUE, (m) => deps.logger.warn(m)));
     this.setLimiter(web);
   }
 

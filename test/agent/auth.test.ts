@@ -3,6 +3,7 @@
 // before anything is queued (a cached scrape is answered while the queue is full), unknown
 // users compared against a dummy hash of the highest configured cost, and the HTTP answers
 // (503 when the queue is full, probes and cached scrapes served while it is).
+import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import bcrypt from 'bcryptjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -78,6 +79,24 @@ describe('BcryptPool', () => {
     await running;
     await queued;
     expect(await p.compare('right', HASH4)).toBe(true);
+  });
+
+  it('runs its workers at nice 10, below the main thread (read from /proc/self/task)', async () => {
+    const niced = (): number =>
+      readdirSync('/proc/self/task').filter((tid) => {
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        // Field 19 (nice), counted after the parenthesized comm.
+        return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16] === '10';
+      }).length;
+    const before = niced();
+    const warnings: string[] = [];
+    const p = new BcryptPool(1, 1, (m) => warnings.push(m));
+    closers.push(() => p.close());
+    expect(await p.compare('right', HASH4)).toBe(true);
+    expect(warnings).toEqual([]);
+    expect(niced()).toBe(before + 1);
+    await p.close();
+    expect(niced()).toBe(before);
   });
 
   it('refuses a nonsensical size', () => {
