@@ -7,8 +7,9 @@
 //    password (a new one every request, half for the real user, half for unknown users)
 //    as soon as its previous answer came, for --seconds (and at most --max-requests).
 // 3. Meanwhile one scraper with the correct password scrapes every --interval ms (each
-//    scrape bounded by a 10 s timeout, counted as 10 s if it times out). It runs on a
-//    worker thread of its own, so the flood's event loop does not delay its timing.
+//    scrape bounded by a 10 s timeout, counted as 10 s if it times out), on one keep-alive
+//    connection as Prometheus does. It runs on a worker thread of its own, so the flood's
+//    event loop does not delay its timing.
 //
 // Reports the scrape's p50/p99/max latency for both servers and their ratio, and the flood's
 // answers (401, 503, errors) and rate. Loopback only; the flood is bounded in count and time.
@@ -201,14 +202,17 @@ async function main() {
 async function scrape({ port, auth, untilMs, intervalMs }) {
   const lat = [];
   const statuses = {};
+  // One keep-alive connection, as Prometheus scrapes.
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   await sleep(500); // let the flood build up
   while (Date.now() < untilMs) {
     const t = Date.now();
-    const r = await get(port, '/metrics', auth, false);
+    const r = await get(port, '/metrics', auth, agent);
     lat.push(r.status === 0 ? SCRAPE_TIMEOUT_MS : r.ms);
     statuses[r.status] = (statuses[r.status] ?? 0) + 1;
     await sleep(Math.max(0, intervalMs - (Date.now() - t)));
   }
+  agent.destroy();
   parentPort.postMessage({ lat, statuses });
 }
 

@@ -32,6 +32,11 @@ export interface ServerDeps {
   logger: Logger;
 }
 
+/** How long a "password checks full" 503 is held: its Retry-After. */
+const REFUSAL_HOLD_MS = 1000;
+/** Refusals held at once; more are sent at once. */
+const MAX_HELD_REFUSALS = 1024;
+
 type TlsSettings = NonNullable<WebConfig['tls']>;
 
 /** Settings baked into a TLS listener (allowedSans is read per connection instead). */
@@ -50,6 +55,7 @@ function tlsListenerChanged(a: TlsSettings, b: TlsSettings): boolean {
 export class MetricsServer {
   private server: Server | undefined;
   private inFlight = 0;
+  private heldRefusals = 0;
   /** Per connection: pipelined requests waiting for the one being served. */
   private readonly pipelined = new WeakMap<Socket, (() => void)[]>();
   private auth: BasicAuth;
@@ -148,10 +154,11 @@ export class MetricsServer {
 
   /** Stops listening and closes idle connections. */
   async close(): Promise<void> {
+    // The bcrypt workers (started when users are configured, even if never listening).
+    await this.auth.close();
     const s = this.server;
     if (!s) return;
     this.server = undefined;
-    await this.auth.close();
     await new Promise<void>((resolve) => {
       s.close(() => resolve());
       s.closeIdleConnections();
@@ -221,6 +228,30 @@ export class MetricsServer {
     });
   }
 
+  /**
+   * Waits out the Retry-After second before a "password checks full" 503 (at most
+   * MAX_HELD_REFUSALS at once, beyond them it is sent at once): a flood that ignores
+   * Retry-After cannot turn refusals into a busy loop that takes the main thread from
+   * scrapes. Each connection holds at most one (pipelined requests wait their turn).
+   */
+  private async holdRefusal(gone: AbortSignal): Promise<void> {
+    if (this.heldRefusals >= MAX_HELD_REFUSALS || gone.aborted) return;
+    this.heldRefusals++;
+    try {
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          clearTimeout(t);
+          gone.removeEventListener('abort', done);
+          resolve();
+        };
+        const t = setTimeout(done, REFUSAL_HOLD_MS);
+        gone.addEventListener('abort', done, { once: true });
+      });
+    } finally {
+      this.heldRefusals--;
+    }
+  }
+
   /** Takes a slot of max_concurrent_requests until the response is done; false (503 sent) when none is free. */
   private acquire(res: ServerResponse): boolean {
     const max = this.http.limits.max_concurrent_requests;
@@ -288,6 +319,8 @@ export class MetricsServer {
       res.once('close', () => gone.abort());
       const verdict = await this.auth.check(req.headers.authorization, gone.signal);
       if (verdict === 'busy') {
+        await this.holdRefusal(gone.signal);
+        if (res.destroyed) return;
         this.send(res, 503, 'text/plain; charset=utf-8', 'too many password checks waiting; retry\n', { 'Retry-After': '1' });
         return;
       }

@@ -219,7 +219,7 @@ describe('the server under a password flood', () => {
     return { done, abandon };
   }
 
-  it('serves a cached scrape and the probes before the flood drains; the overflow gets 503 at once; waiting checks hold no concurrency slot', async () => {
+  it('serves a cached scrape and the probes before the flood drains; the overflow gets 503 (held for its Retry-After second); waiting checks hold no concurrency slot', async () => {
     // Two slots only: the flood would take them both if waiting checks counted.
     const port = await serve({ prometheus: HASH10 }, { max_concurrent_requests: 2 });
     const right = basic('prometheus', 'slow');

@@ -22,6 +22,9 @@ const acceptCases: [string | undefined, boolean][] = [
   ['application/openmetrics-text; version=1.0.0', true],
   ['Application/OpenMetrics-Text; Version="1.0.0"', true],
   [PROMETHEUS_2_42, true],
+  // Prometheus 3.x (escaping parameters; text/plain 1.0.0 is not rendered here).
+  ['application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,application/openmetrics-text;version=0.0.1;q=0.5,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2', true],
+  ['text/plain;version=1.0.0;escaping=allow-utf-8;q=0.9,text/plain;version=0.0.4;q=0.3', false],
   // Prometheus 2.x before 2.42.
   ['application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1', true],
   ['application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.9', false],
