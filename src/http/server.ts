@@ -55,7 +55,8 @@ function tlsListenerChanged(a: TlsSettings, b: TlsSettings): boolean {
 export class MetricsServer {
   private server: Server | undefined;
   private inFlight = 0;
-  private heldRefusals = 0;
+  /** Held refusals (holdRefusal), each ended early by close(). */
+  private readonly held = new Set<() => void>();
   /** Per connection: pipelined requests waiting for the one being served. */
   private readonly pipelined = new WeakMap<Socket, (() => void)[]>();
   private auth: BasicAuth;
@@ -159,6 +160,8 @@ export class MetricsServer {
     const s = this.server;
     if (!s) return;
     this.server = undefined;
+    // Held refusals are sent now rather than delaying the shutdown.
+    for (const release of [...this.held]) release();
     await new Promise<void>((resolve) => {
       s.close(() => resolve());
       s.closeIdleConnections();
@@ -235,21 +238,18 @@ export class MetricsServer {
    * scrapes. Each connection holds at most one (pipelined requests wait their turn).
    */
   private async holdRefusal(gone: AbortSignal): Promise<void> {
-    if (this.heldRefusals >= MAX_HELD_REFUSALS || gone.aborted) return;
-    this.heldRefusals++;
-    try {
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          clearTimeout(t);
-          gone.removeEventListener('abort', done);
-          resolve();
-        };
-        const t = setTimeout(done, REFUSAL_HOLD_MS);
-        gone.addEventListener('abort', done, { once: true });
-      });
-    } finally {
-      this.heldRefusals--;
-    }
+    if (this.held.size >= MAX_HELD_REFUSALS || gone.aborted || !this.server) return;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(t);
+        gone.removeEventListener('abort', done);
+        this.held.delete(done);
+        resolve();
+      };
+      const t = setTimeout(done, REFUSAL_HOLD_MS);
+      gone.addEventListener('abort', done, { once: true });
+      this.held.add(done);
+    });
   }
 
   /** Takes a slot of max_concurrent_requests until the response is done; false (503 sent) when none is free. */
