@@ -9,7 +9,7 @@
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { HttpConfig } from '../config/types.js';
 import type { WebConfig } from '../config/webconfig.js';
@@ -17,9 +17,14 @@ import type { Logger } from '../logger.js';
 import { CollectFilterError, type ScrapeSource } from '../agent/scrape.js';
 import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, type RenderedSnapshot } from '../sinks/prometheus/index.js';
 import { BasicAuth } from './auth.js';
+import { BcryptPool, DEFAULT_MAX_QUEUE, DEFAULT_WORKERS } from './bcrypt-pool.js';
 import { landingPage, type LandingInfo } from './landing.js';
+import { acceptsGzip, wantsOpenMetrics } from './negotiate.js';
+import { answerPlainHttp } from './plain-on-tls.js';
 import { TokenBucket } from './rate-limit.js';
 import { sanAllowed } from './sans.js';
+
+export { acceptsGzip, wantsOpenMetrics };
 
 export interface ServerDeps {
   /** The latest render, undefined before the first poll completes. */
@@ -41,36 +46,10 @@ export function scrapeWaitMs(header: string | string[] | undefined): number {
   return Math.max(100, Math.min(Number.isFinite(hdr) && hdr > 0 ? hdr * 1000 - 500 : 10_000, 10_000));
 }
 
-/** Parses an Accept-like header into (value, q) pairs. */
-function parseQ(header: string): { value: string; q: number }[] {
-  return header.split(',').map((part) => {
-    const [value = '', ...params] = part.split(';').map((s) => s.trim());
-    let q = 1;
-    for (const p of params) {
-      const m = /^q=([0-9.]+)$/i.exec(p);
-      if (m) q = Number(m[1]);
-    }
-    return { value: value.toLowerCase(), q };
-  });
-}
-
-/** True when the client prefers OpenMetrics over the text format (content negotiation). */
-export function wantsOpenMetrics(accept: string | undefined): boolean {
-  if (!accept) return false;
-  let om = -1;
-  let text = -1;
-  for (const { value, q } of parseQ(accept)) {
-    if (value === 'application/openmetrics-text') om = Math.max(om, q);
-    else if (value === 'text/plain' || value === '*/*' || value === 'text/*') text = Math.max(text, q);
-  }
-  return om > 0 && om >= text;
-}
-
-/** True when gzip is acceptable. */
-export function acceptsGzip(header: string | undefined): boolean {
-  if (!header) return false;
-  return parseQ(header).some(({ value, q }) => (value === 'gzip' || value === '*') && q > 0);
-}
+/** How long a "password checks full" 503 is held: its Retry-After. */
+const REFUSAL_HOLD_MS = 1000;
+/** Refusals held at once; more are sent at once. */
+const MAX_HELD_REFUSALS = 1024;
 
 type TlsSettings = NonNullable<WebConfig['tls']>;
 
@@ -90,6 +69,10 @@ function tlsListenerChanged(a: TlsSettings, b: TlsSettings): boolean {
 export class MetricsServer {
   private server: Server | undefined;
   private inFlight = 0;
+  /** Held refusals (holdRefusal), each ended early by close(). */
+  private readonly held = new Set<() => void>();
+  /** Per connection: pipelined requests waiting for the one being served. */
+  private readonly pipelined = new WeakMap<Socket, (() => void)[]>();
   private auth: BasicAuth;
   private limiter: TokenBucket | undefined;
 
@@ -98,7 +81,7 @@ export class MetricsServer {
     private web: WebConfig | undefined,
     private readonly deps: ServerDeps,
   ) {
-    this.auth = new BasicAuth(web?.users ?? new Map());
+    this.auth = new BasicAuth(web?.users ?? new Map(), new BcryptPool(DEFAULT_WORKERS, DEFAULT_MAX_QUEUE, (m) => deps.logger.warn(m)));
     this.setLimiter(web);
   }
 
@@ -126,7 +109,7 @@ export class MetricsServer {
     const tls = this.web?.tls;
     let server: Server;
     if (tls) {
-      server = createHttpsServer(
+      const https = createHttpsServer(
         {
           ...common,
           cert: tls.cert,
@@ -139,6 +122,9 @@ export class MetricsServer {
         },
         handler,
       );
+      // Plain HTTP to this port gets Go's 400 instead of a failed handshake.
+      answerPlainHttp(https, headersTimeout);
+      server = https;
     } else {
       server = createHttpServer(common, handler);
     }
@@ -183,9 +169,13 @@ export class MetricsServer {
 
   /** Stops listening and closes idle connections. */
   async close(): Promise<void> {
+    // The bcrypt workers (started when users are configured, even if never listening).
+    await this.auth.close();
     const s = this.server;
     if (!s) return;
     this.server = undefined;
+    // Held refusals are sent now rather than delaying the shutdown.
+    for (const release of [...this.held]) release();
     await new Promise<void>((resolve) => {
       s.close(() => resolve());
       s.closeIdleConnections();
@@ -209,31 +199,91 @@ export class MetricsServer {
   reconfigure(http: HttpConfig, web: WebConfig | undefined): void {
     this.http = http;
     this.web = web;
-    this.auth = new BasicAuth(web?.users ?? new Map());
+    // The same auth (its worker threads and cache) with the new users.
+    this.auth.setUsers(web?.users ?? new Map());
     this.setLimiter(web);
   }
 
+  /**
+   * Requests pipelined on one connection are served one after the other (as Go does): the
+   * next starts when the previous response is done, so a connection holds at most one
+   * slot of max_concurrent_requests however many requests it sends ahead.
+   */
   private handle(req: IncomingMessage, res: ServerResponse): void {
-    const max = this.http.limits.max_concurrent_requests;
-    if (max > 0 && this.inFlight >= max) {
-      this.send(res, 503, 'text/plain; charset=utf-8', 'too many concurrent requests\n', { 'Retry-After': '1' });
+    const sock = req.socket;
+    const waiting = this.pipelined.get(sock);
+    if (waiting) {
+      waiting.push(() => this.serve(req, res));
       return;
     }
-    this.inFlight++;
+    this.pipelined.set(sock, []);
+    this.serve(req, res);
+  }
+
+  private serve(req: IncomingMessage, res: ServerResponse): void {
+    const sock = req.socket;
     let done = false;
-    const finish = (): void => {
-      if (!done) {
-        done = true;
-        this.inFlight--;
-      }
+    const next = (): void => {
+      if (done) return;
+      done = true;
+      const waiting = this.pipelined.get(sock);
+      const following = waiting?.shift();
+      // After the other 'finish' listeners, so this response's slot is released first.
+      if (following) queueMicrotask(following);
+      else this.pipelined.delete(sock);
     };
-    res.once('finish', finish);
-    res.once('close', finish);
+    if (sock.destroyed) {
+      next();
+      return;
+    }
+    res.once('finish', next);
+    res.once('close', next);
     this.route(req, res).catch((e: unknown) => {
       this.deps.logger.error('request failed', { err: (e as Error).message, path: req.url });
       if (!res.headersSent) this.send(res, 500, 'text/plain; charset=utf-8', 'internal error\n');
       else res.destroy();
     });
+  }
+
+  /**
+   * Waits out the Retry-After second before a "password checks full" 503 (at most
+   * MAX_HELD_REFUSALS at once, beyond them it is sent at once): a flood that ignores
+   * Retry-After cannot turn refusals into a busy loop that takes the main thread from
+   * scrapes. Each connection holds at most one (pipelined requests wait their turn).
+   */
+  private async holdRefusal(gone: AbortSignal): Promise<void> {
+    if (this.held.size >= MAX_HELD_REFUSALS || gone.aborted || !this.server) return;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(t);
+        gone.removeEventListener('abort', done);
+        this.held.delete(done);
+        resolve();
+      };
+      const t = setTimeout(done, REFUSAL_HOLD_MS);
+      gone.addEventListener('abort', done, { once: true });
+      this.held.add(done);
+    });
+  }
+
+  /** Takes a slot of max_concurrent_requests until the response is done; false (503 sent) when none is free. */
+  private acquire(res: ServerResponse): boolean {
+    const max = this.http.limits.max_concurrent_requests;
+    if (max > 0 && this.inFlight >= max) {
+      this.send(res, 503, 'text/plain; charset=utf-8', 'too many concurrent requests\n', { 'Retry-After': '1' });
+      return false;
+    }
+    this.inFlight++;
+    let released = false;
+    const release = (): void => {
+      if (!released) {
+        released = true;
+        this.inFlight--;
+      }
+    };
+    res.once('finish', release);
+    res.once('close', release);
+    return true;
   }
 
   private send(res: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}): void {
@@ -277,10 +327,25 @@ export class MetricsServer {
         return;
       }
     }
-    if (this.auth.enabled && !(await this.auth.check(req.headers.authorization))) {
-      this.send(res, 401, 'text/plain; charset=utf-8', 'Unauthorized\n', { 'WWW-Authenticate': 'Basic' });
-      return;
+    if (this.auth.enabled) {
+      // A client that goes away while its check is queued drops the check.
+      const gone = new AbortController();
+      res.once('close', () => gone.abort());
+      const verdict = await this.auth.check(req.headers.authorization, gone.signal);
+      if (verdict === 'busy') {
+        await this.holdRefusal(gone.signal);
+        if (res.destroyed) return;
+        this.send(res, 503, 'text/plain; charset=utf-8', 'too many password checks waiting; retry\n', { 'Retry-After': '1' });
+        return;
+      }
+      if (verdict === 'denied') {
+        this.send(res, 401, 'text/plain; charset=utf-8', 'Unauthorized\n', { 'WWW-Authenticate': 'Basic' });
+        return;
+      }
     }
+    // Only authenticated requests count against max_concurrent_requests: waiting password
+    // checks are bounded by the bcrypt queue instead, and cannot crowd out a scrape.
+    if (!this.acquire(res)) return;
 
     if (path === this.http.path) {
       await this.metrics(req, res);
