@@ -158,7 +158,7 @@ export function toJsonSchema(spec: Spec): Record<string, unknown> {
         ...d,
         anyOf: [
           { type: 'string', pattern: DURATION_PATTERN },
-          { type: 'number', minimum: 0 },
+          { type: 'number', minimum: 0, maximum: MAX_DURATION_SECONDS },
         ],
       };
       if (spec.default !== undefined) out.default = formatDuration(spec.default);
