@@ -47,7 +47,8 @@ export function agentUsage(): string {
 Polls the host on an interval and serves the latest poll on a Prometheus endpoint,
 node_exporter compatible (default http://0.0.0.0:${DEFAULT_PORT}/metrics), and pushes it over
 OTLP when configured. Without --config.file the built-in defaults apply.
-SIGHUP reloads the config (a config that does not validate keeps the running one).
+SIGHUP reloads the config as a transaction (a reload that fails anywhere keeps the
+running config and listener); SIGTERM/SIGINT stop it within 2 s; SIGUSR1 is ignored.
 
 Flags (node_exporter's names where they overlap; they override the config file):
 ${agentFlagsHelp()}
