@@ -7,13 +7,15 @@
 // agent's start blocks reading it until the test writes; a signal is sent once
 // /proc/<pid>/status shows the process catches it. Bounds ("exits within 10 s") are
 // generous functional limits; the agent's own is 2 s.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmdirSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, freePort, haveCli, httpGet, startAgent, startDaemon, waitFor, type Daemon } from './helpers.js';
+import { FIXTURES, haveTool, tool } from '../helpers/tools.js';
+import { CLI, freePort, haveCli, httpGet, parseFamilies, startAgent, startDaemon, waitFor, type Daemon } from './helpers.js';
 
 let dir = '';
 let n = 0;
@@ -50,12 +52,36 @@ function exited(d: Daemon): Promise<{ code: number | null; signal: NodeJS.Signal
   return new Promise((resolve) => d.proc.once('exit', (code, signal) => resolve({ code, signal })));
 }
 
+/** The process's threads: name, state and kernel wait channel (for a failure message). */
+function threads(pid: number | undefined): string {
+  try {
+    return readdirSync(`/proc/${pid}/task`)
+      .map((t) => {
+        const stat = readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8');
+        const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+        let wchan = '';
+        try {
+          wchan = readFileSync(`/proc/${pid}/task/${t}/wchan`, 'utf8');
+        } catch {
+          // not readable
+        }
+        return `${t} ${comm} ${state} ${wchan}`;
+      })
+      .join('\n');
+  } catch (e) {
+    return String(e);
+  }
+}
+
 /** Resolves with the exit, or rejects when the process is still running after `ms`. */
 function exitWithin(d: Daemon, ms: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   let t: NodeJS.Timeout | undefined;
   return Promise.race([
     exited(d).finally(() => clearTimeout(t)),
-    new Promise<never>((_, reject) => (t = setTimeout(() => reject(new Error(`still running ${ms} ms after the signal:\n${d.logs()}`)), ms))),
+    new Promise<never>(
+      (_, reject) => (t = setTimeout(() => reject(new Error(`still running ${ms} ms after the signal:\n${d.logs()}\nthreads:\n${threads(d.proc.pid)}`)), ms)),
+    ),
   ]);
 }
 
@@ -156,5 +182,67 @@ describe('signals', () => {
     expect(r).toEqual({ code: 0, signal: null });
     expect(d.logs()).toContain(`${cfg}: OK`);
     expect(d.logs()).not.toContain('Debugger listening');
+  });
+});
+
+// The FUSE file system of test/e2e/resilience.test.ts whose statfs never returns
+// (test/fixtures/disk-fuse/stuckfs.py), in a private mount namespace only the agent joins.
+const python = tool('python3', 'apt-get install python3', ['/usr/bin/python3']);
+const fuse = { path: existsSync('/dev/fuse') ? '/dev/fuse' : null, reason: '/dev/fuse missing (modprobe fuse; a container needs --device /dev/fuse and CAP_SYS_ADMIN)' };
+const root = { path: process.getuid?.() === 0 ? 'root' : null, reason: 'the stuck-mount test needs root (mount(2) of a FUSE file system)' };
+const unshare = tool('unshare', 'apt-get install util-linux');
+const nsenter = tool('nsenter', 'apt-get install util-linux');
+
+describe('SIGTERM while a statfs hangs on a FUSE mount', () => {
+  it('the agent stops serving and exits within the bound, but the thread in the FUSE request', async () => {
+    if (!haveCli() || !haveTool(python) || !haveTool(fuse) || !haveTool(root) || !haveTool(unshare) || !haveTool(nsenter)) return;
+    const mnt = mkdtempSync(join(tmpdir(), 'hostprobe-signals-stuck-'));
+    const helper = spawn(unshare.path, ['--mount', '--propagation', 'private', python.path, join(FIXTURES, 'disk-fuse', 'stuckfs.py'), mnt], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const lines: string[] = [];
+    createInterface({ input: helper.stdout }).on('line', (l) => lines.push(l));
+    try {
+      await waitFor(() => {
+        if (helper.exitCode !== null || lines.some((l) => l.startsWith('error'))) throw new Error(`stuckfs failed: ${lines.join(' | ')}`);
+        return lines.includes('ready') ? true : undefined;
+      }, 30_000, 'stuckfs ready');
+      const port = await freePort();
+      const d = startDaemon(nsenter.path, [
+        `--target=${helper.pid}`, '--mount', process.execPath, CLI,
+        `--web.listen-address=127.0.0.1:${port}`, '--poll.interval=200ms',
+        '--collector.filesystem.mount-timeout=500ms', `--collector.filesystem.mount-points-include=^${mnt}$`,
+      ]);
+      daemons.push(d);
+      // The statfs is stuck: the mount is reported with device_error 1.
+      await waitFor(async () => {
+        const r = await httpGet(`http://127.0.0.1:${port}/metrics`);
+        const s = parseFamilies(r.body).get('node_filesystem_device_error')?.samples.find((x) => x.labels.mountpoint === mnt);
+        return s?.value === 1 ? true : undefined;
+      }, 30_000, 'the mount reported stuck');
+      expect(lines.filter((l) => l.startsWith('statfs ')).length).toBe(1);
+      d.proc.kill('SIGTERM');
+      // Within the bound the agent has stopped serving and exited, all but the thread inside
+      // the FUSE request, which the kernel holds (uninterruptibly, SIGKILL included) until
+      // the daemon answers: the process is reaped then.
+      const pid = d.proc.pid as number;
+      const states = (): string[] => threads(pid).split('\n').map((l) => l.split(' ')[2] ?? '?');
+      await waitFor(() => (states()[0] === 'Z' ? true : undefined), 10_000, 'the main thread to exit');
+      expect(states().slice(1)).toEqual(['D']);
+      expect(threads(pid)).toMatch(/ D request_wait_answer/);
+      await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+      expect(d.logs()).toContain('msg="shutting down" signal=SIGTERM');
+      helper.stdin.write('release\n');
+      const r = await exitWithin(d, 10_000);
+      expect(r).toEqual({ code: 0, signal: null });
+    } finally {
+      if (helper.exitCode === null) {
+        helper.stdin.end();
+        helper.kill('SIGKILL');
+      }
+      try {
+        rmdirSync(mnt);
+      } catch {
+        // the mount was only in the helper's namespace; the directory may still be busy
+      }
+    }
   });
 });
