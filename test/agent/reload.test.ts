@@ -7,6 +7,7 @@
 // certificates made with openssl.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -267,5 +268,43 @@ describe('a failed reload keeps the running listener, config and sinks', () => {
       return b.includes('env="c"') ? b : undefined;
     }, 30_000, 'env="c"');
     expect(body).not.toContain('env="b"');
+  });
+
+  it('OTLP: a reload moves the push to the new receiver; a failed reload keeps it pushing; off stops it', async () => {
+    // Two real OTLP/HTTP receivers (they accept anything and count the POSTs).
+    const hits = [0, 0];
+    const receivers = hits.map((_, i) => createHttpServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        hits[i] = (hits[i] as number) + 1;
+        res.writeHead(200, { 'Content-Type': 'application/x-protobuf' }).end();
+      });
+    }));
+    const ports = await Promise.all(receivers.map((r) => new Promise<number>((resolve) => r.listen(0, '127.0.0.1', () => resolve((r.address() as { port: number }).port)))));
+    try {
+      const otlp = (i: number): string => `otlp: {enabled: true, endpoint: "http://127.0.0.1:${ports[i]}", interval: 100ms}`;
+      const url = await startAgent(otlp(0));
+      await waitFor(() => (hits[0] > 0 ? true : undefined), 30_000, 'a push to the first receiver');
+      writeConfig(port, otlp(1));
+      expect(await agent?.reload()).toBe(true);
+      await waitFor(() => (hits[1] > 0 ? true : undefined), 30_000, 'a push to the second receiver');
+      const afterSwitch = hits[0];
+      // A failed reload: the second receiver keeps getting pushes, the first none.
+      writeFileSync(f('hostprobe.yaml'), 'otlp: {enabled: true, endpoint: "not a url"}\n');
+      expect(await agent?.reload()).toBe(false);
+      const before = hits[1] as number;
+      await agent?.poller.pollOnce(); // the push follows polls (poll_interval is 1h here)
+      await waitFor(() => ((hits[1] as number) > before ? true : undefined), 30_000, 'another push to the second receiver');
+      expect(hits[0]).toBeLessThanOrEqual(afterSwitch + 1); // at most the export in flight at the switch
+      const body = (await get(url)).body;
+      expect(body).toContain('hostprobe_otlp_exports_total');
+      // Off: the push and its self-metrics are gone.
+      writeConfig(port);
+      expect(await agent?.reload()).toBe(true);
+      const off = await scrapeAfterReload(url, 1);
+      expect(off).not.toContain('hostprobe_otlp_exports_total');
+    } finally {
+      await Promise.all(receivers.map((r) => new Promise((resolve) => r.close(resolve))));
+    }
   });
 });
