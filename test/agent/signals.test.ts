@@ -4,11 +4,11 @@
 // libuv pool thread (process.exit() alone would never return) or a collector hangs.
 //
 // No timing: "while starting" is made certain by a config file that is a FIFO, so the
-// agent's start blocks reading it until the test writes; a signal is sent once
-// /proc/<pid>/status shows the process catches it. Bounds ("exits within 10 s") are
-// generous functional limits; the agent's own is 2 s.
+// agent's start blocks reading it until the test writes; a signal is sent once the process
+// has opened the FIFO (its handlers are installed before that). Bounds ("exits within
+// 10 s") are generous functional limits; the agent's own is 2 s.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmdirSync, rmSync } from 'node:fs';
+import { closeSync, constants, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmdirSync, rmSync, writeSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,16 +35,33 @@ function fifo(): string {
   return p;
 }
 
+/**
+ * Opens the FIFO for writing once the process has opened it for reading (a non-blocking
+ * open fails with ENXIO until then): from then on the process is certainly blocked in that
+ * read, on a libuv pool thread. The process reads what is written once the fd is closed.
+ */
+function openWriterWhenRead(path: string): Promise<number> {
+  return waitFor(() => {
+    try {
+      return openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENXIO') return undefined;
+      throw e;
+    }
+  }, 30_000, `a reader of ${path}`);
+}
+
+function writeAndClose(fd: number, text: string): void {
+  writeSync(fd, text);
+  closeSync(fd);
+}
+
 const SIG = { SIGHUP: 1, SIGUSR1: 10, SIGTERM: 15 } as const;
 
 /** Whether the process has a handler for the signal (SigCgt in /proc/<pid>/status). */
 function catches(pid: number, sig: keyof typeof SIG): boolean {
   const m = /^SigCgt:\s*([0-9a-f]+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return !!m && ((BigInt(`0x${m[1]}`) >> BigInt(SIG[sig] - 1)) & 1n) === 1n;
-}
-
-function waitCatches(d: Daemon, sig: keyof typeof SIG): Promise<true> {
-  return waitFor(() => (d.proc.pid && catches(d.proc.pid, sig) ? true : undefined), 30_000, `the process to catch ${sig}`);
 }
 
 function exited(d: Daemon): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
@@ -115,9 +132,11 @@ describe('signals', () => {
     const port = await freePort();
     const d = startAgent([`--config.file=${cfg}`, `--web.listen-address=127.0.0.1:${port}`]);
     daemons.push(d);
-    await waitCatches(d, 'SIGHUP');
+    const fd = await openWriterWhenRead(cfg);
+    expect(catches(d.proc.pid as number, 'SIGHUP')).toBe(true);
     d.proc.kill('SIGHUP'); // the start is blocked reading the FIFO: certainly not ready
-    await writeFile(cfg, CONFIG('one')); // the start reads this...
+    writeAndClose(fd, CONFIG('one')); // the start reads this...
+    await waitFor(() => (d.logs().includes('SIGHUP received while starting') ? true : undefined), 30_000, 'the queued reload');
     await writeFile(cfg, CONFIG('two')); // ...and the queued reload this
     const body = await waitFor(async () => {
       const r = await httpGet(`http://127.0.0.1:${port}/metrics`);
@@ -131,14 +150,13 @@ describe('signals', () => {
 
   it('SIGTERM while the start is stuck on a libuv pool thread: exits within the bound', async () => {
     if (!haveCli()) return;
-    const cfg = fifo(); // never written: the read stays blocked in open(2) on a pool thread
+    const cfg = fifo();
     const d = startAgent([`--config.file=${cfg}`, '--web.listen-address=127.0.0.1:0']);
     daemons.push(d);
-    // Node catches SIGTERM from its first instruction (to restore a terminal); the CLI's own
-    // handlers are installed together with its SIGHUP one.
-    await waitCatches(d, 'SIGHUP');
+    // Opened, never written: the start's read stays blocked on a pool thread.
+    const fd = await openWriterWhenRead(cfg);
     d.proc.kill('SIGTERM');
-    const r = await exitWithin(d, 10_000);
+    const r = await exitWithin(d, 10_000).finally(() => closeSync(fd));
     expect(r).toEqual({ code: 0, signal: null });
     expect(d.logs()).toContain('msg="shutting down" signal=SIGTERM');
     expect(d.logs()).toContain('shutdown did not finish in time');
@@ -173,11 +191,13 @@ describe('signals', () => {
     const cfg = fifo();
     const d = startDaemon(process.execPath, [CLI, 'check-config', cfg]);
     daemons.push(d);
-    await waitCatches(d, 'SIGUSR1');
+    // Node itself catches SIGUSR1 from its start (that is how it opens the inspector), so
+    // SigCgt cannot tell when the CLI's handler is there; reading the config comes after it.
+    const fd = await openWriterWhenRead(cfg);
     d.proc.kill('SIGUSR1');
     await waitFor(() => (d.logs().includes('SIGUSR1 ignored') ? true : undefined), 30_000, 'the SIGUSR1 log line');
     expect(listeningPorts(d.proc.pid as number)).toEqual([]);
-    await writeFile(cfg, CONFIG('one'));
+    writeAndClose(fd, CONFIG('one'));
     const r = await exitWithin(d, 30_000);
     expect(r).toEqual({ code: 0, signal: null });
     expect(d.logs()).toContain(`${cfg}: OK`);
