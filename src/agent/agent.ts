@@ -259,6 +259,14 @@ export class Agent {
     }
 
     // 4. Commit: nothing below refuses a validated config.
+    if (this.stopping) {
+      // The new sink has taken over the push: it is the one stop() closes.
+      if (newOtlp) {
+        await oldOtlp?.close();
+        this.otlp = newOtlp;
+      }
+      return fail('commit', new Error('the agent is stopping'));
+    }
     this.server = serving;
     if (serving && serving === old) old.reconfigure(config.http, web);
     if (closeOld) await old?.close();
