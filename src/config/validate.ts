@@ -216,6 +216,7 @@ class Walker {
   readonly issues: ConfigIssue[] = [];
   readonly explicit = new Set<string>();
   private readonly index: Map<string, string[]>;
+  private readonly keysOf = new WeakMap<object, Map<string, Pair>>();
 
   constructor(
     private readonly doc: Document.Parsed,
@@ -557,7 +558,14 @@ class Walker {
     for (const seg of path) {
       cur = this.resolve(cur);
       if (isMap(cur)) {
-        const pair = cur.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+        let keys = this.keysOf.get(cur);
+        if (!keys) {
+          // Built once per mapping: a section with many issues in one wide mapping stays linear.
+          keys = new Map();
+          for (const p of cur.items) if (isScalar(p.key) && !keys.has(String(p.key.value))) keys.set(String(p.key.value), p);
+          this.keysOf.set(cur, keys);
+        }
+        const pair = keys.get(String(seg));
         if (!pair) return best;
         best = pair.key as YamlNode;
         cur = pair.value as YamlNode | null;
