@@ -25,7 +25,7 @@ import { applyFaults, parseFaults, type Faults } from './faults.js';
  * Test-only: HOSTPROBE_TEST_CLOCK=<unix seconds> freezes the poll clock (snapshot
  * timestamps, node_time_seconds) so golden outputs are deterministic.
  */
-function clockFromEnv(v: string | undefined): (() => number) | undefined {
+export function clockFromEnv(v: string | undefined): (() => number) | undefined {
   if (!v) return undefined;
   const s = Number(v);
   if (!Number.isFinite(s)) throw new Error(`HOSTPROBE_TEST_CLOCK: not a number: ${JSON.stringify(v)}`);

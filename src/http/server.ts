@@ -8,7 +8,7 @@
  * exporter-toolkit web config.
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { HttpConfig } from '../config/types.js';
@@ -202,6 +202,47 @@ export class MetricsServer {
     // The same auth (its worker threads and cache) with the new users.
     this.auth.setUsers(web?.users ?? new Map());
     this.setLimiter(web);
+  }
+
+  /**
+   * How a reload's config reaches this listener (the agent's reload transaction,
+   * src/agent/agent.ts): `same` (nothing the listening socket holds changes), `in-place`
+   * (a new certificate, key, CA or TLS versions, or new header/request timeouts: applied
+   * to the listening socket by applyInPlace), `rebind` (same address and port, but plain
+   * HTTP <-> TLS or another client certificate policy: the socket must be closed and bound
+   * again) or `new-address` (a new socket can be bound before this one closes).
+   */
+  listenerChange(http: HttpConfig, web: WebConfig | undefined): 'same' | 'in-place' | 'rebind' | 'new-address' {
+    if (http.address !== this.http.address || http.port !== this.http.port) return 'new-address';
+    const a = this.web?.tls;
+    const b = web?.tls;
+    if (!!a !== !!b || (a && b && a.clientAuth !== b.clientAuth)) return 'rebind';
+    return this.needsRestart(http, web) ? 'in-place' : 'same';
+  }
+
+  /**
+   * Applies a `listenerChange` of `in-place`: the new secure context (https) and timeouts
+   * on the listening socket, then the settings reconfigure() applies. Throws, with nothing
+   * changed, when Node refuses the TLS material.
+   */
+  applyInPlace(http: HttpConfig, web: WebConfig | undefined): void {
+    const s = this.server;
+    const tls = web?.tls;
+    if (s && tls && this.web?.tls) {
+      (s as unknown as HttpsServer).setSecureContext({
+        cert: tls.cert,
+        key: tls.key,
+        ...(tls.ca ? { ca: tls.ca } : {}),
+        minVersion: tls.minVersion,
+        maxVersion: tls.maxVersion,
+      });
+    }
+    if (s) {
+      const requestTimeout = Math.round(http.limits.request_timeout * 1000);
+      s.requestTimeout = requestTimeout;
+      s.headersTimeout = Math.min(Math.round(http.limits.header_timeout * 1000), requestTimeout);
+    }
+    this.reconfigure(http, web);
   }
 
   /**

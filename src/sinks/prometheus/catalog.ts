@@ -20,6 +20,8 @@ export const CATALOG = {
   pollTimestamp: m('hostprobe_poll_timestamp_seconds', 'gauge', 'When the poll this exposition comes from started, unix seconds.'),
   lastSuccessfulPoll: m('hostprobe_last_successful_poll_timestamp_seconds', 'gauge', 'When the last poll in which every collector succeeded started, unix seconds (0 = never).'),
   polls: m('hostprobe_polls_total', 'counter', 'Polls run since the agent started.'),
+  configLastReloadSuccessful: m('hostprobe_config_last_reload_successful', 'gauge', 'Whether the last configuration reload attempt was successful.'),
+  configLastReloadSuccessTimestamp: m('hostprobe_config_last_reload_success_timestamp_seconds', 'gauge', 'Timestamp of the last successful configuration reload (the start until the first reload), unix seconds.'),
 
   // ---- cpu ----------------------------------------------------------------------------
   cpuSeconds: m('node_cpu_seconds_total', 'counter', 'Seconds the CPUs spent in each mode.', ['cpu', 'mode']),
