@@ -6,7 +6,10 @@
  *
  * Exit status: 0 success, 1 runtime failure, 2 usage or configuration error.
  */
+// First: refuses an old Node with one line before anything else runs.
+import './node-version.js';
 import { buildInfo } from '../agent/build-info.js';
+import { setProcessName } from './process-name.js';
 
 interface CommandModule {
   run(argv: string[]): Promise<number>;
@@ -22,12 +25,29 @@ const OWN: Readonly<Record<string, { file: string; summary: string }>> = {
 /** The psutil-style utilities, in src/cli/commands/<name>.ts. */
 export const UTILITIES = ['ifconfig', 'free', 'df', 'ps', 'netstat', 'top'] as const;
 
+/**
+ * Each command's module, imported when it runs. Literal specifiers, so that the bundler of
+ * the single-file binary (scripts/build-sea.mjs) finds and includes every one.
+ */
+const IMPORTS: Readonly<Record<string, () => Promise<unknown>>> = {
+  'check-config': () => import('./check-config.js'),
+  metrics: () => import('./metrics.js'),
+  ifconfig: () => import('./commands/ifconfig.js'),
+  free: () => import('./commands/free.js'),
+  df: () => import('./commands/df.js'),
+  ps: () => import('./commands/ps.js'),
+  netstat: () => import('./commands/netstat.js'),
+  top: () => import('./commands/top.js'),
+};
+
 async function loadCommand(name: string): Promise<CommandModule> {
   const own = OWN[name];
   const spec = own ? own.file : `./commands/${name}.js`;
+  const load = IMPORTS[name];
   let mod: Partial<CommandModule>;
   try {
-    mod = (await import(spec)) as Partial<CommandModule>;
+    if (!load) throw new CommandUnavailable(`the '${name}' command is not available in this build (no import for ${spec})`);
+    mod = (await load()) as Partial<CommandModule>;
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module|Failed to load url|does not exist/i.test((e as Error).message)) {
@@ -52,7 +72,7 @@ async function utilitySummary(name: string): Promise<string> {
 
 async function mainHelp(): Promise<string> {
   const lines = [
-    'Usage: hostprobe [flags]                 run the agent (see hostprobe --help-flags, or hostprobe agent --help)',
+    'Usage: hostprobe [flags]                 run the agent (its flags: hostprobe agent --help)',
     '       hostprobe <command> [args]',
     '',
     'Commands:',
@@ -76,6 +96,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (first === undefined || first.startsWith('-') || first === 'agent') {
+    setProcessName();
     const { runAgent } = await import('./agent.js');
     return runAgent(first === 'agent' ? rest : argv);
   }
