@@ -23,9 +23,10 @@ glibc=$(objdump -T "$bin" 2>/dev/null | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_/
 [ -n "$glibc" ] || die "cannot read the glibc symbol versions of $bin (objdump, from binutils)"
 
 out=build/deb
-stage=$out/hostprobe_${version}_${arch}
+stage=$out/stage.$$
 deb=$out/hostprobe_${version}_${arch}.deb
-rm -rf "$stage" "$deb"
+rm -rf "$stage"
+trap 'rm -rf "$stage" "$deb.$$"' EXIT
 install -D -m 0755 "$bin" "$stage/usr/bin/hostprobe"
 install -D -m 0644 deploy/systemd/hostprobe.service "$stage/lib/systemd/system/hostprobe.service"
 install -D -m 0644 config/hostprobe.yaml "$stage/etc/hostprobe/hostprobe.yaml"
@@ -53,6 +54,6 @@ Description: Linux host-metrics agent (Prometheus /metrics, OTLP push)
  compatible process groups, and pushes OTLP. One executable with Node.js and the
  native core inside; runs as the hardened systemd unit hostprobe.service.
 CONTROL
-dpkg-deb --root-owner-group -Zxz --build "$stage" "$deb" >/dev/null
-rm -rf "$stage"
+dpkg-deb --root-owner-group -Zxz --build "$stage" "$deb.$$" >/dev/null
+mv -f "$deb.$$" "$deb"
 echo "build-deb: $deb ($(du -h "$deb" | cut -f1), libc6 >= $glibc)"

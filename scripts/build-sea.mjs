@@ -7,10 +7,11 @@
 //   2. the native addon (build/Release/hostprobe.node), package.json and bcryptjs (for the
 //      bcrypt worker threads) go in as SEA assets (src/sea.ts reads them);
 //   3. the Node running this script writes the SEA blob, and postject injects it into a
-//      copy of that same Node binary (stripped of its debug symbols when `strip` exists).
+//      copy of that same Node binary.
 //
 // The inputs are hashed: when build/sea/hostprobe was built from the same inputs it is
-// kept (the tests call this script). --force rebuilds. Run it with Node >= 22 (the tests
+// kept (the tests call this script). --force rebuilds. Each run works in its own
+// directory and renames the result into place, so concurrent runs do not collide. Run it with Node >= 22 (the tests
 // and CI use Node 24 from ~/.node24: the binary is that Node).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -23,7 +24,7 @@ import { inject } from 'postject';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'build', 'sea');
-const work = join(out, 'work');
+const work = join(out, `work-${process.pid}`);
 const binary = join(out, 'hostprobe');
 const stampFile = join(out, 'inputs.sha256');
 const entry = join(root, 'dist', 'cli', 'main.js');
@@ -71,8 +72,9 @@ if (!force && existsSync(binary) && existsSync(stampFile) && readFileSync(stampF
 }
 
 const t0 = Date.now();
-rmSync(out, { recursive: true, force: true });
+rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 
 // 1. One CommonJS file. import.meta.url becomes the binary's own file URL (in a SEA,
 // __filename is the executable); the code that reads files beside itself asks src/sea.ts
@@ -120,21 +122,19 @@ writeFileSync(join(work, 'sea-config.json'), JSON.stringify(seaConfig, null, 2))
 const gen = spawnSync(process.execPath, ['--experimental-sea-config', join(work, 'sea-config.json')], { encoding: 'utf8' });
 if (gen.status !== 0) fail(`node --experimental-sea-config failed (status ${gen.status}):\n${gen.stderr}${gen.stdout}`);
 
-// 4. A copy of this Node, without its debug symbols, with the blob injected.
-const tmp = `${binary}.tmp`;
+// 4. A copy of this Node with the blob injected.
+const tmp = join(work, 'hostprobe');
 copyFileSync(process.execPath, tmp);
 chmodSync(tmp, 0o755);
-const strip = spawnSync('strip', ['--strip-debug', tmp], { encoding: 'utf8' });
-if (strip.error) process.stdout.write(`build-sea: strip not found (binutils), the binary keeps Node's debug symbols\n`);
-else if (strip.status !== 0) fail(`strip --strip-debug failed:\n${strip.stderr}`);
 await inject(tmp, 'NODE_SEA_BLOB', readFileSync(blob), { sentinelFuse: SEA_FUSE });
-renameSync(tmp, binary);
 
-// 5. It runs with an empty environment.
-const check = spawnSync(binary, ['--version'], { encoding: 'utf8', env: {}, timeout: 60_000 });
+// 5. It runs with an empty environment; then it replaces the previous one.
+const check = spawnSync(tmp, ['--version'], { encoding: 'utf8', env: {}, timeout: 60_000 });
 if (check.status !== 0 || !check.stdout.startsWith('hostprobe ')) {
-  fail(`the binary does not run: ${relative(root, binary)} --version exited ${check.status}:\n${check.stdout}${check.stderr}`);
+  fail(`the binary does not run: hostprobe --version exited ${check.status}:\n${check.stdout}${check.stderr}`);
 }
-writeFileSync(stampFile, `${inputs}\n`);
+renameSync(tmp, binary);
+writeFileSync(`${stampFile}.${process.pid}`, `${inputs}\n`);
+renameSync(`${stampFile}.${process.pid}`, stampFile);
 const mb = (statSync(binary).size / 1e6).toFixed(1);
 process.stdout.write(`build-sea: ${relative(root, binary)} (${mb} MB) built in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${check.stdout}`);

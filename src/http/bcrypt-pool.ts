@@ -43,7 +43,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 // its CommonJS source, run as a module here.
 const bcrypt = typeof workerData.bcryptjs === 'string' ? require(workerData.bcryptjs) : (() => {
   const module = { exports: {} };
-  require('node:vm').runInThisContext('(function (exports, require, module) {' + workerData.bcryptjs.source + '\n})', { filename: 'bcryptjs.cjs' })(module.exports, require, module);
+  require('node:vm').runInThisContext('(function (exports, require, module) {' + workerData.bcryptjs.source + '\\n})', { filename: 'bcryptjs.cjs' })(module.exports, require, module);
   return module.exports;
 })();
 try {

@@ -29,21 +29,22 @@ function findAddon(): string {
  * mapping stays valid). The directory's file system must allow executable mappings.
  */
 function loadSeaAddon(): Record<string, unknown> {
-  const dir = mkdtempSync(join(tmpdir(), 'hostprobe-addon-'));
-  const file = join(dir, SEA_ASSETS.addon);
+  let dir: string | undefined;
   try {
+    dir = mkdtempSync(join(tmpdir(), 'hostprobe-addon-'));
+    const file = join(dir, SEA_ASSETS.addon);
     writeFileSync(file, new Uint8Array(seaRawAsset(SEA_ASSETS.addon)), { mode: 0o500 });
     const m = { exports: {} as Record<string, unknown> };
     process.dlopen(m, file);
     return m.exports;
   } catch (e) {
     throw new Error(
-      `hostprobe: cannot load the embedded native addon from ${file}: ${(e as Error).message} ` +
+      `hostprobe: cannot load the embedded native addon through ${dir ?? tmpdir()}: ${(e as Error).message} ` +
         '(TMPDIR must name a writable directory on a file system that allows executable mappings)',
       { cause: e },
     );
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   }
 }
 
