@@ -7,6 +7,7 @@
 #   /etc/default/hostprobe                  deploy/deb/default (conffile: HOSTPROBE_OPTS)
 # and the maintainer scripts in deploy/deb/ (those dh_installsystemd writes: enable and
 # start under systemd, stop on remove, purge the enablement state and the config on purge).
+# gzip rather than xz: a third larger, several times faster to build.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -25,6 +26,14 @@ glibc=$(objdump -T "$bin" 2>/dev/null | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_/
 out=build/deb
 stage=$out/stage.$$
 deb=$out/hostprobe_${version}_${arch}.deb
+# Kept when built from the same inputs (the binary's own input hash stands for the binary).
+[ -f build/sea/inputs.sha256 ] || die "build/sea/inputs.sha256 is missing (run \"npm run build:sea\")"
+inputs=$(cat build/sea/inputs.sha256 "$0" package.json deploy/systemd/hostprobe.service config/hostprobe.yaml deploy/deb/* |
+  sha256sum | cut -d' ' -f1)
+if [ -f "$deb" ] && [ "$(cat "$deb.inputs" 2>/dev/null)" = "$inputs" ]; then
+  echo "build-deb: $deb is up to date"
+  exit 0
+fi
 rm -rf "$stage"
 trap 'rm -rf "$stage" "$deb.$$"' EXIT
 install -D -m 0755 "$bin" "$stage/usr/bin/hostprobe"
@@ -54,6 +63,7 @@ Description: Linux host-metrics agent (Prometheus /metrics, OTLP push)
  compatible process groups, and pushes OTLP. One executable with Node.js and the
  native core inside; runs as the hardened systemd unit hostprobe.service.
 CONTROL
-dpkg-deb --root-owner-group -Zxz --build "$stage" "$deb.$$" >/dev/null
+dpkg-deb --root-owner-group -Zgzip --build "$stage" "$deb.$$" >/dev/null
 mv -f "$deb.$$" "$deb"
+echo "$inputs" >"$deb.inputs"
 echo "build-deb: $deb ($(du -h "$deb" | cut -f1), libc6 >= $glibc)"
