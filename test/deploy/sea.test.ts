@@ -74,6 +74,15 @@ describe('the single-file binary (build/sea/hostprobe) with an empty environment
     expect([...fams.keys()].filter((f) => f.startsWith('node_processes_') || f.startsWith('node_cpu_')).length).toBeGreaterThan(0);
   });
 
+  it("reads NODE_OPTIONS, where the systemd unit puts the heap limit", () => {
+    if (!built) return;
+    expect(sea(['--version'], { NODE_OPTIONS: '--max-old-space-size=96' }).status).toBe(0);
+    // An option Node refuses there proves the binary parses the variable at all.
+    const bad = sea(['--version'], { NODE_OPTIONS: '--no-such-node-option' });
+    expect(bad.status).toBe(9);
+    expect(bad.stderr).toContain('--no-such-node-option is not allowed in NODE_OPTIONS');
+  });
+
   it('check-config validates the shipped default config', () => {
     if (!built) return;
     const r = sea(['check-config', join(REPO_ROOT, 'config', 'hostprobe.yaml')]);
