@@ -19,8 +19,11 @@ bin=build/sea/hostprobe
 version=$(sed -n 's/^  "version": "\(.*\)",$/\1/p' package.json)
 [ -n "$version" ] || die "no version in package.json"
 arch=$(dpkg --print-architecture)
-# The newest glibc symbol version the binary uses: the libc6 it needs.
-glibc=$(objdump -T "$bin" 2>/dev/null | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -1)
+# The newest glibc symbol version the binary and the addon inside it (an asset, invisible
+# to objdump in the binary) use: the libc6 they need.
+addon=build/Release/hostprobe.node
+[ -f "$addon" ] || die "$addon is missing (run \"npm run build\")"
+glibc=$(objdump -T "$bin" "$addon" 2>/dev/null | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -1)
 [ -n "$glibc" ] || die "cannot read the glibc symbol versions of $bin (objdump, from binutils)"
 
 out=build/deb
@@ -28,7 +31,7 @@ stage=$out/stage.$$
 deb=$out/hostprobe_${version}_${arch}.deb
 # Kept when built from the same inputs (the binary's own input hash stands for the binary).
 [ -f build/sea/inputs.sha256 ] || die "build/sea/inputs.sha256 is missing (run \"npm run build:sea\")"
-inputs=$(cat build/sea/inputs.sha256 "$0" package.json deploy/systemd/hostprobe.service config/hostprobe.yaml deploy/deb/* |
+inputs=$(cat build/sea/inputs.sha256 "$addon" "$0" package.json deploy/systemd/hostprobe.service config/hostprobe.yaml deploy/deb/* |
   sha256sum | cut -d' ' -f1)
 if [ -f "$deb" ] && [ "$(cat "$deb.inputs" 2>/dev/null)" = "$inputs" ]; then
   echo "build-deb: $deb is up to date"
