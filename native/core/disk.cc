@@ -435,10 +435,10 @@ bool read_proc_small(const std::string& path, std::string_view& text) {
     cap = 64 * 1024;
     buf.reset(new char[cap]);
   }
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) {
-    if (errno == ENOENT || errno == ENODEV || errno == ENXIO) return false;
-    throw_os_error(errno, "cannot read", path);
+  Fd fd;
+  if (int err = open_for_read(AT_FDCWD, path.c_str(), fd)) {
+    if (err == ENOENT || err == ENODEV || err == ENXIO) return false;
+    throw_read_error(err, "cannot read", path);
   }
   size_t len = 0;
   for (;;) {
@@ -455,6 +455,7 @@ bool read_proc_small(const std::string& path, std::string_view& text) {
     }
     if (n == 0) break;
     len += static_cast<size_t>(n);
+    if (len > kReadLimit) throw_read_error(kErrTooLarge, "cannot read", path);
   }
   text = std::string_view(buf.get(), len);
   return true;

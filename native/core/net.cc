@@ -198,8 +198,9 @@ namespace {
 // Reads one attribute relative to the interface directory; nullopt on any error (missing
 // file, EINVAL while the link is down, EACCES, EOPNOTSUPP...), as node_exporter does.
 std::optional<std::string> read_attr_at(int dirfd, const char* name) {
-  Fd fd(::openat(dirfd, name, O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) return std::nullopt;
+  // Opened without blocking and refused unless a regular file (a FIFO would hang the read).
+  Fd fd;
+  if (open_for_read(dirfd, name, fd) != 0) return std::nullopt;
   char buf[4096];
   size_t len = 0;
   for (;;) {
