@@ -20,6 +20,7 @@
  * skipped and only counted (`skipped`), never logged.
  */
 import type { CollectContext, Collector } from '../agent/collector.js';
+import type { OptionalInput } from '../agent/collector.js';
 import type { ProcessGroupReading, ProcessReading, ProcessThreadGroupReading, ProcessesSummary, TopProcessReading } from '../agent/snapshot.js';
 import type { ProcessCollectorConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
@@ -608,6 +609,9 @@ async function withThreadTotals(
   if (!waitChannels) return updated;
   return updated.map((g) => (wchans.has(g.name) ? { ...g, wchans: wchans.get(g.name) as Record<string, number> } : g));
 }
+
+/** Every file this collector reads is required: missing, unreadable or malformed fails it (docs/agent.md "Failure semantics"). */
+export const OPTIONAL_INPUTS: readonly OptionalInput[] = [];
 
 export function create(config: ProcessCollectorConfig, _logger: Logger): Collector<'process'> {
   const tracker = new ProcessTracker(config);

@@ -13,6 +13,10 @@ export function renderSelf(s: Snapshot, x: Exposition, extra: readonly RuntimeFa
     x.add(C.scrapeCollectorDuration, st.durationSeconds, { collector: name });
     x.add(C.scrapeCollectorSuccess, st.success ? 1 : 0, { collector: name });
   }
+  // By name: the statuses come in the order the collectors finished.
+  for (const [name, st] of Object.entries(s.collectors).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (st?.errorsTotal !== undefined) x.add(C.collectorErrors, st.errorsTotal, { collector: name });
+  }
   const bi = buildInfo();
   x.add(C.buildInfo, 1, { version: s.self.version, revision: s.self.revision, nodeversion: s.self.nodeVersion, goos: bi.goos, goarch: bi.goarch });
   x.add(C.pollDuration, s.durationSeconds);
