@@ -19,8 +19,8 @@
  * A process that vanished between listing and reading, or whose stat could not be read, is
  * skipped and only counted (`skipped`), never logged.
  */
-import type { CollectContext, Collector } from '../agent/collector.js';
-import type { OptionalInput } from '../agent/collector.js';
+import type { CollectContext, Collector, OptionalInput } from '../agent/collector.js';
+import { clockTicks } from '../cpu.js';
 import type { ProcessGroupReading, ProcessReading, ProcessThreadGroupReading, ProcessesSummary, TopProcessReading } from '../agent/snapshot.js';
 import type { ProcessCollectorConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
@@ -111,6 +111,17 @@ function gauges(): GroupGauges {
     members: [],
   };
 }
+
+/**
+ * CPU counters are kept and summed in clock ticks, integers (exact below 2^53), and
+ * converted to seconds once per reading: summing per-member or per-thread seconds (floats)
+ * depends on the order and can step back (0.5900000000000001 then 0.59 when a member
+ * exits), which Prometheus reads as a counter reset. The scan's seconds are ticks / USER_HZ,
+ * so rounding back recovers the kernel's tick count exactly.
+ */
+const isCpu = (k: number): boolean => k === C_USER || k === C_SYSTEM;
+const toTicks = (seconds: number): number => Math.round(seconds * clockTicks());
+const toSeconds = (ticks: number): number => ticks / clockTicks();
 
 const fin = (v: number | undefined): number => (v !== undefined && Number.isFinite(v) ? v : 0);
 
@@ -264,7 +275,7 @@ export class ProcessTracker {
           t = undefined;
         }
         if (!t) this.#threads.set(key, (t = { group, name: r.name, last: new Float64Array(NTHREAD) }));
-        const cur = [r.cpuUserSeconds, r.cpuSystemSeconds, r.readBytes, r.writeBytes, r.majorFaults, r.minorFaults, r.voluntaryCtxSwitches, r.involuntaryCtxSwitches];
+        const cur = [toTicks(r.cpuUserSeconds), toTicks(r.cpuSystemSeconds), r.readBytes, r.writeBytes, r.majorFaults, r.minorFaults, r.voluntaryCtxSwitches, r.involuntaryCtxSwitches];
         for (let k = 0; k < NTHREAD; k++) if ((cur[k] as number) > (t.last[k] as number)) t.last[k] = cur[k] as number;
       }
     }
@@ -303,8 +314,8 @@ export class ProcessTracker {
         .map(([name, e]) => ({
           name,
           count: e.count,
-          cpuUserSeconds: e.sum[0] as number,
-          cpuSystemSeconds: e.sum[1] as number,
+          cpuUserSeconds: toSeconds(e.sum[0] as number),
+          cpuSystemSeconds: toSeconds(e.sum[1] as number),
           readBytes: e.sum[2] as number,
           writeBytes: e.sum[3] as number,
           majorPageFaults: e.sum[4] as number,
@@ -439,7 +450,8 @@ export class ProcessTracker {
         if (mem?.group === undefined) continue;
         const cur = [c.user, c.system, c.read, c.write, c.majflt, c.minflt, c.vol, c.invol];
         for (let k = 0; k < NCOUNTERS; k++) {
-          const v = cur[k]?.[i];
+          const raw = cur[k]?.[i];
+          const v = raw !== undefined && isCpu(k) ? toTicks(raw) : raw;
           // A value that could not be read this time (denied io) keeps the last one.
           if (v !== undefined && Number.isFinite(v) && v > (mem.last[k] as number)) mem.last[k] = v;
         }
@@ -491,8 +503,8 @@ export class ProcessTracker {
           name,
           numProcs: gg.numProcs,
           numThreads: gg.numThreads,
-          cpuUserSeconds: total(C_USER),
-          cpuSystemSeconds: total(C_SYSTEM),
+          cpuUserSeconds: toSeconds(total(C_USER)),
+          cpuSystemSeconds: toSeconds(total(C_SYSTEM)),
           readBytes: total(C_READ),
           writeBytes: total(C_WRITE),
           majorPageFaults: total(C_MAJFLT),
