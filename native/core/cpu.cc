@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -149,16 +150,24 @@ std::vector<CpuTimesEntry> parse_per_cpu_times(std::string_view stat, long clk_t
   std::vector<CpuTimesEntry> out;
   Lines lines(stat);
   std::string_view line;
+  SeenNames seen;
+  size_t lineno = 0;
   while (lines.next(line)) {
+    ++lineno;
     if (!starts_with(line, "cpu")) {
       // the cpu lines come first; stop at the first other line
       if (!out.empty()) break;
       continue;
     }
-    auto num = cpu_number(first_token(line));
+    std::string_view token = first_token(line);
+    auto num = cpu_number(token);
     if (!num) continue;  // the aggregate "cpu" line
+    if (*num < 0) throw_parse_error(path, "line " + std::to_string(lineno) + ": bad CPU number '" + std::string(token) + "'");
+    if (!seen.add(token))
+      throw_parse_error(path, "line " + std::to_string(lineno) + ": duplicate '" + std::string(token) + "' line");
     out.push_back(CpuTimesEntry{*num, parse_cpu_line(line, clk_tck, path)});
   }
+  if (out.empty()) throw_parse_error(path, "no per-CPU 'cpuN' lines");
   return out;
 }
 
@@ -363,6 +372,9 @@ std::array<double, 3> parse_loadavg(std::string_view text, const std::string& pa
   for (size_t i = 0; i < 3; ++i) {
     auto v = to_double(f[i]);
     if (!v) throw_parse_error(path, "malformed load average '" + std::string(f[i]) + "'");
+    // from_chars takes "nan", "inf" and "-1": none is a load average.
+    if (!std::isfinite(*v) || *v < 0)
+      throw_parse_error(path, "load average '" + std::string(f[i]) + "' is out of range (finite, >= 0)");
     out[i] = *v;
   }
   return out;

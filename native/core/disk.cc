@@ -81,6 +81,7 @@ std::vector<MountInfo> parse_mountinfo(std::string_view text, const std::string&
     m.minor = static_cast<unsigned>(*minor);
     m.root = unescape_octal(f[3]);
     m.mountpoint = unescape_octal(f[4]);
+    if (!valid_utf8(m.mountpoint)) throw_parse_error(path, line_error(lineno, "mount point is not valid UTF-8"));
     m.mount_opts = std::string(f[5]);
     for (size_t i = 6; i < sep; ++i)
       if (!f[i].empty()) m.optional_fields.emplace_back(f[i]);
@@ -328,6 +329,7 @@ std::vector<DiskIo> parse_diskstats(std::string_view text, const std::string& pa
   Lines lines(text);
   std::string_view line;
   size_t lineno = 0;
+  std::unordered_set<std::string> seen;
   while (lines.next(line)) {
     ++lineno;
     std::vector<std::string_view> f = fields(line);
@@ -366,6 +368,8 @@ std::vector<DiskIo> parse_diskstats(std::string_view text, const std::string& pa
       throw_parse_error(path, line_error(lineno, "unexpected number of fields (" + std::to_string(n) +
                                                      "); expected 7, 14, 15, 18 or 20"));
     }
+    if (!valid_utf8(d.name)) throw_parse_error(path, line_error(lineno, "device name is not valid UTF-8"));
+    if (!seen.insert(d.name).second) throw_parse_error(path, line_error(lineno, "duplicate device '" + d.name + "'"));
     out.push_back(std::move(d));
   }
   return out;

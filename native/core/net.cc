@@ -42,6 +42,8 @@ std::vector<NetDevCounters> parse_net_dev(std::string_view text, const std::stri
   Lines lines(text);
   std::string_view line;
   size_t lineno = 0;
+  SeenNames seen;
+  if (text.find('|') == std::string_view::npos) throw_parse_error(path, "no 'Inter-|' header: not a /proc/net/dev");
   while (lines.next(line)) {
     ++lineno;
     if (lineno <= 2) continue;  // "Inter-| Receive ... | Transmit" and " face |bytes ..."
@@ -52,6 +54,9 @@ std::vector<NetDevCounters> parse_net_dev(std::string_view text, const std::stri
     NetDevCounters row;
     row.name = std::string(trim(line.substr(0, colon)));
     if (row.name.empty()) throw_parse_error(path, line_ref(lineno) + ": empty interface name");
+    if (!valid_utf8(row.name)) throw_parse_error(path, line_ref(lineno) + ": interface name is not valid UTF-8");
+    if (!seen.add(trim(line.substr(0, colon))))
+      throw_parse_error(path, line_ref(lineno) + ": duplicate interface '" + row.name + "'");
     auto f = fields(line.substr(colon + 1));
     if (f.size() < kNetDevFieldCount)
       throw_parse_error(path, line_ref(lineno) + " (" + row.name + "): expected 16 counters, got " +
@@ -75,6 +80,20 @@ std::vector<NetDevCounters> read_net_dev(const Roots& roots) {
 
 // ------------------------------------------------------------ sockstat / snmp
 
+namespace {
+
+// Appends one counter to a protocol group; a name the group already has is a parse error
+// (a duplicated line or key would give duplicate series).
+template <typename V>
+void add_field(StatGroup& g, std::string_view name, V value, const std::string& path, size_t lineno) {
+  for (const auto& f : g.fields)
+    if (f.first == name)
+      throw_parse_error(path, line_ref(lineno) + ": duplicate key '" + g.name + " " + std::string(name) + "'");
+  g.fields.emplace_back(std::string(name), value);
+}
+
+}  // namespace
+
 void parse_sockstat(std::string_view text, const std::string& path, StatGroups& out) {
   Lines lines(text);
   std::string_view line;
@@ -94,7 +113,7 @@ void parse_sockstat(std::string_view text, const std::string& path, StatGroups& 
       if (!v)
         throw_parse_error(path, line_ref(lineno) + " (" + std::string(kv->key) + "): bad value '" +
                                     std::string(f[i + 1]) + "' for " + std::string(f[i]));
-      g.fields.emplace_back(std::string(f[i]), *v);
+      add_field(g, f[i], *v, path, lineno);
     }
   }
 }
@@ -129,7 +148,7 @@ void parse_netstat_pairs(std::string_view text, const std::string& path, StatGro
       if (!v)
         throw_parse_error(path, line_ref(lineno) + " (" + std::string(hk->key) + "): bad value '" +
                                     std::string(nums[i]) + "' for " + std::string(names[i]));
-      g.fields.emplace_back(std::string(names[i]), *v);
+      add_field(g, names[i], *v, path, lineno);
     }
   }
 }
@@ -149,7 +168,7 @@ void parse_snmp6(std::string_view text, const std::string& path, StatGroups& out
     if (!v)
       throw_parse_error(path, line_ref(lineno) + ": bad value '" + std::string(f[1]) + "' for " +
                                   std::string(f[0]));
-    group_for(out, f[0].substr(0, six + 1)).fields.emplace_back(std::string(f[0].substr(six + 1)), *v);
+    add_field(group_for(out, f[0].substr(0, six + 1)), f[0].substr(six + 1), *v, path, lineno);
   }
 }
 
