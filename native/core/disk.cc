@@ -45,6 +45,7 @@ std::string without_trailing_slashes(std::string_view s) {
 // Mounts
 
 std::vector<MountInfo> parse_mountinfo(std::string_view text, const std::string& path) {
+  if (is_blank(text)) throw_parse_error(path, "empty file");
   std::vector<MountInfo> out;
   Lines lines(text);
   std::string_view line;
@@ -325,6 +326,7 @@ void fill_stats(DiskIo& d, size_t first, size_t count, const Num& num) {
 }  // namespace
 
 std::vector<DiskIo> parse_diskstats(std::string_view text, const std::string& path) {
+  // Empty is legitimate here: a machine without block devices (psutil: no disks, {}).
   std::vector<DiskIo> out;
   Lines lines(text);
   std::string_view line;
@@ -410,7 +412,11 @@ namespace {
 void read_sys_stat(const Roots& roots, const std::string& dir, const std::string& name, std::vector<DiskIo>& out) {
   const std::string stat = roots.sys(dir + "/stat");
   auto text = read_file_if_exists(stat);
-  if (!text) return;  // the device went away
+  if (!text) {
+    if (!path_exists(roots.sys(dir))) return;  // the device went away
+    // A block device directory always has stat: without it the tree is not a sysfs.
+    throw Error(ErrorKind::NotFound, "cannot read " + stat + ": No such file or directory (and no " + roots.proc("diskstats") + ")", stat, ENOENT);
+  }
   DiskIo d = parse_block_stat(*text, stat);
   d.name = name;
   for (char& c : d.name)

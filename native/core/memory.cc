@@ -89,6 +89,7 @@ std::vector<MeminfoEntry> parse_meminfo(std::string_view text, const std::string
 }
 
 std::vector<VmstatEntry> parse_vmstat(std::string_view text, const std::string& path) {
+  if (is_blank(text)) throw_parse_error(path, "empty file");
   std::vector<VmstatEntry> out;
   out.reserve(200);
   Lines lines(text);

@@ -95,6 +95,7 @@ void add_field(StatGroup& g, std::string_view name, V value, const std::string& 
 }  // namespace
 
 void parse_sockstat(std::string_view text, const std::string& path, StatGroups& out) {
+  if (is_blank(text)) throw_parse_error(path, "empty file");
   Lines lines(text);
   std::string_view line;
   size_t lineno = 0;
@@ -119,6 +120,7 @@ void parse_sockstat(std::string_view text, const std::string& path, StatGroups& 
 }
 
 void parse_netstat_pairs(std::string_view text, const std::string& path, StatGroups& out) {
+  if (is_blank(text)) throw_parse_error(path, "empty file");
   Lines lines(text);
   std::string_view header;
   size_t lineno = 0;
@@ -154,6 +156,7 @@ void parse_netstat_pairs(std::string_view text, const std::string& path, StatGro
 }
 
 void parse_snmp6(std::string_view text, const std::string& path, StatGroups& out) {
+  if (is_blank(text)) throw_parse_error(path, "empty file");
   Lines lines(text);
   std::string_view line;
   size_t lineno = 0;

@@ -493,12 +493,13 @@ std::vector<Connection> read_connections(const Roots& roots, std::string_view ki
 // ---------------------------------------------------------------- tcpstat
 
 void count_tcp_states(std::string_view text, const std::string& path, TcpStateCounts& out) {
+  if (is_blank(text)) throw_parse_error(path, "empty file");
   Lines lines(text);
   std::string_view line;
   size_t lineno = 0;
   while (lines.next(line)) {
     ++lineno;
-    if (lineno == 1) continue;
+    if (lineno == 1) continue;  // the header
     Tokens t(line);
     std::string_view tok[10];
     size_t n = 0;

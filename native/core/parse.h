@@ -68,6 +68,11 @@ std::optional<KeyValue> split_key_value(std::string_view line, char sep = ':');
 
 bool starts_with(std::string_view s, std::string_view prefix);
 
+// True when a file's text has nothing but whitespace: every file the core parses has at
+// least one record on a real kernel (a header, a root mount, a counter), so an empty one is
+// a parse error ("empty file"), not zero records.
+inline bool is_blank(std::string_view text) { return trim(text).empty(); }
+
 // True when `s` is well-formed UTF-8 (no overlong forms, no surrogates, at most U+10FFFF).
 // Names that become Prometheus label values (interfaces, devices, mount points) must be.
 bool valid_utf8(std::string_view s);

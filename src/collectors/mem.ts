@@ -32,7 +32,8 @@ export function create(config: MemCollectorConfig, _logger: Logger): Collector<'
         meminfo: config.meminfo.enabled ? async () => all?.meminfo ?? meminfo(o) : undefined,
         virtual: async () => all?.virtual ?? virtualMemory(o),
         swap: async () => all?.swap ?? swapMemory(o),
-        vmstat: config.vmstat.enabled ? async () => (all ? (all.vmstat ?? undefined) : vmstat(o)) : undefined,
+        // vmstat is required: when the combined read found none, the direct read says why.
+        vmstat: config.vmstat.enabled ? async () => all?.vmstat ?? vmstat(o) : undefined,
       });
       const reading: { -readonly [K in keyof MemReading]: MemReading[K] } = {};
       const raw = parts.meminfo;
