@@ -149,6 +149,10 @@ export const CORPUS: readonly Case[] = [
   { file: 'proc/1/net/tcp', collector: 'net', variant: 'malformed', content: '  sl  local_address rem_address   st\n   0: 0100007F:0035 garbage\n', expect: { reason: 'line 2: expected at least 10 fields, got 3' } },
   { file: 'proc/1/net/tcp6', collector: 'net', variant: 'missing', expect: { ok: 'node_tcp_connection_states', why: 'no IPv6: the IPv4 table alone' } },
   { file: 'proc/1/net/tcp6', collector: 'net', variant: 'fifo', expect: { reason: FIFO } },
+  // ---- nic: a missing or refused attribute is no series (node_exporter), a wrong file is an error
+  { file: 'sys/class/net/eth0/mtu', collector: 'nic', variant: 'missing', expect: { ok: 'node_network_up', why: 'an attribute the driver does not give' } },
+  { file: 'sys/class/net/eth0/mtu', collector: 'nic', variant: 'fifo', expect: { reason: FIFO } },
+  { file: 'sys/class/net/eth0/mtu', collector: 'nic', variant: 'oversized', expect: { reason: 'larger than the read limit of 4096 bytes' } },
   // ---- host
   ...required('proc/uptime', 'host', { empty: ['', 'malformed uptime'], malformed: ['up\n', 'malformed uptime'], domain: ['-5.0 1.0\n', "uptime '-5.0' is out of range (finite, >= 0)"] }),
   ...required('proc/sys/fs/file-nr', 'host', {

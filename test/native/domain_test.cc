@@ -1,6 +1,10 @@
 // Values outside their domain are parse errors naming the file (and line), never samples:
 // duplicated keys and lines (duplicate series), numbers beyond 2^64, negative or NaN load
 // averages, names that are not valid UTF-8 (label values must be), files with nothing in them.
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "cpu.h"
@@ -91,6 +95,45 @@ TEST(Domain, Utf8Validator) {
   EXPECT_FALSE(valid_utf8("\xed\xa0\x80"));      // a surrogate
   EXPECT_FALSE(valid_utf8("\xf4\x90\x80\x80"));  // beyond U+10FFFF
   EXPECT_FALSE(valid_utf8("\xe2\x82"));          // truncated
+}
+
+}  // namespace
+}  // namespace hp
+
+namespace hp {
+namespace {
+
+// netclass attributes: absent stays absent (node_exporter), but a FIFO or an attribute
+// above a page fails with the path.
+class NetClassAttrs : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/hp-netclass-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    std::filesystem::create_directories(dir_ + "/sys/class/net/eth0");
+    roots_.procfs = dir_ + "/proc";
+    roots_.sysfs = dir_ + "/sys";
+    roots_.rootfs = dir_;
+    write("mtu", "1500\n");
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void write(const std::string& name, const std::string& text) { std::ofstream(attr(name)) << text; }
+  std::string attr(const std::string& name) const { return dir_ + "/sys/class/net/eth0/" + name; }
+  std::string dir_;
+  Roots roots_;
+};
+
+TEST_F(NetClassAttrs, AbsentIsAbsentNonRegularOrOversizedIsAnError) {
+  auto ok = read_net_class(roots_);
+  ASSERT_EQ(ok.size(), 1u);
+  EXPECT_EQ(ok[0].mtu, 1500);
+  EXPECT_FALSE(ok[0].speed.has_value());
+  ASSERT_EQ(::mkfifo(attr("carrier").c_str(), 0600), 0);
+  test_support::expect_error([&] { read_net_class(roots_); }, ErrorKind::Io, attr("carrier") + ": not a regular file (a FIFO)");
+  std::filesystem::remove(attr("carrier"));
+  write("ifalias", std::string(5000, 'a'));
+  test_support::expect_error([&] { read_net_class(roots_); }, ErrorKind::Io, attr("ifalias") + ": larger than the read limit of 4096 bytes");
 }
 
 }  // namespace
