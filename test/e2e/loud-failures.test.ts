@@ -12,6 +12,8 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Agent } from '../../src/agent/agent.js';
+import { createLogger } from '../../src/logger.js';
 import { FIXTURES } from '../helpers/tools.js';
 import { freePort, haveCli, httpGet, parseFamilies, runCli, startAgent, waitFor, type Daemon } from '../agent/helpers.js';
 
@@ -118,5 +120,29 @@ describe('roots that are not what they claim', () => {
     const r = runCli(['metrics', `--config.file=${file}`]);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(`hostprobe: ${file}: paths.procfs=${notProc}: not a procfs: it has no stat file\n`);
+  });
+});
+
+describe('a reload to a bad root', () => {
+  it('fails with the key and path, and the running config (and its roots) stay', async () => {
+    const fix = join(FIXTURES, 'agent-e2e');
+    const notProc = join(tmp, 'reload-not-proc');
+    mkdirSync(notProc, { recursive: true });
+    const file = join(tmp, 'reload.yaml');
+    const yaml = (procfs: string): string => `poll_interval: 1h\nhttp:\n  address: 127.0.0.1\n  port: 0\npaths:\n  procfs: ${procfs}\n  sysfs: ${fix}/sys\n  rootfs: ${fix}/root\n`;
+    writeFileSync(file, yaml(`${fix}/proc`));
+    const logs: string[] = [];
+    const agent = new Agent({ configFile: file, logger: createLogger({ level: 'info', write: (l: string) => logs.push(l) }) });
+    try {
+      await agent.start();
+      writeFileSync(file, yaml(notProc));
+      expect(await agent.reload()).toBe(false);
+      expect(agent.config.paths.procfs).toBe(`${fix}/proc`);
+      const failed = logs.filter((l) => l.includes('config reload failed'));
+      expect(failed).toHaveLength(1);
+      expect(failed[0]).toContain(`paths.procfs=${notProc}: not a procfs: it has no stat file`);
+    } finally {
+      await agent.stop();
+    }
   });
 });
