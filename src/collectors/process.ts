@@ -562,6 +562,19 @@ export class ProcessTracker {
   }
 }
 
+/**
+ * pid_max and threads-max are required (node_exporter's processes collector fails without
+ * them): the library gives null when they are missing or not an integer, the part fails.
+ */
+function requireLimits<S extends { maxProcesses: number | null; maxThreads: number | null }>(s: S, roots: Roots): S {
+  const bad = [
+    ...(s.maxProcesses === null ? ['pid_max'] : []),
+    ...(s.maxThreads === null ? ['threads-max'] : []),
+  ].map((f) => `${roots.procfs.replace(/\/+$/, '')}/sys/kernel/${f}`);
+  if (bad.length) throw new Error(`cannot read ${bad.join(' and ')}: missing or not an integer`);
+  return s;
+}
+
 function toSummary(s: Awaited<ReturnType<typeof processesSummary>>): ProcessesSummary {
   const out: { -readonly [K in keyof ProcessesSummary]: ProcessesSummary[K] } = {
     pids: s.pids,
@@ -633,7 +646,7 @@ export function create(config: ProcessCollectorConfig, _logger: Logger): Collect
     async collect(ctx) {
       const roots = ctx.roots;
       const parts = await runParts(ctx, {
-        processes: config.processes.enabled ? () => processesSummary({ roots }) : undefined,
+        processes: config.processes.enabled ? async () => requireLimits(await processesSummary({ roots }), roots) : undefined,
         scan: attrs.length ? () => scanProcesses({ roots, attrs }) : undefined,
       });
       const reading: { -readonly [K in keyof ProcessReading]: ProcessReading[K] } = {};

@@ -1,10 +1,11 @@
+// Also: node_processes_max_{processes,threads} are required, as node_exporter has them.
 // Group CPU counters are summed in clock ticks (integers) and converted once, so they never
 // step back: summed as float seconds, members of 0.1 + 0.2 + 0.29 s give 0.5900000000000001,
 // and when the 0.1 s member exits the group reads base 0.1 + (0.2 + 0.29) = 0.59, which
 // Prometheus takes for a counter reset. Two procfs trees made from the agent-process-poll1
 // fixture: three single-threaded workers (10, 20 and 29 ticks of user time), then the first
 // one gone.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -69,5 +70,30 @@ describe('process group counters', () => {
     expect(w2?.cpuUserSeconds).toBe(0.59);
     const third = await poll(tree('c', { 102: 21, 103: 29 }));
     expect(third.groups?.find((g) => g.name === 'worker')?.cpuUserSeconds).toBe(0.6);
+  });
+});
+
+describe('node_processes limits', () => {
+  it('a missing pid_max or a malformed threads-max fails the processes part with the paths', async () => {
+    const { config } = await checkConfigText('collectors:\n  process:\n    enabled: true\n', 'test.yaml');
+    if (!config) throw new Error('config');
+    const c = await create(config.collectors.process, nullLogger);
+    const root = join(tmp, 'limits');
+    cpSync(SRC, root, { recursive: true });
+    unlinkSync(join(root, 'sys', 'kernel', 'pid_max'));
+    writeFileSync(join(root, 'sys', 'kernel', 'threads-max'), 'lots\n');
+    const failures: string[] = [];
+    const r = await c.collect({
+      roots: resolveRoots({ procfs: root }),
+      config: config.collectors.process,
+      agent: config,
+      signal: new AbortController().signal,
+      deadline: Date.now() + 60_000,
+      logger: nullLogger,
+      now: () => 1_795_000_100_000,
+      partFailed: (part, e) => failures.push(`${part}: ${(e as Error).message}`),
+    });
+    expect(failures).toEqual([`processes: cannot read ${root}/sys/kernel/pid_max and ${root}/sys/kernel/threads-max: missing or not an integer`]);
+    expect(r.summary).toBeUndefined();
   });
 });
