@@ -150,7 +150,10 @@ beforeAll(async () => {
   const workers = await Promise.all(['alpha', 'beta'].map((role) => worker(role)));
   await Promise.all(sleepers.map((c) => execd(c, sleep)));
   // Checked, not assumed: every process started after process-exporter's first cycle, by its clock.
-  const groupOf = new Map<ChildProcess, string>([...sleepers.map((c): [ChildProcess, string] => [c, `${TAG}s`]), ...workers.map((c, i): [ChildProcess, string] => [c, `node-${i ? 'beta' : 'alpha'}`])]);
+  const groupOf: [ChildProcess, string][] = [
+    ...sleepers.map((c): [ChildProcess, string] => [c, `${TAG}s`]),
+    ...workers.map((c, i): [ChildProcess, string] => [c, `node-${i ? 'beta' : 'alpha'}`]),
+  ];
   for (const [c, group] of groupOf) {
     const st = peStartCs(c.pid as number);
     if (!(st * 10 > t0)) throw new Error(`pid ${c.pid} starts at ${st * 10} ms by process-exporter's clock, not after its first cycle (before ${t0})`);
@@ -179,7 +182,7 @@ const ours = (name: string): boolean => name.startsWith('namedprocess_namegroup_
 const mine = (labels: Record<string, string>): boolean => labels.groupname === `${TAG}s` || labels.groupname?.startsWith('node-') === true;
 
 describe('process groups agree with process-exporter', () => {
-  it("computes start times as process-exporter does, so the processes started after its first cycle", () => {
+  it('computes start times as process-exporter does, so the processes started after its first cycle', () => {
     if (!pe) return;
     // process-exporter's oldest start time is its own clock's, in whole seconds: equal to ours,
     // so the ordering checked in beforeAll holds for it too.
