@@ -125,13 +125,24 @@ const toSeconds = (ticks: number): number => ticks / clockTicks();
 
 const fin = (v: number | undefined): number => (v !== undefined && Number.isFinite(v) ? v : 0);
 
+/** Counts one task in its state's bucket (the state letter as a char code, as the scan's `state` column). */
+function countState(g: GroupGauges, code: number | undefined): void {
+  switch (code === undefined ? '' : String.fromCharCode(code)) {
+    case 'R': g.running++; break;
+    case 'S': g.sleeping++; break;
+    case 'D': g.waiting++; break;
+    case 'Z': g.zombie++; break;
+    default: g.other++;
+  }
+}
+
 /** The attributes the scan must read for this config. */
 export function scanAttrs(config: ProcessCollectorConfig, usesUsername: boolean): ScanAttr[] {
   const attrs = new Set<ScanAttr>();
   if (config.groups.length) {
     for (const a of [
       'name', 'cmdline', 'createTime', 'cpuTimes', 'memoryInfo', 'memorySwap', 'numThreads', 'numFds', 'fdLimit',
-      'numCtxSwitches', 'ioCounters', 'pageFaults', 'threadStates',
+      'numCtxSwitches', 'ioCounters', 'pageFaults', 'threadStates', 'status',
     ] as const) attrs.add(a);
     if (config.children) attrs.add('ppid');
     if (usesUsername) {
@@ -434,6 +445,7 @@ export class ProcessTracker {
         threads: col('numThreads'),
         fds: col('numFds'),
         fdSoft: col('fdLimitSoft'),
+        state: col('state'),
         tR: col('threadsR'),
         tS: col('threadsS'),
         tD: col('threadsD'),
@@ -477,6 +489,9 @@ export class ProcessTracker {
           g.waiting += fin(c.tD?.[i]);
           g.zombie += fin(c.tZ?.[i]);
           g.other += fin(c.tT?.[i]) + fin(c.tt?.[i]) + fin(c.tI?.[i]) + fin(c.tX?.[i]) + fin(c.tO?.[i]);
+          // As process-exporter: a multi-threaded member's own state (its main thread's) is
+          // added to its threads', so the main thread counts twice (as in threads_wchan).
+          if (threads > 1 && t.has(i, 'status')) countState(g, c.state?.[i]);
         } else {
           g.other += threads;
         }
