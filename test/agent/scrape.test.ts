@@ -14,6 +14,7 @@ import { CollectFilterError, filterSnapshot, parseCollectFilter } from '../../sr
 import { COLLECTORS } from '../../src/collectors/index.js';
 import { parseAgentFlags } from '../../src/config/flags.js';
 import { loadConfig } from '../../src/config/load.js';
+import { scrapeWaitMs } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import { FIXTURES } from '../helpers/tools.js';
 import { fakeSnapshot, parseExposition, waitFor } from './helpers.js';
@@ -385,5 +386,18 @@ describe('the filter over a snapshot (process parts)', () => {
     const all = parseCollectFilter([], ['cpu', 'stat', 'cpufreq', 'loadavg', 'pressure', 'process'], COLLECTORS, ['cpu', 'process'], config)!;
     expect(all.size).toBe(0);
     expect(() => parseCollectFilter([''], [], COLLECTORS, ['cpu'], config)).toThrow(CollectFilterError);
+  });
+});
+
+describe('how long a scrape waits for its poll', () => {
+  it('the scrape timeout less 0.5 s, or a quarter of a short one; 10 s at most and without the header', () => {
+    expect(scrapeWaitMs('10')).toBe(9500);
+    expect(scrapeWaitMs('1')).toBe(750);
+    expect(scrapeWaitMs('0.2')).toBe(150);
+    expect(scrapeWaitMs('0.1')).toBe(100);
+    expect(scrapeWaitMs('120')).toBe(10_000);
+    expect(scrapeWaitMs(undefined)).toBe(10_000);
+    expect(scrapeWaitMs('nonsense')).toBe(10_000);
+    expect(scrapeWaitMs('-3')).toBe(10_000);
   });
 });
