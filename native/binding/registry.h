@@ -10,4 +10,5 @@ void RegisterDisk(Napi::Env env, Napi::Object exports);
 void RegisterNet(Napi::Env env, Napi::Object exports);
 void RegisterHost(Napi::Env env, Napi::Object exports);
 void RegisterProcess(Napi::Env env, Napi::Object exports);
+void RegisterLifecycle(Napi::Env env, Napi::Object exports);
 }  // namespace hpn

@@ -10,6 +10,7 @@
 import './node-version.js';
 import { buildInfo } from '../agent/build-info.js';
 import { setProcessName } from './process-name.js';
+import { guardInspectorSignal, holdHangups, holdStops } from './signals.js';
 
 interface CommandModule {
   run(argv: string[]): Promise<number>;
@@ -86,6 +87,13 @@ async function mainHelp(): Promise<string> {
 
 export async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
+  guardInspectorSignal();
+  const agent = first === undefined || first.startsWith('-') || first === 'agent';
+  // The agent: a SIGHUP while it starts is a reload for when it is ready, not the end.
+  if (agent && first !== '--version' && first !== '-v' && first !== '--help' && first !== '-h') {
+    holdHangups();
+    holdStops();
+  }
   if (first === '--version' || first === '-v' || first === 'version') {
     const b = buildInfo();
     process.stdout.write(`hostprobe ${b.version} (revision ${b.revision}, node ${b.nodeVersion}, ${b.goos}/${b.goarch})\n`);
@@ -95,7 +103,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(await mainHelp());
     return 0;
   }
-  if (first === undefined || first.startsWith('-') || first === 'agent') {
+  if (agent) {
     setProcessName();
     const { runAgent } = await import('./agent.js');
     return runAgent(first === 'agent' ? rest : argv);

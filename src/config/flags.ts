@@ -4,7 +4,7 @@
  * the image; node_exporter flags for features hostprobe does not have are accepted with a
  * warning (they change nothing), anything else is an error with a suggestion.
  */
-import { compileRegex, parseDuration, suggest } from './spec.js';
+import { compileRegex, formatDuration, MAX_DURATION_SECONDS, parseDuration, suggest } from './spec.js';
 
 /** A value a flag puts into the config, by key path. */
 export interface Override {
@@ -251,6 +251,7 @@ function convert(name: string, kind: Kind, raw: string): unknown {
     case 'duration': {
       const d = parseDuration(raw) ?? (/^\d+(\.\d+)?$/.test(raw) ? Number(raw) : undefined);
       if (d === undefined) throw new FlagError(`--${name}: expected a duration such as "15s" or "500ms", got ${JSON.stringify(raw)}`);
+      if (d > MAX_DURATION_SECONDS) throw new FlagError(`--${name}: ${JSON.stringify(raw)} is longer than a timer can hold; expected at most ${formatDuration(MAX_DURATION_SECONDS)}`);
       return d;
     }
     case 'int': {

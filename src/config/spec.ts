@@ -158,7 +158,7 @@ export function toJsonSchema(spec: Spec): Record<string, unknown> {
         ...d,
         anyOf: [
           { type: 'string', pattern: DURATION_PATTERN },
-          { type: 'number', minimum: 0 },
+          { type: 'number', minimum: 0, maximum: MAX_DURATION_SECONDS },
         ],
       };
       if (spec.default !== undefined) out.default = formatDuration(spec.default);
@@ -188,6 +188,13 @@ const UNIT_SECONDS: Record<string, number> = {
   w: 604800,
   y: 31536000,
 };
+
+/**
+ * The longest duration a timer can hold: Node's setTimeout takes at most 2^31-1 ms and
+ * fires after 1 ms for anything longer (a poll_interval of 30d would poll in a tight loop).
+ * Every duration key and flag is checked against it.
+ */
+export const MAX_DURATION_SECONDS = (2 ** 31 - 1) / 1000;
 
 /** Parses "1m30s" / "500ms" / "15s" into seconds; undefined when it is not a duration. */
 export function parseDuration(text: string): number | undefined {

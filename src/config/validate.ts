@@ -17,7 +17,8 @@ import {
   type Pair,
 } from 'yaml';
 import type { ConfigSection, SectionResult } from './section.js';
-import { compileRegex, formatDuration, parseDuration, suggest, type ObjectSpec, type Spec } from './spec.js';
+import { compileRegex, formatDuration, MAX_DURATION_SECONDS, parseDuration, suggest, type ObjectSpec, type Spec } from './spec.js';
+import { guardDocument } from './yaml-guard.js';
 
 /** One config problem, located. */
 export interface ConfigIssue {
@@ -58,6 +59,7 @@ function pathString(path: readonly PathSeg[]): string {
 }
 
 const INVALID: unique symbol = Symbol('invalid');
+const MAX_SYNTAX_ERRORS = 50;
 type Out = unknown | typeof INVALID;
 
 export interface ValidateOptions {
@@ -149,10 +151,11 @@ const ENV_REF = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}/g;
 
 interface ExpandIssue {
   node: YamlNode;
+  path: PathSeg[];
   message: string;
 }
 
-function expandScalar(node: Scalar, env: NodeJS.ProcessEnv, issues: ExpandIssue[]): void {
+function expandScalar(node: Scalar, env: NodeJS.ProcessEnv, issues: ExpandIssue[], path: readonly PathSeg[]): void {
   if (typeof node.value !== 'string' || !node.value.includes('$')) return;
   const original = node.value;
   let touched = false;
@@ -168,6 +171,7 @@ function expandScalar(node: Scalar, env: NodeJS.ProcessEnv, issues: ExpandIssue[
     if (v === '') return '';
     issues.push({
       node,
+      path: [...path],
       message: `environment variable ${name} is not set (write \${${name}:-default} to give a default)`,
     });
     return '';
@@ -185,11 +189,23 @@ function expandScalar(node: Scalar, env: NodeJS.ProcessEnv, issues: ExpandIssue[
   node.value = out;
 }
 
-function expandEnv(node: YamlNode | null | undefined, env: NodeJS.ProcessEnv, issues: ExpandIssue[]): void {
+/** `path` is the node's key path (a stack, copied only into an issue). */
+function expandEnv(node: YamlNode | null | undefined, env: NodeJS.ProcessEnv, issues: ExpandIssue[], path: PathSeg[] = []): void {
   if (!node) return;
-  if (isScalar(node)) expandScalar(node, env, issues);
-  else if (isMap(node)) for (const p of node.items) expandEnv(p.value as YamlNode | null, env, issues);
-  else if (isSeq(node)) for (const it of node.items) expandEnv(it as YamlNode | null, env, issues);
+  if (isScalar(node)) expandScalar(node, env, issues, path);
+  else if (isMap(node)) {
+    for (const p of node.items) {
+      path.push(isScalar(p.key) ? String(p.key.value) : '?');
+      expandEnv(p.value as YamlNode | null, env, issues, path);
+      path.pop();
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((it, i) => {
+      path.push(i);
+      expandEnv(it as YamlNode | null, env, issues, path);
+      path.pop();
+    });
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -200,6 +216,7 @@ class Walker {
   readonly issues: ConfigIssue[] = [];
   readonly explicit = new Set<string>();
   private readonly index: Map<string, string[]>;
+  private readonly keysOf = new WeakMap<object, Map<string, Pair>>();
 
   constructor(
     private readonly doc: Document.Parsed,
@@ -442,6 +459,12 @@ class Walker {
           this.report(node, path, `${describeGot(node)} is out of range`, { expected: describeExpected(spec) });
           return INVALID;
         }
+        if (secs > MAX_DURATION_SECONDS) {
+          this.report(node, path, `${describeGot(node)} is longer than a timer can hold`, {
+            expected: `a duration of at most ${formatDuration(MAX_DURATION_SECONDS)} (2^31-1 ms, about 24.8 days)`,
+          });
+          return INVALID;
+        }
         return secs;
       }
       case 'string': {
@@ -503,9 +526,10 @@ class Walker {
       // No validator for this section (yet): a mapping is passed through as is.
       if (node === undefined || isNull) return undefined;
       if (!isMap(node)) return this.typeError(spec, node, path);
-      return node.toJS(this.doc) as unknown;
+      return node.toJS(this.doc, { maxAliasCount: -1 }) as unknown;
     }
-    const value = node === undefined ? undefined : isNull || node === null ? null : (node.toJS(this.doc) as unknown);
+    // Aliases were bounded by guardDocument: the parser's own alias limit (100 uses) is not needed.
+    const value = node === undefined ? undefined : isNull || node === null ? null : (node.toJS(this.doc, { maxAliasCount: -1 }) as unknown);
     let res: SectionResult<unknown>;
     try {
       res = section.validate(value);
@@ -534,7 +558,14 @@ class Walker {
     for (const seg of path) {
       cur = this.resolve(cur);
       if (isMap(cur)) {
-        const pair = cur.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+        let keys = this.keysOf.get(cur);
+        if (!keys) {
+          // Built once per mapping: a section with many issues in one wide mapping stays linear.
+          keys = new Map();
+          for (const p of cur.items) if (isScalar(p.key) && !keys.has(String(p.key.value))) keys.set(String(p.key.value), p);
+          this.keysOf.set(cur, keys);
+        }
+        const pair = keys.get(String(seg));
         if (!pair) return best;
         best = pair.key as YamlNode;
         cur = pair.value as YamlNode | null;
@@ -555,10 +586,13 @@ class Walker {
 /** Parses and validates YAML config text. */
 export function validateConfigText(text: string, spec: ObjectSpec, opts: ValidateOptions): ValidateResult {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, strict: true });
+  // Duplicate keys are found by guardDocument: the parser's uniqueKeys check is quadratic.
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false, strict: true });
   const issues: ConfigIssue[] = [];
   const seenAt = new Set<string>();
-  for (const e of doc.errors) {
+  // Each error's key path is a walk from the root: the first MAX_SYNTAX_ERRORS are located,
+  // so a file that is not YAML at all does not cost its size times its errors.
+  for (const e of doc.errors.slice(0, MAX_SYNTAX_ERRORS)) {
     const lp = e.linePos?.[0] ?? lc.linePos(e.pos[0]);
     // One message per position: the parser often reports a bad indentation twice.
     if (seenAt.has(`${lp.line}:${lp.col}`)) continue;
@@ -571,15 +605,21 @@ export function validateConfigText(text: string, spec: ObjectSpec, opts: Validat
       message: `YAML syntax error: ${(e.message.split('\n')[0] ?? e.code).replace(/ at line \d+, column \d+:?$/, '')}`,
     });
   }
+  if (doc.errors.length > MAX_SYNTAX_ERRORS) {
+    const last = issues[issues.length - 1];
+    issues.push({ file: opts.file, line: last?.line ?? 1, col: last?.col ?? 1, path: '', message: `YAML syntax error: ${doc.errors.length - MAX_SYNTAX_ERRORS} more not shown` });
+  }
+  if (issues.length) return { value: {}, issues, explicit: new Set(), where: () => ({ line: 1, col: 1 }) };
+  // Undefined aliases, alias bombs and duplicate keys, before anything resolves an alias.
+  for (const g of guardDocument(doc, lc)) {
+    issues.push({ file: opts.file, line: g.line, col: g.col, path: pathString(g.path), message: g.message, ...(g.expected ? { expected: g.expected } : {}) });
+  }
   if (issues.length) return { value: {}, issues, explicit: new Set(), where: () => ({ line: 1, col: 1 }) };
 
   const expandIssues: ExpandIssue[] = [];
   expandEnv(doc.contents as YamlNode | null, opts.env ?? process.env, expandIssues);
   const w = new Walker(doc, lc, opts, spec);
-  for (const ei of expandIssues) {
-    // Find the path of the node for the message.
-    w.report(ei.node, findPath(doc.contents as YamlNode | null, ei.node) ?? [], ei.message);
-  }
+  for (const ei of expandIssues) w.report(ei.node, ei.path, ei.message);
   const root = doc.contents as YamlNode | null;
   const value = w.walk(spec, root === null ? undefined : root, []);
   const sorted = [...w.issues].sort((a, b) => a.line - b.line || a.col - b.col);
@@ -616,22 +656,4 @@ function pathAtOffset(root: YamlNode | null | undefined, offset: number, path: P
     }
   }
   return path.length ? path : undefined;
-}
-
-function findPath(root: YamlNode | null | undefined, target: YamlNode, path: PathSeg[] = []): PathSeg[] | undefined {
-  if (!root) return undefined;
-  if (root === target) return path;
-  if (isMap(root)) {
-    for (const p of root.items) {
-      const k = isScalar(p.key) ? String(p.key.value) : '?';
-      const r = findPath(p.value as YamlNode | null, target, [...path, k]);
-      if (r) return r;
-    }
-  } else if (isSeq(root)) {
-    for (let i = 0; i < root.items.length; i++) {
-      const r = findPath(root.items[i] as YamlNode | null, target, [...path, i]);
-      if (r) return r;
-    }
-  }
-  return undefined;
 }

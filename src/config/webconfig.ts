@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { ObjectSpec } from './spec.js';
+import { checkTlsMaterial } from './tls-material.js';
 import { ConfigError, validateConfigText } from './validate.js';
 
 const TLS_VERSIONS = ['TLS10', 'TLS11', 'TLS12', 'TLS13'] as const;
@@ -168,6 +169,16 @@ export async function loadWebConfig(file: string): Promise<WebConfig> {
     ]);
     for (const r of reads) if (r.status === 'rejected') throw r.reason;
     const [cert, key, ca] = reads.map((r) => (r.status === 'fulfilled' ? r.value : undefined)) as [Buffer, Buffer, Buffer | undefined];
+    const problem = checkTlsMaterial({
+      cert,
+      key,
+      ...(ca ? { ca, caFile: at(t.client_ca_file) } : {}),
+      minVersion: NODE_TLS[t.min_version],
+      maxVersion: NODE_TLS[t.max_version],
+      certFile: at(t.cert_file),
+      keyFile: at(t.key_file),
+    });
+    if (problem) throw invalid(['tls_server_config', problem.key], problem.message);
     out.tls = {
       cert,
       key,

@@ -8,7 +8,7 @@
  * exporter-toolkit web config.
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { HttpConfig } from '../config/types.js';
@@ -40,10 +40,16 @@ export interface ServerDeps {
   scrape?: ScrapeSource;
 }
 
-/** How long a scrape may wait for a poll: its scrape timeout less 0.5 s (X-Prometheus-Scrape-Timeout-Seconds), at most 10 s. */
+/**
+ * How long a scrape may wait for a poll: its scrape timeout (X-Prometheus-Scrape-Timeout-Seconds)
+ * less a margin to write the answer before the scraper gives up, 0.5 s or a quarter of a short
+ * timeout (a 1 s timeout waits 0.75 s, not 0.5 s); at most 10 s, 10 s without the header.
+ */
 export function scrapeWaitMs(header: string | string[] | undefined): number {
   const hdr = Number(header);
-  return Math.max(100, Math.min(Number.isFinite(hdr) && hdr > 0 ? hdr * 1000 - 500 : 10_000, 10_000));
+  if (!(Number.isFinite(hdr) && hdr > 0)) return 10_000;
+  const timeoutMs = hdr * 1000;
+  return Math.max(100, Math.min(timeoutMs - Math.min(500, timeoutMs / 4), 10_000));
 }
 
 /** How long a "password checks full" 503 is held: its Retry-After. */
@@ -202,6 +208,47 @@ export class MetricsServer {
     // The same auth (its worker threads and cache) with the new users.
     this.auth.setUsers(web?.users ?? new Map());
     this.setLimiter(web);
+  }
+
+  /**
+   * How a reload's config reaches this listener (the agent's reload transaction,
+   * src/agent/agent.ts): `same` (nothing the listening socket holds changes), `in-place`
+   * (a new certificate, key, CA or TLS versions, or new header/request timeouts: applied
+   * to the listening socket by applyInPlace), `rebind` (same address and port, but plain
+   * HTTP <-> TLS or another client certificate policy: the socket must be closed and bound
+   * again) or `new-address` (a new socket can be bound before this one closes).
+   */
+  listenerChange(http: HttpConfig, web: WebConfig | undefined): 'same' | 'in-place' | 'rebind' | 'new-address' {
+    if (http.address !== this.http.address || http.port !== this.http.port) return 'new-address';
+    const a = this.web?.tls;
+    const b = web?.tls;
+    if (!!a !== !!b || (a && b && a.clientAuth !== b.clientAuth)) return 'rebind';
+    return this.needsRestart(http, web) ? 'in-place' : 'same';
+  }
+
+  /**
+   * Applies a `listenerChange` of `in-place`: the new secure context (https) and timeouts
+   * on the listening socket, then the settings reconfigure() applies. Throws, with nothing
+   * changed, when Node refuses the TLS material.
+   */
+  applyInPlace(http: HttpConfig, web: WebConfig | undefined): void {
+    const s = this.server;
+    const tls = web?.tls;
+    if (s && tls && this.web?.tls) {
+      (s as unknown as HttpsServer).setSecureContext({
+        cert: tls.cert,
+        key: tls.key,
+        ...(tls.ca ? { ca: tls.ca } : {}),
+        minVersion: tls.minVersion,
+        maxVersion: tls.maxVersion,
+      });
+    }
+    if (s) {
+      const requestTimeout = Math.round(http.limits.request_timeout * 1000);
+      s.requestTimeout = requestTimeout;
+      s.headersTimeout = Math.min(Math.round(http.limits.header_timeout * 1000), requestTimeout);
+    }
+    this.reconfigure(http, web);
   }
 
   /**

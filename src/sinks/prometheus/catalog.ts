@@ -15,11 +15,14 @@ export const CATALOG = {
   // ---- exporter self (node_exporter's names where they exist) -------------------------
   scrapeCollectorDuration: m('node_scrape_collector_duration_seconds', 'gauge', 'node_exporter: Duration of a collector scrape.', ['collector']),
   scrapeCollectorSuccess: m('node_scrape_collector_success', 'gauge', 'node_exporter: Whether a collector succeeded.', ['collector']),
+  collectorErrors: m('hostprobe_collector_errors_total', 'counter', 'Polls in which a collector failed (a required file missing, unreadable or malformed, a value out of its domain, its deadline passed).', ['collector']),
   buildInfo: m('hostprobe_build_info', 'gauge', 'A metric with a constant \'1\' value labeled by version, revision, nodeversion, goos and goarch from which hostprobe was built.', ['version', 'revision', 'nodeversion', 'goos', 'goarch']),
   pollDuration: m('hostprobe_poll_duration_seconds', 'gauge', 'Duration of the poll this exposition comes from.'),
   pollTimestamp: m('hostprobe_poll_timestamp_seconds', 'gauge', 'When the poll this exposition comes from started, unix seconds.'),
   lastSuccessfulPoll: m('hostprobe_last_successful_poll_timestamp_seconds', 'gauge', 'When the last poll in which every collector succeeded started, unix seconds (0 = never).'),
   polls: m('hostprobe_polls_total', 'counter', 'Polls run since the agent started.'),
+  configLastReloadSuccessful: m('hostprobe_config_last_reload_successful', 'gauge', 'Whether the last configuration reload attempt was successful.'),
+  configLastReloadSuccessTimestamp: m('hostprobe_config_last_reload_success_timestamp_seconds', 'gauge', 'Timestamp of the last successful configuration reload (the start until the first reload), unix seconds.'),
 
   // ---- cpu ----------------------------------------------------------------------------
   cpuSeconds: m('node_cpu_seconds_total', 'counter', 'Seconds the CPUs spent in each mode.', ['cpu', 'mode']),
