@@ -9,6 +9,7 @@
 // First: refuses an old Node with one line before anything else runs.
 import './node-version.js';
 import { buildInfo } from '../agent/build-info.js';
+import { isSea } from '../sea.js';
 import { setProcessName } from './process-name.js';
 import { guardInspectorSignal, holdHangups, holdStops } from './signals.js';
 
@@ -102,6 +103,16 @@ export async function main(argv: string[]): Promise<number> {
   if (first === '--help' || first === '-h' || first === 'help') {
     process.stdout.write(await mainHelp());
     return 0;
+  }
+  // The single-file binary unpacks its native addon first: a TMPDIR where that cannot
+  // happen is one clear error at start, not every collector failing afterwards.
+  if (isSea()) {
+    try {
+      await import('../native/addon.js');
+    } catch (e) {
+      process.stderr.write(`${(e as Error).message}\n`);
+      return 1;
+    }
   }
   if (agent) {
     setProcessName();

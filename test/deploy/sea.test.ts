@@ -105,12 +105,15 @@ describe('the single-file binary (build/sea/hostprobe) with an empty environment
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('an unusable TMPDIR is an error naming it, and the collectors that need the addon report failure', () => {
+  it('an unusable TMPDIR stops it at start with one line naming the directory', () => {
     if (!built) return;
     const missing = join(tmp(), 'no-such-dir');
-    const r = sea(['metrics'], { TMPDIR: missing });
-    expect(r.stderr).toContain(`cannot load the embedded native addon through ${missing}`);
-    expect(collectorSuccess(r.stdout).get('mem')).toBe(0);
+    for (const args of [['metrics'], ['--web.listen-address=127.0.0.1:0']]) {
+      const r = sea(args, { TMPDIR: missing });
+      expect(r.stdout, args.join(' ')).toBe('');
+      expect(r.stderr, args.join(' ')).toMatch(new RegExp(`^hostprobe: cannot load the embedded native addon through ${missing}: .*TMPDIR.*\\n$`));
+      expect(r.status, args.join(' ')).toBe(1);
+    }
   });
 });
 
