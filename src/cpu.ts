@@ -65,7 +65,7 @@ let ownLoadGeneration = -1;
 
 let hz = 0;
 /** USER_HZ, read once. */
-function clockTicks(): number {
+export function clockTicks(): number {
   if (hz === 0) hz = callNative(() => nativeCpu.cpuClockTicks());
   return hz;
 }

@@ -6,6 +6,7 @@ pkgs=(
   python3 python3-psutil                         # live cross-checks against psutil
   iproute2 procps coreutils util-linux           # ip -j, ss, ps, vmstat, sysctl, df, nproc, unshare, utmpdump
   mount bsdutils binutils systemd                # nsenter/mount, script (pty tests), readelf (image ABI check), systemd-analyze
+  stress-ng                                      # CPU hogs for scripts/test-under-load.sh (tests must pass under load)
 )
 source "$(dirname "$0")/../apt-ensure.sh"
 apt_ensure "${pkgs[@]}"

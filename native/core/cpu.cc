@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -25,12 +26,10 @@ std::optional<int> cpu_number(std::string_view name) {
 }
 
 // Opens `path`; returns the errno on failure (0 and a valid fd on success).
-int open_ro(const std::string& path, Fd& fd) {
-  fd = Fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  return fd.valid() ? 0 : errno;
-}
+int open_ro(const std::string& path, Fd& fd) { return open_for_read(AT_FDCWD, path.c_str(), fd); }
 
-// One read loop of read_one_shot; returns the errno, or 0 with `len` set.
+// One read loop of read_one_shot; returns the errno (or a kErr code of fs.h: not a regular
+// file, above kReadLimit), or 0 with `len` set.
 int read_one_shot_raw(const std::string& path, std::string& buf, size_t& len) {
   Fd fd;
   if (int err = open_ro(path, fd)) return err;
@@ -43,6 +42,7 @@ int read_one_shot_raw(const std::string& path, std::string& buf, size_t& len) {
       return errno;
     }
     len += static_cast<size_t>(n);
+    if (len > kReadLimit) return kErrTooLarge;
     if (n == 0 || len < buf.size()) return 0;  // short read: the whole file
     buf.resize(buf.size() * 2);                 // filled the buffer: there may be more
   }
@@ -82,7 +82,7 @@ std::optional<std::string_view> read_one_shot(const std::string& path, std::stri
   size_t len = 0;
   if (int err = read_one_shot_raw(path, buf, len)) {
     if (is_missing(err)) return std::nullopt;
-    throw_os_error(err, "cannot read", path);
+    throw_read_error(err, "cannot read", path);
   }
   return std::string_view(buf.data(), len);
 }
@@ -96,7 +96,10 @@ std::string_view read_one_shot(const std::string& path) {
 
 std::optional<std::string_view> read_attr_one_shot(const std::string& path, std::string& buf) {
   size_t len = 0;
-  if (read_one_shot_raw(path, buf, len) != 0) return std::nullopt;
+  if (int err = read_one_shot_raw(path, buf, len)) {
+    if (err < 0) throw_read_error(err, "cannot read", path);  // not a regular file: a wrong tree
+    return std::nullopt;
+  }
   return trim(first_line(std::string_view(buf.data(), len)));
 }
 
@@ -147,16 +150,24 @@ std::vector<CpuTimesEntry> parse_per_cpu_times(std::string_view stat, long clk_t
   std::vector<CpuTimesEntry> out;
   Lines lines(stat);
   std::string_view line;
+  SeenNames seen;
+  size_t lineno = 0;
   while (lines.next(line)) {
+    ++lineno;
     if (!starts_with(line, "cpu")) {
       // the cpu lines come first; stop at the first other line
       if (!out.empty()) break;
       continue;
     }
-    auto num = cpu_number(first_token(line));
+    std::string_view token = first_token(line);
+    auto num = cpu_number(token);
     if (!num) continue;  // the aggregate "cpu" line
+    if (*num < 0) throw_parse_error(path, "line " + std::to_string(lineno) + ": bad CPU number '" + std::string(token) + "'");
+    if (!seen.add(token))
+      throw_parse_error(path, "line " + std::to_string(lineno) + ": duplicate '" + std::string(token) + "' line");
     out.push_back(CpuTimesEntry{*num, parse_cpu_line(line, clk_tck, path)});
   }
+  if (out.empty()) throw_parse_error(path, "no per-CPU 'cpuN' lines");
   return out;
 }
 
@@ -361,6 +372,9 @@ std::array<double, 3> parse_loadavg(std::string_view text, const std::string& pa
   for (size_t i = 0; i < 3; ++i) {
     auto v = to_double(f[i]);
     if (!v) throw_parse_error(path, "malformed load average '" + std::string(f[i]) + "'");
+    // from_chars takes "nan", "inf" and "-1": none is a load average.
+    if (!std::isfinite(*v) || *v < 0)
+      throw_parse_error(path, "load average '" + std::string(f[i]) + "' is out of range (finite, >= 0)");
     out[i] = *v;
   }
   return out;
@@ -398,7 +412,8 @@ std::optional<std::string_view> read_online_cpus(const Roots& r, std::string& bu
     fd = Fd();
   }
   if (!fd.valid()) {
-    Fd f(::open(online.c_str(), O_RDONLY | O_CLOEXEC));
+    Fd f;
+    open_for_read(AT_FDCWD, online.c_str(), f);
     struct statfs st {};
     if (f.valid() && ::fstatfs(f.get(), &st) == 0 && static_cast<long>(st.f_type) == kSysfsMagic) fd = std::move(f);
     if (!fd.valid()) return read_attr_one_shot(online, buf);

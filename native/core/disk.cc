@@ -45,6 +45,7 @@ std::string without_trailing_slashes(std::string_view s) {
 // Mounts
 
 std::vector<MountInfo> parse_mountinfo(std::string_view text, const std::string& path) {
+  if (is_blank(text)) throw_parse_error(path, "empty file");
   std::vector<MountInfo> out;
   Lines lines(text);
   std::string_view line;
@@ -81,6 +82,7 @@ std::vector<MountInfo> parse_mountinfo(std::string_view text, const std::string&
     m.minor = static_cast<unsigned>(*minor);
     m.root = unescape_octal(f[3]);
     m.mountpoint = unescape_octal(f[4]);
+    if (!valid_utf8(m.mountpoint)) throw_parse_error(path, line_error(lineno, "mount point is not valid UTF-8"));
     m.mount_opts = std::string(f[5]);
     for (size_t i = 6; i < sep; ++i)
       if (!f[i].empty()) m.optional_fields.emplace_back(f[i]);
@@ -324,10 +326,12 @@ void fill_stats(DiskIo& d, size_t first, size_t count, const Num& num) {
 }  // namespace
 
 std::vector<DiskIo> parse_diskstats(std::string_view text, const std::string& path) {
+  // Empty is legitimate here: a machine without block devices (psutil: no disks, {}).
   std::vector<DiskIo> out;
   Lines lines(text);
   std::string_view line;
   size_t lineno = 0;
+  std::unordered_set<std::string> seen;
   while (lines.next(line)) {
     ++lineno;
     std::vector<std::string_view> f = fields(line);
@@ -366,6 +370,8 @@ std::vector<DiskIo> parse_diskstats(std::string_view text, const std::string& pa
       throw_parse_error(path, line_error(lineno, "unexpected number of fields (" + std::to_string(n) +
                                                      "); expected 7, 14, 15, 18 or 20"));
     }
+    if (!valid_utf8(d.name)) throw_parse_error(path, line_error(lineno, "device name is not valid UTF-8"));
+    if (!seen.insert(d.name).second) throw_parse_error(path, line_error(lineno, "duplicate device '" + d.name + "'"));
     out.push_back(std::move(d));
   }
   return out;
@@ -406,7 +412,11 @@ namespace {
 void read_sys_stat(const Roots& roots, const std::string& dir, const std::string& name, std::vector<DiskIo>& out) {
   const std::string stat = roots.sys(dir + "/stat");
   auto text = read_file_if_exists(stat);
-  if (!text) return;  // the device went away
+  if (!text) {
+    if (!path_exists(roots.sys(dir))) return;  // the device went away
+    // A block device directory always has stat: without it the tree is not a sysfs.
+    throw Error(ErrorKind::NotFound, "cannot read " + stat + ": No such file or directory (and no " + roots.proc("diskstats") + ")", stat, ENOENT);
+  }
   DiskIo d = parse_block_stat(*text, stat);
   d.name = name;
   for (char& c : d.name)
@@ -435,10 +445,10 @@ bool read_proc_small(const std::string& path, std::string_view& text) {
     cap = 64 * 1024;
     buf.reset(new char[cap]);
   }
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) {
-    if (errno == ENOENT || errno == ENODEV || errno == ENXIO) return false;
-    throw_os_error(errno, "cannot read", path);
+  Fd fd;
+  if (int err = open_for_read(AT_FDCWD, path.c_str(), fd)) {
+    if (err == ENOENT || err == ENODEV || err == ENXIO) return false;
+    throw_read_error(err, "cannot read", path);
   }
   size_t len = 0;
   for (;;) {
@@ -455,6 +465,7 @@ bool read_proc_small(const std::string& path, std::string_view& text) {
     }
     if (n == 0) break;
     len += static_cast<size_t>(n);
+    if (len > kReadLimit) throw_read_error(kErrTooLarge, "cannot read", path);
   }
   text = std::string_view(buf.get(), len);
   return true;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
 #include "error.h"
 #include "parse.h"
@@ -25,13 +26,55 @@ Fd::~Fd() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-namespace {
+int open_for_read(int dirfd, const char* rel, Fd& fd) {
+  struct stat st;
+  fd = Fd(::openat(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
+  if (!fd.valid()) {
+    int e = errno;
+    // open(2) of a UNIX socket fails with ENXIO, which would read as "missing".
+    if (e == ENXIO && ::fstatat(dirfd, rel, &st, 0) == 0 && S_ISSOCK(st.st_mode)) return kErrSocket;
+    return e;
+  }
+  if (::fstat(fd.get(), &st) != 0) {
+    int e = errno;
+    fd = Fd();
+    return e;
+  }
+  if (S_ISREG(st.st_mode)) return 0;
+  fd = Fd();
+  if (S_ISFIFO(st.st_mode)) return kErrFifo;
+  if (S_ISSOCK(st.st_mode)) return kErrSocket;
+  if (S_ISCHR(st.st_mode)) return kErrCharDevice;
+  if (S_ISBLK(st.st_mode)) return kErrBlockDevice;
+  if (S_ISDIR(st.st_mode)) return kErrDirectory;
+  return kErrNotRegular;
+}
 
-// Returns 0 on success or the errno of the failing call.
-int slurp(const std::string& path, std::string& out) {
+std::string read_error_text(int err, size_t limit) {
+  switch (err) {
+    case kErrFifo: return "not a regular file (a FIFO)";
+    case kErrSocket: return "not a regular file (a socket)";
+    case kErrCharDevice: return "not a regular file (a character device)";
+    case kErrBlockDevice: return "not a regular file (a block device)";
+    case kErrDirectory: return "not a regular file (a directory)";
+    case kErrNotRegular: return "not a regular file";
+    case kErrTooLarge: {
+      std::string lim = limit % (1u << 20) == 0 ? std::to_string(limit >> 20) + " MiB" : std::to_string(limit) + " bytes";
+      return "larger than the read limit of " + lim;
+    }
+    default: return std::strerror(err);
+  }
+}
+
+void throw_read_error(int err, const std::string& what, const std::string& path, size_t limit) {
+  if (err >= 0) throw_os_error(err, what, path);
+  throw Error(ErrorKind::Io, what + " " + path + ": " + read_error_text(err, limit), path);
+}
+
+int slurp(const std::string& path, std::string& out, size_t limit) {
   out.clear();
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) return errno;
+  Fd fd;
+  if (int err = open_for_read(AT_FDCWD, path.c_str(), fd)) return err;
   // /proc files report size 0; read in 32 KiB chunks (psutil found this the sweet spot).
   constexpr size_t kChunk = 32 * 1024;
   size_t len = 0;
@@ -46,41 +89,51 @@ int slurp(const std::string& path, std::string& out) {
     }
     if (n == 0) break;
     len += static_cast<size_t>(n);
+    if (len > limit) {
+      out.clear();
+      return kErrTooLarge;
+    }
   }
   out.resize(len);
   return 0;
 }
 
+namespace {
+
 bool is_missing(int err) { return err == ENOENT || err == ENODEV || err == ENXIO; }
 
 }  // namespace
 
-std::string read_file(const std::string& path) {
+std::string read_file(const std::string& path, size_t limit) {
   std::string out;
-  if (int err = slurp(path, out)) throw_os_error(err, "cannot read", path);
+  if (int err = slurp(path, out, limit)) throw_read_error(err, "cannot read", path, limit);
   return out;
 }
 
-std::optional<std::string> read_file_if_exists(const std::string& path) {
+std::optional<std::string> read_file_if_exists(const std::string& path, size_t limit) {
   std::string out;
-  if (int err = slurp(path, out)) {
+  if (int err = slurp(path, out, limit)) {
     if (is_missing(err)) return std::nullopt;
-    throw_os_error(err, "cannot read", path);
+    throw_read_error(err, "cannot read", path, limit);
   }
   return out;
 }
 
-bool read_file_into(const std::string& path, std::string& buf) {
-  if (int err = slurp(path, buf)) {
+bool read_file_into(const std::string& path, std::string& buf, size_t limit) {
+  if (int err = slurp(path, buf, limit)) {
     if (is_missing(err) || err == ESRCH) return false;
-    throw_os_error(err, "cannot read", path);
+    throw_read_error(err, "cannot read", path, limit);
   }
   return true;
 }
 
 std::optional<std::string> read_attr(const std::string& path) {
+  constexpr size_t kAttrLimit = 64 * 1024;
   std::string out;
-  if (slurp(path, out) != 0) return std::nullopt;
+  if (int err = slurp(path, out, kAttrLimit)) {
+    if (err < 0) throw_read_error(err, "cannot read", path, kAttrLimit);
+    return std::nullopt;
+  }
   std::string_view v = trim(out);
   return std::string(v);
 }

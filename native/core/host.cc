@@ -4,6 +4,7 @@
 #include <sys/utsname.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 
 #include "cpu.h"
@@ -182,6 +183,7 @@ double parse_uptime(std::string_view text, const std::string& path) {
   std::optional<double> v;
   if (!f.empty()) v = to_double(f[0]);
   if (!v) throw_parse_error(path, "malformed uptime");
+  if (!std::isfinite(*v) || *v < 0) throw_parse_error(path, "uptime '" + std::string(f[0]) + "' is out of range (finite, >= 0)");
   return *v;
 }
 

@@ -64,7 +64,10 @@ std::vector<MeminfoEntry> parse_meminfo(std::string_view text, const std::string
   out.reserve(64);
   Lines lines(text);
   std::string_view line;
+  SeenNames seen;
+  size_t lineno = 0;
   while (lines.next(line)) {
+    ++lineno;
     if (trim(line).empty()) continue;
     size_t colon = line.find(':');
     if (colon == std::string_view::npos)
@@ -77,17 +80,24 @@ std::vector<MeminfoEntry> parse_meminfo(std::string_view text, const std::string
     bool kb = unit == "kB";
     if (!kb && !unit.empty())
       throw_parse_error(path, "unknown unit '" + std::string(unit) + "' in line '" + std::string(name) + "'");
+    if (kb && value > UINT64_MAX / 1024)
+      throw_parse_error(path, "line " + std::to_string(lineno) + ": " + std::string(name) + " " + std::to_string(value) + " kB is beyond 2^64 bytes");
+    if (!seen.add(name)) throw_parse_error(path, "line " + std::to_string(lineno) + ": duplicate key '" + std::string(name) + "'");
     out.push_back(MeminfoEntry{name, kb ? value * 1024 : value, kb});
   }
   return out;
 }
 
 std::vector<VmstatEntry> parse_vmstat(std::string_view text, const std::string& path) {
+  if (is_blank(text)) throw_parse_error(path, "empty file");
   std::vector<VmstatEntry> out;
   out.reserve(200);
   Lines lines(text);
   std::string_view line;
+  SeenNames seen;
+  size_t lineno = 0;
   while (lines.next(line)) {
+    ++lineno;
     std::string_view t = trim(line);
     if (t.empty()) continue;
     size_t i = 0;
@@ -95,6 +105,7 @@ std::vector<VmstatEntry> parse_vmstat(std::string_view text, const std::string& 
     std::string_view name = t.substr(0, i);
     auto v = to_u64(t.substr(i));
     if (!v) throw_parse_error(path, "malformed line '" + std::string(t) + "'");
+    if (!seen.add(name)) throw_parse_error(path, "line " + std::to_string(lineno) + ": duplicate key '" + std::string(name) + "'");
     out.push_back(VmstatEntry{name, *v});
   }
   return out;

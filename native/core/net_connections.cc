@@ -385,7 +385,7 @@ std::vector<Connection> read_connections(const Roots& roots, std::string_view ki
       tables.push_back(Table{spec, std::move(path), {}, {}, true});
       continue;
     }
-    std::optional<std::string> text = read_file_if_exists(path);
+    std::optional<std::string> text = read_file_if_exists(path, kLargeReadLimit);
     if (!text) {
       bool optional_v6 = spec.family == AF_INET6;  // no IPv6 in this kernel/netns
       if (optional_v6) continue;
@@ -493,12 +493,13 @@ std::vector<Connection> read_connections(const Roots& roots, std::string_view ki
 // ---------------------------------------------------------------- tcpstat
 
 void count_tcp_states(std::string_view text, const std::string& path, TcpStateCounts& out) {
+  if (is_blank(text)) throw_parse_error(path, "empty file");
   Lines lines(text);
   std::string_view line;
   size_t lineno = 0;
   while (lines.next(line)) {
     ++lineno;
-    if (lineno == 1) continue;
+    if (lineno == 1) continue;  // the header
     Tokens t(line);
     std::string_view tok[10];
     size_t n = 0;
@@ -534,9 +535,9 @@ TcpStateCounts read_tcp_states(const Roots& roots) {
     }
   }
   std::string p4 = roots.proc_ns("net/tcp");
-  count_tcp_states(read_file(p4), p4, out);
+  count_tcp_states(read_file(p4, kLargeReadLimit), p4, out);
   std::string p6 = roots.proc_ns("net/tcp6");
-  if (auto t = read_file_if_exists(p6)) count_tcp_states(*t, p6, out);
+  if (auto t = read_file_if_exists(p6, kLargeReadLimit)) count_tcp_states(*t, p6, out);
   return out;
 }
 

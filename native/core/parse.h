@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace hp {
@@ -66,6 +67,26 @@ struct KeyValue {
 std::optional<KeyValue> split_key_value(std::string_view line, char sep = ':');
 
 bool starts_with(std::string_view s, std::string_view prefix);
+
+// True when a file's text has nothing but whitespace: every file the core parses has at
+// least one record on a real kernel (a header, a root mount, a counter), so an empty one is
+// a parse error ("empty file"), not zero records.
+inline bool is_blank(std::string_view text) { return trim(text).empty(); }
+
+// True when `s` is well-formed UTF-8 (no overlong forms, no surrogates, at most U+10FFFF).
+// Names that become Prometheus label values (interfaces, devices, mount points) must be.
+bool valid_utf8(std::string_view s);
+
+// Names seen in one parse, to refuse a duplicated key or line (a second MemTotal, a second
+// cpu0 line: duplicate series). The views point into the parsed text.
+class SeenNames {
+ public:
+  // False when `name` was seen before.
+  bool add(std::string_view name) { return seen_.insert(name).second; }
+
+ private:
+  std::unordered_set<std::string_view> seen_;
+};
 
 // Decodes the octal escapes (\040 \011 \012 \134) used in /proc mounts and mountinfo.
 std::string unescape_octal(std::string_view s);

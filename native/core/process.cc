@@ -66,9 +66,11 @@ bool single_record(const char* rel) {
 
 int slurp_at(int dirfd, const char* rel, std::string& out) {
   out.clear();
-  int fd = ::openat(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0) return errno;
-  Fd guard(fd);
+  Fd guard;
+  if (int err = open_for_read(dirfd, rel, guard)) return err;
+  const int fd = guard.get();
+  // maps/smaps/environ of a huge process can be large; every other per-process file is small.
+  const size_t limit = kLargeReadLimit;
   // Read into a per-thread scratch buffer and copy only what came: growing `out` with
   // resize() would zero-fill 32 KiB per file, which costs more than the read itself.
   constexpr size_t kChunk = 32 * 1024;
@@ -84,6 +86,10 @@ int slurp_at(int dirfd, const char* rel, std::string& out) {
     }
     if (n == 0) break;
     out.append(scratch.get(), static_cast<size_t>(n));
+    if (out.size() > limit) {
+      out.clear();
+      return kErrTooLarge;
+    }
     if (one_record && static_cast<size_t>(n) < kChunk) break;
   }
   return 0;
@@ -370,6 +376,7 @@ void ProcDir::assert_alive() const {
 
 void ProcDir::fail(int err, const char* rel) const {
   std::string p = path(rel);
+  if (err < 0) throw_read_error(err, "cannot read", p, kLargeReadLimit);
   if (err == EACCES || err == EPERM) throw_access_denied(pid_, p, err);
   if (err == ESRCH || err == ENOENT) {
     std::string buf;

@@ -8,6 +8,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Override } from '../config/flags.js';
 import { ConfigError, loadConfig } from '../config/load.js';
+import { validateRoots } from '../config/roots-check.js';
 import type { AgentConfig } from '../config/types.js';
 import { loadWebConfig, type WebConfig } from '../config/webconfig.js';
 import { COLLECTORS } from '../collectors/index.js';
@@ -51,9 +52,13 @@ interface OtlpModule {
   otlpSelfMetricFamilies(): RuntimeFamily[];
 }
 
-/** Loads the config and, when it names one, the web config. Throws ConfigError. */
+/**
+ * Loads the config and, when it names one, the web config, and checks the roots (a procfs
+ * without stat, a sysfs that is not one: RootError, a ConfigError). Throws ConfigError.
+ */
 export async function loadAll(opts: AgentOptions): Promise<{ config: AgentConfig; web?: WebConfig }> {
   const { config } = await loadConfig(opts.configFile, { ...(opts.env ? { env: opts.env } : {}), overrides: opts.overrides ?? [] });
+  validateRoots(config, opts.overrides ?? [], opts.configFile);
   if (!config.http.web_config_file) return { config };
   return { config, web: await loadWebConfig(config.http.web_config_file) };
 }

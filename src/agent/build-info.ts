@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isSea, SEA_ASSETS, seaTextAsset } from '../sea.js';
 
 export interface BuildInfo {
   readonly version: string;
@@ -19,7 +20,11 @@ export function buildInfo(): BuildInfo {
   if (cached) return cached;
   let version = '0.0.0';
   try {
-    const pkg = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'package.json'), 'utf8')) as {
+    // The single-file binary carries package.json as an asset.
+    const text = isSea()
+      ? seaTextAsset(SEA_ASSETS.packageJson)
+      : readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'package.json'), 'utf8');
+    const pkg = JSON.parse(text) as {
       version?: string;
     };
     version = pkg.version ?? version;

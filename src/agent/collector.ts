@@ -5,10 +5,14 @@
  * A collector is created once per configuration (it may keep state between polls, like the
  * stuck-mount set) and its `collect` runs once per poll. It reads through the library's
  * async functions (never blocking the JS thread) and returns its typed reading. A part that
- * is "not present on this host" is simply absent from the reading; a part that fails is
- * reported through `ctx.partFailed` and the rest of the reading is still published, with the
- * collector marked failed for the poll (node_exporter publishes what a failing collector
- * sent before its error, and reports success 0).
+ * fails is reported through `ctx.partFailed` and the rest of the reading is still published,
+ * with the collector marked failed for the poll (node_exporter publishes what a failing
+ * collector sent before its error, and reports success 0).
+ *
+ * Missing is a failure unless declared: only the parts a collector names as optional (its
+ * OPTIONAL_INPUTS, documented in docs/agent.md "Failure semantics") may be "not present on
+ * this host" silently. A required file that is missing (a wrong --path.procfs, a kernel
+ * without it) fails the part with the path in the error.
  */
 import { NotFoundError, UnsupportedError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -54,11 +58,46 @@ export interface CollectorEntry<N extends CollectorName = CollectorName> {
   readonly parts: readonly string[];
 }
 
-/** True for errors that mean "this host does not have it": not a failure. */
+/**
+ * An input a collector may lack on some hosts without failing: its part is then absent from
+ * the reading (no series), with a debug log. Everything not declared is required.
+ */
+export interface OptionalInput {
+  /** The part (a key of the collector's runParts) whose absence is normal. */
+  readonly part: string;
+  /** The files or directories, root-relative (`<procfs>/pressure/cpu`, ...), for the docs. */
+  readonly paths: readonly string[];
+  /** When they are absent. */
+  readonly why: string;
+}
+
+/** True for errors that mean "this host does not have it" (a failure unless the part is optional). */
 export function isAbsent(e: unknown): boolean {
   if (e instanceof NotFoundError || e instanceof UnsupportedError) return true;
   const code = (e as { code?: unknown } | null)?.code;
   return code === 'ENOENT' || code === 'ENODEV' || code === 'ENOTSUP' || code === 'EOPNOTSUPP';
+}
+
+/** `<procfs>/pressure/*` with the roots filled in, as a RegExp over an absolute path. */
+function inputPattern(path: string, roots: Roots): RegExp {
+  const abs = path
+    .replace('<procfs>', () => roots.procfs.replace(/\/+$/, ''))
+    .replace('<sysfs>', () => roots.sysfs.replace(/\/+$/, ''))
+    .replace('<rootfs>', () => roots.rootfs.replace(/\/+$/, ''));
+  const re = abs.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*');
+  return new RegExp(`^${re}$`);
+}
+
+/**
+ * Whether an "absent" error of `part` is one the collector declared optional: the part is
+ * declared, and the error's path (when it has one) is one of the part's declared paths.
+ */
+export function isOptionalAbsence(part: string, e: unknown, optional: readonly OptionalInput[], roots: Roots): boolean {
+  const decl = optional.filter((o) => o.part === part);
+  if (decl.length === 0) return false;
+  const path = (e as { path?: unknown } | null)?.path;
+  if (typeof path !== 'string' || path === '') return true;
+  return decl.some((o) => o.paths.some((p) => inputPattern(p, roots).test(path)));
 }
 
 /** One line describing an error. */
@@ -68,13 +107,15 @@ export function errorLine(e: unknown): string {
 }
 
 /**
- * Runs the named parts of a collector concurrently. Each part is a thunk; a part that throws
- * an "absent" error yields undefined, any other error is reported with ctx.partFailed and
+ * Runs the named parts of a collector concurrently. Each part is a thunk; a part named in
+ * `optional` that throws an "absent" error yields undefined (debug log only), any other
+ * error, a missing file of a required part included, is reported with ctx.partFailed and
  * yields undefined. Disabled parts are passed as `undefined` and skipped.
  */
 export async function runParts<N extends CollectorName, T extends Record<string, (() => Promise<unknown>) | undefined>>(
   ctx: CollectContext<N>,
   parts: T,
+  optional: readonly OptionalInput[] = [],
 ): Promise<{ [K in keyof T]: NonNullable<T[K]> extends () => Promise<infer R> ? R | undefined : undefined }> {
   const keys = Object.keys(parts);
   const settled = await Promise.allSettled(keys.map((k) => (parts[k] ? (parts[k] as () => Promise<unknown>)() : Promise.resolve(undefined))));
@@ -82,7 +123,7 @@ export async function runParts<N extends CollectorName, T extends Record<string,
   settled.forEach((r, i) => {
     const k = keys[i] as string;
     if (r.status === 'fulfilled') out[k] = r.value;
-    else if (isAbsent(r.reason)) {
+    else if (isAbsent(r.reason) && isOptionalAbsence(k, r.reason, optional, ctx.roots)) {
       ctx.logger.debug('not present on this host', { part: k, err: errorLine(r.reason) });
       out[k] = undefined;
     } else {

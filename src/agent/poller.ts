@@ -58,6 +58,8 @@ interface Active {
   state: RunState;
   /** The error of the last poll, while the collector keeps failing. */
   lastError?: string;
+  /** Polls in which the collector failed (hostprobe_collector_errors_total). */
+  errors: number;
 }
 
 /** Whether a collector is enabled and has at least one enabled part. */
@@ -139,7 +141,8 @@ export class Poller {
     for (const entry of this.table) {
       if (!isCollectorEnabled(entry.name, this.config)) continue;
       const log = this.logger.with({ collector: entry.name });
-      const a: Active = { entry, state: {} };
+      // The error count survives a reload: it is a counter of the collector, not of its config.
+      const a: Active = { entry, state: {}, errors: this.active.find((o) => o.entry.name === entry.name)?.errors ?? 0 };
       try {
         const c = await entry.create(this.config.collectors[entry.name] as never, log);
         a.collector = applyFaults(c, this.faults);
@@ -225,7 +228,7 @@ export class Poller {
       this.active.map(async (a) => {
         const name = a.entry.name;
         if (!a.collector) {
-          statuses[name] = { success: false, durationSeconds: 0, error: a.createError ?? 'unavailable' };
+          statuses[name] = { success: false, durationSeconds: 0, error: a.createError ?? 'unavailable', errorsTotal: ++a.errors };
           return;
         }
         const cfg = config.collectors[name];
@@ -237,7 +240,7 @@ export class Poller {
           timeout,
           a.state,
         );
-        statuses[name] = r.status;
+        statuses[name] = { ...r.status, errorsTotal: r.status.success ? a.errors : ++a.errors };
         if (r.reading !== undefined) readings[name] = r.reading;
         // Logged when a collector starts failing or fails differently, and when it recovers;
         // a collector that keeps failing the same way is logged at debug, not every poll.

@@ -5,7 +5,7 @@
  * and every scrape served from that poll gets the same cached bytes (plain and gzip).
  *
  * A scrape waits for the poll at most its scrape timeout (X-Prometheus-Scrape-Timeout-Seconds,
- * less a 0.5 s margin; 10 s without the header). A poll slower than that (a loaded machine, a
+ * less a margin of 0.5 s or a quarter of a short timeout; 10 s without the header). A poll slower than that (a loaded machine, a
  * collector near its deadline) is not abandoned, and the scrape is answered at once:
  * - with the latest snapshot when no scrape was served it yet (a poll that completed after its
  *   own scrape gave up): older than the bound, but a new sample, never a repeated one;

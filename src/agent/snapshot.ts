@@ -33,6 +33,8 @@ export interface CollectorStatus {
   readonly error?: string;
   /** True when the failure was the collector's deadline expiring. */
   readonly timedOut?: boolean;
+  /** Polls in which this collector failed since the agent started (this one included). */
+  readonly errorsTotal?: number;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,14 +1,15 @@
 /** `hostprobe check-config FILE`: the agent's validation, without starting. Exit 0 valid, 2 invalid. */
 import { FlagError, parseAgentFlags } from '../config/flags.js';
 import { ConfigError, loadConfig } from '../config/load.js';
+import { validateRoots } from '../config/roots-check.js';
 import { loadWebConfig } from '../config/webconfig.js';
 
 export const summary = 'validate a config file without starting (exit 2 when invalid)';
 
 const USAGE = `Usage: hostprobe check-config FILE [flags]
 
-Validates FILE exactly as the agent does at start-up (and the web config it names, or
-the one given with --web.config.file), then exits: 0 when valid, 2 with one line per
+Validates FILE exactly as the agent does at start-up (the web config it names, or the
+one given with --web.config.file, and the procfs, sysfs and rootfs paths), then exits: 0 when valid, 2 with one line per
 problem (file:line:column: key.path: what is wrong; expected ...; did you mean ...?).
 The agent's other flags are accepted and validated too.
 
@@ -45,6 +46,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   try {
     const { config } = await loadConfig(file, { overrides: flags.overrides });
+    // The roots as the agent checks them at start: a procfs without stat, a sysfs that is not one.
+    validateRoots(config, flags.overrides, file);
     if (config.http.web_config_file) await loadWebConfig(config.http.web_config_file);
   } catch (e) {
     if (e instanceof ConfigError) {

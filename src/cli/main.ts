@@ -6,7 +6,11 @@
  *
  * Exit status: 0 success, 1 runtime failure, 2 usage or configuration error.
  */
+// First: refuses an old Node with one line before anything else runs.
+import './node-version.js';
 import { buildInfo } from '../agent/build-info.js';
+import { isSea } from '../sea.js';
+import { setProcessName } from './process-name.js';
 import { guardInspectorSignal, holdHangups, holdStops } from './signals.js';
 
 interface CommandModule {
@@ -23,12 +27,29 @@ const OWN: Readonly<Record<string, { file: string; summary: string }>> = {
 /** The psutil-style utilities, in src/cli/commands/<name>.ts. */
 export const UTILITIES = ['ifconfig', 'free', 'df', 'ps', 'netstat', 'top'] as const;
 
+/**
+ * Each command's module, imported when it runs. Literal specifiers, so that the bundler of
+ * the single-file binary (scripts/build-sea.mjs) finds and includes every one.
+ */
+const IMPORTS: Readonly<Record<string, () => Promise<unknown>>> = {
+  'check-config': () => import('./check-config.js'),
+  metrics: () => import('./metrics.js'),
+  ifconfig: () => import('./commands/ifconfig.js'),
+  free: () => import('./commands/free.js'),
+  df: () => import('./commands/df.js'),
+  ps: () => import('./commands/ps.js'),
+  netstat: () => import('./commands/netstat.js'),
+  top: () => import('./commands/top.js'),
+};
+
 async function loadCommand(name: string): Promise<CommandModule> {
   const own = OWN[name];
   const spec = own ? own.file : `./commands/${name}.js`;
+  const load = IMPORTS[name];
   let mod: Partial<CommandModule>;
   try {
-    mod = (await import(spec)) as Partial<CommandModule>;
+    if (!load) throw new CommandUnavailable(`the '${name}' command is not available in this build (no import for ${spec})`);
+    mod = (await load()) as Partial<CommandModule>;
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module|Failed to load url|does not exist/i.test((e as Error).message)) {
@@ -53,7 +74,7 @@ async function utilitySummary(name: string): Promise<string> {
 
 async function mainHelp(): Promise<string> {
   const lines = [
-    'Usage: hostprobe [flags]                 run the agent (see hostprobe --help-flags, or hostprobe agent --help)',
+    'Usage: hostprobe [flags]                 run the agent (its flags: hostprobe agent --help)',
     '       hostprobe <command> [args]',
     '',
     'Commands:',
@@ -83,7 +104,18 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(await mainHelp());
     return 0;
   }
+  // The single-file binary unpacks its native addon first: a TMPDIR where that cannot
+  // happen is one clear error at start, not every collector failing afterwards.
+  if (isSea()) {
+    try {
+      await import('../native/addon.js');
+    } catch (e) {
+      process.stderr.write(`${(e as Error).message}\n`);
+      return 1;
+    }
+  }
   if (agent) {
+    setProcessName();
     const { runAgent } = await import('./agent.js');
     return runAgent(first === 'agent' ? rest : argv);
   }

@@ -4,6 +4,7 @@ import { Poller } from '../agent/poller.js';
 import { COLLECTORS } from '../collectors/index.js';
 import { FlagError, parseAgentFlags } from '../config/flags.js';
 import { ConfigError, loadConfig } from '../config/load.js';
+import { validateRoots } from '../config/roots-check.js';
 import { createLogger } from '../logger.js';
 
 export const summary = 'poll once and print the /metrics exposition to stdout';
@@ -12,7 +13,9 @@ const USAGE = `Usage: hostprobe metrics [flags]
 
 Runs one poll with the same config and flags as the agent (--config.file, --path.*,
 --collector.*, ...) and prints the exposition to stdout, then exits (status 0 even when a
-collector failed: see node_scrape_collector_success). Logs go to stderr.
+collector failed: see node_scrape_collector_success; status 2 on a bad config or a root
+that is not what it claims: a --path.procfs without stat, a --path.sysfs that is not
+sysfs). Logs go to stderr.
 
 Options:
       --openmetrics   print OpenMetrics instead of the Prometheus text format
@@ -51,6 +54,7 @@ export async function run(argv: string[]): Promise<number> {
   let config;
   try {
     config = (await loadConfig(flags.configFile, { overrides: flags.overrides })).config;
+    validateRoots(config, flags.overrides, flags.configFile);
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`hostprobe: ${e.message}\n`);

@@ -7,7 +7,7 @@
  * reset; a mode that went down keeps its previous value, unless idle jumped back by 3 s or
  * more, which means the CPU was hot-plugged and the counters really restarted.
  */
-import type { Collector } from '../agent/collector.js';
+import type { Collector, OptionalInput } from '../agent/collector.js';
 import { runParts } from '../agent/collector.js';
 import type { CpuFreqEntry, CpuModeTimes, CpuReading, CpuTimesEntry, PressureEntry } from '../agent/snapshot.js';
 import type { CpuCollectorConfig } from '../config/types.js';
@@ -42,6 +42,15 @@ export class CpuClamp {
 }
 
 const hz = (khz: number | null): number | undefined => (khz === null ? undefined : khz * 1000);
+
+/**
+ * Inputs this collector may lack (docs/agent.md "Failure semantics"); every other file it
+ * reads (<procfs>/stat, <procfs>/loadavg, ...) is required: missing means failed.
+ */
+export const OPTIONAL_INPUTS: readonly OptionalInput[] = [
+  { part: 'freq', paths: ['<sysfs>/devices/system/cpu/cpufreq/policy*/*', '<sysfs>/devices/system/cpu/cpu*/cpufreq/*'], why: 'no cpufreq driver (VMs, containers): the cpuinfo MHz values are used; a policy without a current-frequency file gives no series' },
+  { part: 'pressure', paths: ['<procfs>/pressure', '<procfs>/pressure/*'], why: 'kernels before 4.20, CONFIG_PSI off or psi=0 (EOPNOTSUPP); irq before 6.1' },
+];
 
 export function create(config: CpuCollectorConfig, logger: Logger): Collector<'cpu'> {
   const clamp = new CpuClamp(logger);
@@ -123,7 +132,7 @@ export function create(config: CpuCollectorConfig, logger: Logger): Collector<'c
               return out;
             }
           : undefined,
-      });
+      }, OPTIONAL_INPUTS);
       const reading: { -readonly [K in keyof CpuReading]: CpuReading[K] } = {};
       if (parts.perCpu) {
         reading.perCpu = parts.perCpu;

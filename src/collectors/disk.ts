@@ -8,7 +8,7 @@
  * that call returns, reported with device_error 1 and skipped without a new statfs, so a
  * dead NFS server or a hung FUSE daemon never stalls a poll (node_exporter's stuck-mount set).
  */
-import type { Collector } from '../agent/collector.js';
+import type { Collector, OptionalInput } from '../agent/collector.js';
 import { errorLine, runParts } from '../agent/collector.js';
 import type { DiskInfoEntry, DiskIoEntry, DiskReading, FilesystemEntry } from '../agent/snapshot.js';
 import type { DiskCollectorConfig } from '../config/types.js';
@@ -80,6 +80,12 @@ export function diskInfoEntry(device: string, major: number, minor: number, b: B
 
 /** Concurrent statfs calls (node_exporter's --collector.filesystem.stat-workers is 4). */
 const STAT_WORKERS = 8;
+
+/** Inputs this collector may lack (the native reads skip them); mountinfo, diskstats and
+ * statfs results are required (docs/agent.md "Failure semantics"). */
+export const OPTIONAL_INPUTS: readonly OptionalInput[] = [
+  { part: 'io', paths: ['<rootfs>/run/udev/data/b*:*', '<sysfs>/block/*/queue/rotational', '<sysfs>/block/*/slaves'], why: 'udev data (no udev in the image, or --collector.diskstats.udev-data-path unset), the queue flags and slaves of devices without them: fewer labels on node_disk_info, no udev families' },
+];
 
 export function create(config: DiskCollectorConfig, logger: Logger): Collector<'disk'> {
   const fs = config.filesystem;
@@ -170,7 +176,7 @@ export function create(config: DiskCollectorConfig, logger: Logger): Collector<'
               return { io, info };
             }
           : undefined,
-      });
+      }, OPTIONAL_INPUTS);
       const reading: { -readonly [K in keyof DiskReading]: DiskReading[K] } = {};
       if (parts.filesystems) reading.filesystems = parts.filesystems;
       if (parts.io) {

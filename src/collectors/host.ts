@@ -1,5 +1,5 @@
 /** The host collector: uname (node_uname_info), time, os-release, file-nr (filefd) and entropy. */
-import type { Collector } from '../agent/collector.js';
+import type { Collector, OptionalInput } from '../agent/collector.js';
 import { runParts } from '../agent/collector.js';
 import type { HostReading, OsReleaseReading, TimeReading } from '../agent/snapshot.js';
 import type { HostCollectorConfig } from '../config/types.js';
@@ -31,6 +31,16 @@ export function timeZoneAt(ms: number): { name: string; offsetSeconds: number } 
   }
   return { name, offsetSeconds };
 }
+
+/**
+ * Inputs this collector may lack (docs/agent.md "Failure semantics"); every other file it
+ * reads (<procfs>/uptime, <procfs>/sys/fs/file-nr, entropy_avail) is required.
+ */
+export const OPTIONAL_INPUTS: readonly OptionalInput[] = [
+  { part: 'os', paths: ['<rootfs>/etc/os-release', '<rootfs>/usr/lib/os-release'], why: 'minimal images and some appliances have neither file: no node_os_info' },
+  { part: 'time', paths: ['<sysfs>/devices/system/clocksource/clocksource0/current_clocksource'], why: 'no clocksource in sysfs (some containers): no node_time_clocksource_* series' },
+  { part: 'entropy', paths: ['<procfs>/sys/kernel/random/poolsize'], why: 'kernels 5.18+ removed it from some configurations: no node_entropy_pool_size_bits' },
+];
 
 export function create(config: HostCollectorConfig, _logger: Logger): Collector<'host'> {
   return {
@@ -75,7 +85,7 @@ export function create(config: HostCollectorConfig, _logger: Logger): Collector<
               return { availableBits: entropyAvail(o), ...(pool !== null ? { poolSizeBits: pool } : {}) };
             }
           : undefined,
-      });
+      }, OPTIONAL_INPUTS);
       const reading: { -readonly [K in keyof HostReading]: HostReading[K] } = {};
       if (parts.info) {
         const h = parts.info;

@@ -37,9 +37,6 @@ function entry<N extends CollectorName>(
   };
 }
 
-// The process collector is built separately; its module may not exist yet in this tree.
-const PROCESS_MODULE = './process.js';
-
 /** All collectors, in the order they are documented and rendered. */
 export const COLLECTORS: readonly CollectorEntry[] = [
   entry('cpu', 'CPU times, frequencies, /proc/stat counters, load average, pressure', ['cpu', 'cpufreq', 'stat', 'loadavg', 'pressure'], () => import('./cpu.js')),
@@ -48,6 +45,6 @@ export const COLLECTORS: readonly CollectorEntry[] = [
   entry('net', 'interface counters, sockets, protocol counters, TCP states', ['netdev', 'sockstat', 'netstat', 'tcpstat'], () => import('./net.js')),
   entry('nic', 'interface attributes from sysfs', ['netclass'], () => import('./nic.js')),
   entry('host', 'uname, time, os-release, file descriptors, entropy', ['uname', 'time', 'os', 'filefd', 'entropy'], () => import('./host.js')),
-  entry('process', 'process counts and process-exporter compatible groups', ['processes'], () => import(PROCESS_MODULE)),
+  entry('process', 'process counts and process-exporter compatible groups', ['processes'], () => import('./process.js')),
   entry('textfile', 'metrics from *.prom files written by scripts and cron jobs', [], () => import('./textfile.js')),
 ] as readonly CollectorEntry[];

@@ -2,7 +2,7 @@
  * The mem collector: every /proc/meminfo field (node_exporter meminfo), the psutil summaries,
  * and /proc/vmstat, from one read of each file.
  */
-import type { Collector } from '../agent/collector.js';
+import type { Collector, OptionalInput } from '../agent/collector.js';
 import { runParts } from '../agent/collector.js';
 import type { MeminfoField, MemReading } from '../agent/snapshot.js';
 import type { MemCollectorConfig } from '../config/types.js';
@@ -11,6 +11,9 @@ import { meminfo, memoryReadings, swapMemory, virtualMemory, vmstat, type Memory
 
 /** Fields the kernel prints without a unit: page counts, not kB. */
 const COUNT_FIELD = /^HugePages_/;
+
+/** Every file this collector reads is required: missing, unreadable or malformed fails it (docs/agent.md "Failure semantics"). */
+export const OPTIONAL_INPUTS: readonly OptionalInput[] = [];
 
 export function create(config: MemCollectorConfig, _logger: Logger): Collector<'mem'> {
   return {
@@ -29,7 +32,8 @@ export function create(config: MemCollectorConfig, _logger: Logger): Collector<'
         meminfo: config.meminfo.enabled ? async () => all?.meminfo ?? meminfo(o) : undefined,
         virtual: async () => all?.virtual ?? virtualMemory(o),
         swap: async () => all?.swap ?? swapMemory(o),
-        vmstat: config.vmstat.enabled ? async () => (all ? (all.vmstat ?? undefined) : vmstat(o)) : undefined,
+        // vmstat is required: when the combined read found none, the direct read says why.
+        vmstat: config.vmstat.enabled ? async () => all?.vmstat ?? vmstat(o) : undefined,
       });
       const reading: { -readonly [K in keyof MemReading]: MemReading[K] } = {};
       const raw = parts.meminfo;

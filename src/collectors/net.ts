@@ -3,7 +3,7 @@
  * /proc/net/sockstat{,6} (sockstat), /proc/net/{netstat,snmp,snmp6} (netstat) and TCP
  * connection states (tcpstat, read on the libuv pool: the tables can be large).
  */
-import type { Collector } from '../agent/collector.js';
+import type { Collector, OptionalInput } from '../agent/collector.js';
 import { runParts } from '../agent/collector.js';
 import type { NetDevEntry, NetReading, SockstatReading, TcpStateName } from '../agent/snapshot.js';
 import type { NetCollectorConfig } from '../config/types.js';
@@ -12,6 +12,16 @@ import { netIoCounters, netStat, sockStat, tcpConnectionStatesAsync } from '../n
 import { DeviceFilter } from '../agent/filters.js';
 import { pageSize } from '../memory.js';
 
+
+/**
+ * Inputs this collector may lack (docs/agent.md "Failure semantics"); the native reads skip
+ * them when absent. Every other file (<procfs>/{1,self}/net/dev, sockstat, snmp, tcp) is required.
+ */
+export const OPTIONAL_INPUTS: readonly OptionalInput[] = [
+  { part: 'sockstat', paths: ['<procfs>/*/net/sockstat6'], why: 'no IPv6 (ipv6.disable=1, CONFIG_IPV6 off)' },
+  { part: 'netstat', paths: ['<procfs>/*/net/netstat', '<procfs>/*/net/snmp6'], why: 'snmp6: no IPv6; netstat (TcpExt, IpExt): very old or stripped kernels' },
+  { part: 'tcpStates', paths: ['<procfs>/*/net/tcp6'], why: 'no IPv6' },
+];
 
 export function create(config: NetCollectorConfig, _logger: Logger): Collector<'net'> {
   const filter = new DeviceFilter(config.netdev.device_exclude, config.netdev.device_include);
@@ -80,7 +90,7 @@ export function create(config: NetCollectorConfig, _logger: Logger): Collector<'
         tcpStates: config.tcpstat.enabled
           ? async (): Promise<Record<TcpStateName, number>> => ({ ...(await tcpConnectionStatesAsync(o)).states })
           : undefined,
-      });
+      }, OPTIONAL_INPUTS);
       const reading: { -readonly [K in keyof NetReading]: NetReading[K] } = {};
       if (parts.dev) reading.dev = parts.dev;
       if (parts.sockstat) reading.sockstat = parts.sockstat;

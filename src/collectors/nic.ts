@@ -1,10 +1,13 @@
 /** The nic collector: /sys/class/net/<if>/* attributes (node_exporter netclass), read on the libuv pool (speed/duplex take rtnl_lock). */
-import type { Collector } from '../agent/collector.js';
+import type { Collector, OptionalInput } from '../agent/collector.js';
 import type { NicEntry } from '../agent/snapshot.js';
 import type { NicCollectorConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
 import { netClassAsync } from '../net.js';
 import { DeviceFilter } from '../agent/filters.js';
+
+/** Every file this collector reads is required: missing, unreadable or malformed fails it (docs/agent.md "Failure semantics"). */
+export const OPTIONAL_INPUTS: readonly OptionalInput[] = [];
 
 export function create(config: NicCollectorConfig, _logger: Logger): Collector<'nic'> {
   const filter = new DeviceFilter(config.ignored_devices, '');

@@ -19,7 +19,8 @@
  * A process that vanished between listing and reading, or whose stat could not be read, is
  * skipped and only counted (`skipped`), never logged.
  */
-import type { CollectContext, Collector } from '../agent/collector.js';
+import type { CollectContext, Collector, OptionalInput } from '../agent/collector.js';
+import { clockTicks } from '../cpu.js';
 import type { ProcessGroupReading, ProcessReading, ProcessThreadGroupReading, ProcessesSummary, TopProcessReading } from '../agent/snapshot.js';
 import type { ProcessCollectorConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
@@ -111,7 +112,29 @@ function gauges(): GroupGauges {
   };
 }
 
+/**
+ * CPU counters are kept and summed in clock ticks, integers (exact below 2^53), and
+ * converted to seconds once per reading: summing per-member or per-thread seconds (floats)
+ * depends on the order and can step back (0.5900000000000001 then 0.59 when a member
+ * exits), which Prometheus reads as a counter reset. The scan's seconds are ticks / USER_HZ,
+ * so rounding back recovers the kernel's tick count exactly.
+ */
+const isCpu = (k: number): boolean => k === C_USER || k === C_SYSTEM;
+const toTicks = (seconds: number): number => Math.round(seconds * clockTicks());
+const toSeconds = (ticks: number): number => ticks / clockTicks();
+
 const fin = (v: number | undefined): number => (v !== undefined && Number.isFinite(v) ? v : 0);
+
+/** Counts one task in its state's bucket (the state letter as a char code, as the scan's `state` column). */
+function countState(g: GroupGauges, code: number | undefined): void {
+  switch (code === undefined ? '' : String.fromCharCode(code)) {
+    case 'R': g.running++; break;
+    case 'S': g.sleeping++; break;
+    case 'D': g.waiting++; break;
+    case 'Z': g.zombie++; break;
+    default: g.other++;
+  }
+}
 
 /** The attributes the scan must read for this config. */
 export function scanAttrs(config: ProcessCollectorConfig, usesUsername: boolean): ScanAttr[] {
@@ -119,7 +142,7 @@ export function scanAttrs(config: ProcessCollectorConfig, usesUsername: boolean)
   if (config.groups.length) {
     for (const a of [
       'name', 'cmdline', 'createTime', 'cpuTimes', 'memoryInfo', 'memorySwap', 'numThreads', 'numFds', 'fdLimit',
-      'numCtxSwitches', 'ioCounters', 'pageFaults', 'threadStates',
+      'numCtxSwitches', 'ioCounters', 'pageFaults', 'threadStates', 'status',
     ] as const) attrs.add(a);
     if (config.children) attrs.add('ppid');
     if (usesUsername) {
@@ -263,7 +286,7 @@ export class ProcessTracker {
           t = undefined;
         }
         if (!t) this.#threads.set(key, (t = { group, name: r.name, last: new Float64Array(NTHREAD) }));
-        const cur = [r.cpuUserSeconds, r.cpuSystemSeconds, r.readBytes, r.writeBytes, r.majorFaults, r.minorFaults, r.voluntaryCtxSwitches, r.involuntaryCtxSwitches];
+        const cur = [toTicks(r.cpuUserSeconds), toTicks(r.cpuSystemSeconds), r.readBytes, r.writeBytes, r.majorFaults, r.minorFaults, r.voluntaryCtxSwitches, r.involuntaryCtxSwitches];
         for (let k = 0; k < NTHREAD; k++) if ((cur[k] as number) > (t.last[k] as number)) t.last[k] = cur[k] as number;
       }
     }
@@ -302,8 +325,8 @@ export class ProcessTracker {
         .map(([name, e]) => ({
           name,
           count: e.count,
-          cpuUserSeconds: e.sum[0] as number,
-          cpuSystemSeconds: e.sum[1] as number,
+          cpuUserSeconds: toSeconds(e.sum[0] as number),
+          cpuSystemSeconds: toSeconds(e.sum[1] as number),
           readBytes: e.sum[2] as number,
           writeBytes: e.sum[3] as number,
           majorPageFaults: e.sum[4] as number,
@@ -422,6 +445,7 @@ export class ProcessTracker {
         threads: col('numThreads'),
         fds: col('numFds'),
         fdSoft: col('fdLimitSoft'),
+        state: col('state'),
         tR: col('threadsR'),
         tS: col('threadsS'),
         tD: col('threadsD'),
@@ -438,7 +462,8 @@ export class ProcessTracker {
         if (mem?.group === undefined) continue;
         const cur = [c.user, c.system, c.read, c.write, c.majflt, c.minflt, c.vol, c.invol];
         for (let k = 0; k < NCOUNTERS; k++) {
-          const v = cur[k]?.[i];
+          const raw = cur[k]?.[i];
+          const v = raw !== undefined && isCpu(k) ? toTicks(raw) : raw;
           // A value that could not be read this time (denied io) keeps the last one.
           if (v !== undefined && Number.isFinite(v) && v > (mem.last[k] as number)) mem.last[k] = v;
         }
@@ -464,6 +489,9 @@ export class ProcessTracker {
           g.waiting += fin(c.tD?.[i]);
           g.zombie += fin(c.tZ?.[i]);
           g.other += fin(c.tT?.[i]) + fin(c.tt?.[i]) + fin(c.tI?.[i]) + fin(c.tX?.[i]) + fin(c.tO?.[i]);
+          // As process-exporter: a multi-threaded member's own state (its main thread's) is
+          // added to its threads', so the main thread counts twice (as in threads_wchan).
+          if (threads > 1 && t.has(i, 'status')) countState(g, c.state?.[i]);
         } else {
           g.other += threads;
         }
@@ -490,8 +518,8 @@ export class ProcessTracker {
           name,
           numProcs: gg.numProcs,
           numThreads: gg.numThreads,
-          cpuUserSeconds: total(C_USER),
-          cpuSystemSeconds: total(C_SYSTEM),
+          cpuUserSeconds: toSeconds(total(C_USER)),
+          cpuSystemSeconds: toSeconds(total(C_SYSTEM)),
           readBytes: total(C_READ),
           writeBytes: total(C_WRITE),
           majorPageFaults: total(C_MAJFLT),
@@ -547,6 +575,19 @@ export class ProcessTracker {
       virtualBytes: fin(vms?.[i]),
     }));
   }
+}
+
+/**
+ * pid_max and threads-max are required (node_exporter's processes collector fails without
+ * them): the library gives null when they are missing or not an integer, the part fails.
+ */
+function requireLimits<S extends { maxProcesses: number | null; maxThreads: number | null }>(s: S, roots: Roots): S {
+  const bad = [
+    ...(s.maxProcesses === null ? ['pid_max'] : []),
+    ...(s.maxThreads === null ? ['threads-max'] : []),
+  ].map((f) => `${roots.procfs.replace(/\/+$/, '')}/sys/kernel/${f}`);
+  if (bad.length) throw new Error(`cannot read ${bad.join(' and ')}: missing or not an integer`);
+  return s;
 }
 
 function toSummary(s: Awaited<ReturnType<typeof processesSummary>>): ProcessesSummary {
@@ -609,6 +650,9 @@ async function withThreadTotals(
   return updated.map((g) => (wchans.has(g.name) ? { ...g, wchans: wchans.get(g.name) as Record<string, number> } : g));
 }
 
+/** Every file this collector reads is required: missing, unreadable or malformed fails it (docs/agent.md "Failure semantics"). */
+export const OPTIONAL_INPUTS: readonly OptionalInput[] = [];
+
 export function create(config: ProcessCollectorConfig, _logger: Logger): Collector<'process'> {
   const tracker = new ProcessTracker(config);
   const attrs = scanAttrs(config, tracker.usesUsername);
@@ -617,7 +661,7 @@ export function create(config: ProcessCollectorConfig, _logger: Logger): Collect
     async collect(ctx) {
       const roots = ctx.roots;
       const parts = await runParts(ctx, {
-        processes: config.processes.enabled ? () => processesSummary({ roots }) : undefined,
+        processes: config.processes.enabled ? async () => requireLimits(await processesSummary({ roots }), roots) : undefined,
         scan: attrs.length ? () => scanProcesses({ roots, attrs }) : undefined,
       });
       const reading: { -readonly [K in keyof ProcessReading]: ProcessReading[K] } = {};

@@ -11,15 +11,18 @@
  * Beyond node_exporter: a family whose type differs from the same family in an earlier file,
  * and a series already given by an earlier file, are dropped (and flagged as an error)
  * instead of failing the scrape; the renderer drops families that collide with the agent's
- * own. Reads go through fs/promises, off the JavaScript thread.
+ * own. Reads go through fs/promises, off the JavaScript thread, and never block: a *.prom
+ * path that is not a regular file (a FIFO, a socket, a directory) or is larger than
+ * TEXTFILE_READ_LIMIT, or whose text is not valid UTF-8, is skipped as unreadable.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Collector } from '../agent/collector.js';
 import { errorLine } from '../agent/collector.js';
 import type { TextfileFamily, TextfileReading } from '../agent/snapshot.js';
 import type { TextfileCollectorConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
+import { readRegularFile } from '../internal/bounded-read.js';
 import { parseGoFloat, parseTextFormat } from './textfile/parse.js';
 
 const GLOB_CHARS = /[*?[]/;
@@ -77,13 +80,23 @@ interface FileResult {
   mtimeSeconds: number;
 }
 
+/** The largest *.prom file read (node_exporter has no limit; 64 MiB is ~1 million series). */
+export const TEXTFILE_READ_LIMIT = 64 << 20;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 async function readPromFile(path: string): Promise<FileResult> {
-  const text = await readFile(path, 'utf8');
+  const { data, stats } = await readRegularFile(path, TEXTFILE_READ_LIMIT);
+  let text: string;
+  try {
+    text = utf8.decode(data);
+  } catch {
+    throw new Error(`textfile ${JSON.stringify(path)} is not valid UTF-8, skipping entire file`);
+  }
   const parsed = parseTextFormat(text);
   if (parsed.hasTimestamps) throw new Error(`textfile ${JSON.stringify(path)} contains unsupported client-side timestamps, skipping entire file`);
-  // Stat once parsed, so that a file that failed does not look fresh (node_exporter's order).
-  const st = await stat(path);
-  return { path, families: parsed.families, mtimeSeconds: Math.floor(st.mtimeMs / 1000) };
+  // The modification time of the file read (fstat of the open file), once it parsed.
+  return { path, families: parsed.families, mtimeSeconds: Math.floor(stats.mtimeMs / 1000) };
 }
 
 /** Merges the files' families in file order; returns what conflicted. */

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isSea } from '../sea.js';
 import { CONFIG_SPEC } from './schema.js';
 import type { ConfigSection, SectionResult } from './section.js';
 import type { Override } from './flags.js';
@@ -32,9 +33,9 @@ function isSection(v: unknown): v is ConfigSection<unknown> {
 export function loadOtlpSection(): Promise<ConfigSection<unknown> | undefined> {
   otlpSection ??= (async () => {
     const here = dirname(fileURLToPath(import.meta.url));
-    if (!existsSync(join(here, 'otlp.js')) && !existsSync(join(here, 'otlp.ts'))) return undefined;
-    const specifier = './otlp.js';
-    const mod = (await import(specifier)) as Record<string, unknown>;
+    // (The single-file binary has no files beside it: its bundle holds the module.)
+    if (!isSea() && !existsSync(join(here, 'otlp.js')) && !existsSync(join(here, 'otlp.ts'))) return undefined;
+    const mod = (await import('./otlp.js')) as Record<string, unknown>;
     for (const v of Object.values(mod)) if (isSection(v) && v.key === 'otlp') return v;
     const validate = (mod.validateOtlpConfig ?? mod.validateOtlp ?? mod.validate) as
       | ((v: unknown) => SectionResult<unknown> | unknown)

@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { isSea, SEA_ASSETS, seaTextAsset } from '../sea.js';
 
 /** The queue is full: the caller answers 503 without checking the password. */
 export class AuthQueueFullError extends Error {
@@ -38,7 +39,13 @@ export const WORKER_NICE = 10;
 // Where that is refused it keeps the process's priority and says so (onWarning).
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const bcrypt = require(workerData.bcryptjs);
+// bcryptjs: a path to require, or (in the single-file binary, which has no node_modules)
+// its CommonJS source, run as a module here.
+const bcrypt = typeof workerData.bcryptjs === 'string' ? require(workerData.bcryptjs) : (() => {
+  const module = { exports: {} };
+  require('node:vm').runInThisContext('(function (exports, require, module) {' + workerData.bcryptjs.source + '\\n})', { filename: 'bcryptjs.cjs' })(module.exports, require, module);
+  return module.exports;
+})();
 try {
   const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
   require('node:os').setPriority(tid, workerData.nice);
@@ -82,7 +89,8 @@ export class BcryptPool {
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
   private nextId = 1;
-  private bcryptjsPath: string | undefined;
+  /** bcryptjs for the workers: its path, or its source in the single-file binary. */
+  private bcryptjs: string | { source: string } | undefined;
   /** bcrypt operations run to completion (for tests and the docs' accounting). */
   completed = 0;
 
@@ -160,8 +168,8 @@ export class BcryptPool {
   }
 
   private spawn(): Slot {
-    this.bcryptjsPath ??= createRequire(import.meta.url).resolve('bcryptjs');
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { bcryptjs: this.bcryptjsPath, nice: WORKER_NICE } });
+    this.bcryptjs ??= isSea() ? { source: seaTextAsset(SEA_ASSETS.bcryptjs) } : createRequire(import.meta.url).resolve('bcryptjs');
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { bcryptjs: this.bcryptjs, nice: WORKER_NICE } });
     // An idle pool must not keep the process alive; pending requests keep their sockets.
     worker.unref();
     const slot: Slot = { worker, job: undefined };

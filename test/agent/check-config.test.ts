@@ -145,3 +145,19 @@ describe('check-config: durations, aliases, size', () => {
     expect(r.issues[r.issues.length - 1]?.message).toMatch(/^YAML syntax error: \d+ more not shown$/);
   });
 });
+
+describe('check-config: roots', () => {
+  it('a procfs without stat is refused as at start (exit 2, one line naming the flag and path)', () => {
+    if (!haveCli()) return;
+    writeFileSync(f('plain.yaml'), 'poll_interval: 15s\n');
+    const bad = runCli(['check-config', f('plain.yaml'), `--path.procfs=${dir}`]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain(`--path.procfs=${dir}: not a procfs`);
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+    writeFileSync(f('roots.yaml'), `paths:\n  sysfs: ${f('nowhere')}\n`);
+    const fromFile = runCli(['check-config', f('roots.yaml')]);
+    expect(fromFile.status).toBe(2);
+    expect(fromFile.stderr).toContain(f('nowhere'));
+    expect(runCli(['check-config', f('plain.yaml')]).status).toBe(0);
+  });
+});

@@ -20,7 +20,7 @@ import { acceptsGzip, MetricsServer, wantsOpenMetrics } from '../../src/http/ser
 import { nullLogger } from '../../src/logger.js';
 import { buildInfo } from '../../src/agent/build-info.js';
 import { PrometheusSink, type RenderedSnapshot } from '../../src/sinks/prometheus/index.js';
-import { fakeSnapshot } from './helpers.js';
+import { fakeSnapshot, waitFor } from './helpers.js';
 
 let baseHttp: HttpConfig;
 const dirs: string[] = [];
@@ -45,6 +45,8 @@ interface Harness {
   port: number;
   publish(): RenderedSnapshot;
   ready(): void;
+  /** How many requests have started waiting for the first poll (the server asked for it). */
+  waiting(): number;
 }
 
 const servers: MetricsServer[] = [];
@@ -56,10 +58,14 @@ async function harness(http: Partial<HttpConfig> = {}, web?: WebConfig): Promise
   const sink = new PrometheusSink({ cpuGuest: true, vmstatFields: /.*/, netstatFields: /.*/, ignoreInvalidSpeed: false }, nullLogger);
   let markReady!: () => void;
   const first = new Promise<void>((r) => (markReady = r));
+  let waiters = 0;
   const cfg: HttpConfig = { ...baseHttp, address: '127.0.0.1', port: 0, ...http, limits: { ...baseHttp.limits, ...http.limits } };
   const server = new MetricsServer(cfg, web, {
     rendered: () => sink.latest,
-    firstPoll: () => first,
+    firstPoll: () => {
+      waiters++;
+      return first;
+    },
     landing: () => ({ build: buildInfo(), pollIntervalSeconds: 15 }),
     logger: nullLogger,
   });
@@ -72,6 +78,7 @@ async function harness(http: Partial<HttpConfig> = {}, web?: WebConfig): Promise
     url: `${scheme}://127.0.0.1:${addr.port}`,
     publish: () => sink.update(fakeSnapshot()),
     ready: () => markReady(),
+    waiting: () => waiters,
   };
 }
 
@@ -152,7 +159,7 @@ describe('the metrics response', () => {
   it('a scrape waiting for the first poll is answered when the poll completes', async () => {
     const h = await harness();
     const pending = fetch(`${h.url}/metrics`);
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => (h.waiting() === 1 ? true : undefined), 10_000, 'the scrape to wait for the first poll');
     h.publish();
     h.ready();
     expect((await pending).status).toBe(200);
@@ -164,7 +171,8 @@ describe('limits', () => {
     const h = await harness({ limits: { ...baseHttp.limits, max_concurrent_requests: 2 } });
     // Two scrapes held waiting for the first poll fill the limit.
     const held = [fetch(`${h.url}/metrics`), fetch(`${h.url}/metrics`)];
-    await new Promise((r) => setTimeout(r, 200));
+    // Both must be in the server (not merely sent) before the third one comes.
+    await waitFor(() => (h.waiting() === 2 ? true : undefined), 10_000, 'two scrapes waiting for the first poll');
     const third = await fetch(`${h.url}/metrics`);
     expect(third.status).toBe(503);
     expect(await third.text()).toContain('too many concurrent requests');

@@ -77,17 +77,31 @@ describe('the collector wrapper', () => {
     expect(recovered.status.timedOut).toBeUndefined();
   });
 
-  it('runParts: absent parts are not failures, failing parts are, the rest is kept', async () => {
+  it('runParts: a missing input fails its part unless declared optional (part and path), the rest is kept', async () => {
     const failures: string[] = [];
-    const ctx = { ...base, signal: new AbortController().signal, deadline: 0, partFailed: (p: string) => failures.push(p) };
-    const parts = await runParts(ctx, {
-      ok: async () => 1,
-      absent: async () => Promise.reject(new NotFoundError('no such file')),
-      broken: async () => Promise.reject(new ParseError('bad line')),
-      off: undefined,
-    });
-    expect(parts).toEqual({ ok: 1, absent: undefined, broken: undefined, off: undefined });
-    expect(failures).toEqual(['broken']);
+    const ctx = { ...base, signal: new AbortController().signal, deadline: 0, partFailed: (p: string, e: unknown) => failures.push(`${p}: ${(e as Error).message}`) };
+    const procfs = base.roots.procfs.replace(/\/+$/, '');
+    const missing = (rel: string): NotFoundError => new NotFoundError(`cannot read ${procfs}/${rel}: No such file or directory`, { path: `${procfs}/${rel}` });
+    const optional = [{ part: 'absent', paths: ['<procfs>/pressure/*'], why: 'test' }];
+    const parts = await runParts(
+      ctx,
+      {
+        ok: async () => 1,
+        absent: async () => Promise.reject(missing('pressure/cpu')),
+        // Declared optional, but for another path: still a failure.
+        absentElsewhere: async () => Promise.reject(missing('stat')),
+        required: async () => Promise.reject(missing('meminfo')),
+        broken: async () => Promise.reject(new ParseError('bad line')),
+        off: undefined,
+      },
+      [...optional, { part: 'absentElsewhere', paths: ['<procfs>/pressure/*'], why: 'test' }],
+    );
+    expect(parts).toEqual({ ok: 1, absent: undefined, absentElsewhere: undefined, required: undefined, broken: undefined, off: undefined });
+    expect(failures).toEqual([
+      `absentElsewhere: cannot read ${procfs}/stat: No such file or directory`,
+      `required: cannot read ${procfs}/meminfo: No such file or directory`,
+      'broken: bad line',
+    ]);
   });
 });
 

@@ -85,9 +85,10 @@ describe('process collector over fixture trees', () => {
       openFds: 6,
       worstFdRatio: 4 / 1024,
       oldestStartTimeSeconds: 1795000010,
-      states: { Running: 1, Sleeping: 3, Waiting: 0, Zombie: 0, Other: 0 },
-      // 100 is running with 3 threads (its own wchan "0" is not counted, its 2 other threads
-      // wait on a futex); 101 sleeps single-threaded.
+      // 100 is running with 3 threads: its own state and its threads' (running, and 2 sleeping),
+      // so its main thread counts twice, as in process-exporter; 101 sleeps single-threaded.
+      states: { Running: 2, Sleeping: 3, Waiting: 0, Zombie: 0, Other: 0 },
+      // 100's own wchan "0" is not counted, its 2 other threads wait on a futex.
       wchans: { do_nanosleep: 1, futex_wait_queue: 2 },
       // pid 100's threads by name (a single-threaded member has none, as in process-exporter).
       threads: [
@@ -207,7 +208,7 @@ describe('process collector over fixture trees', () => {
     expect(v('namedprocess_namegroup_worst_fd_ratio', { groupname: 'worker' })).toBe(4 / 1024);
     expect(v('namedprocess_namegroup_oldest_start_time_seconds', { groupname: 'worker' })).toBe(1795000010);
     expect(v('namedprocess_namegroup_num_threads', { groupname: 'worker' })).toBe(4);
-    expect(v('namedprocess_namegroup_states', { groupname: 'worker', state: 'Running' })).toBe(1);
+    expect(v('namedprocess_namegroup_states', { groupname: 'worker', state: 'Running' })).toBe(2);
     expect(v('namedprocess_namegroup_states', { groupname: 'shell', state: 'Waiting' })).toBe(1);
     // top 2 by memory: all rss are equal, so the lower pids win.
     expect(samples.filter((s) => s.name === 'hostprobe_process_top_memory_bytes' && s.labels.memtype === 'resident').map((s) => s.labels.pid)).toEqual(['100', '101']);

@@ -14,6 +14,7 @@ import { CollectFilterError, filterSnapshot, parseCollectFilter } from '../../sr
 import { COLLECTORS } from '../../src/collectors/index.js';
 import { parseAgentFlags } from '../../src/config/flags.js';
 import { loadConfig } from '../../src/config/load.js';
+import { scrapeWaitMs } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import { FIXTURES } from '../helpers/tools.js';
 import { fakeSnapshot, parseExposition, waitFor } from './helpers.js';
@@ -230,9 +231,9 @@ describe('collection on scrape', () => {
     let late;
     let again;
     try {
-      // 0.6 s scrape timeout: the agent waits 0.1 s for the poll held at the gate.
-      late = await scrape(zero.url, { 'X-Prometheus-Scrape-Timeout-Seconds': '0.6' });
-      again = await scrape(zero.url, { 'X-Prometheus-Scrape-Timeout-Seconds': '0.6' });
+      // 0.4 s scrape timeout: the agent waits 0.3 s (a quarter less) for the poll held at the gate.
+      late = await scrape(zero.url, { 'X-Prometheus-Scrape-Timeout-Seconds': '0.4' });
+      again = await scrape(zero.url, { 'X-Prometheus-Scrape-Timeout-Seconds': '0.4' });
     } finally {
       zero.gate.open();
     }
@@ -240,7 +241,7 @@ describe('collection on scrape', () => {
     expect(value(late.body, 'hostprobe_polls_total')).toBe(unserved.seq);
     expect(zero.logs.some((l) => l.includes('level=warn') && l.includes('scrape served an older snapshot no scrape had been served'))).toBe(true);
     expect(again.status).toBe(503);
-    expect(again.body).toMatch(/^the poll did not complete within the scrape timeout \(waited 0\.100s\); the latest snapshot \(poll \d+\) was already served\n$/);
+    expect(again.body).toMatch(/^the poll did not complete within the scrape timeout \(waited 0\.300s\); the latest snapshot \(poll \d+\) was already served\n$/);
     expect(again.headers.get('retry-after')).toBe('1');
     const next = await scrape(zero.url);
     expect(next.status).toBe(200);
@@ -385,5 +386,18 @@ describe('the filter over a snapshot (process parts)', () => {
     const all = parseCollectFilter([], ['cpu', 'stat', 'cpufreq', 'loadavg', 'pressure', 'process'], COLLECTORS, ['cpu', 'process'], config)!;
     expect(all.size).toBe(0);
     expect(() => parseCollectFilter([''], [], COLLECTORS, ['cpu'], config)).toThrow(CollectFilterError);
+  });
+});
+
+describe('how long a scrape waits for its poll', () => {
+  it('the scrape timeout less 0.5 s, or a quarter of a short one; 10 s at most and without the header', () => {
+    expect(scrapeWaitMs('10')).toBe(9500);
+    expect(scrapeWaitMs('1')).toBe(750);
+    expect(scrapeWaitMs('0.2')).toBe(150);
+    expect(scrapeWaitMs('0.1')).toBe(100);
+    expect(scrapeWaitMs('120')).toBe(10_000);
+    expect(scrapeWaitMs(undefined)).toBe(10_000);
+    expect(scrapeWaitMs('nonsense')).toBe(10_000);
+    expect(scrapeWaitMs('-3')).toBe(10_000);
   });
 });

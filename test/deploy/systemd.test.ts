@@ -1,9 +1,11 @@
 // deploy/systemd/hostprobe.service: systemd-analyze verify, the offline security review
 // (exposure score and the settings that matter for this agent), and the flags in ExecStart.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAgentFlags } from '../../src/config/flags.js';
-import { haveTool, tool } from '../helpers/tools.js';
+import { REPO_ROOT, haveTool, tool } from '../helpers/tools.js';
 import { UNIT, runTool } from './deploy-tools.js';
 
 const analyze = tool('systemd-analyze', 'apt-get install systemd');
@@ -34,9 +36,20 @@ const one = (k: string): string | undefined => service.get(k)?.at(-1);
 
 describe.skipIf(!HAVE)('systemd unit: systemd-analyze', () => {
   it('verify accepts it without a warning', () => {
-    const r = runTool(analyze.path as string, ['verify', UNIT]);
-    expect(r.stderr + r.stdout).toBe('');
-    expect(r.status).toBe(0);
+    // verify also checks that ExecStart's binary exists: /usr/bin/hostprobe is there once
+    // the .deb is installed (test/deploy/deb.test.ts verifies the installed unit as is);
+    // here a copy runs this Node binary in its place.
+    expect(unitText).toContain('ExecStart=/usr/bin/hostprobe ');
+    const dir = mkdtempSync(join(tmpdir(), 'hostprobe-unit-'));
+    try {
+      const copy = join(dir, 'hostprobe.service');
+      writeFileSync(copy, unitText.replace('ExecStart=/usr/bin/hostprobe ', `ExecStart=${process.execPath} `));
+      const r = runTool(analyze.path as string, ['verify', copy]);
+      expect(r.stderr + r.stdout).toBe('');
+      expect(r.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('security --offline: exposure "OK" (at most 2.5 of 10), and --threshold=30 passes', () => {
@@ -95,20 +108,26 @@ describe('systemd unit: settings', () => {
     expect(one('MemoryMax')).toMatch(/^\d+[MG]$/);
   });
 
-  it('ExecStart runs the agent with a heap limit below MemoryMax and flags the agent accepts', () => {
-    const exec = one('ExecStart') ?? '';
-    const argv = exec.split(/\s+/);
-    expect(argv[0]).toMatch(/^\/.*\/node$/);
-    const heap = /^--max-old-space-size=(\d+)$/.exec(argv[1] ?? '');
-    expect(heap).not.toBeNull();
+  it('ExecStart runs the installed binary, with a heap limit below MemoryMax in NODE_OPTIONS', () => {
+    const argv = (one('ExecStart') ?? '').split(/\s+/);
+    // The .deb's single-file binary, not a path inside some Node installation.
+    expect(argv).toEqual(['/usr/bin/hostprobe', '$HOSTPROBE_OPTS']);
+    const env = service.get('Environment') ?? [];
+    const heap = env.map((e) => /^NODE_OPTIONS=--max-old-space-size=(\d+)$/.exec(e)).find((m) => m !== null);
+    expect(heap, env.join('; ')).toBeDefined();
     const memMax = /^(\d+)([MG])$/.exec(one('MemoryMax') ?? '') as RegExpExecArray;
     const memMaxMiB = Number(memMax[1]) * (memMax[2] === 'G' ? 1024 : 1);
     expect(Number(heap?.[1])).toBeLessThan(memMaxMiB);
-    expect(argv[2]).toMatch(/\/hostprobe\/dist\/cli\/main\.js$/);
-    const flags = argv.slice(3).filter((a) => a !== '$HOSTPROBE_OPTS');
-    const parsed = parseAgentFlags(flags);
+    expect(service.get('EnvironmentFile')).toEqual(['-/etc/default/hostprobe']);
+  });
+
+  it("the .deb's /etc/default/hostprobe sets HOSTPROBE_OPTS to flags the agent accepts", () => {
+    const text = readFileSync(join(REPO_ROOT, 'deploy', 'deb', 'default'), 'utf8');
+    const m = /^HOSTPROBE_OPTS="([^"]*)"$/m.exec(text);
+    expect(m).not.toBeNull();
+    const parsed = parseAgentFlags((m?.[1] ?? '').split(/\s+/));
     expect(parsed.warnings).toEqual([]);
     expect(parsed.positional).toEqual([]);
-    expect(service.get('EnvironmentFile')).toEqual(['-/etc/default/hostprobe']);
+    expect(parsed.configFile).toBe('/etc/hostprobe/hostprobe.yaml');
   });
 });

@@ -6,8 +6,15 @@
 //   threads, file descriptors, wait channels and start times equal, memory within a
 //   tolerance, counters (context switches summed over threads, as process-exporter does)
 //   between the scrape before and the scrape after.
+// The node workers are stopped (SIGSTOP, every thread seen stopped) while the three readings
+// are taken, so their states and wait channels are the same in all three: a live worker's
+// thread that is running (or waiting for a CPU, on a loaded machine) at one reading has no
+// wait channel and another state there.
+// The ordering is explicit: process-exporter counts a process's whole life only when the
+// start time it computes for it is after its first cycle; the processes are started once
+// its clock has passed that cycle, and the test checks they were (see peStartCs).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,11 +28,44 @@ let pe: Daemon | undefined;
 let A = new Map<string, Family>();
 let B = new Map<string, Family>();
 let H = new Map<string, Family>();
+/** Per group: the earliest start time of its members by process-exporter's clock (centiseconds). */
+const started = new Map<string, number>();
 
 function start(cmd: string, args: string[]): ChildProcess {
   const c = spawn(cmd, args, { stdio: 'ignore' });
   children.push(c);
   return c;
+}
+
+/**
+ * A node worker with a tagged argv, once it runs its script: by then node has started its
+ * threads (process-exporter serves the per-thread-name families only for multi-threaded
+ * processes; right after exec the worker has one thread).
+ */
+async function worker(role: string): Promise<ChildProcess> {
+  const script = "const k = []; setInterval(() => { k.push(Buffer.alloc(1024)); if (k.length > 64) k.length = 0; }, 50); process.stdout.write('ready\\n');";
+  const c = spawn(process.execPath, ['-e', script, '--', `--hp-tag=${TAG}`, `--hp-role=${role}`], { stdio: ['ignore', 'pipe', 'ignore'] });
+  children.push(c);
+  let out = '';
+  c.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  await waitFor(() => {
+    if (out.includes('ready\n')) return true;
+    if (c.exitCode !== null || c.signalCode !== null) throw new Error(`it exited (${c.exitCode ?? c.signalCode})`);
+    return undefined;
+  }, 30_000, `node worker ${role} to run its script`);
+  return c;
+}
+
+/** Stops a process with SIGSTOP and waits until the kernel shows every one of its threads stopped. */
+async function freeze(c: ChildProcess): Promise<void> {
+  c.kill('SIGSTOP');
+  await waitFor(() => {
+    const states = readdirSync(`/proc/${c.pid}/task`).map((tid) => {
+      const stat = readFileSync(`/proc/${c.pid}/task/${tid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    });
+    return states.every((st) => st === 'T') ? true : undefined;
+  }, 10_000, `every thread of pid ${c.pid} to stop`);
 }
 
 async function execd(c: ChildProcess, argv0: string): Promise<void> {
@@ -36,6 +76,29 @@ async function execd(c: ChildProcess, argv0: string): Promise<void> {
       return undefined;
     }
   }, 10_000, `pid ${c.pid} to exec ${argv0}`);
+}
+
+// process-exporter's clock (proc/read.go): a process's start time is /proc/stat's btime
+// (whole seconds) plus its stat starttime in 1/100 s (userHZ = 100), so it can lag the wall
+// clock by up to a second. In centiseconds since the epoch, integers, no rounding.
+function btime(): number {
+  const m = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'));
+  if (!m) throw new Error('/proc/stat: no btime line');
+  return Number(m[1]);
+}
+/** process-exporter's start time of a pid, in centiseconds since the epoch. */
+function peStartCs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(f[19]); // field 22, starttime
+  if (!Number.isInteger(ticks)) throw new Error(`/proc/${pid}/stat: bad starttime in ${JSON.stringify(stat)}`);
+  return btime() * 100 + ticks;
+}
+/** process-exporter's clock now, in centiseconds: a process started later has a start time at least this. */
+function peNowCs(): number {
+  const up = /^(\d+)\.(\d\d) /.exec(readFileSync('/proc/uptime', 'utf8'));
+  if (!up) throw new Error('/proc/uptime: unexpected format');
+  return btime() * 100 + Number(up[1]) * 100 + Number(up[2]);
 }
 
 /** The same process_names for both: process-exporter's file, and our collectors.process.groups. */
@@ -73,15 +136,30 @@ beforeAll(async () => {
     const r = await httpGet(`http://127.0.0.1:${port}/metrics`);
     return r.status === 200 ? r.body : undefined;
   };
-  // process-exporter counts a process's whole lifetime only when it starts after its first
-  // cycle (one already running when it starts contributes from then on: a documented
-  // difference, see docs/process-groups.md). So: its first cycle, then the processes.
+  // process-exporter counts a process's whole lifetime only when the start time it computes
+  // for it is after its first cycle (proc/tracker.go: StartTime.After(firstUpdateAt)); one
+  // that started before contributes only what it does from its first sighting on (a
+  // documented difference, see docs/process-groups.md). Its first cycle runs before it
+  // listens, so it is over once /metrics answers (t0). Its start times lag the wall clock by
+  // up to a second (btime is whole seconds): wait until its clock has passed t0, so the
+  // processes started next are, to it, started after its first cycle, whatever the scheduling.
   await waitFor(get, 30_000, 'process-exporter');
+  const t0 = Date.now();
+  await waitFor(() => (peNowCs() * 10 > t0 ? true : undefined), 10_000, "process-exporter's clock (btime + uptime) to pass its first cycle");
   const sleepers = [start(sleep, ['1000']), start(sleep, ['1001']), start(sleep, ['1002'])];
-  const workers = ['alpha', 'beta'].map((role) =>
-    start(process.execPath, ['-e', 'const k = []; setInterval(() => { k.push(Buffer.alloc(1024)); if (k.length > 64) k.length = 0; }, 50)', '--', `--hp-tag=${TAG}`, `--hp-role=${role}`]),
-  );
-  await Promise.all([...sleepers.map((c) => execd(c, sleep)), ...workers.map((c) => execd(c, process.execPath))]);
+  const workers = await Promise.all(['alpha', 'beta'].map((role) => worker(role)));
+  await Promise.all(sleepers.map((c) => execd(c, sleep)));
+  // Checked, not assumed: every process started after process-exporter's first cycle, by its clock.
+  const groupOf: [ChildProcess, string][] = [
+    ...sleepers.map((c): [ChildProcess, string] => [c, `${TAG}s`]),
+    ...workers.map((c, i): [ChildProcess, string] => [c, `node-${i ? 'beta' : 'alpha'}`]),
+  ];
+  for (const [c, group] of groupOf) {
+    const st = peStartCs(c.pid as number);
+    if (!(st * 10 > t0)) throw new Error(`pid ${c.pid} starts at ${st * 10} ms by process-exporter's clock, not after its first cycle (before ${t0})`);
+    started.set(group, Math.min(st, started.get(group) ?? Infinity));
+  }
+  await Promise.all(workers.map((c) => freeze(c)));
   const scrape = (): Promise<string> =>
     waitFor(async () => {
       const body = await get();
@@ -104,6 +182,16 @@ const ours = (name: string): boolean => name.startsWith('namedprocess_namegroup_
 const mine = (labels: Record<string, string>): boolean => labels.groupname === `${TAG}s` || labels.groupname?.startsWith('node-') === true;
 
 describe('process groups agree with process-exporter', () => {
+  it('computes start times as process-exporter does, so the processes started after its first cycle', () => {
+    if (!pe) return;
+    // process-exporter's oldest start time is its own clock's, in whole seconds: equal to ours,
+    // so the ordering checked in beforeAll holds for it too.
+    expect([...started.keys()].sort()).toEqual([`${TAG}s`, 'node-alpha', 'node-beta'].sort());
+    for (const [group, cs] of started) {
+      expect(A.get('namedprocess_namegroup_oldest_start_time_seconds')?.samples.find((s) => s.labels.groupname === group)?.value, group).toBe(Math.floor(cs / 100));
+    }
+  });
+
   it('serves every namedprocess_namegroup_* family process-exporter serves', () => {
     if (!pe) return;
     const theirs = [...A.keys()].filter(ours).sort();
@@ -148,7 +236,6 @@ describe('process groups agree with process-exporter', () => {
       else if (name === 'namedprocess_namegroup_memory_bytes' && key.includes('memtype="resident"')) tol = Math.max(1 << 20, hi * 0.05);
       else if (name === 'namedprocess_namegroup_memory_bytes' && key.includes('node-')) tol = Math.max(4 << 20, hi * 0.05);
       else if (name === 'namedprocess_namegroup_oldest_start_time_seconds') tol = 1; // both from ticks; rounding
-      else if (name === 'namedprocess_namegroup_states' && key.includes('node-')) tol = 2; // a worker may be running
       if (name.startsWith('namedprocess_namegroup_thread_') && name.endsWith('_total')) {
         // process-exporter counts a thread from its first sighting on (its first reading is
         // 0); hostprobe counts the thread's whole life (docs/process-groups.md): at least.

@@ -28,7 +28,9 @@ describe('failing, hanging and half-failing collectors', () => {
   beforeAll(async () => {
     if (!haveCli()) return;
     port = await freePort();
-    agent = startAgent([`--web.listen-address=127.0.0.1:${port}`, '--poll.interval=300ms', '--collector.timeout=500ms'], {
+    // The deadline is generous: the healthy collectors must finish within it on a loaded
+    // machine too (only the hung one may miss it).
+    agent = startAgent([`--web.listen-address=127.0.0.1:${port}`, '--poll.interval=300ms', '--collector.timeout=5s'], {
       HOSTPROBE_TEST_FAULTS: 'cpu=fail,net=hang,host=partial',
     });
     await waitFor(async () => ((await httpGet(`http://127.0.0.1:${port}/readyz`)).status === 200 ? true : undefined), 30_000, 'ready');
@@ -48,7 +50,7 @@ describe('failing, hanging and half-failing collectors', () => {
     expect(value(f, 'node_scrape_collector_success', { collector: 'host' })).toBe(0);
     for (const c of ['mem', 'disk', 'nic']) expect(value(f, 'node_scrape_collector_success', { collector: c }), c).toBe(1);
     // The hung collector is reported with its deadline.
-    expect(value(f, 'node_scrape_collector_duration_seconds', { collector: 'net' })).toBeLessThanOrEqual(0.5);
+    expect(value(f, 'node_scrape_collector_duration_seconds', { collector: 'net' })).toBeLessThanOrEqual(5);
     // A failed collector publishes nothing, a half-failed one what it read, the others everything.
     expect(f.has('node_cpu_seconds_total')).toBe(false);
     expect(f.has('node_network_receive_bytes_total')).toBe(false);
@@ -60,7 +62,7 @@ describe('failing, hanging and half-failing collectors', () => {
     // The landing page says why.
     const landing = (await httpGet(`http://127.0.0.1:${port}/`)).body;
     expect(landing).toContain('failed: injected failure');
-    expect(landing).toMatch(/failed: (timed out after 0.5s|previous run still in progress)/);
+    expect(landing).toMatch(/failed: (timed out after 5s|previous run still in progress)/);
   });
 });
 
@@ -102,7 +104,8 @@ describe('a mount whose statfs never returns', () => {
       CLI,
       `--web.listen-address=127.0.0.1:${port}`,
       '--poll.interval=200ms',
-      '--collector.filesystem.mount-timeout=500ms',
+      // Generous: / must answer within it on a loaded machine too (only the FUSE mount may not).
+      '--collector.filesystem.mount-timeout=2s',
       `--collector.filesystem.mount-points-include=^(/|${mnt})$`,
     ]);
   }, 60_000);

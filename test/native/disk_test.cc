@@ -102,7 +102,8 @@ TEST(Mountinfo, MalformedLineIsAParseErrorNamingFileAndLine) {
   expect_error([] { parse_mountinfo("1 0 8-1 / / rw - ext4 /dev/sda1 rw\n", "/p/mountinfo"); }, ErrorKind::Parse,
                {"line 1", "8-1"});
   expect_error([] { parse_mountinfo("1 0 8:1 / / rw - ext4\n", "/p/mountinfo"); }, ErrorKind::Parse, {"line 1"});
-  EXPECT_TRUE(parse_mountinfo("\n\n").empty());
+  // There is always a root mount: an empty mountinfo is a wrong file, not zero mounts.
+  expect_error([] { parse_mountinfo("\n\n", "/p/mountinfo"); }, ErrorKind::Parse, {"/p/mountinfo: empty file"});
 }
 
 TEST(Mountinfo, CombinedOptionsMatchProcMounts) {

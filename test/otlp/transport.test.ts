@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OtlpHttpTransport, parseRetryAfter, type TransportOptions } from '../../src/sinks/otlp/transport.js';
 import { closedPort, partialSuccess, rpcStatus, startFaultServer, type FaultServer } from './fault-server.js';
+import { waitFor } from '../agent/helpers.js';
 
 const payload = randomBytes(4096);
 let server: FaultServer | undefined;
@@ -230,7 +231,8 @@ describe('request', () => {
     server = await startFaultServer(() => ({ status: 503, headers: { 'Retry-After': '3' } }));
     const t = make(server.url, { timeoutMs: 10_000 });
     const p = t.send(payload);
-    await new Promise((r) => setTimeout(r, 200));
+    // Closed once the first attempt has reached the server (its answer asks for a 3 s wait).
+    await waitFor(() => (server!.received.length === 1 ? true : undefined), 10_000, 'the first attempt');
     t.close();
     const r = await p;
     expect(r.outcome).toBe('error');

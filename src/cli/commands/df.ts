@@ -14,6 +14,7 @@
 import { spawn } from 'node:child_process';
 import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isSea } from '../../sea.js';
 import { diskPartitions, diskUsage, type DiskPartition, type DiskUsage } from '../../index.js';
 import { isFailure, numberOption, parseCommandArgs } from '../args.js';
 import { bytes2human, errorMessage, processIo, table, writeJson, writeLines, type CliIo } from '../format.js';
@@ -82,7 +83,9 @@ function usagesInWorker(paths: readonly string[], timeoutMs: number): Promise<Us
     const results: (UsageResult | undefined)[] = new Array<UsageResult | undefined>(paths.length).fill(undefined);
     let pending = paths.length;
     let settled = false;
-    const child = spawn(process.execPath, [SELF, WORKER_FLAG], { stdio: ['pipe', 'pipe', 'ignore'] });
+    // The single-file binary is its own worker: `hostprobe df --hostprobe-statvfs-worker`.
+    const args = isSea() ? ['df', WORKER_FLAG] : [SELF, WORKER_FLAG];
+    const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'ignore'] });
     const finish = (why: string | null): void => {
       if (settled) return;
       settled = true;
@@ -154,7 +157,7 @@ async function workerMain(): Promise<void> {
  */
 export function usages(paths: readonly string[], timeoutMs: number): Promise<UsageResult[]> {
   if (paths.length === 0) return Promise.resolve([]);
-  return SELF.endsWith('.js') ? usagesInWorker(paths, timeoutMs) : usagesInProcess(paths, timeoutMs);
+  return isSea() || SELF.endsWith('.js') ? usagesInWorker(paths, timeoutMs) : usagesInProcess(paths, timeoutMs);
 }
 
 /**
@@ -179,6 +182,10 @@ export function usePercent(used: number, free: number): number {
 
 /** Runs `hostprobe df`; returns the exit status (1 when some mount could not be read). */
 export async function run(argv: string[], io: CliIo = processIo()): Promise<number> {
+  if (isSea() && argv.length === 1 && argv[0] === WORKER_FLAG) {
+    await workerMain();
+    return 0;
+  }
   const parsed = parseCommandArgs(
     'df',
     argv,
@@ -273,5 +280,9 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
 }
 
 if (process.argv[2] === WORKER_FLAG && process.argv[1] && resolvePath(process.argv[1]) === SELF) {
-  await workerMain();
+  // Not a top-level await: the single-file binary's bundle is CommonJS.
+  workerMain().catch((e: unknown) => {
+    process.stderr.write(`hostprobe df worker: ${errorMessage(e)}\n`);
+    process.exit(1);
+  });
 }

@@ -17,7 +17,7 @@
  * Precedence, lowest first: detected < the config's static labels < OTEL_RESOURCE_ATTRIBUTES
  * < OTEL_SERVICE_NAME < `otlp.resource_attributes` in the config.
  */
-import { readFileSync } from 'node:fs';
+import { readRegularFileSync } from '../../internal/bounded-read.js';
 import { hostname, machine, release } from 'node:os';
 import { join } from 'node:path';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
@@ -69,7 +69,8 @@ export function hostArch(m: string): string {
 export function readMachineId(rootfs: string): string | undefined {
   for (const p of ['etc/machine-id', 'var/lib/dbus/machine-id']) {
     try {
-      const id = readFileSync(join(rootfs, p), 'utf8').trim();
+      // Never blocks (a FIFO is refused) and never reads more than a few KiB.
+      const id = readRegularFileSync(join(rootfs, p), 4096).toString('utf8').trim();
       if (id) return id;
     } catch {
       /* next */

@@ -15,6 +15,7 @@ export const CATALOG = {
   // ---- exporter self (node_exporter's names where they exist) -------------------------
   scrapeCollectorDuration: m('node_scrape_collector_duration_seconds', 'gauge', 'node_exporter: Duration of a collector scrape.', ['collector']),
   scrapeCollectorSuccess: m('node_scrape_collector_success', 'gauge', 'node_exporter: Whether a collector succeeded.', ['collector']),
+  collectorErrors: m('hostprobe_collector_errors_total', 'counter', 'Polls in which a collector failed (a required file missing, unreadable or malformed, a value out of its domain, its deadline passed).', ['collector']),
   buildInfo: m('hostprobe_build_info', 'gauge', 'A metric with a constant \'1\' value labeled by version, revision, nodeversion, goos and goarch from which hostprobe was built.', ['version', 'revision', 'nodeversion', 'goos', 'goarch']),
   pollDuration: m('hostprobe_poll_duration_seconds', 'gauge', 'Duration of the poll this exposition comes from.'),
   pollTimestamp: m('hostprobe_poll_timestamp_seconds', 'gauge', 'When the poll this exposition comes from started, unix seconds.'),

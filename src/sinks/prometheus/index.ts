@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { constants as zlibConstants, gzipSync } from 'node:zlib';
+import { isSea } from '../../sea.js';
 import type { ProcessReading, RuntimeFamily, Snapshot } from '../../agent/snapshot.js';
 import type { Logger } from '../../logger.js';
 import { renderCpu } from './cpu.js';
@@ -37,9 +38,9 @@ let processRenderer: Promise<ProcessRenderer | undefined> | undefined;
 export function loadProcessRenderer(): Promise<ProcessRenderer | undefined> {
   processRenderer ??= (async () => {
     const here = dirname(fileURLToPath(import.meta.url));
-    if (!existsSync(join(here, 'process.js')) && !existsSync(join(here, 'process.ts'))) return undefined;
-    const spec = './process.js';
-    const mod = (await import(spec)) as { renderProcess?: ProcessRenderer };
+    // (The single-file binary has no files beside it: its bundle holds the module.)
+    if (!isSea() && !existsSync(join(here, 'process.js')) && !existsSync(join(here, 'process.ts'))) return undefined;
+    const mod = (await import('./process.js')) as { renderProcess?: ProcessRenderer };
     return typeof mod.renderProcess === 'function' ? mod.renderProcess : undefined;
   })();
   return processRenderer;

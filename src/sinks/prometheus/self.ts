@@ -8,10 +8,16 @@ const runtimeDefs = new Map<string, MetricDef>();
 
 /** `extra`: more runtime-style families (e.g. the OTLP sink's self-metrics). */
 export function renderSelf(s: Snapshot, x: Exposition, extra: readonly RuntimeFamily[] = []): void {
-  for (const [name, st] of Object.entries(s.collectors)) {
+  // By name, as client_golang sorts series: the statuses come in the order the collectors
+  // finished, which would make the exposition's order depend on scheduling.
+  const byName = Object.entries(s.collectors).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [name, st] of byName) {
     if (!st) continue;
     x.add(C.scrapeCollectorDuration, st.durationSeconds, { collector: name });
     x.add(C.scrapeCollectorSuccess, st.success ? 1 : 0, { collector: name });
+  }
+  for (const [name, st] of byName) {
+    if (st?.errorsTotal !== undefined) x.add(C.collectorErrors, st.errorsTotal, { collector: name });
   }
   const bi = buildInfo();
   x.add(C.buildInfo, 1, { version: s.self.version, revision: s.self.revision, nodeversion: s.self.nodeVersion, goos: bi.goos, goarch: bi.goarch });
