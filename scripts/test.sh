@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: the C++ core (GoogleTest via ctest), the type check, and the
 # vitest suites (unit tests on fixture trees, live cross-checks against psutil and the
-# kernel's own tools, end-to-end tests) on Node 24, then the unit suites again on Node 22.
+# kernel's own tools, end-to-end tests) on Node 24, the sanitizer runs (scripts/test-sanitize.sh),
+# then the unit suites again on Node 22.
 #
 # Tools the tests need (installed by .ci/run): cmake, ninja, g++, GoogleTest,
 # python3-psutil, iproute2, procps, coreutils.
@@ -19,6 +20,9 @@ npx tsc -p tsconfig.test.json --noEmit
 
 step "vitest on node $(node --version)"
 npx vitest run
+
+step "sanitizers: GoogleTest, and the addon under test/unit and test/live (ASan + UBSan)"
+bash scripts/test-sanitize.sh
 
 node22=${HOSTPROBE_NODE22:-$HOME/.node22/node_modules/.bin/node}
 if [ -x "$node22" ]; then
