@@ -1,9 +1,13 @@
 #!/usr/bin/env node
-// Builds the prebuilt addon that `npm pack` ships: prebuilds/<platform>-<arch>/hostprobe.node.
-// The addon is compiled here (cmake-js, Release) and copied; its highest GLIBC symbol version
-// (objdump -T) must not exceed the baseline, Debian 12's glibc 2.36, so the prebuilt loads
-// there and on anything newer. A newer glibc is refused with the symbol that needs it.
-// Run by the `prepack` script, so the tarball always carries a fresh one.
+// Builds the prebuilt addons that `npm pack` ships: prebuilds/linux-<arch>/hostprobe.node,
+// for linux-x64 natively and linux-arm64 with Debian's cross compiler
+// (g++-aarch64-linux-gnu). Each is compiled with cmake-js (Release) and copied; its highest
+// GLIBC and GLIBCXX symbol versions (objdump -T) must not exceed Debian 12's (glibc 2.36,
+// GCC 12's libstdc++), so a prebuilt loads there and on anything newer; a newer one is
+// refused with the symbol that needs it. Run by the `prepack` script, so the tarball always
+// carries fresh ones.
+//
+// Usage: node scripts/prebuild.mjs [x64] [arm64]   (default: both, or HOSTPROBE_PREBUILD_ARCHES="x64 arm64")
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -16,6 +20,25 @@ export const GLIBCXX_BASELINE = '3.4.30';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
+
+/** How each architecture is built on an x64 Debian 12 host. */
+const TARGETS = {
+  x64: { native: 'x64', out: 'build', objdump: 'objdump', cmake: [] },
+  arm64: {
+    native: 'arm64',
+    out: 'build-arm64',
+    objdump: 'aarch64-linux-gnu-objdump',
+    compiler: 'aarch64-linux-gnu-g++',
+    cmake: [
+      '--arch',
+      'arm64',
+      '--CDCMAKE_SYSTEM_NAME=Linux',
+      '--CDCMAKE_SYSTEM_PROCESSOR=aarch64',
+      '--CDCMAKE_C_COMPILER=aarch64-linux-gnu-gcc',
+      '--CDCMAKE_CXX_COMPILER=aarch64-linux-gnu-g++',
+    ],
+  },
+};
 
 function fail(msg) {
   console.error(`hostprobe prebuild: ${msg}`);
@@ -41,22 +64,12 @@ function newer(a, b) {
   return false;
 }
 
-process.env.CMAKE_BUILD_PARALLEL_LEVEL ??= '2';
-run(process.execPath, [require.resolve('cmake-js/bin/cmake-js'), 'compile', '--out', 'build', '--config', 'Release']);
-
-const built = join(root, 'build', 'Release', 'hostprobe.node');
-const tag = `${process.platform}-${process.arch}`;
-const dest = join(root, 'prebuilds', tag, 'hostprobe.node');
-
-const dump = spawnSync('objdump', ['-T', built], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-if (dump.error) fail(`objdump (binutils) is needed to check the addon's glibc symbol versions: ${dump.error.message}`);
-if (dump.status !== 0) fail(`objdump -T ${built} failed: ${dump.stderr.trim()}`);
-/** The highest version of one symbol-version family (GLIBC, GLIBCXX) the addon needs, and a symbol needing it. */
-function highest(family) {
+/** The highest version of one symbol-version family (GLIBC, GLIBCXX) in `objdump -T` output, and a symbol needing it. */
+function highest(dump, family) {
   let max = '0';
   let symbol = '';
   const re = new RegExp(`\\(${family}_(\\d+(?:\\.\\d+)+)\\)\\s+(\\S+)\\s*$`);
-  for (const line of dump.stdout.split('\n')) {
+  for (const line of dump.split('\n')) {
     const m = re.exec(line);
     if (m && newer(m[1], max)) {
       max = m[1];
@@ -65,21 +78,44 @@ function highest(family) {
   }
   return { max, symbol };
 }
-const glibc = highest('GLIBC');
-const glibcxx = highest('GLIBCXX');
-if (glibc.max === '0') fail(`objdump -T ${built} lists no GLIBC symbol versions`);
-for (const [family, found, baseline] of [
-  ['GLIBC', glibc, GLIBC_BASELINE],
-  ['GLIBCXX', glibcxx, GLIBCXX_BASELINE],
-]) {
-  if (found.max !== '0' && newer(found.max, baseline)) {
-    fail(`${built} needs ${family}_${found.max} (${found.symbol}), newer than Debian 12's ${family}_${baseline}: build the prebuilt on Debian 12`);
+
+function prebuild(arch) {
+  const t = TARGETS[arch];
+  if (!t) fail(`unknown architecture ${JSON.stringify(arch)} (known: ${Object.keys(TARGETS).join(', ')})`);
+  if (process.platform !== 'linux' || (process.arch !== 'x64' && process.arch !== arch)) {
+    fail(`builds prebuilt addons on linux-x64 only (this is ${process.platform}-${process.arch})`);
   }
+  for (const tool of [t.compiler, t.objdump].filter(Boolean)) {
+    if (spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status !== 0) {
+      fail(`${tool} not found, needed for the linux-${arch} prebuilt (Debian: apt-get install ${arch === 'arm64' ? 'g++-aarch64-linux-gnu' : 'binutils'}; HOSTPROBE_PREBUILD_ARCHES=x64 builds only linux-x64)`);
+    }
+  }
+  run(process.execPath, [require.resolve('cmake-js/bin/cmake-js'), 'compile', '--out', t.out, '--config', 'Release', ...t.cmake]);
+  const built = join(root, t.out, 'Release', 'hostprobe.node');
+  const dest = join(root, 'prebuilds', `linux-${arch}`, 'hostprobe.node');
+  const dump = spawnSync(t.objdump, ['-T', built], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (dump.error) fail(`${t.objdump}: ${dump.error.message}`);
+  if (dump.status !== 0) fail(`${t.objdump} -T ${built} failed: ${dump.stderr.trim()}`);
+  const glibc = highest(dump.stdout, 'GLIBC');
+  const glibcxx = highest(dump.stdout, 'GLIBCXX');
+  if (glibc.max === '0') fail(`${t.objdump} -T ${built} lists no GLIBC symbol versions`);
+  for (const [family, found, baseline] of [
+    ['GLIBC', glibc, GLIBC_BASELINE],
+    ['GLIBCXX', glibcxx, GLIBCXX_BASELINE],
+  ]) {
+    if (found.max !== '0' && newer(found.max, baseline)) {
+      fail(`${built} needs ${family}_${found.max} (${found.symbol}), newer than Debian 12's ${family}_${baseline}: build the prebuilt on Debian 12`);
+    }
+  }
+  mkdirSync(dirname(dest), { recursive: true });
+  copyFileSync(built, dest);
+  console.log(
+    `hostprobe prebuild: ${relative(root, dest)}: needs GLIBC_${glibc.max} (${glibc.symbol}), GLIBCXX_${glibcxx.max} (${glibcxx.symbol}); ` +
+      `baseline Debian 12: GLIBC_${GLIBC_BASELINE}, GLIBCXX_${GLIBCXX_BASELINE}`,
+  );
 }
 
-mkdirSync(dirname(dest), { recursive: true });
-copyFileSync(built, dest);
-console.log(
-  `hostprobe prebuild: ${relative(root, dest)}: needs GLIBC_${glibc.max} (${glibc.symbol}), GLIBCXX_${glibcxx.max} (${glibcxx.symbol}); ` +
-    `baseline Debian 12: GLIBC_${GLIBC_BASELINE}, GLIBCXX_${GLIBCXX_BASELINE}`,
-);
+process.env.CMAKE_BUILD_PARALLEL_LEVEL ??= '2';
+const args = process.argv.slice(2);
+const arches = args.length ? args : (process.env.HOSTPROBE_PREBUILD_ARCHES ?? 'x64 arm64').split(/\s+/).filter(Boolean);
+for (const arch of arches) prebuild(arch);

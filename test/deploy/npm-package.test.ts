@@ -4,14 +4,16 @@
 // make or cc. A library-only install with --ignore-scripts is read against /proc; the agent's
 // install (scripts on, the agent packages added) uses the prebuilt and says so in one line;
 // the install hook's from-source path says why before it starts and fails loudly without
-// its tools. The registry is touched only for the agent packages (--prefer-offline).
+// its tools. The linux-arm64 prebuilt (cross-compiled by the prepack) is loaded by an arm64
+// Node under qemu-user and read against /proc (.ci/install.d/70-npm-arm64.sh installs both).
+// The registry is touched only for the agent packages (--prefer-offline).
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_PACKAGES } from '../../src/cli/agent-deps.js';
-import { REPO_ROOT, haveTool, tool } from '../helpers/tools.js';
+import { REPO_ROOT, haveTool, tool, type ToolStatus } from '../helpers/tools.js';
 
 const PACK_TIMEOUT_MS = 600_000;
 const INSTALL_TIMEOUT_MS = 300_000;
@@ -23,6 +25,14 @@ const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as
 
 const npmStatus = tool('npm', 'it comes with Node: the npm registry package `npm`');
 const objdumpStatus = tool('objdump', 'apt-get install binutils');
+const crossStatus = tool('aarch64-linux-gnu-g++', 'apt-get install g++-aarch64-linux-gnu (.ci/install.d/70-npm-arm64.sh)');
+const qemuStatus = tool('qemu-aarch64', 'apt-get install qemu-user (.ci/install.d/70-npm-arm64.sh)');
+const ARM64_NODE = join(process.env.HOME ?? '/root', '.node-arm64', 'package', 'bin', 'node');
+const arm64NodeStatus: ToolStatus = existsSync(ARM64_NODE)
+  ? { path: ARM64_NODE, reason: '' }
+  : { path: null, reason: `no arm64 node at ${ARM64_NODE} (bash .ci/install.d/70-npm-arm64.sh)` };
+/** Whether this machine can build and run the linux-arm64 prebuilt. */
+const ARM64_READY = !!(crossStatus.path && qemuStatus.path && arm64NodeStatus.path);
 let npmCli = '';
 let work = '';
 let tarball = '';
@@ -88,9 +98,11 @@ beforeAll(() => {
   mkdirSync(bareBin);
   symlinkSync(process.execPath, join(bareBin, 'node'));
   symlinkSync('/bin/sh', join(bareBin, 'sh'));
-  // npm pack runs prepack: the prebuilt addon (scripts/prebuild.mjs) and tsc.
+  // npm pack runs prepack: the prebuilt addons (scripts/prebuild.mjs) and tsc. Without the
+  // cross tools (outside CI) only linux-x64; the arm64 test then fails in CI or skips.
   const r = spawnSync(process.execPath, [npmCli, 'pack', '--pack-destination', work], {
     cwd: REPO_ROOT,
+    env: ARM64_READY ? process.env : { ...process.env, HOSTPROBE_PREBUILD_ARCHES: 'x64' },
     encoding: 'utf8',
     timeout: PACK_TIMEOUT_MS,
     maxBuffer: 64 * 1024 * 1024,
@@ -126,7 +138,11 @@ describe('the npm package (npm pack → npm install, no compiler on PATH)', () =
 
   it('the prebuilt addon needs no glibc newer than 2.36 (Debian 12)', () => {
     if (!tarball || !haveTool(objdumpStatus)) return;
-    const addon = join(REPO_ROOT, 'prebuilds', TAG, 'hostprobe.node');
+    const unpacked = join(work, 'unpacked');
+    mkdirSync(unpacked, { recursive: true });
+    const x = spawnSync('tar', ['xzf', tarball, '-C', unpacked, `package/prebuilds/${TAG}/hostprobe.node`], { encoding: 'utf8' });
+    expect(x.status, x.stderr).toBe(0);
+    const addon = join(unpacked, 'package', 'prebuilds', TAG, 'hostprobe.node');
     const dump = spawnSync(objdumpStatus.path, ['-T', addon], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     expect(dump.status, dump.stderr).toBe(0);
     const versions = [...dump.stdout.matchAll(/\(GLIBC_(\d+)\.(\d+)(?:\.\d+)?\)/g)].map((m) => [Number(m[1]), Number(m[2])] as const);
@@ -188,6 +204,22 @@ describe('the npm package (npm pack → npm install, no compiler on PATH)', () =
     expect(m.status, m.stderr).toBe(0);
     const line = /^node_memory_MemTotal_bytes (\S+)$/m.exec(m.stdout);
     expect(Number(line?.[1])).toBe(memTotal());
+  });
+
+  it("linux-arm64: the tarball's prebuilt loads in an arm64 Node (qemu-user) and reads this host", () => {
+    if (!tarball || !haveTool(crossStatus) || !haveTool(qemuStatus) || !haveTool(arm64NodeStatus)) return;
+    const dir = join(work, 'library');
+    expect(existsSync(join(dir, 'node_modules', 'hostprobe', 'prebuilds', 'linux-arm64', 'hostprobe.node'))).toBe(true);
+    const script = [
+      "import { cpuCount, virtualMemory } from 'hostprobe';",
+      'console.log(JSON.stringify({ arch: process.arch, cpus: cpuCount(), total: virtualMemory().total }));',
+    ].join('\n');
+    const r = bare(qemuStatus.path, ['-L', '/usr/aarch64-linux-gnu', arm64NodeStatus.path, '--input-type=module', '-e', script], dir);
+    expect(r.status, r.stderr).toBe(0);
+    const got = JSON.parse(r.stdout) as { arch: string; cpus: number; total: number };
+    expect(got.arch).toBe('arm64');
+    expect(got.total).toBe(memTotal());
+    expect(got.cpus).toBe(readFileSync('/proc/stat', 'utf8').split('\n').filter((l) => /^cpu\d+ /.test(l)).length);
   });
 
   describe('the install hook building from source', () => {
