@@ -1,6 +1,6 @@
-// The npm package as a user gets it: `npm pack` in the checkout (its prepack builds the
-// prebuilt addon, prebuilds/linux-x64/hostprobe.node, and dist/), then the tarball installed
-// into fresh projects by npm run with a PATH that holds only `node` and `sh` — no cmake, g++,
+// The npm package as a user gets it: `npm pack` in the checkout (with the prebuilt addons
+// prepack builds, prebuilds/linux-{x64,arm64}/hostprobe.node, and the checkout's dist/),
+// then the tarball installed into fresh projects by npm run with a PATH that holds only `node` and `sh` — no cmake, g++,
 // make or cc. A library-only install with --ignore-scripts is read against /proc; the agent's
 // install (scripts on, the agent packages added) uses the prebuilt and says so in one line;
 // the install hook's from-source path says why before it starts and fails loudly without
@@ -98,15 +98,20 @@ beforeAll(() => {
   mkdirSync(bareBin);
   symlinkSync(process.execPath, join(bareBin, 'node'));
   symlinkSync('/bin/sh', join(bareBin, 'sh'));
-  // npm pack runs prepack: the prebuilt addons (scripts/prebuild.mjs) and tsc. Without the
-  // cross tools (outside CI) only linux-x64; the arm64 test then fails in CI or skips.
-  const r = spawnSync(process.execPath, [npmCli, 'pack', '--pack-destination', work], {
+  // What prepack does, less its tsc: the prebuilt addons (scripts/prebuild.mjs), then the
+  // pack with --ignore-scripts. dist/ is the checkout's (`npm run build`, as for every test
+  // that runs the CLI): rewriting it here would race with the suites running it in parallel.
+  // Without the cross tools (outside CI) only linux-x64; the arm64 test then skips (fails in CI).
+  const opts = {
     cwd: REPO_ROOT,
     env: ARM64_READY ? process.env : { ...process.env, HOSTPROBE_PREBUILD_ARCHES: 'x64' },
-    encoding: 'utf8',
+    encoding: 'utf8' as const,
     timeout: PACK_TIMEOUT_MS,
     maxBuffer: 64 * 1024 * 1024,
-  });
+  };
+  const pre = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'prebuild.mjs')], opts);
+  if (pre.status !== 0) throw new Error(`scripts/prebuild.mjs failed (${pre.status ?? pre.signal}): ${pre.stderr}`);
+  const r = spawnSync(process.execPath, [npmCli, 'pack', '--ignore-scripts', '--pack-destination', work], opts);
   if (r.status !== 0) throw new Error(`npm pack failed (${r.status ?? r.signal}): ${r.stderr}`);
   tarball = join(work, `hostprobe-${pkg.version}.tgz`);
   if (!existsSync(tarball)) throw new Error(`npm pack wrote no ${tarball}: ${r.stdout}`);
