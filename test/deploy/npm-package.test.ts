@@ -1,7 +1,7 @@
 // The npm package as a user gets it: `npm pack` in the checkout (with the prebuilt addons
 // prepack builds, prebuilds/linux-{x64,arm64}/hostprobe.node, and the checkout's dist/),
-// then the tarball installed into fresh projects by npm run with a PATH that holds only `node` and `sh` — no cmake, g++,
-// make or cc. A library-only install with --ignore-scripts is read against /proc; the agent's
+// then the tarball installed into fresh projects by npm run with a PATH that holds only
+// `node` and `sh` — no cmake, g++, make or cc. A library-only install with --ignore-scripts is read against /proc; the agent's
 // install (scripts on, the agent packages added) uses the prebuilt and says so in one line;
 // the install hook's from-source path says why before it starts and fails loudly without
 // its tools. The linux-arm64 prebuilt (cross-compiled by the prepack) is loaded by an arm64
