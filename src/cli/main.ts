@@ -10,6 +10,7 @@
 import './node-version.js';
 import { buildInfo } from '../agent/build-info.js';
 import { isSea } from '../sea.js';
+import { agentPackagesProblem } from './agent-deps.js';
 import { setProcessName } from './process-name.js';
 import { guardInspectorSignal, holdHangups, holdStops } from './signals.js';
 
@@ -113,6 +114,13 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${(e as Error).message}\n`);
       return 1;
     }
+  }
+  // A library-only install (`npm install hostprobe`) has no agent packages: say so in one line.
+  const needsAgentPackages = agent ? 'agent' : first === 'check-config' || first === 'metrics' ? first : null;
+  const problem = needsAgentPackages ? agentPackagesProblem(needsAgentPackages) : null;
+  if (problem) {
+    process.stderr.write(`${problem}\n`);
+    return 1;
   }
   if (agent) {
     setProcessName();

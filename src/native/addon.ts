@@ -16,10 +16,12 @@ function findAddon(): string {
     process.env.HOSTPROBE_ADDON,
     join(root, 'build', 'Release', 'hostprobe.node'),
     join(root, 'build', 'Debug', 'hostprobe.node'),
+    // The prebuilt addon the npm package ships (scripts/prebuild.mjs; used without a compiler).
+    join(root, 'prebuilds', `${process.platform}-${process.arch}`, 'hostprobe.node'),
   ];
   for (const c of candidates) if (c && existsSync(c)) return c;
   throw new Error(
-    `hostprobe: native addon not found (looked in ${candidates.filter(Boolean).join(', ')}); run "npm run build"`,
+    `hostprobe: native addon not found (looked in ${candidates.filter(Boolean).join(', ')}); in a checkout run "npm run build", in an installed package "npm rebuild hostprobe"`,
   );
 }
 
