@@ -9,7 +9,9 @@ apt_ensure g++-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-user
 
 prefix="$HOME/.node-arm64"
 bin="$prefix/package/bin/node"
-want=$(node --version)
+# The Node the tests run on (20-node.sh installed it; .ci/run puts it on PATH only after the
+# install steps, so the machine's own node may be another major here).
+want=$("$HOME/.node24/node_modules/.bin/node" --version)
 if [ -x "$bin" ] && qemu-aarch64 -L /usr/aarch64-linux-gnu "$bin" --version | grep -qx "$want"; then
   echo "arm64 node present: $want"
   exit 0
