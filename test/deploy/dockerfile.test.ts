@@ -157,6 +157,9 @@ describe('Dockerfile: stages and policy', () => {
     const npm = runs.find((r) => /\bnpm ci\b/.test(r)) ?? '';
     expect(npm).toMatch(/\bnpm ci\b(?! --ignore-scripts)/);
     expect(npm).toMatch(/npm prune --omit=dev/);
+    // The prune drops the agent's packages too (optional peers, dev dependencies of the
+    // checkout); they come back after it, or the agent in the image refuses to start.
+    expect(npm).toMatch(/npm prune --omit=dev \\?\s*&& node scripts\/agent-packages\.mjs/);
     expect(npm).toMatch(/test -f build\/Release\/hostprobe\.node/);
     // npm ci runs the install hook, which is what builds the addon and the TypeScript.
     const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
