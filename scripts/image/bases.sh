@@ -40,14 +40,24 @@ node_bin="${HOSTPROBE_IMAGE_NODE:-$HOME/.node24/node_modules/node/bin/node}"
 node_version=$("$node_bin" --version)
 case "$node_version" in v24.*) ;; *) die "$node_bin is Node $node_version, not 24" ;; esac
 # npm for the build stage: the machine's npm (a plain JavaScript package).
-npm_dir="${HOSTPROBE_IMAGE_NPM:-$(npm root -g 2>/dev/null)/npm}"
+# The package directory of the `npm` on PATH (bin/npm-cli.js is its executable).
+npm_cli=$(readlink -f "$(command -v npm || echo /nonexistent)")
+npm_dir="${HOSTPROBE_IMAGE_NPM:-$(dirname "$(dirname "$npm_cli")")}"
 [ -f "$npm_dir/bin/npm-cli.js" ] || die "no npm package at $npm_dir (set HOSTPROBE_IMAGE_NPM to an npm package directory)"
 npm_version=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$npm_dir/package.json" | head -1)
 
 recipe_hash() { # kind -> hash of what makes that root file system
-  { echo "$1 $SUITE node=$node_version npm=$npm_version"; sha256sum "$node_bin" | cut -d' ' -f1; declare -f "build_rootfs_$1"; } |
+  { echo "$1 $SUITE node=$node_version npm=$npm_version"; sha256sum "$node_bin" | cut -d' ' -f1; declare -f "build_rootfs_$1"
+    if [ "$1" = build ]; then echo "$local_cas"; cat "$LOCAL_CA_DIR"/*.crt 2>/dev/null || true; fi; } |
     sha256sum | cut -c1-16
 }
+
+# The build stage downloads from Debian and the npm registry. Behind a TLS-inspecting proxy
+# the machine trusts extra CAs in /usr/local/share/ca-certificates (Debian's place for
+# local trust anchors): the build stand-in trusts the same ones (public certificates only),
+# and its NODE_EXTRA_CA_CERTS points npm at the bundle.
+LOCAL_CA_DIR=${HOSTPROBE_IMAGE_LOCAL_CAS:-/usr/local/share/ca-certificates}
+local_cas='if ls '"$LOCAL_CA_DIR"'/*.crt >/dev/null 2>&1; then cp '"$LOCAL_CA_DIR"'/*.crt "$1/usr/local/share/ca-certificates/"; fi; chroot "$1" update-ca-certificates --fresh >/dev/null'
 
 build_rootfs_build() { # tarball
   mmdebstrap --quiet --variant=apt --include=ca-certificates,g++,make,python3 \
@@ -56,6 +66,7 @@ build_rootfs_build() { # tarball
     --customize-hook="cp -a '$npm_dir' \"\$1/usr/local/lib/node_modules/npm\"" \
     --customize-hook='ln -s ../lib/node_modules/npm/bin/npm-cli.js "$1/usr/local/bin/npm"' \
     --customize-hook='ln -s ../lib/node_modules/npm/bin/npx-cli.js "$1/usr/local/bin/npx"' \
+    --customize-hook="$local_cas" \
     --customize-hook='chroot "$1" node --version' \
     --customize-hook='chroot "$1" npm --version' \
     "$SUITE" "$1"
@@ -102,13 +113,15 @@ ensure() { # kind image -- builds/imports one base image unless it is current
     rm -f "$tar.tmp.tar"
     "build_rootfs_$kind" "$tar.tmp.tar"
     mv "$tar.tmp.tar" "$tar"
+    # Tarballs of older recipes are dead weight (hundreds of MB each).
+    find "$cache" -maxdepth 1 -name "$kind-*.tar" ! -name "$(basename "$tar")" -delete
     log "$kind root file system built in $((SECONDS - t0)) s"
   fi
   local changes=(--change "LABEL=io.hostprobe.recipe=$hash" --change "ENV=PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
   if [ "$kind" = runtime ]; then
     changes+=(--change "ENV=SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt" --change "USER=65532" --change "WORKDIR=/home/nonroot" --change 'ENTRYPOINT=["/nodejs/bin/node"]')
   else
-    changes+=(--change 'CMD=["node"]')
+    changes+=(--change "ENV=NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt" --change 'CMD=["node"]')
   fi
   "${HOSTPROBE_PODMAN[@]}" import --quiet "${changes[@]}" "$tar" "$image" >/dev/null
   log "$image imported from $tar"

@@ -32,20 +32,21 @@ bases=${HOSTPROBE_IMAGE_BASES:-auto}
 args=()
 case "$bases" in
   registry) ;;
-  local) mapfile -t b < <(bash "$here/bases.sh") ;;
+  local) names=$(bash "$here/bases.sh") ;;
   auto)
     if "${HOSTPROBE_BUILDAH[@]}" pull --quiet "docker.io/library/$default_build" >/dev/null 2>&1 &&
       "${HOSTPROBE_BUILDAH[@]}" pull --quiet "$default_runtime" >/dev/null 2>&1; then
       log "using the registry bases $default_build and $default_runtime"
     else
       log "the registry bases cannot be pulled here: building local stand-ins (scripts/image/bases.sh)"
-      mapfile -t b < <(bash "$here/bases.sh")
+      names=$(bash "$here/bases.sh")
     fi
     ;;
   *) die "HOSTPROBE_IMAGE_BASES must be auto, local or registry, not '$bases'" ;;
 esac
-if [ -n "${b+x}" ]; then
-  [ "${#b[@]}" -eq 2 ] || die "scripts/image/bases.sh did not name two images"
+if [ -n "${names:-}" ]; then
+  mapfile -t b <<<"$names"
+  [ "${#b[@]}" -eq 2 ] || die "scripts/image/bases.sh did not name two images: $names"
   args+=(--build-arg "BUILD_IMAGE=${b[0]}" --build-arg "RUNTIME_IMAGE=${b[1]}" --pull=never)
 fi
 
