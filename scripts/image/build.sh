@@ -50,12 +50,34 @@ if [ -n "${names:-}" ]; then
   args+=(--build-arg "BUILD_IMAGE=${b[0]}" --build-arg "RUNTIME_IMAGE=${b[1]}" --pull=never)
 fi
 
+# Skip the build when the image in storage was built from exactly this context and these
+# bases: with the vfs driver even a fully cached `buildah bud` copies every stage's root
+# file system (minutes). The context is what the Dockerfile copies (less what
+# .dockerignore leaves out), the Dockerfile and .dockerignore.
+context_hash=$(
+  cd "$repo"
+  {
+    for ref in "${b[@]:-$default_build $default_runtime}"; do
+      "${HOSTPROBE_PODMAN[@]}" image inspect --format '{{.Id}}' "$ref" 2>/dev/null || echo "$ref"
+    done
+    find deploy/docker/Dockerfile .dockerignore package.json package-lock.json CMakeLists.txt tsconfig.json \
+      scripts native src config -type f ! -name '*.node' ! -name '.env' ! -name '*.pem' ! -name '*.key' -print0 |
+      sort -z | xargs -0 sha256sum
+  } | sha256sum | cut -c1-16
+)
+have=$("${HOSTPROBE_PODMAN[@]}" image inspect --format '{{ index .Labels "io.hostprobe.context" }}' "$image" 2>/dev/null || true)
+if [ "$have" = "$context_hash" ] && [ "${HOSTPROBE_IMAGE_REBUILD:-0}" != 1 ]; then
+  log "$image is current (context $context_hash); HOSTPROBE_IMAGE_REBUILD=1 rebuilds it"
+  echo "$image"
+  exit 0
+fi
+
 log "building $image from $dockerfile"
 t0=$SECONDS
 # Host network: the build stage runs apt-get and npm ci against Debian's and npm's servers.
 "${HOSTPROBE_BUILDAH[@]}" bud --quiet --layers --network host --isolation "$BUILDAH_ISOLATION" --runtime "$BUILDAH_RUNTIME" \
   $(hostprobe_ulimits) "${args[@]}" \
-  --label "org.opencontainers.image.version=$version" \
+  --label "org.opencontainers.image.version=$version" --label "io.hostprobe.context=$context_hash" \
   -t "$image" -f "$dockerfile" "$repo" >&2
 log "built $image in $((SECONDS - t0)) s"
 echo "$image"
