@@ -7,6 +7,7 @@ pkgs=(
   iproute2 procps coreutils util-linux           # ip -j, ss, ps, vmstat, sysctl, df, nproc, unshare, utmpdump
   mount bsdutils binutils systemd                # nsenter/mount, script (pty tests), readelf (image ABI check), systemd-analyze
   stress-ng                                      # CPU hogs for scripts/test-under-load.sh (tests must pass under load)
+  buildah podman runc mmdebstrap                 # npm run image (scripts/image/) and test/deploy/image.test.ts
 )
 source "$(dirname "$0")/../apt-ensure.sh"
 apt_ensure "${pkgs[@]}"
