@@ -4,6 +4,10 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import type { CollectContext } from '../../src/agent/collector.js';
+import type { AgentConfig } from '../../src/config/types.js';
+import { nullLogger } from '../../src/logger.js';
+import { resolveRoots } from '../../src/roots.js';
 import { IN_CI, REPO_ROOT } from '../helpers/tools.js';
 
 export const CLI = join(REPO_ROOT, 'dist', 'cli', 'main.js');
@@ -296,5 +300,27 @@ export function fakeSnapshot(seq = 1, overrides: Partial<import('../../src/agent
     labels: {},
     self: { version: '0.0.0', revision: 'test', nodeVersion: process.version, startTimeSeconds: 1, lastSuccessfulPollSeconds: 0, polls: seq, runtime: [] },
     ...overrides,
+  };
+}
+
+/**
+ * The context of one process-collector poll over a fixture procfs at a fixed clock; each
+ * failed part is pushed onto `failures` as `<part>: <describe(error)>`.
+ */
+export function processCollectContext(
+  agent: AgentConfig,
+  procfs: string,
+  failures: string[],
+  describe: (e: unknown) => string = String,
+): CollectContext<'process'> {
+  return {
+    roots: resolveRoots({ procfs }),
+    config: agent.collectors.process,
+    agent,
+    signal: new AbortController().signal,
+    deadline: Date.now() + 60_000,
+    logger: nullLogger,
+    now: () => 1_795_000_100_000,
+    partFailed: (part, e) => failures.push(`${part}: ${describe(e)}`),
   };
 }

@@ -11,12 +11,11 @@ import { create } from '../../src/collectors/process.js';
 import { checkConfigText, defaultConfig } from '../../src/config/load.js';
 import type { AgentConfig } from '../../src/config/types.js';
 import { nullLogger } from '../../src/logger.js';
-import { resolveRoots } from '../../src/roots.js';
 import { Exposition } from '../../src/sinks/prometheus/exposition.js';
 import { renderOptions } from '../../src/sinks/prometheus/options.js';
 import { renderProcess } from '../../src/sinks/prometheus/process.js';
 import { FIXTURES, haveTool, tool } from '../helpers/tools.js';
-import { parseExposition, promtoolCheck, promtoolOk } from './helpers.js';
+import { parseExposition, processCollectContext, promtoolCheck, promtoolOk } from './helpers.js';
 
 const POLL1 = join(FIXTURES, 'agent-process-poll1', 'proc');
 const POLL2 = join(FIXTURES, 'agent-process-poll2', 'proc');
@@ -33,16 +32,7 @@ async function collector(yaml: string): Promise<{ poll(procfs: string): Promise<
   return {
     async poll(procfs) {
       const failures: string[] = [];
-      const r = await c.collect({
-        roots: resolveRoots({ procfs }),
-        config: config.collectors.process,
-        agent,
-        signal: new AbortController().signal,
-        deadline: Date.now() + 60_000,
-        logger: nullLogger,
-        now: () => 1_795_000_100_000,
-        partFailed: (part, e) => failures.push(`${part}: ${String(e)}`),
-      });
+      const r = await c.collect(processCollectContext(agent, procfs, failures));
       expect(failures).toEqual([]);
       return r;
     },

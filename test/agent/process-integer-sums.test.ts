@@ -14,8 +14,8 @@ import { create } from '../../src/collectors/process.js';
 import { checkConfigText } from '../../src/config/load.js';
 import { clockTicks } from '../../src/cpu.js';
 import { nullLogger } from '../../src/logger.js';
-import { resolveRoots } from '../../src/roots.js';
 import { FIXTURES } from '../helpers/tools.js';
+import { processCollectContext } from './helpers.js';
 
 const SRC = join(FIXTURES, 'agent-process-poll1', 'proc');
 const tmp = mkdtempSync(join(tmpdir(), 'hp-intsum-'));
@@ -47,16 +47,7 @@ describe('process group counters', () => {
     const c = await create(config.collectors.process, nullLogger);
     const poll = async (procfs: string): Promise<ProcessReading> => {
       const failures: string[] = [];
-      const r = await c.collect({
-        roots: resolveRoots({ procfs }),
-        config: config.collectors.process,
-        agent: config,
-        signal: new AbortController().signal,
-        deadline: Date.now() + 60_000,
-        logger: nullLogger,
-        now: () => 1_795_000_100_000,
-        partFailed: (part, e) => failures.push(`${part}: ${String(e)}`),
-      });
+      const r = await c.collect(processCollectContext(config, procfs, failures));
       expect(failures).toEqual([]);
       return r;
     };
@@ -83,16 +74,7 @@ describe('node_processes limits', () => {
     unlinkSync(join(root, 'sys', 'kernel', 'pid_max'));
     writeFileSync(join(root, 'sys', 'kernel', 'threads-max'), 'lots\n');
     const failures: string[] = [];
-    const r = await c.collect({
-      roots: resolveRoots({ procfs: root }),
-      config: config.collectors.process,
-      agent: config,
-      signal: new AbortController().signal,
-      deadline: Date.now() + 60_000,
-      logger: nullLogger,
-      now: () => 1_795_000_100_000,
-      partFailed: (part, e) => failures.push(`${part}: ${(e as Error).message}`),
-    });
+    const r = await c.collect(processCollectContext(config, root, failures, (e) => (e as Error).message));
     expect(failures).toEqual([`processes: cannot read ${root}/sys/kernel/pid_max and ${root}/sys/kernel/threads-max: missing or not an integer`]);
     expect(r.summary).toBeUndefined();
   });
