@@ -24,8 +24,6 @@ import { answerPlainHttp } from './plain-on-tls.js';
 import { TokenBucket } from './rate-limit.js';
 import { sanAllowed } from './sans.js';
 
-export { acceptsGzip, wantsOpenMetrics };
-
 export interface ServerDeps {
   /** The latest render, undefined before the first poll completes. */
   rendered(): RenderedSnapshot | undefined;
