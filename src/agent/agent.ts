@@ -15,9 +15,9 @@ import { COLLECTORS } from '../collectors/index.js';
 import { MetricsServer } from '../http/server.js';
 import { createLogger, type Logger } from '../logger.js';
 import { PrometheusSink, renderOptions } from '../sinks/prometheus/index.js';
-import type { RuntimeFamily, Snapshot } from './snapshot.js';
-import { buildInfo } from './build-info.js';
-import { errorLine, type CollectorEntry } from './collector.js';
+import type { RuntimeFamily, Snapshot } from '../contract/snapshot.js';
+import { buildInfo } from '../contract/build-info.js';
+import { errorLine, type CollectorEntry } from '../contract/collector.js';
 import type { Faults } from './faults.js';
 import { clockFromEnv, Poller } from './poller.js';
 import { ReloadStatus } from './reload-status.js';
@@ -44,7 +44,7 @@ interface OtlpHandle {
 interface OtlpModule {
   startOtlpSink(
     config: { otlp: unknown; paths: { rootfs: string } },
-    source: { onSnapshot(l: (s: import('./snapshot.js').Snapshot) => void): void },
+    source: { onSnapshot(l: (s: import('../contract/snapshot.js').Snapshot) => void): void },
     logger: Logger,
     opts: { version: string },
   ): OtlpHandle | undefined;

@@ -17,8 +17,8 @@
  */
 import { FOREIGN_COLLECTORS } from '../config/flags.js';
 import type { AgentConfig } from '../config/types.js';
-import type { CollectorEntry } from './collector.js';
-import type { CollectorName, CollectorStatus, Readings, Snapshot } from './snapshot.js';
+import type { CollectorEntry } from '../contract/collector.js';
+import type { CollectorName, CollectorStatus, Readings, Snapshot } from '../contract/snapshot.js';
 
 /** A bad collect[]/exclude[] request; its message is the HTTP 400 body. */
 export class CollectFilterError extends Error {

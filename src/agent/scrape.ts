@@ -17,10 +17,10 @@
 import type { AgentConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
 import type { PrometheusSink, RenderedSnapshot } from '../sinks/prometheus/index.js';
-import { errorLine, type CollectorEntry } from './collector.js';
+import { errorLine, type CollectorEntry } from '../contract/collector.js';
 import { filterSnapshot, parseCollectFilter, selectionKey, type Selection } from './collect-filter.js';
 import type { Poller } from './poller.js';
-import type { Snapshot } from './snapshot.js';
+import type { Snapshot } from '../contract/snapshot.js';
 
 export { CollectFilterError, type Selection } from './collect-filter.js';
 

@@ -8,7 +8,7 @@
  */
 // First: refuses an old Node with one line before anything else runs.
 import './node-version.js';
-import { buildInfo } from '../agent/build-info.js';
+import { buildInfo } from '../contract/build-info.js';
 import { isSea } from '../sea.js';
 import { agentPackagesProblem } from './agent-deps.js';
 import { setProcessName } from './process-name.js';

@@ -5,8 +5,8 @@
  *
  * Each module exports `create(config, logger): Collector` for its name.
  */
-import type { Collector, CollectorEntry } from '../agent/collector.js';
-import type { CollectorName } from '../agent/snapshot.js';
+import type { Collector, CollectorEntry } from '../contract/collector.js';
+import type { CollectorName } from '../contract/snapshot.js';
 import type { CollectorsConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
 

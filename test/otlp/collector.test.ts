@@ -5,7 +5,7 @@
 // the /metrics exposition rendered from the SAME snapshot.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Snapshot } from '../../src/agent/snapshot.js';
+import type { Snapshot } from '../../src/contract/snapshot.js';
 import type { AgentConfig } from '../../src/config/types.js';
 import { OtlpSink, type ExportRecord } from '../../src/sinks/otlp/sink.js';
 import { hostArch } from '../../src/sinks/otlp/resource.js';

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Snapshot } from '../../src/agent/snapshot.js';
+import type { Snapshot } from '../../src/contract/snapshot.js';
 import { OtlpMetricsBuilder } from '../../src/sinks/otlp/build.js';
 import { ResourceCache } from '../../src/sinks/otlp/resource.js';
 import { serializeRequest } from '../../src/sinks/otlp/sink.js';

@@ -8,8 +8,8 @@
  * // shutdown: await otlp?.close();
  * ```
  */
-import type { Snapshot } from '../../agent/snapshot.js';
-import type { RuntimeFamily } from '../../agent/snapshot.js';
+import type { Snapshot } from '../../contract/snapshot.js';
+import type { RuntimeFamily } from '../../contract/snapshot.js';
 import type { OtlpConfig } from '../../config/otlp.js';
 import type { Logger } from '../../logger.js';
 import { OtlpSink, type OtlpSinkOptions } from './sink.js';

@@ -17,7 +17,7 @@
 import { readFileSync } from 'node:fs';
 import { JsonMetricsSerializer, ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import type { Snapshot } from '../../agent/snapshot.js';
+import type { Snapshot } from '../../contract/snapshot.js';
 import type { OtlpConfig } from '../../config/otlp.js';
 import type { Logger } from '../../logger.js';
 import { OtlpMetricsBuilder } from './build.js';

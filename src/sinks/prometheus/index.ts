@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { constants as zlibConstants, gzipSync } from 'node:zlib';
 import { isSea } from '../../sea.js';
-import type { ProcessReading, RuntimeFamily, Snapshot } from '../../agent/snapshot.js';
+import type { ProcessReading, RuntimeFamily, Snapshot } from '../../contract/snapshot.js';
 import type { Logger } from '../../logger.js';
 import { renderCpu } from './cpu.js';
 import { renderDisk } from './disk.js';
