@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { constants as zlibConstants, gzipSync } from 'node:zlib';
 import { isSea } from '../../sea.js';
+import type { Rendered } from '../../contract/scrape.js';
 import type { ProcessReading, RuntimeFamily, Snapshot } from '../../contract/snapshot.js';
 import type { Logger } from '../../logger.js';
 import { renderCpu } from './cpu.js';
@@ -26,8 +27,7 @@ export { renderOptions, type PromRenderOptions } from './options.js';
 
 const GZIP = { level: zlibConstants.Z_BEST_SPEED };
 
-export const TEXT_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
-export const OPENMETRICS_CONTENT_TYPE = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
+export { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE } from '../../contract/scrape.js';
 
 /** The process collector's mapping (src/sinks/prometheus/process.ts), when it exists. */
 export type ProcessRenderer = (r: ProcessReading, x: Exposition, o: PromRenderOptions) => void;
@@ -74,7 +74,7 @@ export function renderText(s: Snapshot, o: PromRenderOptions, renderProcess?: Pr
 }
 
 /** One snapshot's rendered bytes. */
-export class RenderedSnapshot {
+export class RenderedSnapshot implements Rendered {
   readonly seq: number;
   readonly text: Buffer;
   private textGzip: Buffer | undefined;
