@@ -114,7 +114,6 @@ export class Agent {
     const reloadStatus = new ReloadStatus(this.opts.clock ?? clockFromEnv(process.env.HOSTPROBE_TEST_CLOCK) ?? Date.now);
     this.reloadStatus = reloadStatus;
     this.prom = new PrometheusSink(renderOptions(config), this.logger, () => [...reloadStatus.families(), ...(this.otlpMod?.otlpSelfMetricFamilies() ?? [])]);
-    await this.prom.init();
     this.poller.onSnapshot((s) => {
       this.prom.update(s);
       this.markFirstPoll();

@@ -52,8 +52,8 @@ export interface CollectorEntry<N extends CollectorName = CollectorName> {
   /** One line for --help and the landing page. */
   readonly summary: string;
   /**
-   * Creates the collector for a config. A missing implementation (a module not written
-   * yet) rejects; the agent then logs it and treats the collector as unavailable.
+   * Creates the collector for a config (its module is imported on first use). A module that
+   * fails to load rejects; the agent then logs it and treats the collector as unavailable.
    */
   create(config: CollectorsConfig[N], logger: Logger): Promise<Collector<N>>;
   /** The node_exporter collectors this one replaces (its parts), for docs and flags. */
