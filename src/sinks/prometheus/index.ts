@@ -6,6 +6,7 @@
  */
 import { constants as zlibConstants, gzipSync } from 'node:zlib';
 import type { Rendered } from '../../contract/scrape.js';
+import type { Sink } from '../../contract/sink.js';
 import type { RuntimeFamily, Snapshot } from '../../contract/snapshot.js';
 import type { Logger } from '../../logger.js';
 import { renderCpu } from './cpu.js';
@@ -86,7 +87,10 @@ export class RenderedSnapshot implements Rendered {
 }
 
 /** Holds the latest render; feed it snapshots. */
-export class PrometheusSink {
+export class PrometheusSink implements Sink {
+  readonly name = 'prometheus';
+  /** Every poll: a scrape-started poll is what that scrape serves. */
+  readonly feed = 'every';
   private current: RenderedSnapshot | undefined;
   /** Filtered renders of the current snapshot, by selection key (cleared with each update). */
   private readonly filtered = new Map<string, RenderedSnapshot>();
@@ -103,6 +107,20 @@ export class PrometheusSink {
 
   setOptions(o: PromRenderOptions): void {
     this.options = o;
+  }
+
+  onSnapshot(s: Snapshot): void {
+    this.update(s);
+  }
+
+  /** Its self-metrics are the agent's (rendered by src/sinks/prometheus/self.ts). */
+  selfMetrics(): readonly RuntimeFamily[] {
+    return [];
+  }
+
+  /** Nothing runs in the background: the renders are made in onSnapshot. */
+  close(): Promise<void> {
+    return Promise.resolve();
   }
 
   /**
