@@ -7,7 +7,7 @@
  *   foundation  src/{errors,roots,enums,logger,sea}.ts, src/internal/
  *   native      src/native/            -> foundation
  *   library     src/*.ts, src/process/ -> native, foundation
- *   config      src/config/            -> foundation
+ *   config      src/config/            -> library, foundation
  *   contract    src/contract/          -> config and library (types), foundation
  *   collectors  src/collectors/        -> contract, library, config, foundation
  *   sinks       src/sinks/             -> contract, config, library (types), foundation
@@ -76,9 +76,8 @@ module.exports = {
       AGENT,
       CLI,
     ]),
-    layer('config-is-below-the-agent', 'The config is read by everything above it and imports none of it.', CONFIG, [
+    layer('config-is-below-the-agent', 'The config is read by everything above it and imports none of it (the library it may use).', CONFIG, [
       NATIVE,
-      LIBRARY,
       CONTRACT,
       COLLECTORS,
       SINKS,
