@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite: the C++ core (GoogleTest via ctest), the type check, and the
-# vitest suites (unit tests on fixture trees, live cross-checks against psutil and the
+# The whole test suite: the C++ core (GoogleTest via ctest), the type check, the import
+# rule (dependency-cruiser, docs/architecture.md), and the vitest suites (unit tests on
+# fixture trees, live cross-checks against psutil and the
 # kernel's own tools, end-to-end tests) on Node 24, the sanitizer runs (scripts/test-sanitize.sh),
 # then the unit suites again on Node 22.
 #
@@ -17,6 +18,9 @@ bash scripts/test-native.sh
 step "typecheck"
 npx tsc -p tsconfig.json --noEmit
 npx tsc -p tsconfig.test.json --noEmit
+
+step "import rule: dependency-cruiser (docs/architecture.md)"
+npm run --silent lint:deps
 
 step "vitest on node $(node --version)"
 npx vitest run

@@ -17,7 +17,8 @@
 import { readFileSync } from 'node:fs';
 import { JsonMetricsSerializer, ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import type { Snapshot } from '../../agent/snapshot.js';
+import type { Sink } from '../../contract/sink.js';
+import type { RuntimeFamily, Snapshot } from '../../contract/snapshot.js';
 import type { OtlpConfig } from '../../config/otlp.js';
 import type { Logger } from '../../logger.js';
 import { OtlpMetricsBuilder } from './build.js';
@@ -94,7 +95,10 @@ export function serializeRequest(rm: ResourceMetrics, protocol: OtlpConfig['prot
   return bytes;
 }
 
-export class OtlpSink {
+export class OtlpSink implements Sink {
+  readonly name = 'otlp';
+  /** The push follows the periodic polls, not the scrapes' (docs/agent.md, "How it works"). */
+  readonly feed = 'periodic';
   readonly config: OtlpConfig;
   /** Counters for `/metrics` (hostprobe_otlp_*). */
   readonly self: OtlpSelfMetrics;
@@ -250,6 +254,11 @@ export class OtlpSink {
     }
     this.lastFailureKey = key;
     this.log.warn(message, { url: this.safeUrl, dropped: 'the data of this export (cumulative values recover at the next one)' });
+  }
+
+  /** hostprobe_otlp_* for `/metrics`. */
+  selfMetrics(): readonly RuntimeFamily[] {
+    return this.self.families();
   }
 
   /** Whether the latest snapshot was exported successfully. */

@@ -4,7 +4,7 @@
  * ctxswitchtype, state), the optional top-N (hostprobe_process_top_*, with a pid label) and
  * the skipped-process self-metric. Names, types and labels: docs/process-groups.md.
  */
-import type { ProcessReading } from '../../agent/snapshot.js';
+import type { ProcessReading } from '../../contract/snapshot.js';
 import type { Exposition, MetricDef, MetricType } from './exposition.js';
 import type { PromRenderOptions } from './options.js';
 
