@@ -91,8 +91,13 @@ function registerFamily(registry: Registry, first: CapturedFamily, current: () =
   const def: MetricDef = first.def;
   const labelNames = labelNamesOf(first);
   const known = new Set(labelNames);
-  /** Samples with a label the family was not registered with cannot be set; they are left out. */
-  const fits = (labels: Readonly<Record<string, string>>): boolean => Object.keys(labels).every((k) => known.has(k));
+  /** A sample with a label the family was not registered with fails the scrape, naming it (a mapping bug, never silent). */
+  const check = (labels: Readonly<Record<string, string>>): Readonly<Record<string, string>> => {
+    for (const k of Object.keys(labels)) {
+      if (!known.has(k)) throw new Error(`hostprobe/prom-client: ${def.name} has a sample with label "${k}", not among its registered labels (${labelNames.join(', ')})`);
+    }
+    return labels;
+  };
   if (def.type === 'counter') {
     new Counter({
       name: def.name,
@@ -103,7 +108,7 @@ function registerFamily(registry: Registry, first: CapturedFamily, current: () =
         const f = await current();
         this.reset();
         // Counters hold the kernel's running totals: set by a reset and one increment.
-        for (const s of f?.samples ?? []) if (Number.isFinite(s.value) && s.value >= 0 && fits(s.labels)) this.inc(s.labels, s.value);
+        for (const s of f?.samples ?? []) if (Number.isFinite(s.value) && s.value >= 0) this.inc(check(s.labels), s.value);
       },
     });
   } else if (def.type === 'gauge' || def.type === 'untyped') {
@@ -115,7 +120,7 @@ function registerFamily(registry: Registry, first: CapturedFamily, current: () =
       async collect() {
         const f = await current();
         this.reset();
-        for (const s of f?.samples ?? []) if (fits(s.labels)) this.set(s.labels, s.value);
+        for (const s of f?.samples ?? []) this.set(check(s.labels), s.value);
       },
     });
   } else {
