@@ -22,9 +22,9 @@
  * instruments work.)
  */
 import { metrics, ValueType, type BatchObservableResult, type MeterProvider, type Observable } from '@opentelemetry/api';
-import { buildInfo } from '../agent/build-info.js';
+import { buildInfo } from '../contract/build-info.js';
 import { isCollectorEnabled } from '../agent/poller.js';
-import type { CollectorName } from '../agent/snapshot.js';
+import type { CollectorName } from '../contract/snapshot.js';
 import { SCOPE_NAME } from '../sinks/otlp/build.js';
 import { MAPPINGS } from '../sinks/otlp/mapping/index.js';
 import type { EmitContext, MetricDef, PointAttributes } from '../sinks/otlp/mapping/types.js';

@@ -18,7 +18,7 @@
  * the agent's /metrics serves (src/sinks/prometheus), found by a first poll at registration.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { Snapshot } from '../agent/snapshot.js';
+import type { Snapshot } from '../contract/snapshot.js';
 import type { MetricDef } from '../sinks/prometheus/exposition.js';
 import { renderOptions } from '../sinks/prometheus/options.js';
 import { captureFamilies, type CapturedFamily } from './render.js';

@@ -3,7 +3,7 @@
  * /metrics runs (node_exporter's names, types, help and labels), captured as families of
  * (labels, value) samples instead of text, for registries that format their own exposition.
  */
-import type { Snapshot } from '../agent/snapshot.js';
+import type { Snapshot } from '../contract/snapshot.js';
 import { CATALOG } from '../sinks/prometheus/catalog.js';
 import { renderCpu } from '../sinks/prometheus/cpu.js';
 import { renderDisk } from '../sinks/prometheus/disk.js';

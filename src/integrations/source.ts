@@ -7,7 +7,7 @@
  */
 import { stringify } from 'yaml';
 import { Poller } from '../agent/poller.js';
-import type { Snapshot } from '../agent/snapshot.js';
+import type { Snapshot } from '../contract/snapshot.js';
 import { COLLECTORS } from '../collectors/index.js';
 import { checkConfigText, ConfigError } from '../config/load.js';
 import type { AgentConfig, ProcessGroupConfig } from '../config/types.js';
