@@ -3,7 +3,7 @@
 // the JSON Schema generated from the spec, ${ENV} expansion, and the node_exporter flags.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { parseAgentFlags, FlagError, parseListenAddress } from '../../src/config/flags.js';
 import { checkConfigText, formatIssue, loadConfig, ConfigError } from '../../src/config/load.js';
 import {
@@ -15,6 +15,7 @@ import {
   NODE_EXPORTER_MOUNT_POINTS_EXCLUDE,
 } from '../../src/config/schema.js';
 import { compileRegex, editDistance, formatDuration, parseDuration, suggest, type ObjectSpec } from '../../src/config/spec.js';
+import type { AgentConfig, OtlpConfig, ProcessGroupConfig } from '../../src/config/types.js';
 import { REPO_ROOT } from '../helpers/tools.js';
 import { haveCli, runCli } from './helpers.js';
 
@@ -96,6 +97,36 @@ describe('messages', () => {
 
   it('ConfigError from loadConfig carries the issues', async () => {
     await expect(loadConfig(join(REPO_ROOT, CORPUS, 'port-out-of-range.yaml'))).rejects.toBeInstanceOf(ConfigError);
+  });
+});
+
+describe('the config type is the spec\'s', () => {
+  it('types every key the validator yields, otlp as the resolved section', async () => {
+    const { config } = await loadConfig(undefined, { env: {} });
+    // Compile-time: the inferred type (tsconfig.test.json checks these).
+    expectTypeOf(config).toEqualTypeOf<AgentConfig>();
+    expectTypeOf(config.otlp).toEqualTypeOf<OtlpConfig>();
+    expectTypeOf(config.log.level).toEqualTypeOf<'debug' | 'info' | 'warn' | 'error'>();
+    expectTypeOf(config.collectors.process.top.by).toEqualTypeOf<'cpu' | 'memory'>();
+    expectTypeOf(config.collectors.cpu.timeout).toEqualTypeOf<number | undefined>();
+    expectTypeOf(config.collectors.process.groups).toEqualTypeOf<readonly ProcessGroupConfig[]>();
+    expectTypeOf<ProcessGroupConfig['comm']>().toEqualTypeOf<readonly string[] | undefined>();
+    expectTypeOf(config.labels).toEqualTypeOf<Readonly<Record<string, string>>>();
+    // Run time: the value has exactly the spec's keys, level by level (optional ones only when set).
+    const missing: string[] = [];
+    const walk = (spec: ObjectSpec, value: Record<string, unknown>, prefix: string): void => {
+      for (const [k, v] of Object.entries(spec.fields)) {
+        if (!(k in value)) {
+          if (v.kind === 'object' || 'default' in v) missing.push(prefix + k);
+          continue;
+        }
+        if (v.kind === 'object' && !v.resolve) walk(v, value[k] as Record<string, unknown>, `${prefix}${k}.`);
+      }
+      for (const k of Object.keys(value)) if (!(k in spec.fields)) missing.push(`extra ${prefix}${k}`);
+    };
+    walk(CONFIG_SPEC, config as unknown as Record<string, unknown>, '');
+    expect(missing).toEqual([]);
+    expect(config.otlp).toMatchObject({ enabled: false, source: 'off', url: 'http://localhost:4318/v1/metrics', interval: 60, timeout: 10 });
   });
 });
 
