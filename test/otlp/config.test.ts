@@ -225,6 +225,32 @@ describe('through the agent config loader', () => {
     ]);
   });
 
+  it('locates what the section spec rejects: schemes, reserved headers, header value shapes, backoffs, ranges', async () => {
+    const { checkConfigText, formatIssue } = await import('../../src/config/load.js');
+    const yaml = [
+      'otlp:',
+      '  metrics_endpoint: ftp://x/v1/metrics',
+      '  headers:',
+      '    Content-Type: x',
+      '    a: {env: X, file: /f}',
+      '    b: [1]',
+      '  retry: {initial_backoff: 10s, max_backoff: 1s}',
+      '  interval: 2d',
+      '',
+    ].join('\n');
+    const r = await checkConfigText(yaml, 'agent.yaml', { env: {} });
+    expect(r.issues.map(formatIssue)).toEqual([
+      'agent.yaml:2:21: otlp.metrics_endpoint: unsupported scheme "ftp:" in "ftp://x/v1/metrics"; expected http:// or https:// (OTLP over gRPC is not supported)',
+      'agent.yaml:4:5: otlp.headers.Content-Type: Content-Type is set by hostprobe; expected use protocol / compression instead',
+      'agent.yaml:5:8: otlp.headers.a: needs exactly one of env, file; expected {env: …} or {file: …}',
+      'agent.yaml:6:8: otlp.headers.b: wrong type: got a list; expected a string or a mapping',
+      'agent.yaml:7:28: otlp.retry.initial_backoff: initial_backoff (10s) is longer than max_backoff (1s); expected initial_backoff <= max_backoff',
+      'agent.yaml:8:13: otlp.interval: "2d" is out of range; expected a duration such as "15s", "500ms" or "1m30s" (or a number of seconds) from 100ms to 24h',
+    ]);
+    const top = await checkConfigText('endpoint: http://x\n', 'agent.yaml', { env: {} });
+    expect(top.issues.map(formatIssue)[0]).toMatch(/^agent\.yaml:1:1: endpoint: unknown key "endpoint" \(it belongs under otlp\)/);
+  });
+
   it('gives the agent a normalised section', async () => {
     const { checkConfigText } = await import('../../src/config/load.js');
     const r = await checkConfigText('otlp:\n  endpoint: http://c:4318\n  interval: 30s\n', 'agent.yaml', { env: {} });
