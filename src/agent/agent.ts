@@ -9,7 +9,6 @@ import type { AddressInfo } from 'node:net';
 import type { Override } from '../config/flags.js';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { validateRoots } from '../config/roots-check.js';
-import type { OtlpConfig } from '../config/otlp.js';
 import type { AgentConfig } from '../config/types.js';
 import { loadWebConfig, type WebConfig } from '../config/webconfig.js';
 import { COLLECTORS } from '../collectors/index.js';
@@ -36,15 +35,6 @@ export interface AgentOptions {
   faults?: Faults;
   table?: readonly CollectorEntry[];
   clock?: () => number;
-}
-
-/**
- * The `otlp:` section as src/config/otlp.ts normalises it. (AgentConfig.otlp is declared
- * `unknown` in src/config/types.ts until the config's type is derived from its spec; this is
- * the one place that names its type.)
- */
-function otlpSection(config: AgentConfig): OtlpConfig | undefined {
-  return config.otlp as OtlpConfig | undefined;
 }
 
 /**
@@ -150,7 +140,7 @@ export class Agent {
    * Throws when one cannot be made.
    */
   private async pushSinks(config: AgentConfig): Promise<Sink[]> {
-    const otlp = otlpSection(config);
+    const otlp = config.otlp;
     if (!otlp?.enabled) return [];
     // Imported when first enabled: an agent that does not push does not load the OTLP packages.
     const { createOtlpSink } = await import('../sinks/otlp/index.js');

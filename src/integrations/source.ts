@@ -25,8 +25,11 @@ export interface HostSourceOptions {
    * like the agent's config file: an unknown key or a bad value throws a ConfigError naming it.
    */
   config?: HostConfigInput;
-  /** process-exporter style groups (shorthand for `config.collectors.process.groups`). */
-  processGroups?: readonly ProcessGroupConfig[];
+  /**
+   * process-exporter style groups (shorthand for `config.collectors.process.groups`), as
+   * written in hostprobe.yaml: keys with defaults (an empty `cmdline`) may be left out.
+   */
+  processGroups?: readonly DeepPartial<ProcessGroupConfig>[];
   /** Where collector failures are logged (default: errors only, logfmt on stderr). */
   logger?: Logger;
 }
