@@ -34,7 +34,7 @@ export type Emit = (value: number, attributes?: PointAttributes) => void;
  */
 export type StartPolicy = 'boot' | 'agent';
 
-export interface MetricDef<C extends CollectorName = CollectorName> {
+export interface OtlpMetricDef<C extends CollectorName = CollectorName> {
   /** Semantic-conventions name. */
   readonly name: string;
   readonly instrument: Instrument;
@@ -64,7 +64,7 @@ export interface EmitContext {
 /** A collector's mapping file: which reading it renders and its metric definitions. */
 export interface CollectorMapping<C extends CollectorName = CollectorName> {
   readonly collector: C;
-  readonly metrics: readonly MetricDef<C>[];
+  readonly metrics: readonly OtlpMetricDef<C>[];
 }
 
 /** Semantic-conventions attribute keys → the hostmetrics receiver's. Keys not listed are kept. */
@@ -90,6 +90,6 @@ export const HOSTMETRICS_ATTRIBUTE_KEYS: Readonly<Record<string, string>> = Obje
 });
 
 /** Helper to keep each mapping file's literal typed by its collector. */
-export function defineMapping<C extends CollectorName>(collector: C, metrics: readonly MetricDef<C>[]): CollectorMapping<C> {
+export function defineMapping<C extends CollectorName>(collector: C, metrics: readonly OtlpMetricDef<C>[]): CollectorMapping<C> {
   return { collector, metrics };
 }
