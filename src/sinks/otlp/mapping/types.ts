@@ -52,6 +52,14 @@ export interface OtlpMetricDef<C extends CollectorName = CollectorName> {
   readonly hostmetrics?: { readonly name?: string; readonly unit?: string } | null;
   /** True for metrics only the hostmetrics receiver sends (not sent with `names: semconv`). */
   readonly hostmetricsOnly?: boolean;
+  /**
+   * The point attributes by semantic-conventions key, each with what its values are (`''`
+   * when free-form: a device, a group name). `npm run gen` writes docs/otlp.md's table from
+   * these; the OTLP fixture test checks every key a point carries is listed.
+   */
+  readonly attributes: Readonly<Record<string, string>>;
+  /** How the hostmetrics receiver's attribute values differ (markdown, for docs/otlp.md). */
+  readonly hostmetricsValues?: string;
   /** Emits the points from this collector's reading. */
   readonly points: (reading: ReadingOf<C>, emit: Emit, ctx: EmitContext) => void;
 }
