@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: the C++ core (GoogleTest via ctest), the type check, and the
+# The whole test suite: the C++ core (GoogleTest via ctest), the type check, the generated
+# files (docs/agent.md and docs/otlp.md metric tables, config/schema/*.json) current, and the
 # vitest suites (unit tests on fixture trees, live cross-checks against psutil and the
 # kernel's own tools, end-to-end tests) on Node 24, the sanitizer runs (scripts/test-sanitize.sh),
 # then the unit suites again on Node 22.
@@ -17,6 +18,9 @@ bash scripts/test-native.sh
 step "typecheck"
 npx tsc -p tsconfig.json --noEmit
 npx tsc -p tsconfig.test.json --noEmit
+
+step "generated docs and schemas are current (npm run gen -- --check)"
+npm run gen -- --check
 
 step "vitest on node $(node --version)"
 npx vitest run
