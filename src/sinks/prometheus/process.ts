@@ -2,7 +2,8 @@
  * process → node_exporter's processes collector (node_processes_*), process-exporter's
  * group metrics (namedprocess_namegroup_* with its label names: groupname, mode, memtype,
  * ctxswitchtype, state), the optional top-N (hostprobe_process_top_*, with a pid label) and
- * the skipped-process self-metric. Names, types and labels: docs/process-groups.md.
+ * the skipped-process self-metric. The families are in catalog.ts (collector `process`);
+ * what they mean: docs/process-groups.md.
  */
 import type { ProcessReading } from '../../agent/snapshot.js';
 import { CATALOG as C } from './catalog.js';
