@@ -90,7 +90,6 @@ otlp:
   const poller = new Poller({ config, logger: nullLogger, table: COLLECTORS });
   await poller.init();
   const renderOpts = prom.renderOptions(config);
-  const renderProcess = await prom.loadProcessRenderer();
   const version = '0.0.0-bench';
   const builder = new OtlpMetricsBuilder({ naming: 'semconv', version });
   const resources = new ResourceCache({ version, rootfs: '/', envAttributes: {}, configAttributes: {} });
@@ -107,7 +106,7 @@ otlp:
     const proto = serializeRequest(built.resourceMetrics, 'http/protobuf');
     const json = serializeRequest(built.resourceMetrics, 'http/json');
     const protoGz = gzipSync(proto);
-    const text = prom.renderText(snap, renderOpts, renderProcess);
+    const text = prom.renderText(snap, renderOpts);
     const textGz = gzipSync(Buffer.from(text));
     const row = {
       points: built.points,
@@ -116,8 +115,8 @@ otlp:
       otlpProtoUs: cpuUs(() => serializeRequest(builder.build(snap, resource).resourceMetrics, 'http/protobuf'), REPS),
       otlpProtoGzipUs: cpuUs(() => gzipSync(serializeRequest(builder.build(snap, resource).resourceMetrics, 'http/protobuf')), REPS),
       otlpJsonUs: cpuUs(() => serializeRequest(builder.build(snap, resource).resourceMetrics, 'http/json'), REPS),
-      promTextUs: cpuUs(() => prom.renderText(snap, renderOpts, renderProcess), REPS),
-      promTextGzipUs: cpuUs(() => gzipSync(Buffer.from(prom.renderText(snap, renderOpts, renderProcess))), REPS),
+      promTextUs: cpuUs(() => prom.renderText(snap, renderOpts), REPS),
+      promTextGzipUs: cpuUs(() => gzipSync(Buffer.from(prom.renderText(snap, renderOpts))), REPS),
       otlpExportUs: await cpuUsAsync(async () => {
         clock += 2000;
         sink.onSnapshot(snap);

@@ -9,15 +9,16 @@ import type { AddressInfo } from 'node:net';
 import type { Override } from '../config/flags.js';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { validateRoots } from '../config/roots-check.js';
+import type { OtlpConfig } from '../config/otlp.js';
 import type { AgentConfig } from '../config/types.js';
 import { loadWebConfig, type WebConfig } from '../config/webconfig.js';
 import { COLLECTORS } from '../collectors/index.js';
 import { MetricsServer } from '../http/server.js';
 import { createLogger, type Logger } from '../logger.js';
 import { PrometheusSink, renderOptions } from '../sinks/prometheus/index.js';
-import type { RuntimeFamily, Snapshot } from './snapshot.js';
-import { buildInfo } from './build-info.js';
-import { errorLine, type CollectorEntry } from './collector.js';
+import type { Sink } from '../contract/sink.js';
+import { buildInfo } from '../contract/build-info.js';
+import { errorLine, type CollectorEntry } from '../contract/collector.js';
 import type { Faults } from './faults.js';
 import { clockFromEnv, Poller } from './poller.js';
 import { ReloadStatus } from './reload-status.js';
@@ -37,19 +38,13 @@ export interface AgentOptions {
   clock?: () => number;
 }
 
-interface OtlpHandle {
-  close(): Promise<void>;
-}
-
-interface OtlpModule {
-  startOtlpSink(
-    config: { otlp: unknown; paths: { rootfs: string } },
-    source: { onSnapshot(l: (s: import('./snapshot.js').Snapshot) => void): void },
-    logger: Logger,
-    opts: { version: string },
-  ): OtlpHandle | undefined;
-  stopOtlpSink(): Promise<void>;
-  otlpSelfMetricFamilies(): RuntimeFamily[];
+/**
+ * The `otlp:` section as src/config/otlp.ts normalises it. (AgentConfig.otlp is declared
+ * `unknown` in src/config/types.ts until the config's type is derived from its spec; this is
+ * the one place that names its type.)
+ */
+function otlpSection(config: AgentConfig): OtlpConfig | undefined {
+  return config.otlp as OtlpConfig | undefined;
 }
 
 /**
@@ -70,9 +65,9 @@ export class Agent {
   private readonly ownLogger: boolean;
   poller!: Poller;
   prom!: PrometheusSink;
+  /** Every sink fed from the poller: the Prometheus sink first, then the push sinks of the config. */
+  sinks: readonly Sink[] = [];
   server: MetricsServer | undefined;
-  private otlpMod: OtlpModule | undefined;
-  private otlp: OtlpHandle | undefined;
   private firstPollDone!: Promise<void>;
   private markFirstPoll!: () => void;
   private reloading: Promise<boolean> | undefined;
@@ -113,13 +108,15 @@ export class Agent {
 
     const reloadStatus = new ReloadStatus(this.opts.clock ?? clockFromEnv(process.env.HOSTPROBE_TEST_CLOCK) ?? Date.now);
     this.reloadStatus = reloadStatus;
-    this.prom = new PrometheusSink(renderOptions(config), this.logger, () => [...reloadStatus.families(), ...(this.otlpMod?.otlpSelfMetricFamilies() ?? [])]);
-    await this.prom.init();
+    this.prom = new PrometheusSink(renderOptions(config), this.logger, () => [...reloadStatus.families(), ...this.sinks.flatMap((k) => k.selfMetrics())]);
+    this.sinks = [this.prom, ...(await this.pushSinks(config))];
     this.poller.onSnapshot((s) => {
-      this.prom.update(s);
+      for (const k of this.sinks) if (k.feed === 'every') k.onSnapshot(s);
       this.markFirstPoll();
     });
-    await this.startOtlp(config);
+    this.poller.onPeriodicSnapshot((s) => {
+      for (const k of this.sinks) if (k.feed === 'periodic') k.onSnapshot(s);
+    });
 
     let addr: AddressInfo | undefined;
     if (config.http.enabled) {
@@ -148,14 +145,17 @@ export class Agent {
     };
   }
 
-  private async startOtlp(config: AgentConfig): Promise<void> {
-    const o = config.otlp as { enabled?: boolean } | undefined;
-    if (!o?.enabled) return;
-    this.otlpMod ??= (await import('../sinks/otlp/index.js')) as unknown as OtlpModule;
-    // The push follows the periodic polls, not the scrapes' (docs/agent.md, "How it works").
-    const poller = this.poller;
-    const periodic = { onSnapshot: (l: (s: Snapshot) => void): void => poller.onPeriodicSnapshot(l) };
-    this.otlp = this.otlpMod.startOtlpSink(config, periodic, this.logger, { version: buildInfo().version });
+  /**
+   * The sinks the config asks for besides the Prometheus one (the OTLP push when it is on).
+   * Throws when one cannot be made.
+   */
+  private async pushSinks(config: AgentConfig): Promise<Sink[]> {
+    const otlp = otlpSection(config);
+    if (!otlp?.enabled) return [];
+    // Imported when first enabled: an agent that does not push does not load the OTLP packages.
+    const { createOtlpSink } = await import('../sinks/otlp/index.js');
+    const sink = createOtlpSink(otlp, { version: buildInfo().version, rootfs: config.paths.rootfs, logger: this.logger });
+    return sink ? [sink] : [];
   }
 
   /** Resolves after the first complete poll. */
@@ -258,31 +258,26 @@ export class Agent {
       }
     }
 
-    // 3. The OTLP push: the new sink is made before the running one stops (it takes over
-    //    from it), so a sink that cannot be made leaves the running one pushing.
-    const oldOtlp = this.otlp;
-    let newOtlp: OtlpHandle | undefined;
+    // 3. The push sinks (OTLP): the new ones are made before the running ones stop, so a
+    //    sink that cannot be made leaves the running ones pushing.
+    let pushing: Sink[];
     try {
-      newOtlp = await this.makeOtlp(config);
+      pushing = await this.pushSinks(config);
     } catch (e) {
       return fail('otlp', e);
     }
+    undo.push(async () => {
+      for (const k of pushing) await k.close();
+    });
 
     // 4. Commit: nothing below refuses a validated config.
-    if (this.stopping) {
-      // The new sink has taken over the push: it is the one stop() closes.
-      if (newOtlp) {
-        await oldOtlp?.close();
-        this.otlp = newOtlp;
-      }
-      return fail('commit', new Error('the agent is stopping'));
-    }
+    if (this.stopping) return fail('commit', new Error('the agent is stopping'));
     this.server = serving;
     if (serving && serving === old) old.reconfigure(config.http, web);
     if (closeOld) await old?.close();
-    this.otlp = newOtlp;
-    if (oldOtlp && !newOtlp) await this.otlpMod?.stopOtlpSink();
-    else if (oldOtlp) await oldOtlp.close();
+    const stopped = this.sinks.filter((k) => k !== this.prom);
+    this.sinks = [this.prom, ...pushing];
+    for (const k of stopped) await k.close();
     if (this.ownLogger) this.logger.setLevel(config.log.level);
     this.prom.setOptions(renderOptions(config));
     await this.poller.reconfigure(config);
@@ -324,19 +319,11 @@ export class Agent {
     }
   }
 
-  /** The OTLP sink of `config` (undefined when the push is off); it takes over from the running one. */
-  private async makeOtlp(config: AgentConfig): Promise<OtlpHandle | undefined> {
-    const o = config.otlp as { enabled?: boolean } | undefined;
-    if (!o?.enabled) return undefined;
-    this.otlpMod ??= (await import('../sinks/otlp/index.js')) as unknown as OtlpModule;
-    return this.otlpMod.startOtlpSink(config, this.poller, this.logger, { version: buildInfo().version });
-  }
-
   /** Stops polling, pushing and serving. */
   async stop(): Promise<void> {
     this.stopping = true;
     await this.server?.close();
     await this.poller?.stop();
-    if (this.otlp) await this.otlpMod?.stopOtlpSink();
+    for (const k of this.sinks) await k.close();
   }
 }

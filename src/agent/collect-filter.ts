@@ -17,16 +17,11 @@
  */
 import { FOREIGN_COLLECTORS } from '../config/flags.js';
 import type { AgentConfig } from '../config/types.js';
-import type { CollectorEntry } from './collector.js';
-import type { CollectorName, CollectorStatus, Readings, Snapshot } from './snapshot.js';
+import type { CollectorEntry } from '../contract/collector.js';
+import { CollectFilterError, type Selection } from '../contract/scrape.js';
+import type { CollectorName, CollectorStatus, Readings, Snapshot } from '../contract/snapshot.js';
 
-/** A bad collect[]/exclude[] request; its message is the HTTP 400 body. */
-export class CollectFilterError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CollectFilterError';
-  }
-}
+export { CollectFilterError, type Selection } from '../contract/scrape.js';
 
 /** The reading fields each part fills (src/agent/snapshot.ts); a collector without parts here is kept whole. */
 const PART_FIELDS: Readonly<Partial<Record<CollectorName, Readonly<Record<string, readonly string[]>>>>> = {
@@ -47,9 +42,6 @@ const OTHER_FIELDS: Readonly<Partial<Record<CollectorName, readonly string[]>>> 
 
 /** In a Selection's part set: the collector's OTHER_FIELDS. */
 const OTHER = '(other)';
-
-/** Selected collectors: undefined = the whole collector, a set = only those parts. */
-export type Selection = ReadonlyMap<CollectorName, ReadonlySet<string> | undefined>;
 
 interface Target {
   collector: CollectorName;

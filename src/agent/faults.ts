@@ -9,8 +9,8 @@
  * - `slow:<s>`  the collector waits <s> seconds, then reads normally
  * - `partial`   the collector reads normally but reports one part failed
  */
-import type { Collector } from './collector.js';
-import { COLLECTOR_NAMES, type CollectorName } from './snapshot.js';
+import type { Collector } from '../contract/collector.js';
+import { COLLECTOR_NAMES, type CollectorName } from '../contract/snapshot.js';
 
 export type Fault = { kind: 'fail' } | { kind: 'hang' } | { kind: 'slow'; seconds: number } | { kind: 'partial' };
 export type Faults = Partial<Record<CollectorName, Fault>>;

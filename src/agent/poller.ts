@@ -8,8 +8,9 @@
 import type { AgentConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
 import { resolveRoots, type Roots } from '../roots.js';
-import { buildInfo } from './build-info.js';
-import { runCollector, errorLine, type Collector, type CollectorEntry, type RunState } from './collector.js';
+import { buildInfo } from '../contract/build-info.js';
+import { errorLine, type Collector, type CollectorEntry } from '../contract/collector.js';
+import { runCollector, type RunState } from './collector.js';
 import { readRuntimeFamilies } from './self.js';
 import {
   freezeSnapshot,
@@ -18,7 +19,7 @@ import {
   type Readings,
   type RuntimeFamily,
   type Snapshot,
-} from './snapshot.js';
+} from '../contract/snapshot.js';
 import { applyFaults, parseFaults, type Faults } from './faults.js';
 
 /**

@@ -5,7 +5,7 @@
  * start, then the last applied reload).
  */
 import { CATALOG as C } from '../sinks/prometheus/catalog.js';
-import type { RuntimeFamily } from './snapshot.js';
+import type { RuntimeFamily } from '../contract/snapshot.js';
 
 export class ReloadStatus {
   private successful = true;

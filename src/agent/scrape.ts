@@ -17,32 +17,13 @@
 import type { AgentConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
 import type { PrometheusSink, RenderedSnapshot } from '../sinks/prometheus/index.js';
-import { errorLine, type CollectorEntry } from './collector.js';
-import { filterSnapshot, parseCollectFilter, selectionKey, type Selection } from './collect-filter.js';
+import { errorLine, type CollectorEntry } from '../contract/collector.js';
+import type { ScrapeResult, ScrapeSource, Selection } from '../contract/scrape.js';
+import { filterSnapshot, parseCollectFilter, selectionKey } from './collect-filter.js';
 import type { Poller } from './poller.js';
-import type { Snapshot } from './snapshot.js';
+import type { Snapshot } from '../contract/snapshot.js';
 
-export { CollectFilterError, type Selection } from './collect-filter.js';
-
-export type ScrapeResult =
-  | {
-      readonly rendered: RenderedSnapshot;
-      /** True when the poll did not complete within the wait and an older, unserved snapshot was served. */
-      readonly stale: boolean;
-    }
-  | {
-      readonly rendered?: undefined;
-      /** Why nothing can be served (the 503 body). */
-      readonly unavailable: string;
-    };
-
-/** The scrape side of the agent, handed to the HTTP server. */
-export interface ScrapeSource {
-  /** Resolves collect[]/exclude[] (undefined: neither given). Throws CollectFilterError. */
-  selection(collect: readonly string[], exclude: readonly string[]): Selection | undefined;
-  /** A render of fresh values, or why there is none (see the module comment). */
-  serve(waitMs: number, selection?: Selection): Promise<ScrapeResult>;
-}
+export { CollectFilterError, type ScrapeResult, type ScrapeSource, type Selection } from '../contract/scrape.js';
 
 export class Scrapes implements ScrapeSource {
   /** Whether the last scrape was served stale (a warning when it starts, debug while it lasts). */

@@ -12,7 +12,7 @@
  * a minute). These are the agent's own procfs files, in memory, and never block.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import type { RuntimeFamily } from './snapshot.js';
+import type { RuntimeFamily } from '../contract/snapshot.js';
 
 const START_TIME_SECONDS = Math.round(Date.now() / 1000 - process.uptime());
 const [MAJOR = '0', MINOR = '0', PATCH = '0'] = process.version.slice(1).split('.');

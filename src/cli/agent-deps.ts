@@ -14,12 +14,20 @@ import { isSea } from '../sea.js';
 /** What the agent imports (yaml: config; bcryptjs: basic auth; OpenTelemetry: the OTLP sink). */
 export const AGENT_PACKAGES = [
   '@opentelemetry/api',
+  '@opentelemetry/exporter-metrics-otlp-http',
+  '@opentelemetry/otlp-exporter-base',
   '@opentelemetry/otlp-transformer',
   '@opentelemetry/resources',
   '@opentelemetry/sdk-metrics',
   'bcryptjs',
   'yaml',
 ] as const;
+
+/**
+ * Optional peers that only the library integrations import, beside agent packages
+ * (hostprobe/prom-client: prom-client and yaml; hostprobe/otel: @opentelemetry/api and yaml).
+ */
+export const INTEGRATION_PACKAGES = ['prom-client'] as const;
 
 /** The package root's package.json (dist/cli and src/cli both sit two levels below it). */
 function packageJsonPath(): string {

@@ -7,7 +7,7 @@
  * gracefully and the process exits within 2 s whatever a collector is stuck on.
  */
 import { Agent } from '../agent/agent.js';
-import { buildInfo } from '../agent/build-info.js';
+import { buildInfo } from '../contract/build-info.js';
 import { agentFlagsHelp, FlagError, parseAgentFlags } from '../config/flags.js';
 import { ConfigError } from '../config/load.js';
 import { DEFAULT_PORT } from '../config/schema.js';

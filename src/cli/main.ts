@@ -8,7 +8,7 @@
  */
 // First: refuses an old Node with one line before anything else runs.
 import './node-version.js';
-import { buildInfo } from '../agent/build-info.js';
+import { buildInfo } from '../contract/build-info.js';
 import { isSea } from '../sea.js';
 import { agentPackagesProblem } from './agent-deps.js';
 import { setProcessName } from './process-name.js';
@@ -20,9 +20,9 @@ interface CommandModule {
 }
 
 /** Our own subcommands (in this directory). */
-const OWN: Readonly<Record<string, { file: string; summary: string }>> = {
-  'check-config': { file: './check-config.js', summary: 'validate a config file without starting (exit 2 when invalid)' },
-  metrics: { file: './metrics.js', summary: 'poll once and print the /metrics exposition to stdout' },
+const OWN: Readonly<Record<string, { summary: string }>> = {
+  'check-config': { summary: 'validate a config file without starting (exit 2 when invalid)' },
+  metrics: { summary: 'poll once and print the /metrics exposition to stdout' },
 };
 
 /** The psutil-style utilities, in src/cli/commands/<name>.ts. */
@@ -30,9 +30,10 @@ export const UTILITIES = ['ifconfig', 'free', 'df', 'ps', 'netstat', 'top'] as c
 
 /**
  * Each command's module, imported when it runs. Literal specifiers, so that the bundler of
- * the single-file binary (scripts/build-sea.mjs) finds and includes every one.
+ * the single-file binary (scripts/build-sea.mjs) finds and includes every one, and the
+ * compiler checks each module's exports against CommandModule.
  */
-const IMPORTS: Readonly<Record<string, () => Promise<unknown>>> = {
+const IMPORTS: Readonly<Record<string, () => Promise<CommandModule>>> = {
   'check-config': () => import('./check-config.js'),
   metrics: () => import('./metrics.js'),
   ifconfig: () => import('./commands/ifconfig.js'),
@@ -44,22 +45,9 @@ const IMPORTS: Readonly<Record<string, () => Promise<unknown>>> = {
 };
 
 async function loadCommand(name: string): Promise<CommandModule> {
-  const own = OWN[name];
-  const spec = own ? own.file : `./commands/${name}.js`;
   const load = IMPORTS[name];
-  let mod: Partial<CommandModule>;
-  try {
-    if (!load) throw new CommandUnavailable(`the '${name}' command is not available in this build (no import for ${spec})`);
-    mod = (await load()) as Partial<CommandModule>;
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module|Failed to load url|does not exist/i.test((e as Error).message)) {
-      throw new CommandUnavailable(`the '${name}' command is not available in this build (${spec} is missing)`);
-    }
-    throw e;
-  }
-  if (typeof mod.run !== 'function') throw new CommandUnavailable(`the '${name}' command module has no run() export`);
-  return mod as CommandModule;
+  if (!load) throw new CommandUnavailable(`the '${name}' command is not available in this build (no import for it)`);
+  return load();
 }
 
 class CommandUnavailable extends Error {}

@@ -1,5 +1,5 @@
 /** `hostprobe metrics [flags]`: one poll with the agent's config and flags, the exposition on stdout. */
-import { buildExposition, loadProcessRenderer, renderOptions } from '../sinks/prometheus/index.js';
+import { buildExposition, renderOptions } from '../sinks/prometheus/index.js';
 import { Poller } from '../agent/poller.js';
 import { COLLECTORS } from '../collectors/index.js';
 import { FlagError, parseAgentFlags } from '../config/flags.js';
@@ -66,7 +66,7 @@ export async function run(argv: string[]): Promise<number> {
   const poller = new Poller({ config, logger, table: COLLECTORS });
   await poller.init();
   const snap = await poller.pollOnce();
-  const x = buildExposition(snap, renderOptions(config), await loadProcessRenderer());
+  const x = buildExposition(snap, renderOptions(config));
   await write(openMetrics ? x.renderOpenMetrics() : x.renderText());
   await poller.stop();
   return 0;

@@ -7,9 +7,9 @@
  * reset; a mode that went down keeps its previous value, unless idle jumped back by 3 s or
  * more, which means the CPU was hot-plugged and the counters really restarted.
  */
-import type { Collector, OptionalInput } from '../agent/collector.js';
-import { runParts } from '../agent/collector.js';
-import type { CpuFreqEntry, CpuModeTimes, CpuReading, CpuTimesEntry, PressureEntry } from '../agent/snapshot.js';
+import type { Collector, OptionalInput } from '../contract/collector.js';
+import { runParts } from '../contract/collector.js';
+import type { CpuFreqEntry, CpuModeTimes, CpuReading, CpuTimesEntry, PressureEntry } from '../contract/snapshot.js';
 import type { CpuCollectorConfig } from '../config/types.js';
 import { bootTime, cpuFreqInfo, cpuStats, cpuTimes, loadAvg } from '../cpu.js';
 import { pressure } from '../host.js';

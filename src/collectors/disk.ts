@@ -8,13 +8,13 @@
  * that call returns, reported with device_error 1 and skipped without a new statfs, so a
  * dead NFS server or a hung FUSE daemon never stalls a poll (node_exporter's stuck-mount set).
  */
-import type { Collector, OptionalInput } from '../agent/collector.js';
-import { errorLine, runParts } from '../agent/collector.js';
-import type { DiskInfoEntry, DiskIoEntry, DiskReading, FilesystemEntry } from '../agent/snapshot.js';
+import type { Collector, OptionalInput } from '../contract/collector.js';
+import { errorLine, runParts } from '../contract/collector.js';
+import type { DiskInfoEntry, DiskIoEntry, DiskReading, FilesystemEntry } from '../contract/snapshot.js';
 import type { DiskCollectorConfig } from '../config/types.js';
 import { DiskUsageTimeout, blockDeviceInfo, defaultUdevDataPath, diskIoCounters, diskPartitions, diskUsage, type BlockDeviceInfo } from '../disk.js';
 import type { Logger } from '../logger.js';
-import { DeviceFilter, mapLimit } from '../agent/filters.js';
+import { DeviceFilter, mapLimit } from './filters.js';
 
 /**
  * The device_error label for a failed statfs: the OS's reason without the path, lower-case

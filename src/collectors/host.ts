@@ -1,7 +1,7 @@
 /** The host collector: uname (node_uname_info), time, os-release, file-nr (filefd) and entropy. */
-import type { Collector, OptionalInput } from '../agent/collector.js';
-import { runParts } from '../agent/collector.js';
-import type { HostReading, OsReleaseReading, TimeReading } from '../agent/snapshot.js';
+import type { Collector, OptionalInput } from '../contract/collector.js';
+import { runParts } from '../contract/collector.js';
+import type { HostReading, OsReleaseReading, TimeReading } from '../contract/snapshot.js';
 import type { HostCollectorConfig } from '../config/types.js';
 import { clockSource, entropyAvail, entropyPoolSize, fileNr, hostInfo, osRelease } from '../host.js';
 import type { Logger } from '../logger.js';

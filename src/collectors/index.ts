@@ -3,13 +3,15 @@
  * node_exporter collectors it replaces. An explicit list, no self-registration. Modules are
  * imported when the collector is first created, so a disabled collector costs nothing.
  *
- * Each module exports `create(config, logger): Collector` for its name.
+ * Each module exports `create(config, logger): Collector` for its name, checked by the type of
+ * `entry`'s loader: a module without it, or with another signature, does not compile.
  */
-import type { Collector, CollectorEntry } from '../agent/collector.js';
-import type { CollectorName } from '../agent/snapshot.js';
+import type { Collector, CollectorEntry } from '../contract/collector.js';
+import type { CollectorName } from '../contract/snapshot.js';
 import type { CollectorsConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
 
+/** What each collector module exports; `() => import('./cpu.js')` is checked against it. */
 interface CollectorModule<N extends CollectorName> {
   create(config: CollectorsConfig[N], logger: Logger): Collector<N> | Promise<Collector<N>>;
 }
@@ -18,20 +20,14 @@ function entry<N extends CollectorName>(
   name: N,
   summary: string,
   parts: readonly string[],
-  load: () => Promise<unknown>,
+  load: () => Promise<CollectorModule<N>>,
 ): CollectorEntry<N> {
   return {
     name,
     summary,
     parts,
     async create(config, logger) {
-      let mod: Partial<CollectorModule<N>>;
-      try {
-        mod = (await load()) as Partial<CollectorModule<N>>;
-      } catch (e) {
-        throw new Error(`the ${name} collector is not available in this build (${(e as Error).message.split('\n')[0]})`, { cause: e });
-      }
-      if (typeof mod.create !== 'function') throw new Error(`src/collectors/${name}: no create() export`);
+      const mod = await load();
       return mod.create(config, logger);
     },
   };
@@ -47,4 +43,4 @@ export const COLLECTORS: readonly CollectorEntry[] = [
   entry('host', 'uname, time, os-release, file descriptors, entropy', ['uname', 'time', 'os', 'filefd', 'entropy'], () => import('./host.js')),
   entry('process', 'process counts and process-exporter compatible groups', ['processes'], () => import('./process.js')),
   entry('textfile', 'metrics from *.prom files written by scripts and cron jobs', [], () => import('./textfile.js')),
-] as readonly CollectorEntry[];
+];

@@ -2,9 +2,9 @@
  * The mem collector: every /proc/meminfo field (node_exporter meminfo), the psutil summaries,
  * and /proc/vmstat, from one read of each file.
  */
-import type { Collector, OptionalInput } from '../agent/collector.js';
-import { runParts } from '../agent/collector.js';
-import type { MeminfoField, MemReading } from '../agent/snapshot.js';
+import type { Collector, OptionalInput } from '../contract/collector.js';
+import { runParts } from '../contract/collector.js';
+import type { MeminfoField, MemReading } from '../contract/snapshot.js';
 import type { MemCollectorConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
 import { meminfo, memoryReadings, swapMemory, virtualMemory, vmstat, type MemoryReadings } from '../memory.js';

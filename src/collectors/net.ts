@@ -3,13 +3,13 @@
  * /proc/net/sockstat{,6} (sockstat), /proc/net/{netstat,snmp,snmp6} (netstat) and TCP
  * connection states (tcpstat, read on the libuv pool: the tables can be large).
  */
-import type { Collector, OptionalInput } from '../agent/collector.js';
-import { runParts } from '../agent/collector.js';
-import type { NetDevEntry, NetReading, SockstatReading, TcpStateName } from '../agent/snapshot.js';
+import type { Collector, OptionalInput } from '../contract/collector.js';
+import { runParts } from '../contract/collector.js';
+import type { NetDevEntry, NetReading, SockstatReading, TcpStateName } from '../contract/snapshot.js';
 import type { NetCollectorConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
 import { netIoCounters, netStat, sockStat, tcpConnectionStatesAsync } from '../net.js';
-import { DeviceFilter } from '../agent/filters.js';
+import { DeviceFilter } from './filters.js';
 import { pageSize } from '../memory.js';
 
 

@@ -1,10 +1,10 @@
 /** The nic collector: /sys/class/net/<if>/* attributes (node_exporter netclass), read on the libuv pool (speed/duplex take rtnl_lock). */
-import type { Collector, OptionalInput } from '../agent/collector.js';
-import type { NicEntry } from '../agent/snapshot.js';
+import type { Collector, OptionalInput } from '../contract/collector.js';
+import type { NicEntry } from '../contract/snapshot.js';
 import type { NicCollectorConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
 import { netClassAsync } from '../net.js';
-import { DeviceFilter } from '../agent/filters.js';
+import { DeviceFilter } from './filters.js';
 
 /** Every file this collector reads is required: missing, unreadable or malformed fails it (docs/agent.md "Failure semantics"). */
 export const OPTIONAL_INPUTS: readonly OptionalInput[] = [];

@@ -19,9 +19,9 @@
  * A process that vanished between listing and reading, or whose stat could not be read, is
  * skipped and only counted (`skipped`), never logged.
  */
-import type { CollectContext, Collector, OptionalInput } from '../agent/collector.js';
+import type { CollectContext, Collector, OptionalInput } from '../contract/collector.js';
 import { clockTicks } from '../cpu.js';
-import type { ProcessGroupReading, ProcessReading, ProcessThreadGroupReading, ProcessesSummary, TopProcessReading } from '../agent/snapshot.js';
+import type { ProcessGroupReading, ProcessReading, ProcessThreadGroupReading, ProcessesSummary, TopProcessReading } from '../contract/snapshot.js';
 import type { ProcessCollectorConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
 import {
@@ -34,7 +34,7 @@ import {
   type ScanAttr,
 } from '../process.js';
 import type { Roots } from '../roots.js';
-import { runParts } from '../agent/collector.js';
+import { runParts } from '../contract/collector.js';
 import { Matchers, commOf, type ProcAttrs } from './process/match.js';
 
 /** Counter slots kept per member and per group base. */

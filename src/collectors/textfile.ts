@@ -17,9 +17,9 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Collector } from '../agent/collector.js';
-import { errorLine } from '../agent/collector.js';
-import type { TextfileFamily, TextfileReading } from '../agent/snapshot.js';
+import type { Collector } from '../contract/collector.js';
+import { errorLine } from '../contract/collector.js';
+import type { TextfileFamily, TextfileReading } from '../contract/snapshot.js';
 import type { TextfileCollectorConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
 import { readRegularFile } from '../internal/bounded-read.js';

@@ -1,15 +1,10 @@
 /**
  * Loads the agent's configuration: the YAML file (or the built-in default), `${ENV}`
- * expansion, validation with located messages, the `otlp:` section through its own
- * validator (src/config/otlp.ts), then the command-line overrides.
+ * expansion, validation with located messages against the one spec (the `otlp:` section
+ * included, with the OTEL_* environment below it), then the command-line overrides.
  */
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { isSea } from '../sea.js';
 import { CONFIG_SPEC } from './schema.js';
-import type { ConfigSection, SectionResult } from './section.js';
 import type { Override } from './flags.js';
 import type { AgentConfig } from './types.js';
 import { ConfigError, validateConfigText, type ConfigIssue } from './validate.js';
@@ -18,42 +13,6 @@ export { ConfigError, formatIssue, type ConfigIssue } from './validate.js';
 
 /** The name used in messages for the built-in default. */
 export const BUILTIN = '<built-in default>';
-
-let otlpSection: Promise<ConfigSection<unknown> | undefined> | undefined;
-
-function isSection(v: unknown): v is ConfigSection<unknown> {
-  return typeof v === 'object' && v !== null && typeof (v as { validate?: unknown }).validate === 'function';
-}
-
-/**
- * The OTLP section's validator from src/config/otlp.ts, when that module exists (see
- * src/config/section.ts for the accepted export names). Without it, `otlp:` is checked to
- * be a mapping and passed through.
- */
-export function loadOtlpSection(): Promise<ConfigSection<unknown> | undefined> {
-  otlpSection ??= (async () => {
-    const here = dirname(fileURLToPath(import.meta.url));
-    // (The single-file binary has no files beside it: its bundle holds the module.)
-    if (!isSea() && !existsSync(join(here, 'otlp.js')) && !existsSync(join(here, 'otlp.ts'))) return undefined;
-    const mod = (await import('./otlp.js')) as Record<string, unknown>;
-    for (const v of Object.values(mod)) if (isSection(v) && v.key === 'otlp') return v;
-    const validate = (mod.validateOtlpConfig ?? mod.validateOtlp ?? mod.validate) as
-      | ((v: unknown) => SectionResult<unknown> | unknown)
-      | undefined;
-    if (typeof validate !== 'function') return undefined;
-    const defaults = mod.OTLP_DEFAULTS ?? mod.otlpDefaults ?? mod.DEFAULT_OTLP_CONFIG ?? mod.defaultOtlpConfig;
-    return {
-      key: 'otlp',
-      defaults,
-      validate(value: unknown): SectionResult<unknown> {
-        const r = validate(value);
-        if (typeof r === 'object' && r !== null && Array.isArray((r as SectionResult<unknown>).issues)) return r as SectionResult<unknown>;
-        return { value: r, issues: [] };
-      },
-    };
-  })();
-  return otlpSection;
-}
 
 export interface LoadOptions {
   /** Environment for `${VAR}` expansion (default process.env). */
@@ -87,12 +46,7 @@ export async function checkConfigText(
   file: string,
   opts: LoadOptions = {},
 ): Promise<{ config?: AgentConfig; issues: readonly ConfigIssue[] }> {
-  const otlp = await loadOtlpSection();
-  const r = validateConfigText(text, CONFIG_SPEC, {
-    file,
-    sections: { otlp },
-    ...(opts.env ? { env: opts.env } : {}),
-  });
+  const r = validateConfigText(text, CONFIG_SPEC, { file, ...(opts.env ? { env: opts.env } : {}) });
   if (r.issues.length) return { issues: r.issues };
   const cfg = r.value;
   // node_exporter: setting an include filter while the exclude is left at its default clears the exclude.

@@ -26,18 +26,141 @@
  * section, setting OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_METRICS_ENDPOINT turns
  * the push on, as the SDKs' autoconfiguration does.
  *
- * The loader (src/config/validate.ts) calls {@link otlpSection}.validate with the plain value
- * of the key and turns each issue's path into `file:line:col: otlp.<path>: message`.
+ * The file's shape is the spec {@link OTLP_SPEC}, walked by the same validator as the rest
+ * of the config (src/config/walk.ts: located messages, defaults, unknown keys); its
+ * `resolve` hook, {@link resolveOtlp}, adds what the environment says below the file,
+ * reads header secrets and checks what spans both (the TLS files, timeout within interval).
+ * config/schema/otlp.schema.json is generated from the spec (otlpJsonSchema in
+ * src/config/schema.ts).
  */
 import { accessSync, constants, readFileSync } from 'node:fs';
-import type { ConfigSection, SectionIssue, SectionResult } from './section.js';
-import { parseDuration, suggest } from './spec.js';
+import type { InferFields, ObjectSpec, ResolveContext, Spec } from './spec.js';
+import { validateValue, type ValueIssue } from './validate.js';
+import { checkHttpUrl } from './walk.js';
 
-export type OtlpProtocol = 'http/protobuf' | 'http/json';
-export type OtlpCompression = 'gzip' | 'none';
-export type OtlpNames = 'semconv' | 'hostmetrics';
+export const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4318';
 
-/** The normalised section (durations in seconds, headers resolved). */
+const HEADER_NAME = { source: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$", what: 'an HTTP header name (letters, digits, -)' };
+const RESOURCE_KEY = { source: '^[A-Za-z_][A-Za-z0-9_.\\-/]*$', what: 'a dotted name such as deployment.environment.name' };
+
+/** The keys of the `otlp:` section, as the file has them. */
+const OTLP_FIELDS = {
+  enabled: { kind: 'boolean', default: true, description: 'Push on or off (an otlp: section turns it on unless this is false).' },
+  endpoint: {
+    kind: 'string',
+    format: 'http-url',
+    default: DEFAULT_OTLP_ENDPOINT,
+    description: 'Base URL of the receiver; /v1/metrics is appended (like OTEL_EXPORTER_OTLP_ENDPOINT).',
+  },
+  metrics_endpoint: {
+    kind: 'string',
+    format: 'http-url',
+    description:
+      'Full metrics URL, used as is (like OTEL_EXPORTER_OTLP_METRICS_ENDPOINT), e.g. http://prometheus:9090/api/v1/otlp/v1/metrics. Not together with endpoint.',
+  },
+  protocol: {
+    kind: 'string',
+    enum: ['http/protobuf', 'http/json'],
+    default: 'http/protobuf',
+    description: 'OTLP encoding over HTTP (OTEL_EXPORTER_OTLP_PROTOCOL).',
+  },
+  compression: {
+    kind: 'string',
+    enum: ['gzip', 'none'],
+    default: 'gzip',
+    description: 'Request body compression (OTEL_EXPORTER_OTLP_COMPRESSION).',
+  },
+  headers: {
+    kind: 'map',
+    keyPattern: HEADER_NAME,
+    reservedKeys: { keys: ['content-type', 'content-encoding', 'content-length'], instead: 'use protocol / compression instead' },
+    description:
+      'Extra request headers (authentication), over OTEL_EXPORTER_OTLP_HEADERS. A value is a string, {env: VARIABLE} or {file: /path/to/secret} (read at start; never logged).',
+    values: {
+      kind: 'oneOf',
+      variants: [
+        { kind: 'string' },
+        {
+          kind: 'object',
+          exactlyOne: [['env', 'file']],
+          fields: {
+            env: { kind: 'string', minLength: 1, description: 'The environment variable holding the header value.' },
+            file: { kind: 'string', minLength: 1, description: 'The file holding the header value (a final newline is dropped).' },
+          },
+        },
+      ],
+    },
+  },
+  tls: {
+    kind: 'object',
+    description: 'TLS for https:// endpoints.',
+    fields: {
+      ca_file: { kind: 'string', minLength: 1, description: "PEM CA bundle to trust instead of the system's (OTEL_EXPORTER_OTLP_CERTIFICATE)." },
+      cert_file: {
+        kind: 'string',
+        minLength: 1,
+        description: 'PEM client certificate for mTLS (OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE); needs key_file.',
+      },
+      key_file: { kind: 'string', minLength: 1, description: 'PEM client key for mTLS (OTEL_EXPORTER_OTLP_CLIENT_KEY); needs cert_file.' },
+      insecure_skip_verify: { kind: 'boolean', default: false, description: 'Do not verify the server certificate (testing only).' },
+    },
+  },
+  timeout: {
+    kind: 'duration',
+    default: 10,
+    minimum: 0.001,
+    maximum: 3600,
+    description:
+      'Deadline of one export, retries and waits included; at most the interval, and the interval when that is shorter and this is not set (OTEL_EXPORTER_OTLP_TIMEOUT, ms).',
+  },
+  interval: {
+    kind: 'duration',
+    default: 60,
+    minimum: 0.1,
+    maximum: 86400,
+    description: 'Time between exports; the first export follows the first poll (OTEL_METRIC_EXPORT_INTERVAL, ms).',
+  },
+  temporality: {
+    kind: 'string',
+    enum: ['cumulative'],
+    default: 'cumulative',
+    description:
+      "Aggregation temporality: cumulative only (the kernel's counters are cumulative; Prometheus' OTLP receiver rejects delta by default).",
+  },
+  names: {
+    kind: 'string',
+    enum: ['semconv', 'hostmetrics'],
+    default: 'semconv',
+    description:
+      "Metric and attribute names: the current OpenTelemetry semantic conventions, or the Collector hostmetrics receiver's older names.",
+  },
+  resource_attributes: {
+    kind: 'map',
+    keyPattern: RESOURCE_KEY,
+    values: { kind: 'string' },
+    description: 'Resource attributes added to (and overriding) the detected ones and OTEL_RESOURCE_ATTRIBUTES.',
+  },
+  retry: {
+    kind: 'object',
+    notAbove: [['initial_backoff', 'max_backoff']],
+    description:
+      'Retries of 429, 502, 503, 504 and network errors within the timeout (exponential backoff with ±20% jitter; Retry-After honoured).',
+    fields: {
+      enabled: { kind: 'boolean', default: true, description: 'Retry at all.' },
+      initial_backoff: { kind: 'duration', default: 1, minimum: 0.001, maximum: 3600, description: 'The first wait.' },
+      max_backoff: { kind: 'duration', default: 5, minimum: 0.001, maximum: 3600, description: 'The longest wait.' },
+    },
+  },
+} as const satisfies Readonly<Record<string, Spec>>;
+
+/** The section as the file has it, validated, defaults applied. */
+export type OtlpFileSection = InferFields<typeof OTLP_FIELDS>;
+
+export type OtlpProtocol = OtlpFileSection['protocol'];
+export type OtlpCompression = OtlpFileSection['compression'];
+export type OtlpNames = OtlpFileSection['names'];
+
+/** The resolved section the OTLP sink uses: file over environment over defaults, headers read. */
 export interface OtlpConfig {
   /** Push on or off. */
   readonly enabled: boolean;
@@ -47,160 +170,50 @@ export interface OtlpConfig {
   readonly url: string;
   readonly protocol: OtlpProtocol;
   readonly compression: OtlpCompression;
-  /** Request headers, values resolved from env/files (secrets: never log them). */
+  /** Request headers (lower-case names), values resolved from env/files (secrets: never log them). */
   readonly headers: Readonly<Record<string, string>>;
-  readonly tls: {
-    readonly ca_file: string;
-    readonly cert_file: string;
-    readonly key_file: string;
-    readonly insecure_skip_verify: boolean;
-  };
+  /** '' = not set. */
+  readonly tls: Required<OtlpFileSection['tls']>;
   /** Seconds: deadline of one export, retries and waits included. */
   readonly timeout: number;
   /** Seconds between exports. */
   readonly interval: number;
-  readonly temporality: 'cumulative';
+  readonly temporality: OtlpFileSection['temporality'];
   readonly names: OtlpNames;
   /** `resource_attributes` from the file (highest precedence). */
-  readonly resource_attributes: Readonly<Record<string, string>>;
+  readonly resource_attributes: OtlpFileSection['resource_attributes'];
   /** OTEL_RESOURCE_ATTRIBUTES, parsed. */
   readonly env_resource_attributes: Readonly<Record<string, string>>;
   /** OTEL_SERVICE_NAME, when set. */
   readonly service_name?: string;
-  readonly retry: {
-    readonly enabled: boolean;
-    /** Seconds. */
-    readonly initial_backoff: number;
-    /** Seconds. */
-    readonly max_backoff: number;
-  };
+  /** Durations in seconds. */
+  readonly retry: OtlpFileSection['retry'];
 }
-
-export const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4318';
-const DEFAULT_TIMEOUT = 10;
-const DEFAULT_INTERVAL = 60;
 
 /** The section when nothing (file or environment) asks for a push. */
 export const OTLP_DEFAULTS: OtlpConfig = Object.freeze({
   enabled: false,
   source: 'off',
   url: `${DEFAULT_OTLP_ENDPOINT}/v1/metrics`,
-  protocol: 'http/protobuf',
-  compression: 'gzip',
+  protocol: OTLP_FIELDS.protocol.default,
+  compression: OTLP_FIELDS.compression.default,
   headers: Object.freeze({}),
-  tls: Object.freeze({ ca_file: '', cert_file: '', key_file: '', insecure_skip_verify: false }),
-  timeout: DEFAULT_TIMEOUT,
-  interval: DEFAULT_INTERVAL,
-  temporality: 'cumulative',
-  names: 'semconv',
+  tls: Object.freeze({ ca_file: '', cert_file: '', key_file: '', insecure_skip_verify: OTLP_FIELDS.tls.fields.insecure_skip_verify.default }),
+  timeout: OTLP_FIELDS.timeout.default,
+  interval: OTLP_FIELDS.interval.default,
+  temporality: OTLP_FIELDS.temporality.default,
+  names: OTLP_FIELDS.names.default,
   resource_attributes: Object.freeze({}),
   env_resource_attributes: Object.freeze({}),
-  retry: Object.freeze({ enabled: true, initial_backoff: 1, max_backoff: 5 }),
-}) as OtlpConfig;
+  retry: Object.freeze({
+    enabled: OTLP_FIELDS.retry.fields.enabled.default,
+    initial_backoff: OTLP_FIELDS.retry.fields.initial_backoff.default,
+    max_backoff: OTLP_FIELDS.retry.fields.max_backoff.default,
+  }),
+});
 
-const KEYS = [
-  'enabled',
-  'endpoint',
-  'metrics_endpoint',
-  'protocol',
-  'compression',
-  'headers',
-  'tls',
-  'timeout',
-  'interval',
-  'temporality',
-  'names',
-  'resource_attributes',
-  'retry',
-] as const;
-const TLS_KEYS = ['ca_file', 'cert_file', 'key_file', 'insecure_skip_verify'] as const;
-const RETRY_KEYS = ['enabled', 'initial_backoff', 'max_backoff'] as const;
-const HEADER_SOURCE_KEYS = ['env', 'file'] as const;
-/** The keys the section accepts, for the schema drift test. */
-export const OTLP_KEYS = { top: KEYS, tls: TLS_KEYS, retry: RETRY_KEYS, headerSource: HEADER_SOURCE_KEYS } as const;
-
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const RESOURCE_KEY = /^[A-Za-z_][A-Za-z0-9_.\-/]*$/;
-
-type Path = (string | number)[];
-
-/** Collects section issues. */
-export class Issues {
-  readonly list: SectionIssue[] = [];
-  add(path: Path, message: string, expected?: string, suggestion?: string): void {
-    const issue: { path: Path; message: string; expected?: string; suggestion?: string } = { path, message };
-    if (expected !== undefined) issue.expected = expected;
-    if (suggestion !== undefined) issue.suggestion = suggestion;
-    this.list.push(issue);
-  }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  return `${typeof v} ${JSON.stringify(v)}`;
-}
-
-function checkKeys(obj: Record<string, unknown>, allowed: readonly string[], path: Path, issues: Issues): void {
-  for (const k of Object.keys(obj)) {
-    if (!allowed.includes(k)) issues.add([...path, k], 'unknown key', `one of ${allowed.join(', ')}`, suggest(k, allowed));
-  }
-}
-
-const DURATION_EXPECTED = 'a duration such as "10s", "500ms" or "1m" (or a number of seconds)';
-
-function duration(v: unknown, path: Path, issues: Issues, min: number, max: number): number | undefined {
-  let secs: number | undefined;
-  if (typeof v === 'number') secs = v;
-  else if (typeof v === 'string') secs = parseDuration(v);
-  if (secs === undefined || !Number.isFinite(secs)) {
-    issues.add(path, `invalid duration ${describe(v)}`, DURATION_EXPECTED);
-    return undefined;
-  }
-  if (secs < min || secs > max) {
-    issues.add(path, `${describe(v)} is out of range`, `${DURATION_EXPECTED} between ${min}s and ${max}s`);
-    return undefined;
-  }
-  return secs;
-}
-
-function oneOf<T extends string>(v: unknown, allowed: readonly T[], path: Path, issues: Issues): T | undefined {
-  if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
-  const sugg = typeof v === 'string' ? suggest(v, allowed) : undefined;
-  issues.add(path, `invalid value ${describe(v)}`, `one of ${allowed.map((a) => `"${a}"`).join(', ')}`, sugg);
-  return undefined;
-}
-
-function bool(v: unknown, path: Path, issues: Issues): boolean | undefined {
-  if (typeof v === 'boolean') return v;
-  issues.add(path, `invalid value ${describe(v)}`, 'true or false');
-  return undefined;
-}
-
-/** Checks an endpoint URL; returns it without a trailing slash problem. */
-function url(v: unknown, path: Path, issues: Issues, what: string): string | undefined {
-  if (typeof v !== 'string' || v.trim() === '') {
-    issues.add(path, `invalid value ${describe(v)}`, `${what}: an http:// or https:// URL`);
-    return undefined;
-  }
-  let u: URL;
-  try {
-    u = new URL(v.trim());
-  } catch {
-    issues.add(path, `invalid URL ${JSON.stringify(v)}`, `${what}: an http:// or https:// URL`);
-    return undefined;
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    issues.add(path, `unsupported scheme "${u.protocol}" in ${JSON.stringify(v)}`, 'http:// or https:// (OTLP over gRPC is not supported)');
-    return undefined;
-  }
-  return v.trim();
-}
+/** Reports a problem at a path relative to the section ([] = the section or the environment). */
+type Report = (path: readonly (string | number)[], message: string, expected?: string) => void;
 
 /** Base endpoint + /v1/metrics, per the OTLP exporter spec. */
 export function appendMetricsPath(base: string): string {
@@ -212,7 +225,7 @@ export function appendMetricsPath(base: string): string {
  * OTEL_RESOURCE_ATTRIBUTES), percent-decoding keys and values. Returns undefined and
  * reports when an entry is malformed.
  */
-export function parseKeyValueList(text: string, what: string, issues: Issues | undefined): Record<string, string> | undefined {
+export function parseKeyValueList(text: string, what: string, report: Report | undefined): Record<string, string> | undefined {
   const out: Record<string, string> = {};
   let ok = true;
   for (const raw of text.split(',')) {
@@ -220,7 +233,7 @@ export function parseKeyValueList(text: string, what: string, issues: Issues | u
     if (item === '') continue;
     const eq = item.indexOf('=');
     if (eq <= 0) {
-      issues?.add([], `${what}: malformed entry ${JSON.stringify(item)}`, 'comma-separated key=value pairs');
+      report?.([], `${what}: malformed entry ${JSON.stringify(item)}`, 'comma-separated key=value pairs');
       ok = false;
       continue;
     }
@@ -230,18 +243,18 @@ export function parseKeyValueList(text: string, what: string, issues: Issues | u
       const v = decodeURIComponent(item.slice(eq + 1).split(';')[0]!.trim());
       out[k] = v;
     } catch {
-      issues?.add([], `${what}: bad percent-encoding in ${JSON.stringify(item)}`, 'comma-separated key=value pairs, values percent-encoded');
+      report?.([], `${what}: bad percent-encoding in ${JSON.stringify(item)}`, 'comma-separated key=value pairs, values percent-encoded');
       ok = false;
     }
   }
   return ok ? out : undefined;
 }
 
-function envMs(env: NodeJS.ProcessEnv, name: string, issues: Issues): number | undefined {
+function envMs(env: NodeJS.ProcessEnv, name: string, report: Report): number | undefined {
   const v = env[name];
   if (v === undefined || v.trim() === '') return undefined;
   if (!/^\d+$/.test(v.trim()) || Number(v) <= 0) {
-    issues.add([], `${name}=${JSON.stringify(v)} is invalid`, 'a positive whole number of milliseconds');
+    report([], `${name}=${JSON.stringify(v)} is invalid`, 'a positive whole number of milliseconds');
     return undefined;
   }
   return Number(v) / 1000;
@@ -256,66 +269,42 @@ function readable(path: string): string | undefined {
   }
 }
 
-function headerValue(v: unknown, path: Path, issues: Issues, env: NodeJS.ProcessEnv): string | undefined {
+type HeaderValue = OtlpFileSection['headers'][string];
+
+/** A header value from the file: the string, or the variable's or the file's content. */
+function headerValue(v: HeaderValue, path: readonly (string | number)[], report: Report, env: NodeJS.ProcessEnv): string | undefined {
   let value: string | undefined;
-  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') value = String(v);
-  else if (isRecord(v)) {
-    checkKeys(v, HEADER_SOURCE_KEYS, path, issues);
-    const keys = Object.keys(v).filter((k) => (HEADER_SOURCE_KEYS as readonly string[]).includes(k));
-    if (keys.length !== 1) {
-      issues.add(path, 'a header value mapping needs exactly one of env, file', '{env: VARIABLE} or {file: /path/to/secret}');
+  if (typeof v === 'string') value = v;
+  else if (v.env !== undefined) {
+    value = env[v.env];
+    if (value === undefined) {
+      report([...path, 'env'], `environment variable ${v.env} is not set`, 'a set environment variable holding the header value');
       return undefined;
     }
-    if (keys[0] === 'env') {
-      const name = v.env;
-      if (typeof name !== 'string' || name === '') {
-        issues.add([...path, 'env'], `invalid value ${describe(name)}`, 'the name of an environment variable');
-        return undefined;
-      }
-      value = env[name];
-      if (value === undefined) {
-        issues.add([...path, 'env'], `environment variable ${name} is not set`, 'a set environment variable holding the header value');
-        return undefined;
-      }
-    } else {
-      const file = v.file;
-      if (typeof file !== 'string' || file === '') {
-        issues.add([...path, 'file'], `invalid value ${describe(file)}`, 'the path of a file holding the header value');
-        return undefined;
-      }
-      try {
-        value = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
-      } catch (e) {
-        issues.add([...path, 'file'], `cannot read ${JSON.stringify(file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'a readable file holding the header value');
-        return undefined;
-      }
+  } else if (v.file !== undefined) {
+    try {
+      value = readFileSync(v.file, 'utf8').replace(/\r?\n$/, '');
+    } catch (e) {
+      report([...path, 'file'], `cannot read ${JSON.stringify(v.file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'a readable file holding the header value');
+      return undefined;
     }
-  } else {
-    issues.add(path, `invalid value ${describe(v)}`, 'a string, {env: VARIABLE} or {file: /path/to/secret}');
-    return undefined;
   }
+  if (value === undefined) return undefined;
   if (/[\r\n\0]/.test(value)) {
-    issues.add(path, 'header value contains a line break or NUL', 'a single-line value');
+    report(path, 'header value contains a line break or NUL', 'a single-line value');
     return undefined;
   }
   return value;
 }
 
 /**
- * Validates the `otlp:` value (undefined = the key is absent) against the environment.
- * Returns the normalised section and the problems found, each with a path relative to
- * the section.
+ * The section's resolve hook: the validated file section (defaults applied; `ctx.present`
+ * false when the file has no `otlp:`) with the OTEL_* environment below it.
  */
-export function validateOtlpConfig(value: unknown, env: NodeJS.ProcessEnv = process.env): SectionResult<OtlpConfig> {
-  const issues = new Issues();
-  const present = value !== undefined && value !== null;
-  if (value !== undefined && value !== null && !isRecord(value)) {
-    issues.add([], `invalid value ${describe(value)}`, 'a mapping of OTLP settings');
-    return { value: OTLP_DEFAULTS, issues: issues.list };
-  }
-  const sec: Record<string, unknown> = isRecord(value) ? value : {};
-  if (present) checkKeys(sec, KEYS, [], issues);
-
+export function resolveOtlp(f: OtlpFileSection, ctx: ResolveContext): OtlpConfig {
+  const { env } = ctx;
+  const report: Report = (path, message, expected) => ctx.report(path, message, expected);
+  const set = (...path: string[]): boolean => ctx.isSet(path);
   const e = (name: string): string | undefined => {
     const v = env[name];
     return v === undefined || v.trim() === '' ? undefined : v.trim();
@@ -325,138 +314,95 @@ export function validateOtlpConfig(value: unknown, env: NodeJS.ProcessEnv = proc
 
   let enabled: boolean;
   let source: OtlpConfig['source'];
-  if (present) {
-    enabled = sec.enabled === undefined ? true : (bool(sec.enabled, ['enabled'], issues) ?? true);
+  if (ctx.present) {
+    enabled = f.enabled;
     source = enabled ? 'config' : 'off';
   } else {
-    const disabled =
-      e('OTEL_SDK_DISABLED')?.toLowerCase() === 'true' || e('OTEL_METRICS_EXPORTER')?.toLowerCase() === 'none';
+    const disabled = e('OTEL_SDK_DISABLED')?.toLowerCase() === 'true' || e('OTEL_METRICS_EXPORTER')?.toLowerCase() === 'none';
     enabled = !disabled && (envEndpoint !== undefined || envMetricsEndpoint !== undefined);
     source = enabled ? 'env' : 'off';
     // Without a section and without the variables that turn the push on, the rest of the
     // environment is not ours to judge (other SDKs in the same environment use it).
-    if (!enabled) return { value: OTLP_DEFAULTS, issues: [] };
+    if (!enabled) return OTLP_DEFAULTS;
   }
 
-  // Endpoint.
-  let target: string | undefined;
-  if (sec.metrics_endpoint !== undefined) target = url(sec.metrics_endpoint, ['metrics_endpoint'], issues, 'the full metrics URL');
-  else if (sec.endpoint !== undefined) {
-    const b = url(sec.endpoint, ['endpoint'], issues, 'the base URL (/v1/metrics is appended)');
-    if (b) target = appendMetricsPath(b);
-  } else if (envMetricsEndpoint !== undefined) {
-    target = url(envMetricsEndpoint, [], issues, 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT');
-  } else if (envEndpoint !== undefined) {
-    const b = url(envEndpoint, [], issues, 'OTEL_EXPORTER_OTLP_ENDPOINT');
-    if (b) target = appendMetricsPath(b);
-  } else target = `${DEFAULT_OTLP_ENDPOINT}/v1/metrics`;
-  if (sec.endpoint !== undefined && sec.metrics_endpoint !== undefined) {
-    issues.add(['metrics_endpoint'], 'endpoint and metrics_endpoint are both set', 'only one: endpoint (base URL, /v1/metrics appended) or metrics_endpoint (full URL)');
-  }
+  // Endpoint: the file's (checked by the spec), else the environment's, else the default.
+  const envUrl = (name: string, v: string): string => {
+    const bad = checkHttpUrl(v);
+    if (bad) report([], `${name}: ${bad.message}`, bad.expected);
+    return v;
+  };
+  let url: string;
+  if (f.metrics_endpoint !== undefined) url = f.metrics_endpoint;
+  else if (set('endpoint')) url = appendMetricsPath(f.endpoint);
+  else if (envMetricsEndpoint !== undefined) url = envUrl('OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', envMetricsEndpoint);
+  else if (envEndpoint !== undefined) url = appendMetricsPath(envUrl('OTEL_EXPORTER_OTLP_ENDPOINT', envEndpoint));
+  else url = appendMetricsPath(f.endpoint);
 
-  // Protocol.
-  const PROTOCOLS = ['http/protobuf', 'http/json'] as const;
-  let protocol: OtlpProtocol = 'http/protobuf';
-  if (sec.protocol !== undefined) protocol = oneOf(sec.protocol, PROTOCOLS, ['protocol'], issues) ?? protocol;
-  else {
-    const name = e('OTEL_EXPORTER_OTLP_METRICS_PROTOCOL') ? 'OTEL_EXPORTER_OTLP_METRICS_PROTOCOL' : 'OTEL_EXPORTER_OTLP_PROTOCOL';
-    const v = e(name);
-    if (v !== undefined) {
-      if ((PROTOCOLS as readonly string[]).includes(v)) protocol = v as OtlpProtocol;
-      else issues.add([], `${name}=${JSON.stringify(v)} is not supported`, '"http/protobuf" or "http/json" (hostprobe sends OTLP over HTTP only)');
-    }
-  }
-
-  // Compression.
-  const COMPRESSIONS = ['gzip', 'none'] as const;
-  let compression: OtlpCompression = 'gzip';
-  if (sec.compression !== undefined) compression = oneOf(sec.compression, COMPRESSIONS, ['compression'], issues) ?? compression;
-  else {
-    const name = e('OTEL_EXPORTER_OTLP_METRICS_COMPRESSION') ? 'OTEL_EXPORTER_OTLP_METRICS_COMPRESSION' : 'OTEL_EXPORTER_OTLP_COMPRESSION';
-    const v = e(name);
-    if (v !== undefined) {
-      if (v === 'gzip' || v === 'none') compression = v;
-      else issues.add([], `${name}=${JSON.stringify(v)} is not supported`, '"gzip" or "none"');
-    }
-  }
+  /** A string setting: the file's, else the first set variable's when it is one of `allowed`. */
+  const choice = <T extends string>(key: string, fileValue: T, names: readonly string[], allowed: readonly T[], expected: string): T => {
+    if (set(key)) return fileValue;
+    const name = names.find((n) => e(n) !== undefined);
+    if (name === undefined) return fileValue;
+    const v = e(name) as string;
+    if ((allowed as readonly string[]).includes(v)) return v as T;
+    report([], `${name}=${JSON.stringify(v)} is not supported`, expected);
+    return fileValue;
+  };
+  const protocol = choice(
+    'protocol',
+    f.protocol,
+    ['OTEL_EXPORTER_OTLP_METRICS_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL'],
+    OTLP_FIELDS.protocol.enum,
+    '"http/protobuf" or "http/json" (hostprobe sends OTLP over HTTP only)',
+  );
+  const compression = choice(
+    'compression',
+    f.compression,
+    ['OTEL_EXPORTER_OTLP_METRICS_COMPRESSION', 'OTEL_EXPORTER_OTLP_COMPRESSION'],
+    OTLP_FIELDS.compression.enum,
+    '"gzip" or "none"',
+  );
 
   // Headers: OTEL_EXPORTER_OTLP_HEADERS < OTEL_EXPORTER_OTLP_METRICS_HEADERS < file.
   const headers: Record<string, string> = {};
   for (const name of ['OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_METRICS_HEADERS']) {
     const v = e(name);
     if (v === undefined) continue;
-    const parsed = parseKeyValueList(v, name, issues);
-    if (parsed) {
-      for (const [k, val] of Object.entries(parsed)) {
-        if (!HEADER_NAME.test(k)) issues.add([], `${name}: invalid header name ${JSON.stringify(k)}`, 'an HTTP header name (letters, digits, -)');
-        else headers[k.toLowerCase()] = val;
-      }
+    for (const [k, val] of Object.entries(parseKeyValueList(v, name, report) ?? {})) {
+      if (!new RegExp(HEADER_NAME.source).test(k)) report([], `${name}: invalid header name ${JSON.stringify(k)}`, HEADER_NAME.what);
+      else headers[k.toLowerCase()] = val;
     }
   }
-  if (sec.headers !== undefined) {
-    if (!isRecord(sec.headers)) issues.add(['headers'], `invalid value ${describe(sec.headers)}`, 'a mapping of header name to value');
-    else {
-      for (const [k, v] of Object.entries(sec.headers)) {
-        if (!HEADER_NAME.test(k)) {
-          issues.add(['headers', k], `invalid header name ${JSON.stringify(k)}`, 'an HTTP header name (letters, digits, -)');
-          continue;
-        }
-        const lower = k.toLowerCase();
-        if (lower === 'content-type' || lower === 'content-encoding' || lower === 'content-length') {
-          issues.add(['headers', k], `${k} is set by hostprobe`, 'use protocol / compression instead');
-          continue;
-        }
-        const val = headerValue(v, ['headers', k], issues, env);
-        if (val !== undefined) headers[lower] = val;
-      }
-    }
+  for (const [k, v] of Object.entries(f.headers)) {
+    const val = headerValue(v, ['headers', k], report, env);
+    if (val !== undefined) headers[k.toLowerCase()] = val;
   }
 
-  // TLS.
-  const tls = { ca_file: '', cert_file: '', key_file: '', insecure_skip_verify: false };
-  const tlsEnv: [keyof typeof tls, string][] = [
+  // TLS: the file's files, else the environment's; they must be readable, cert and key together.
+  const tls = { ca_file: '', cert_file: '', key_file: '', insecure_skip_verify: f.tls.insecure_skip_verify };
+  for (const [k, suffix] of [
     ['ca_file', 'CERTIFICATE'],
     ['cert_file', 'CLIENT_CERTIFICATE'],
     ['key_file', 'CLIENT_KEY'],
-  ];
-  for (const [k, suffix] of tlsEnv) {
-    const v = e(`OTEL_EXPORTER_OTLP_METRICS_${suffix}`) ?? e(`OTEL_EXPORTER_OTLP_${suffix}`);
-    if (v !== undefined) (tls as Record<string, unknown>)[k] = v;
-  }
-  if (sec.tls !== undefined) {
-    if (!isRecord(sec.tls)) issues.add(['tls'], `invalid value ${describe(sec.tls)}`, 'a mapping with ca_file, cert_file, key_file, insecure_skip_verify');
-    else {
-      checkKeys(sec.tls, TLS_KEYS, ['tls'], issues);
-      for (const k of ['ca_file', 'cert_file', 'key_file'] as const) {
-        const v = sec.tls[k];
-        if (v === undefined) continue;
-        if (typeof v !== 'string' || v === '') issues.add(['tls', k], `invalid value ${describe(v)}`, 'a file path');
-        else tls[k] = v;
-      }
-      if (sec.tls.insecure_skip_verify !== undefined) {
-        tls.insecure_skip_verify = bool(sec.tls.insecure_skip_verify, ['tls', 'insecure_skip_verify'], issues) ?? false;
-      }
-    }
-  }
-  for (const k of ['ca_file', 'cert_file', 'key_file'] as const) {
+  ] as const) {
+    tls[k] = f.tls[k] ?? e(`OTEL_EXPORTER_OTLP_METRICS_${suffix}`) ?? e(`OTEL_EXPORTER_OTLP_${suffix}`) ?? '';
     if (tls[k] === '') continue;
     const err = readable(tls[k]);
-    if (err) issues.add(['tls', k], `cannot read ${JSON.stringify(tls[k])}: ${err}`, 'a readable PEM file');
+    if (err) report(['tls', k], `cannot read ${JSON.stringify(tls[k])}: ${err}`, 'a readable PEM file');
   }
   if ((tls.cert_file === '') !== (tls.key_file === '')) {
-    issues.add(['tls', tls.cert_file === '' ? 'cert_file' : 'key_file'], 'cert_file and key_file go together', 'both (client certificate and its key) or neither');
+    report(['tls', tls.cert_file === '' ? 'cert_file' : 'key_file'], 'cert_file and key_file go together', 'both (client certificate and its key) or neither');
   }
 
-  // Interval and timeout.
-  let interval = DEFAULT_INTERVAL;
-  if (sec.interval !== undefined) interval = duration(sec.interval, ['interval'], issues, 0.1, 86400) ?? interval;
-  else interval = envMs(env, 'OTEL_METRIC_EXPORT_INTERVAL', issues) ?? interval;
+  // Interval and timeout (at most one export in flight: the timeout fits in the interval).
+  const interval = set('interval') ? f.interval : (envMs(env, 'OTEL_METRIC_EXPORT_INTERVAL', report) ?? f.interval);
   let timeout: number | undefined;
   let timeoutFrom = 'timeout';
-  if (sec.timeout !== undefined) timeout = duration(sec.timeout, ['timeout'], issues, 0.001, 3600);
+  if (set('timeout')) timeout = f.timeout;
   else {
     for (const name of ['OTEL_EXPORTER_OTLP_METRICS_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT', 'OTEL_METRIC_EXPORT_TIMEOUT']) {
-      const t = envMs(env, name, issues);
+      const t = envMs(env, name, report);
       if (t !== undefined) {
         timeout = t;
         timeoutFrom = name;
@@ -464,98 +410,66 @@ export function validateOtlpConfig(value: unknown, env: NodeJS.ProcessEnv = proc
       }
     }
   }
-  if (timeout === undefined) timeout = Math.min(DEFAULT_TIMEOUT, interval);
+  if (timeout === undefined) timeout = Math.min(f.timeout, interval);
   else if (timeout > interval) {
-    issues.add(
+    report(
       timeoutFrom === 'timeout' ? ['timeout'] : [],
-      `${timeoutFrom === 'timeout' ? 'timeout' : timeoutFrom} (${timeout}s) is longer than the export interval (${interval}s)`,
+      `${timeoutFrom} (${timeout}s) is longer than the export interval (${interval}s)`,
       'a timeout no longer than the interval (at most one export is in flight)',
     );
   }
 
-  // Temporality.
-  if (sec.temporality !== undefined) oneOf(sec.temporality, ['cumulative'] as const, ['temporality'], issues);
-  else {
+  // Temporality: the file's enum allows cumulative only; the environment is checked alike.
+  if (!set('temporality')) {
     const v = e('OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE');
     if (v !== undefined && v.toLowerCase() !== 'cumulative') {
-      issues.add([], `OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=${JSON.stringify(v)} is not supported`, '"cumulative" (kernel counters are cumulative; Prometheus rejects delta)');
+      report([], `OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=${JSON.stringify(v)} is not supported`, '"cumulative" (kernel counters are cumulative; Prometheus rejects delta)');
     }
   }
 
-  // Names.
-  let names: OtlpNames = 'semconv';
-  if (sec.names !== undefined) names = oneOf(sec.names, ['semconv', 'hostmetrics'] as const, ['names'], issues) ?? names;
-
-  // Resource attributes.
-  const resource_attributes: Record<string, string> = {};
-  if (sec.resource_attributes !== undefined) {
-    if (!isRecord(sec.resource_attributes)) {
-      issues.add(['resource_attributes'], `invalid value ${describe(sec.resource_attributes)}`, 'a mapping of attribute name to string value');
-    } else {
-      for (const [k, v] of Object.entries(sec.resource_attributes)) {
-        if (!RESOURCE_KEY.test(k)) issues.add(['resource_attributes', k], `invalid attribute name ${JSON.stringify(k)}`, 'a dotted name such as deployment.environment.name');
-        else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') resource_attributes[k] = String(v);
-        else issues.add(['resource_attributes', k], `invalid value ${describe(v)}`, 'a string');
-      }
-    }
-  }
   const envRes = e('OTEL_RESOURCE_ATTRIBUTES');
-  const env_resource_attributes = (envRes !== undefined ? parseKeyValueList(envRes, 'OTEL_RESOURCE_ATTRIBUTES', issues) : undefined) ?? {};
+  const env_resource_attributes = (envRes !== undefined ? parseKeyValueList(envRes, 'OTEL_RESOURCE_ATTRIBUTES', report) : undefined) ?? {};
   const service_name = e('OTEL_SERVICE_NAME');
 
-  // Retry.
-  const retry = { ...OTLP_DEFAULTS.retry };
-  if (sec.retry !== undefined) {
-    if (!isRecord(sec.retry)) issues.add(['retry'], `invalid value ${describe(sec.retry)}`, 'a mapping with enabled, initial_backoff, max_backoff');
-    else {
-      checkKeys(sec.retry, RETRY_KEYS, ['retry'], issues);
-      if (sec.retry.enabled !== undefined) retry.enabled = bool(sec.retry.enabled, ['retry', 'enabled'], issues) ?? true;
-      if (sec.retry.initial_backoff !== undefined) {
-        retry.initial_backoff = duration(sec.retry.initial_backoff, ['retry', 'initial_backoff'], issues, 0.001, 3600) ?? retry.initial_backoff;
-      }
-      if (sec.retry.max_backoff !== undefined) {
-        retry.max_backoff = duration(sec.retry.max_backoff, ['retry', 'max_backoff'], issues, 0.001, 3600) ?? retry.max_backoff;
-      }
-      if (retry.max_backoff < retry.initial_backoff) {
-        issues.add(['retry', 'max_backoff'], `max_backoff (${retry.max_backoff}s) is shorter than initial_backoff (${retry.initial_backoff}s)`, 'max_backoff >= initial_backoff');
-      }
-    }
-  }
-
-  const out: OtlpConfig = {
+  return {
     enabled,
     source,
-    url: target ?? OTLP_DEFAULTS.url,
+    url,
     protocol,
     compression,
     headers,
     tls,
     timeout,
     interval,
-    temporality: 'cumulative',
-    names,
-    resource_attributes,
+    temporality: f.temporality,
+    names: f.names,
+    resource_attributes: f.resource_attributes,
     env_resource_attributes,
     ...(service_name !== undefined ? { service_name } : {}),
-    retry,
+    retry: f.retry,
   };
-  return { value: out, issues: issues.list };
 }
 
+/** The `otlp:` section: the file's keys, published as config/schema/otlp.schema.json. */
+export const OTLP_SPEC = {
+  kind: 'object',
+  description:
+    "OTLP/HTTP push of every poll's snapshot. Settings left out fall back to the OTEL_EXPORTER_OTLP_* environment variables, then to the defaults. See docs/otlp.md.",
+  schemaRef: 'otlp.schema.json',
+  exclusive: [['endpoint', 'metrics_endpoint']],
+  fields: OTLP_FIELDS,
+  resolve: resolveOtlp,
+} as const satisfies ObjectSpec;
+
 /**
- * The section as the config loader uses it. `defaults` is what applies when the file has
- * no `otlp:` key; it depends on the environment (OTEL_EXPORTER_OTLP_ENDPOINT turns the
- * push on), so it is computed when read, and is undefined when the environment is invalid
- * so that the loader calls `validate(undefined)` and reports the problem.
+ * Validates an `otlp:` value given in code (undefined = the key is absent) against the
+ * environment, by the same walk as the file. Returns the resolved section (the defaults
+ * when invalid) and the problems, each with a path relative to the section.
  */
-export const otlpSection: ConfigSection<OtlpConfig> = {
-  key: 'otlp',
-  get defaults(): OtlpConfig {
-    const r = validateOtlpConfig(undefined);
-    return (r.issues.length === 0 ? r.value : undefined) as OtlpConfig;
-  },
-  validate: (value: unknown) => validateOtlpConfig(value),
-};
+export function validateOtlpConfig(value: unknown, env: NodeJS.ProcessEnv = process.env): { value: OtlpConfig; issues: ValueIssue[] } {
+  const r = validateValue<OtlpConfig>(value, OTLP_SPEC, env);
+  return { value: r.value ?? OTLP_DEFAULTS, issues: r.issues };
+}
 
 /** A short description for logs: never includes header values. */
 export function describeOtlpConfig(c: OtlpConfig): string {

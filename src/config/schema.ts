@@ -1,9 +1,11 @@
 /**
  * The agent's configuration schema, as data (see src/config/spec.ts). Defaults live here
- * and nowhere else: the built-in default config, config/hostprobe.yaml's values, the JSON
- * Schema in config/schema/hostprobe.schema.json and docs/agent.md all follow this table.
+ * (and, for the otlp: section, in src/config/otlp.ts) and nowhere else: the built-in default
+ * config, config/hostprobe.yaml's values, the JSON Schemas in config/schema/, the config's
+ * TypeScript type (src/config/types.ts) and docs/agent.md all follow this table.
  */
-import { toJsonSchema, type ObjectSpec, type Spec } from './spec.js';
+import { OTLP_SPEC } from './otlp.js';
+import { toJsonSchema, type BooleanSpec, type DurationSpec, type ObjectSpec, type Spec } from './spec.js';
 
 /** The default port: next to node_exporter's 9100 (and not process-exporter's 9256). */
 export const DEFAULT_PORT = 9110;
@@ -20,7 +22,19 @@ export const NODE_EXPORTER_VMSTAT_FIELDS = '^(oom_kill|pgpg|pswp|pg.*fault).*';
 
 const LABEL_NAME = { source: '^[a-zA-Z_][a-zA-Z0-9_]*$', what: 'a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)' };
 
-function sw(description: string, defaultOn = true, more: Record<string, Spec> = {}): ObjectSpec {
+// The helpers keep their fields' literal types (const type parameters), so the config's
+// TypeScript type can be inferred from CONFIG_SPEC.
+
+type SwitchFields = { readonly enabled: BooleanSpec & { readonly default: boolean } };
+
+/** A part of a collector that can be switched off, with its own settings. */
+function sw(description: string, defaultOn?: boolean): { readonly kind: 'object'; readonly description: string; readonly fields: SwitchFields };
+function sw<const M extends Readonly<Record<string, Spec>>>(
+  description: string,
+  defaultOn: boolean,
+  more: M,
+): { readonly kind: 'object'; readonly description: string; readonly fields: SwitchFields & M };
+function sw(description: string, defaultOn = true, more: Readonly<Record<string, Spec>> = {}): ObjectSpec {
   return {
     kind: 'object',
     description,
@@ -31,7 +45,16 @@ function sw(description: string, defaultOn = true, more: Record<string, Spec> = 
   };
 }
 
-function collector(description: string, defaultOn: boolean, fields: Record<string, Spec>): ObjectSpec {
+/** A collector: on or off, its own timeout, its parts and settings. */
+function collector<const F extends Readonly<Record<string, Spec>>>(
+  description: string,
+  defaultOn: boolean,
+  fields: F,
+): {
+  readonly kind: 'object';
+  readonly description: string;
+  readonly fields: SwitchFields & { readonly timeout: DurationSpec } & F;
+} {
   return {
     kind: 'object',
     description,
@@ -47,7 +70,7 @@ function collector(description: string, defaultOn: boolean, fields: Record<strin
   };
 }
 
-const processGroup: ObjectSpec = {
+const processGroup = {
   kind: 'object',
   description:
     "One process group, process-exporter's process_names item: matchers are ANDed, the entries of comm and exe are ORed, every cmdline regex must match.",
@@ -65,10 +88,10 @@ const processGroup: ObjectSpec = {
       description: 'Regexes over the space-joined command line; named captures become {{.Matches.<name>}}.',
     },
   },
-};
+} as const satisfies ObjectSpec;
 
 /** The whole agent config. */
-export const CONFIG_SPEC: ObjectSpec = {
+export const CONFIG_SPEC = {
   kind: 'object',
   description: 'hostprobe agent configuration',
   fields: {
@@ -355,13 +378,9 @@ export const CONFIG_SPEC: ObjectSpec = {
         }),
       },
     },
-    otlp: {
-      kind: 'external',
-      ref: 'otlp.schema.json',
-      description: 'OTLP push (see otlp.schema.json).',
-    },
+    otlp: OTLP_SPEC,
   },
-};
+} as const satisfies ObjectSpec;
 
 /** The JSON Schema shipped as config/schema/hostprobe.schema.json (generated from CONFIG_SPEC). */
 export function agentJsonSchema(): Record<string, unknown> {
@@ -370,5 +389,18 @@ export function agentJsonSchema(): Record<string, unknown> {
     $id: 'https://github.com/hostprobe/hostprobe/config/schema/hostprobe.schema.json',
     title: 'hostprobe agent configuration',
     ...toJsonSchema(CONFIG_SPEC),
+  };
+}
+
+/**
+ * The JSON Schema shipped as config/schema/otlp.schema.json (generated from OTLP_SPEC, the
+ * otlp: section; hostprobe.schema.json refers to it).
+ */
+export function otlpJsonSchema(): Record<string, unknown> {
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'otlp.schema.json',
+    title: 'hostprobe otlp section',
+    ...toJsonSchema(OTLP_SPEC),
   };
 }

@@ -1,8 +1,9 @@
 /**
  * A tiny schema language for the agent's YAML config, kept as data: the validator
- * (src/config/validate.ts) walks it with the YAML document so every problem carries a
- * file:line:column and a key path, and the JSON Schema shipped in config/schema/ is
- * generated from it (toJsonSchema), so the two never drift.
+ * (src/config/validate.ts, walking with src/config/walk.ts) walks it with the YAML document
+ * so every problem carries a file:line:column and a key path, the JSON Schemas shipped in
+ * config/schema/ are generated from it (toJsonSchema), and the config's TypeScript type is
+ * inferred from it (Infer), so the three never drift.
  */
 
 export type Spec =
@@ -15,7 +16,7 @@ export type Spec =
   | DurationSpec
   | RegexSpec
   | StringOrListSpec
-  | ExternalSpec;
+  | OneOfSpec;
 
 interface Base {
   /** One sentence for the JSON Schema and the docs. */
@@ -33,6 +34,33 @@ export interface ObjectSpec extends Base {
   readonly notAbove?: readonly (readonly [string, string])[];
   /** Keys that are known (from the format this mirrors) but not supported, with why. */
   readonly unsupported?: Readonly<Record<string, string>>;
+  /** Groups of keys of which exactly one must be set (`{env: X}` or `{file: /path}`). */
+  readonly exactlyOne?: readonly (readonly string[])[];
+  /**
+   * Published as its own JSON Schema file: where this object is a field, the generated
+   * schema holds `{$ref: schemaRef}` (the otlp section, config/schema/otlp.schema.json).
+   */
+  readonly schemaRef?: string;
+  /**
+   * Turns the validated object (defaults applied) into the value the program uses (the otlp
+   * section: the OTEL_EXPORTER_OTLP_* environment below the file, the endpoint made a URL,
+   * secrets read). Called after the object's own keys validated, also when the key is
+   * absent (`ctx.present` false), so a section can decide what its absence means. Its
+   * result type is the object's type in Infer.
+   */
+  resolve?(value: Record<string, unknown>, ctx: ResolveContext): unknown;
+}
+
+/** What a `resolve` hook gets beside the value. */
+export interface ResolveContext {
+  /** The environment (the loader's, default process.env). */
+  readonly env: NodeJS.ProcessEnv;
+  /** Whether the file has the object's key (with a value). */
+  readonly present: boolean;
+  /** Whether the file set the key at `path` (relative to the object). */
+  isSet(path: readonly string[]): boolean;
+  /** Reports a problem at `path` relative to the object ([] = the object, or the environment). */
+  report(path: readonly (string | number)[], message: string, expected?: string, suggestion?: string): void;
 }
 
 /** A mapping with free keys (static labels, HTTP headers). */
@@ -41,6 +69,8 @@ export interface MapSpec extends Base {
   readonly values: Spec;
   /** Pattern every key must match, with a human description. */
   readonly keyPattern?: { readonly source: string; readonly what: string };
+  /** Keys the program sets itself (compared ignoring case), with what to use instead. */
+  readonly reservedKeys?: { readonly keys: readonly string[]; readonly instead: string };
 }
 
 export interface ArraySpec extends Base {
@@ -56,6 +86,8 @@ export interface StringSpec extends Base {
   readonly minLength?: number;
   /** A regex the value must match, with a human description of what it means. */
   readonly pattern?: { readonly source: string; readonly what: string };
+  /** `http-url`: an absolute http:// or https:// URL. */
+  readonly format?: 'http-url';
   readonly default?: string;
 }
 
@@ -94,41 +126,47 @@ export interface StringOrListSpec extends Base {
 }
 
 /**
- * A section validated by another module (the `otlp:` section, src/config/otlp.ts). The
- * JSON Schema references `ref`.
+ * One of a few shapes, told apart by the YAML node: a scalar takes the first scalar variant,
+ * a mapping the object or map variant, a list the array variant (an HTTP header value: a
+ * string, or `{env: VARIABLE}` / `{file: /path}`).
  */
-export interface ExternalSpec extends Base {
-  readonly kind: 'external';
-  readonly ref: string;
+export interface OneOfSpec extends Base {
+  readonly kind: 'oneOf';
+  readonly variants: readonly Spec[];
 }
 
-/** A JSON Schema (draft 2020-12) for a spec. */
-export function toJsonSchema(spec: Spec): Record<string, unknown> {
+/**
+ * A JSON Schema (draft 2020-12) for a spec. The spec itself is inlined even when it has a
+ * schemaRef (that is how its own file is written); nested ones with a schemaRef become $refs.
+ */
+export function toJsonSchema(spec: Spec, nested = false): Record<string, unknown> {
   const d = spec.description === undefined ? {} : { description: spec.description };
   switch (spec.kind) {
     case 'object': {
+      if (nested && spec.schemaRef !== undefined) return { ...d, $ref: spec.schemaRef };
       const properties: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(spec.fields)) properties[k] = toJsonSchema(v);
+      for (const [k, v] of Object.entries(spec.fields)) properties[k] = toJsonSchema(v, true);
       const out: Record<string, unknown> = { type: 'object', ...d, properties, additionalProperties: false };
       if (spec.required?.length) out.required = [...spec.required];
-      if (spec.exclusive?.length) {
-        out.allOf = spec.exclusive.map(([a, b]) => ({
-          not: { required: [a, b], properties: { [a]: { minLength: 1 }, [b]: { minLength: 1 } } },
-        }));
+      const allOf: unknown[] = [];
+      for (const [a, b] of spec.exclusive ?? []) {
+        allOf.push({ not: { required: [a, b], properties: { [a]: { minLength: 1 }, [b]: { minLength: 1 } } } });
       }
+      for (const group of spec.exactlyOne ?? []) allOf.push({ oneOf: group.map((k) => ({ required: [k] })) });
+      if (allOf.length) out.allOf = allOf;
       return out;
     }
     case 'map': {
       const out: Record<string, unknown> = {
         type: 'object',
         ...d,
-        additionalProperties: toJsonSchema(spec.values),
+        additionalProperties: toJsonSchema(spec.values, true),
       };
       if (spec.keyPattern) out.propertyNames = { pattern: spec.keyPattern.source };
       return out;
     }
     case 'array': {
-      const out: Record<string, unknown> = { type: 'array', ...d, items: toJsonSchema(spec.items) };
+      const out: Record<string, unknown> = { type: 'array', ...d, items: toJsonSchema(spec.items, true) };
       if (spec.minItems !== undefined) out.minItems = spec.minItems;
       if (spec.maxItems !== undefined) out.maxItems = spec.maxItems;
       return out;
@@ -138,6 +176,10 @@ export function toJsonSchema(spec: Spec): Record<string, unknown> {
       if (spec.enum) out.enum = [...spec.enum];
       if (spec.minLength !== undefined) out.minLength = spec.minLength;
       if (spec.pattern) out.pattern = spec.pattern.source;
+      if (spec.format === 'http-url') {
+        out.format = 'uri';
+        out.pattern = '^https?://';
+      }
       if (spec.default !== undefined) out.default = spec.default;
       return out;
     }
@@ -158,7 +200,7 @@ export function toJsonSchema(spec: Spec): Record<string, unknown> {
         ...d,
         anyOf: [
           { type: 'string', pattern: DURATION_PATTERN },
-          { type: 'number', minimum: 0, maximum: MAX_DURATION_SECONDS },
+          { type: 'number', minimum: spec.minimum ?? 0, maximum: spec.maximum ?? MAX_DURATION_SECONDS },
         ],
       };
       if (spec.default !== undefined) out.default = formatDuration(spec.default);
@@ -171,10 +213,66 @@ export function toJsonSchema(spec: Spec): Record<string, unknown> {
     }
     case 'stringOrList':
       return { ...d, anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] };
-    case 'external':
-      return { ...d, $ref: spec.ref };
+    case 'oneOf':
+      return { ...d, oneOf: spec.variants.map((v) => toJsonSchema(v, true)) };
   }
 }
+
+// ---------------------------------------------------------------------------------------
+// The TypeScript type of a spec (src/config/types.ts names the config's parts with it).
+// ---------------------------------------------------------------------------------------
+
+/** Flattens an intersection for readable hovers and messages. */
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
+/** The value of each scalar kind. */
+interface ScalarValue {
+  readonly string: string;
+  readonly regex: string;
+  readonly number: number;
+  readonly duration: number;
+  readonly boolean: boolean;
+  readonly stringOrList: readonly string[];
+}
+
+/**
+ * The value the validator yields for a spec: durations are seconds, regexes their source,
+ * a string-or-list a list, an object with `resolve` what its hook returns.
+ */
+export type Infer<S> = S extends { readonly resolve: (value: never, ctx: never) => infer R }
+  ? R
+  : S extends { readonly fields: infer F }
+    ? InferFields<F>
+    : S extends { readonly values: infer V }
+      ? Readonly<Record<string, Infer<V>>>
+      : S extends { readonly items: infer I }
+        ? readonly Infer<I>[]
+        : S extends { readonly variants: readonly (infer V)[] }
+          ? Infer<V>
+          : S extends { readonly enum: readonly (infer E)[] }
+            ? E
+            : S extends { readonly kind: infer K extends keyof ScalarValue }
+              ? ScalarValue[K]
+              : never;
+
+/**
+ * A key is optional in the value when the validator can leave it out: a scalar without a
+ * default (objects, maps and lists are always there, empty when absent).
+ */
+type OptionalKeys<F> = {
+  [K in keyof F]: F[K] extends { readonly default: unknown }
+    ? never
+    : F[K] extends { readonly kind: 'object' | 'map' | 'array' }
+      ? never
+      : K;
+}[keyof F];
+
+/** The value of an object spec's fields. */
+export type InferFields<F> = Simplify<
+  { readonly [K in keyof F as K extends OptionalKeys<F> ? never : K]: Infer<F[K]> } & {
+    readonly [K in keyof F as K extends OptionalKeys<F> ? K : never]?: Infer<F[K]>;
+  }
+>;
 
 /** Prometheus duration syntax: one or more <number><unit>, units ms s m h d w y. */
 export const DURATION_PATTERN = '^(([0-9]+(\\.[0-9]+)?)(ms|s|m|h|d|w|y))+$';

@@ -1,131 +1,30 @@
 /**
- * The validated agent configuration. Keys mirror the YAML file (snake_case); durations are
- * seconds; regexes are their source text ('' = not set). Defaults are in src/config/schema.ts.
+ * The validated agent configuration, as TypeScript types inferred from the spec
+ * (src/config/schema.ts, CONFIG_SPEC; src/config/spec.ts, Infer): keys mirror the YAML
+ * file (snake_case); durations are seconds; regexes are their source text ('' = not set).
+ * A key is optional only when it has no default (a collector's `timeout`).
  */
+import type { CONFIG_SPEC } from './schema.js';
+import type { Infer } from './spec.js';
 
-export interface SwitchConfig {
-  readonly enabled: boolean;
-}
+export type { OtlpConfig } from './otlp.js';
 
-export interface CollectorBaseConfig {
-  readonly enabled: boolean;
-  /** Seconds; undefined = the top-level collector_timeout. */
-  readonly timeout?: number;
-}
+export type AgentConfig = Infer<typeof CONFIG_SPEC>;
 
-export interface CpuCollectorConfig extends CollectorBaseConfig {
-  readonly cpu: SwitchConfig & { readonly guest: boolean };
-  readonly cpufreq: SwitchConfig;
-  readonly stat: SwitchConfig;
-  readonly loadavg: SwitchConfig;
-  readonly pressure: SwitchConfig;
-}
-
-export interface MemCollectorConfig extends CollectorBaseConfig {
-  readonly meminfo: SwitchConfig;
-  readonly vmstat: SwitchConfig & { readonly fields: string };
-}
-
-export interface DiskCollectorConfig extends CollectorBaseConfig {
-  readonly filesystem: SwitchConfig & {
-    readonly mount_points_exclude: string;
-    readonly mount_points_include: string;
-    readonly fs_types_exclude: string;
-    readonly fs_types_include: string;
-    readonly mount_timeout: number;
-  };
-  readonly diskstats: SwitchConfig & { readonly device_exclude: string; readonly device_include: string; readonly udev_data_path: string };
-}
-
-export interface NetCollectorConfig extends CollectorBaseConfig {
-  readonly netdev: SwitchConfig & { readonly device_exclude: string; readonly device_include: string };
-  readonly sockstat: SwitchConfig;
-  readonly netstat: SwitchConfig & { readonly fields: string };
-  readonly tcpstat: SwitchConfig;
-}
-
-export interface NicCollectorConfig extends CollectorBaseConfig {
-  readonly ignored_devices: string;
-  readonly ignore_invalid_speed: boolean;
-}
-
-export interface HostCollectorConfig extends CollectorBaseConfig {
-  readonly uname: SwitchConfig;
-  readonly time: SwitchConfig;
-  readonly os: SwitchConfig;
-  readonly filefd: SwitchConfig;
-  readonly entropy: SwitchConfig;
-}
-
+export type CollectorsConfig = AgentConfig['collectors'];
+export type CpuCollectorConfig = CollectorsConfig['cpu'];
+export type MemCollectorConfig = CollectorsConfig['mem'];
+export type DiskCollectorConfig = CollectorsConfig['disk'];
+export type NetCollectorConfig = CollectorsConfig['net'];
+export type NicCollectorConfig = CollectorsConfig['nic'];
+export type HostCollectorConfig = CollectorsConfig['host'];
+export type ProcessCollectorConfig = CollectorsConfig['process'];
+export type TextfileCollectorConfig = CollectorsConfig['textfile'];
 /** process-exporter's process_names item. */
-export interface ProcessGroupConfig {
-  readonly name?: string;
-  readonly comm?: readonly string[];
-  readonly exe?: readonly string[];
-  readonly cmdline?: readonly string[];
-}
+export type ProcessGroupConfig = ProcessCollectorConfig['groups'][number];
+export type HttpConfig = AgentConfig['http'];
 
-export interface ProcessCollectorConfig extends CollectorBaseConfig {
-  readonly processes: SwitchConfig;
-  readonly groups: readonly ProcessGroupConfig[];
-  readonly max_groups: number;
-  readonly overflow_group: string;
-  readonly remove_empty_groups: boolean;
-  readonly children: boolean;
-  readonly threads: boolean;
-  readonly threads_wchan: boolean;
-  readonly recheck_with_time_limit: number;
-  readonly top: { readonly count: number; readonly by: 'cpu' | 'memory' };
-}
-
-export interface TextfileCollectorConfig extends CollectorBaseConfig {
-  /** Directories (or glob patterns of directories) whose `*.prom` files are served. */
-  readonly directories: readonly string[];
-}
-
-export interface CollectorsConfig {
-  readonly cpu: CpuCollectorConfig;
-  readonly mem: MemCollectorConfig;
-  readonly disk: DiskCollectorConfig;
-  readonly net: NetCollectorConfig;
-  readonly nic: NicCollectorConfig;
-  readonly host: HostCollectorConfig;
-  readonly process: ProcessCollectorConfig;
-  readonly textfile: TextfileCollectorConfig;
-}
-
-export interface HttpConfig {
-  readonly enabled: boolean;
-  readonly address: string;
-  readonly port: number;
-  readonly path: string;
-  readonly web_config_file: string;
-  /** Seconds: a scrape is served a snapshot at most this old, polling when the latest is older (0 = always poll). */
-  readonly max_snapshot_age: number;
-  readonly limits: {
-    readonly max_concurrent_requests: number;
-    readonly header_timeout: number;
-    readonly request_timeout: number;
-  };
-}
-
-export interface AgentConfig {
-  readonly poll_interval: number;
-  readonly collector_timeout: number;
-  readonly paths: { readonly procfs: string; readonly sysfs: string; readonly rootfs: string };
-  readonly labels: Readonly<Record<string, string>>;
-  readonly log: { readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly format: 'logfmt' | 'json' };
-  readonly http: HttpConfig;
-  readonly collectors: CollectorsConfig;
-  /**
-   * The OTLP section as src/config/otlp.ts normalised it (its own type), or the raw object
-   * when that module is not there.
-   */
-  readonly otlp: unknown;
-}
-
-/** Where the config came from, for messages and reloads. */
-export interface ConfigSource {
-  /** The file, or undefined for the built-in default. */
-  readonly file?: string;
-}
+/** What every collector has. */
+export type CollectorBaseConfig = Pick<CpuCollectorConfig, 'enabled' | 'timeout'>;
+/** A part of a collector that can be switched off. */
+export type SwitchConfig = { readonly enabled: boolean };

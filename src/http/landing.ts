@@ -1,6 +1,6 @@
 /** The landing page at `/`: links, build info, and how each collector did in the last poll. */
-import type { CollectorName, CollectorStatus } from '../agent/snapshot.js';
-import type { BuildInfo } from '../agent/build-info.js';
+import type { CollectorName, CollectorStatus } from '../contract/snapshot.js';
+import type { BuildInfo } from '../contract/build-info.js';
 
 export interface LandingInfo {
   readonly build: BuildInfo;

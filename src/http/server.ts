@@ -14,8 +14,7 @@ import type { TLSSocket } from 'node:tls';
 import type { HttpConfig } from '../config/types.js';
 import type { WebConfig } from '../config/webconfig.js';
 import type { Logger } from '../logger.js';
-import { CollectFilterError, type ScrapeSource } from '../agent/scrape.js';
-import { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, type RenderedSnapshot } from '../sinks/prometheus/index.js';
+import { CollectFilterError, OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE, type Rendered, type ScrapeSource } from '../contract/scrape.js';
 import { BasicAuth } from './auth.js';
 import { BcryptPool, DEFAULT_MAX_QUEUE, DEFAULT_WORKERS } from './bcrypt-pool.js';
 import { landingPage, type LandingInfo } from './landing.js';
@@ -26,7 +25,7 @@ import { sanAllowed } from './sans.js';
 
 export interface ServerDeps {
   /** The latest render, undefined before the first poll completes. */
-  rendered(): RenderedSnapshot | undefined;
+  rendered(): Rendered | undefined;
   /** Resolves when the first poll has completed. */
   firstPoll(): Promise<void>;
   landing(): LandingInfo;
@@ -408,7 +407,7 @@ export class MetricsServer {
     const collect = query.getAll('collect[]');
     const exclude = query.getAll('exclude[]');
     const scrape = this.deps.scrape;
-    let r: RenderedSnapshot | undefined;
+    let r: Rendered | undefined;
     if (scrape) {
       let selection;
       try {

@@ -9,6 +9,13 @@ import { isSea, SEA_ASSETS, seaRawAsset } from '../sea.js';
 
 const require = createRequire(import.meta.url);
 
+/** The roots every read takes (the library's Roots has this shape). */
+export interface NativeRoots {
+  readonly procfs: string;
+  readonly sysfs: string;
+  readonly rootfs: string;
+}
+
 function findAddon(): string {
   // dist/native/addon.js and src/native/addon.ts both sit two levels below the package root.
   const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

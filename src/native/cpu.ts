@@ -1,7 +1,31 @@
 // The cpu area's slice of the native addon (native/binding/cpu.cc).
-import type { CpuFreqInfo, CpuStats } from '../cpu.js';
-import type { Roots } from '../roots.js';
-import { nativeSlice } from './addon.js';
+import { nativeSlice, type NativeRoots as Roots } from './addon.js';
+
+/** As native/core/cpu.h CpuStats: the /proc/stat counters. */
+export interface NativeCpuStats {
+  ctxSwitches: number;
+  interrupts: number;
+  softInterrupts: number;
+  syscalls: number;
+  forks: number;
+  procsRunning: number;
+  procsBlocked: number;
+}
+
+/** As native/core/cpu.h CpuFreqInfo: one CPU's raw cpufreq sysfs attributes (kHz), null when absent. */
+export interface NativeCpuFreqInfo {
+  cpu: number;
+  cpuinfoCurKHz: number | null;
+  cpuinfoMinKHz: number | null;
+  cpuinfoMaxKHz: number | null;
+  cpuinfoAvgKHz: number | null;
+  scalingCurKHz: number | null;
+  scalingMinKHz: number | null;
+  scalingMaxKHz: number | null;
+  governor: string | null;
+  driver: string | null;
+  availableGovernors: string[];
+}
 
 export interface NativeCpu {
   /** 10 tick counts (written into `out` when given and not per CPU) (user, nice, system, idle, iowait, irq, softirq, steal, guest, guest_nice), or 11 per CPU with the CPU number first. */
@@ -10,11 +34,11 @@ export interface NativeCpu {
   cpuClockTicks(): number;
   cpuCount(roots: Roots, logical: boolean): number | null;
   /** The /proc/stat counters, as native/core/cpu.h CpuStats. */
-  cpuStats(roots: Roots): CpuStats;
+  cpuStats(roots: Roots): NativeCpuStats;
   /** [cpu, current, min, max] (MHz) per CPU. */
   cpuFreq(roots: Roots): Float64Array;
   /** Raw cpufreq sysfs attributes per CPU, as native/core/cpu.h CpuFreqInfo (kHz). */
-  cpuFreqInfo(roots: Roots): CpuFreqInfo[];
+  cpuFreqInfo(roots: Roots): NativeCpuFreqInfo[];
   /** [load1, load5, load15] of `<procfs>/loadavg` (sysinfo(2) for /proc), written into `out` when given. */
   cpuLoadAvg(roots: Roots, out?: Float64Array): Float64Array;
   /** Binds the Float64Array(3) that cpuLoadAvgOwn fills (per thread); returns the binding's generation. */

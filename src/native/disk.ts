@@ -1,7 +1,5 @@
 // The disk area's slice of the native addon (native/binding/disk.cc).
-import type { BlockDeviceInfo, DiskPartition, DiskUsage } from '../disk.js';
-import type { Roots } from '../roots.js';
-import { nativeSlice } from './addon.js';
+import { nativeSlice, type NativeRoots as Roots } from './addon.js';
 
 /**
  * diskIoCounters' result: the device names joined by "\n", and DISK_IO_FIELDS values per
@@ -16,10 +14,41 @@ export type NativeDiskIoTable = [names: string, values: Float64Array];
 /** Values per device in a NativeDiskIoTable. */
 export const DISK_IO_FIELDS = 19;
 
+/** As native/core/disk.h DiskPartition: one mount. */
+export interface NativeDiskPartition {
+  device: string;
+  mountpoint: string;
+  fstype: string;
+  opts: string;
+  superOpts: string;
+  major: number;
+  minor: number;
+  readonly: boolean;
+}
+
+/** As native/core/disk.h DiskUsage: statvfs-derived, bytes and inodes. */
+export interface NativeDiskUsage {
+  total: number;
+  used: number;
+  free: number;
+  percent: number;
+  availBytes: number;
+  freeBytes: number;
+  files: number;
+  filesFree: number;
+}
+
+/** As native/core/block_info.h BlockDeviceInfo. */
+export interface NativeBlockDeviceInfo {
+  rotational: string | null;
+  udev: Record<string, string> | null;
+  slaves: string[];
+}
+
 /** A statvfs started (or joined) on its own native thread. */
 export interface NativeUsageCall {
   /** statvfs-derived usage, as native/core/disk.h DiskUsage. */
-  promise: Promise<DiskUsage>;
+  promise: Promise<NativeDiskUsage>;
   /** The call's id, for diskUsageMarkStuck; 0 when nothing was started (stuck path). */
   id: number;
   /** The path statvfs runs on (rootfs prefix included). */
@@ -28,10 +57,10 @@ export interface NativeUsageCall {
 
 export interface NativeDisk {
   /** The mounts, as native/core/disk.h DiskPartition. */
-  diskPartitions(roots: Roots, all: boolean): DiskPartition[];
+  diskPartitions(roots: Roots, all: boolean): NativeDiskPartition[];
   diskIoCounters(roots: Roots, perDisk: boolean): NativeDiskIoTable;
   diskUsageStart(roots: Roots, path: string): NativeUsageCall;
-  diskUsageSync(roots: Roots, path: string, timeoutMs: number): DiskUsage;
+  diskUsageSync(roots: Roots, path: string, timeoutMs: number): NativeDiskUsage;
   /**
    * statvfs on the calling thread (no timeout), into `out` when it is a Float64Array(8):
    * total, used, free, percent, availBytes, freeBytes, files, filesFree.
@@ -41,7 +70,7 @@ export interface NativeDisk {
   diskUsageStuck(roots: Roots, path: string): boolean;
   diskUsageStuckPaths(): string[];
   /** native/core/block_info.h BlockDeviceInfo ("" udevDir: no udev lookup). */
-  diskBlockInfo(roots: Roots, udevDir: string, name: string, major: number, minor: number): BlockDeviceInfo;
+  diskBlockInfo(roots: Roots, udevDir: string, name: string, major: number, minor: number): NativeBlockDeviceInfo;
 }
 
 export const nativeDisk = nativeSlice<NativeDisk>();

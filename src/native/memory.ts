@@ -1,6 +1,5 @@
 // The memory area's slice of the native addon (native/binding/memory.cc).
-import type { Roots } from '../roots.js';
-import { nativeSlice } from './addon.js';
+import { nativeSlice, type NativeRoots as Roots } from './addon.js';
 
 /** The Float64Array results are written into `out` when it is given and long enough. */
 export interface NativeMemory {

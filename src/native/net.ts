@@ -1,7 +1,5 @@
 // The net area's slice of the native addon (native/binding/net.cc).
-import type { NetClass, NicStats } from '../net.js';
-import type { Roots } from '../roots.js';
-import { nativeSlice } from './addon.js';
+import { nativeSlice, type NativeRoots as Roots } from './addon.js';
 
 /** /proc/net/dev: NIC names and 16 counters per NIC, in file column order. */
 export interface NativeNetDev {
@@ -9,15 +7,43 @@ export interface NativeNetDev {
   values: Float64Array;
 }
 
-/** As native/core/net_if.h NicStats: a NicStats with the NIC's name and duplex as a plain number. */
-export interface NativeNicStats extends Omit<NicStats, 'duplex'> {
+/** As native/core/net_if.h NicStats: one NIC's name, flags and link (duplex as the kernel's number). */
+export interface NativeNicStats {
   name: string;
+  isUp: boolean;
   duplex: number;
+  /** Mb/s, 0 when unknown. */
+  speed: number;
+  mtu: number;
+  /** Comma-joined IFF_* names. */
+  flags: string;
 }
 
-/** As native/core/net.h NetClassInfo: the sysfs attributes of NetClass (without the derived adminState) and the NIC's name. */
-export interface NativeNetClass extends Omit<NetClass, 'adminState'> {
+/** As native/core/net.h NetClassInfo: one NIC's sysfs attributes (null when absent) and its name. */
+export interface NativeNetClass {
   name: string;
+  address: string | null;
+  broadcast: string | null;
+  duplex: string | null;
+  operstate: string | null;
+  ifalias: string | null;
+  mtu: number | null;
+  speed: number | null;
+  carrier: number | null;
+  carrierChanges: number | null;
+  carrierUpCount: number | null;
+  carrierDownCount: number | null;
+  dormant: number | null;
+  flags: number | null;
+  iflink: number | null;
+  ifindex: number | null;
+  linkMode: number | null;
+  type: number | null;
+  addrAssignType: number | null;
+  nameAssignType: number | null;
+  netdevGroup: number | null;
+  devId: number | null;
+  txQueueLen: number | null;
 }
 
 /** protocol -> field -> value. */

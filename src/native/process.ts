@@ -1,16 +1,5 @@
 // The process area's slice of the native addon (native/binding/process.cc).
-import type {
-  ProcessIoCounters,
-  ProcessMemoryFullInfo,
-  ProcessMemoryInfo,
-  ProcessMemoryMap,
-  ProcessMemoryMapRange,
-  ProcessOpenFile,
-  ProcessThread,
-  ProcessesSummary,
-} from '../process/types.js';
-import type { Roots } from '../roots.js';
-import { nativeSlice } from './addon.js';
+import { nativeSlice, type NativeRoots as Roots } from './addon.js';
 
 /** processStat: the parsed /proc/<pid>/stat (times in seconds). */
 export interface NativeStat {
@@ -46,9 +35,79 @@ export interface NativeStatus {
   cpusAllowedList: string;
 }
 
-/** processOpenFiles: a ProcessOpenFile whose mode is the string the binding built. */
-export interface NativeOpenFile extends Omit<ProcessOpenFile, 'mode'> {
+/** processOpenFiles: one open file (mode the string the binding built: r, w, a, r+, a+). */
+export interface NativeOpenFile {
+  path: string;
+  fd: number;
+  position: number;
   mode: string;
+  flags: number;
+}
+
+/** /proc/<pid>/statm, bytes. */
+export interface NativeStatm {
+  rss: number;
+  vms: number;
+  shared: number;
+  text: number;
+  lib: number;
+  data: number;
+  dirty: number;
+}
+
+/** /proc/<pid>/io. */
+export interface NativeIo {
+  readCount: number;
+  writeCount: number;
+  readBytes: number;
+  writeBytes: number;
+  readChars: number;
+  writeChars: number;
+}
+
+/** smaps_rollup (or smaps) totals, bytes. */
+export interface NativeMemoryFull {
+  uss: number;
+  pss: number;
+  swap: number;
+}
+
+/** One memory map (grouped by path), bytes. */
+export interface NativeMemoryMap {
+  path: string;
+  rss: number;
+  size: number;
+  pss: number;
+  sharedClean: number;
+  sharedDirty: number;
+  privateClean: number;
+  privateDirty: number;
+  referenced: number;
+  anonymous: number;
+  swap: number;
+}
+
+/** One mapping (not grouped): a NativeMemoryMap with its address range and permissions. */
+export interface NativeMemoryMapRange extends NativeMemoryMap {
+  addr: string;
+  perms: string;
+}
+
+/** One thread, times in seconds. */
+export interface NativeThread {
+  id: number;
+  userTime: number;
+  systemTime: number;
+}
+
+/** The processes collector's numbers. */
+export interface NativeProcessesSummary {
+  pids: number;
+  threads: number;
+  maxProcesses: number | null;
+  maxThreads: number | null;
+  states: Record<string, number>;
+  threadStates: Record<string, number>;
 }
 
 export interface NativeConnection {
@@ -77,18 +136,18 @@ export interface NativeProcess {
   processName(roots: Roots, pid: number, startTicks?: number): string;
   processStatus(roots: Roots, pid: number): NativeStatus;
   /** /proc/<pid>/statm, bytes. */
-  processStatm(roots: Roots, pid: number): ProcessMemoryInfo;
-  processIo(roots: Roots, pid: number): ProcessIoCounters;
+  processStatm(roots: Roots, pid: number): NativeStatm;
+  processIo(roots: Roots, pid: number): NativeIo;
   processCmdline(roots: Roots, pid: number): string[];
   processExe(roots: Roots, pid: number): string;
   processCwd(roots: Roots, pid: number): string;
   processEnviron(roots: Roots, pid: number): string[];
   processNumFds(roots: Roots, pid: number): number;
-  processMemoryFull(roots: Roots, pid: number): Pick<ProcessMemoryFullInfo, 'uss' | 'pss' | 'swap'>;
-  /** Grouped by path, or one ProcessMemoryMapRange per mapping when `grouped` is false. */
-  processMemoryMaps(roots: Roots, pid: number, grouped: boolean): ProcessMemoryMap[] | ProcessMemoryMapRange[];
+  processMemoryFull(roots: Roots, pid: number): NativeMemoryFull;
+  /** Grouped by path, or one NativeMemoryMapRange per mapping when `grouped` is false. */
+  processMemoryMaps(roots: Roots, pid: number, grouped: boolean): NativeMemoryMap[] | NativeMemoryMapRange[];
   processOpenFiles(roots: Roots, pid: number): NativeOpenFile[];
-  processThreads(roots: Roots, pid: number): ProcessThread[];
+  processThreads(roots: Roots, pid: number): NativeThread[];
   processTerminal(roots: Roots, pid: number, startTicks?: number): string | null;
   processConnections(roots: Roots, pid: number, kind: string): NativeConnection[];
   processPids(roots: Roots): number[];
@@ -108,7 +167,7 @@ export interface NativeProcess {
   processWaitCheck(roots: Roots, pid: number, startTicks: number): { exited: boolean; code: number | null };
   processScan(roots: Roots, attrs: readonly string[], pids?: readonly number[]): Promise<NativeScan>;
   processScanSync(roots: Roots, attrs: readonly string[], pids?: readonly number[]): NativeScan;
-  processesSummary(roots: Roots): Promise<ProcessesSummary>;
+  processesSummary(roots: Roots): Promise<NativeProcessesSummary>;
   /** Per pid (null: gone): wait channels with thread counts, and for a multi-threaded process the threads' summed context switches. */
   processThreadTotals(
     roots: Roots,

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import bcrypt from 'bcryptjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildInfo } from '../../src/agent/build-info.js';
+import { buildInfo } from '../../src/contract/build-info.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { HttpConfig } from '../../src/config/types.js';
 import type { WebConfig } from '../../src/config/webconfig.js';

@@ -1,19 +1,21 @@
 // The agent's configuration: the broken-config corpus (each file with its expected located
 // message, and exit status 2 from `hostprobe check-config`), the commented default file,
 // the JSON Schema generated from the spec, ${ENV} expansion, and the node_exporter flags.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { parseAgentFlags, FlagError, parseListenAddress } from '../../src/config/flags.js';
 import { checkConfigText, formatIssue, loadConfig, ConfigError } from '../../src/config/load.js';
 import {
   agentJsonSchema,
+  otlpJsonSchema,
   CONFIG_SPEC,
   NODE_EXPORTER_DISKSTATS_DEVICE_EXCLUDE,
   NODE_EXPORTER_FS_TYPES_EXCLUDE,
   NODE_EXPORTER_MOUNT_POINTS_EXCLUDE,
 } from '../../src/config/schema.js';
-import { compileRegex, editDistance, formatDuration, parseDuration, suggest } from '../../src/config/spec.js';
+import { compileRegex, editDistance, formatDuration, parseDuration, suggest, type ObjectSpec } from '../../src/config/spec.js';
+import type { AgentConfig, OtlpConfig, ProcessGroupConfig } from '../../src/config/types.js';
 import { REPO_ROOT } from '../helpers/tools.js';
 import { haveCli, runCli } from './helpers.js';
 
@@ -98,6 +100,36 @@ describe('messages', () => {
   });
 });
 
+describe('the config type is the spec\'s', () => {
+  it('types every key the validator yields, otlp as the resolved section', async () => {
+    const { config } = await loadConfig(undefined, { env: {} });
+    // Compile-time: the inferred type (tsconfig.test.json checks these).
+    expectTypeOf(config).toEqualTypeOf<AgentConfig>();
+    expectTypeOf(config.otlp).toEqualTypeOf<OtlpConfig>();
+    expectTypeOf(config.log.level).toEqualTypeOf<'debug' | 'info' | 'warn' | 'error'>();
+    expectTypeOf(config.collectors.process.top.by).toEqualTypeOf<'cpu' | 'memory'>();
+    expectTypeOf(config.collectors.cpu.timeout).toEqualTypeOf<number | undefined>();
+    expectTypeOf(config.collectors.process.groups).toEqualTypeOf<readonly ProcessGroupConfig[]>();
+    expectTypeOf<ProcessGroupConfig['comm']>().toEqualTypeOf<readonly string[] | undefined>();
+    expectTypeOf(config.labels).toEqualTypeOf<Readonly<Record<string, string>>>();
+    // Run time: the value has exactly the spec's keys, level by level (optional ones only when set).
+    const missing: string[] = [];
+    const walk = (spec: ObjectSpec, value: Record<string, unknown>, prefix: string): void => {
+      for (const [k, v] of Object.entries(spec.fields)) {
+        if (!(k in value)) {
+          if (v.kind === 'object' || 'default' in v) missing.push(prefix + k);
+          continue;
+        }
+        if (v.kind === 'object' && !v.resolve) walk(v, value[k] as Record<string, unknown>, `${prefix}${k}.`);
+      }
+      for (const k of Object.keys(value)) if (!(k in spec.fields)) missing.push(`extra ${prefix}${k}`);
+    };
+    walk(CONFIG_SPEC, config as unknown as Record<string, unknown>, '');
+    expect(missing).toEqual([]);
+    expect(config.otlp).toMatchObject({ enabled: false, source: 'off', url: 'http://localhost:4318/v1/metrics', interval: 60, timeout: 10 });
+  });
+});
+
 describe('defaults', () => {
   it('the built-in default applies without a file, with node_exporter exclusions and port 9110', async () => {
     const { config } = await loadConfig(undefined);
@@ -141,7 +173,7 @@ describe('defaults', () => {
   it('config/hostprobe.yaml documents every key of the spec', () => {
     const text = readFileSync(join(REPO_ROOT, 'config', 'hostprobe.yaml'), 'utf8');
     const missing: string[] = [];
-    const walk = (spec: typeof CONFIG_SPEC, prefix: string): void => {
+    const walk = (spec: ObjectSpec, prefix: string): void => {
       for (const [k, v] of Object.entries(spec.fields)) {
         if (k === 'otlp' || k === 'timeout') continue;
         if (!new RegExp(`(^|[\\s{,])${k}:`, 'm').test(text)) missing.push(prefix + k);
@@ -152,14 +184,20 @@ describe('defaults', () => {
     expect(missing).toEqual([]);
   });
 
-  it('config/schema/hostprobe.schema.json is generated from the spec (`npm run gen` writes it)', () => {
+  it('config/schema/hostprobe.schema.json and otlp.schema.json are generated from the spec (`npm run gen` writes them)', () => {
     const file = join(REPO_ROOT, 'config', 'schema', 'hostprobe.schema.json');
     const want = JSON.stringify(agentJsonSchema(), null, 2) + '\n';
+    const otlpFile = join(REPO_ROOT, 'config', 'schema', 'otlp.schema.json');
+    const otlpWant = JSON.stringify(otlpJsonSchema(), null, 2) + '\n';
     expect(readFileSync(file, 'utf8'), `${file} is stale: run npm run gen`).toBe(want);
+    expect(readFileSync(otlpFile, 'utf8'), `${otlpFile} is stale: run npm run gen`).toBe(otlpWant);
     const schema = JSON.parse(want) as { properties: Record<string, { $ref?: string }>; additionalProperties: boolean };
     expect(schema.additionalProperties).toBe(false);
     expect(schema.properties.otlp?.$ref).toBe('otlp.schema.json');
-    expect(existsSync(join(REPO_ROOT, 'config', 'schema', 'otlp.schema.json'))).toBe(true);
+    const otlp = JSON.parse(otlpWant) as { $id: string; properties: Record<string, unknown>; additionalProperties: boolean };
+    expect(otlp.$id).toBe('otlp.schema.json');
+    expect(otlp.additionalProperties).toBe(false);
+    expect(Object.keys(otlp.properties)).toContain('metrics_endpoint');
   });
 });
 

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Poller } from '../../src/agent/poller.js';
-import type { CollectorName, Snapshot } from '../../src/agent/snapshot.js';
+import type { CollectorName, Snapshot } from '../../src/contract/snapshot.js';
 import { COLLECTORS } from '../../src/collectors/index.js';
 import { checkConfigText } from '../../src/config/load.js';
 import type { AgentConfig } from '../../src/config/types.js';

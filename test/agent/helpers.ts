@@ -4,7 +4,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import type { CollectContext } from '../../src/agent/collector.js';
+import type { CollectContext } from '../../src/contract/collector.js';
 import type { AgentConfig } from '../../src/config/types.js';
 import { nullLogger } from '../../src/logger.js';
 import { resolveRoots } from '../../src/roots.js';
@@ -285,7 +285,7 @@ export async function promQuery(port: number, query: string): Promise<PromResult
 }
 
 /** A small valid snapshot for in-process tests of the sinks and the server. */
-export function fakeSnapshot(seq = 1, overrides: Partial<import('../../src/agent/snapshot.js').Snapshot> = {}): import('../../src/agent/snapshot.js').Snapshot {
+export function fakeSnapshot(seq = 1, overrides: Partial<import('../../src/contract/snapshot.js').Snapshot> = {}): import('../../src/contract/snapshot.js').Snapshot {
   return {
     seq,
     timestamp: 1_795_000_000_000 + seq * 1000,

@@ -9,7 +9,7 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildInfo } from '../../src/agent/build-info.js';
+import { buildInfo } from '../../src/contract/build-info.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { HttpConfig } from '../../src/config/types.js';
 import { loadWebConfig, type WebConfig } from '../../src/config/webconfig.js';

@@ -19,7 +19,7 @@ import { canonicalIp, parseSubjectAltName, sanAllowed } from '../../src/http/san
 import { acceptsGzip, wantsOpenMetrics } from '../../src/http/negotiate.js';
 import { MetricsServer } from '../../src/http/server.js';
 import { nullLogger } from '../../src/logger.js';
-import { buildInfo } from '../../src/agent/build-info.js';
+import { buildInfo } from '../../src/contract/build-info.js';
 import { PrometheusSink, type RenderedSnapshot } from '../../src/sinks/prometheus/index.js';
 import { fakeSnapshot, waitFor } from './helpers.js';
 

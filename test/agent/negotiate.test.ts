@@ -4,7 +4,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { buildInfo } from '../../src/agent/build-info.js';
+import { buildInfo } from '../../src/contract/build-info.js';
 import { acceptsGzip, parseQList, wantsOpenMetrics } from '../../src/http/negotiate.js';
 import { MetricsServer } from '../../src/http/server.js';
 import { nullLogger } from '../../src/logger.js';

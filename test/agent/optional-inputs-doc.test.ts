@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { OptionalInput } from '../../src/agent/collector.js';
+import type { OptionalInput } from '../../src/contract/collector.js';
 import * as cpu from '../../src/collectors/cpu.js';
 import * as disk from '../../src/collectors/disk.js';
 import * as host from '../../src/collectors/host.js';

@@ -3,10 +3,11 @@
 // while the others are published, "not present" is not a failure, polls never overlap, and
 // the exposition format details (Go float formatting, escaping, OpenMetrics).
 import { describe, expect, it } from 'vitest';
-import { runCollector, runParts, type Collector, type CollectorEntry } from '../../src/agent/collector.js';
+import { runCollector } from '../../src/agent/collector.js';
+import { runParts, type Collector, type CollectorEntry } from '../../src/contract/collector.js';
 import { parseFaults } from '../../src/agent/faults.js';
 import { isCollectorEnabled, Poller } from '../../src/agent/poller.js';
-import type { CpuReading, MemReading } from '../../src/agent/snapshot.js';
+import type { CpuReading, MemReading } from '../../src/contract/snapshot.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { AgentConfig } from '../../src/config/types.js';
 import { NotFoundError, ParseError } from '../../src/errors.js';

@@ -5,8 +5,8 @@
 // group and the new one is counted from its own, so no counter goes backwards.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Collector } from '../../src/agent/collector.js';
-import type { ProcessGroupReading, ProcessReading } from '../../src/agent/snapshot.js';
+import type { Collector } from '../../src/contract/collector.js';
+import type { ProcessGroupReading, ProcessReading } from '../../src/contract/snapshot.js';
 import { create } from '../../src/collectors/process.js';
 import { checkConfigText, defaultConfig } from '../../src/config/load.js';
 import type { AgentConfig } from '../../src/config/types.js';

@@ -9,7 +9,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ProcessReading } from '../../src/agent/snapshot.js';
+import type { ProcessReading } from '../../src/contract/snapshot.js';
 import { create } from '../../src/collectors/process.js';
 import { checkConfigText } from '../../src/config/load.js';
 import { clockTicks } from '../../src/cpu.js';

@@ -9,8 +9,8 @@ import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Collector } from '../../src/agent/collector.js';
-import type { ProcessGroupReading, ProcessReading } from '../../src/agent/snapshot.js';
+import type { Collector } from '../../src/contract/collector.js';
+import type { ProcessGroupReading, ProcessReading } from '../../src/contract/snapshot.js';
 import { create } from '../../src/collectors/process.js';
 import { checkConfigText } from '../../src/config/load.js';
 import type { AgentConfig, ProcessCollectorConfig } from '../../src/config/types.js';

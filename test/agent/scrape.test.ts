@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../src/agent/agent.js';
-import type { CollectorEntry } from '../../src/agent/collector.js';
+import type { CollectorEntry } from '../../src/contract/collector.js';
 import { CollectFilterError, filterSnapshot, parseCollectFilter } from '../../src/agent/collect-filter.js';
 import { COLLECTORS } from '../../src/collectors/index.js';
 import { parseAgentFlags } from '../../src/config/flags.js';

@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CollectContext } from '../../src/agent/collector.js';
+import type { CollectContext } from '../../src/contract/collector.js';
 import { create, TEXTFILE_READ_LIMIT } from '../../src/collectors/textfile.js';
 import { readRegularFileSync, UnreadableFileError } from '../../src/internal/bounded-read.js';
 import type { Logger } from '../../src/logger.js';

@@ -211,6 +211,34 @@ describe('the npm package (npm pack → npm install, no compiler on PATH)', () =
     expect(Number(line?.[1])).toBe(memTotal());
   });
 
+  it('hostprobe/prom-client and hostprobe/otel: the exports resolve in the installed package and read this host', () => {
+    if (!tarball) return;
+    // The agent's project has yaml and the OpenTelemetry packages; prom-client is the one peer it lacks.
+    const dir = join(work, 'agent');
+    const r = npm(['install', `prom-client@${pkg.peerDependencies['prom-client']}`], dir);
+    expect(r.status, r.stderr).toBe(0);
+    const script = [
+      "import { Registry } from 'prom-client';",
+      "import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';",
+      "import { registerHostMetrics as promHost } from 'hostprobe/prom-client';",
+      "import { registerHostMetrics as otelHost } from 'hostprobe/otel';",
+      'const registry = new Registry();',
+      'const p = await promHost(registry);',
+      'const text = await registry.metrics();',
+      'class Reader extends MetricReader { async onForceFlush() {} async onShutdown() {} }',
+      'const reader = new Reader();',
+      'const provider = new MeterProvider({ readers: [reader] });',
+      'const o = await otelHost({ meterProvider: provider });',
+      'const { resourceMetrics } = await reader.collect();',
+      "const limit = resourceMetrics.scopeMetrics.find((s) => s.scope.name === 'hostprobe').metrics.find((m) => m.descriptor.name === 'system.memory.limit');",
+      "console.log(JSON.stringify({ prom: Number(/^node_memory_MemTotal_bytes (\\S+)$/m.exec(text)?.[1]), otel: limit.dataPoints[0].value }));",
+      'await p.close(); await o.close(); await provider.shutdown();',
+    ].join('\n');
+    const out = bare('node', ['--input-type=module', '-e', script], dir);
+    expect(out.status, out.stderr).toBe(0);
+    expect(JSON.parse(out.stdout)).toEqual({ prom: memTotal(), otel: memTotal() });
+  });
+
   it("linux-arm64: the tarball's prebuilt loads in an arm64 Node (qemu-user) and reads this host", () => {
     if (!tarball || !haveTool(crossStatus) || !haveTool(qemuStatus) || !haveTool(arm64NodeStatus)) return;
     const dir = join(work, 'library');

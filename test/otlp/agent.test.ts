@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../src/agent/agent.js';
+import { OtlpSink } from '../../src/sinks/otlp/index.js';
 import { haveTool } from '../helpers/tools.js';
 import { parseExposition, Samples } from './exposition.js';
 import { recordingLogger } from './agent.js';
@@ -97,8 +98,9 @@ describe.skipIf(!enabled)('the agent pushes what /metrics serves', () => {
     expect(prom.get('hostprobe_poll_timestamp_seconds')).toBeGreaterThan(before);
     // The failed export (refused connection, retried until the timeout) ends after this poll's render;
     // the one after shows it.
-    const { activeOtlpSink } = await import('../../src/sinks/otlp/index.js');
-    await activeOtlpSink()?.pending;
+    const otlp = agent.sinks.find((k) => k instanceof OtlpSink);
+    if (!(otlp instanceof OtlpSink)) throw new Error('the agent runs no OTLP sink');
+    await otlp.pending;
     await agent.poller.pollOnce();
     const after = await scrape();
     expect(after.get('hostprobe_otlp_exports_total', { result: 'failed' })).toBeGreaterThanOrEqual(1);

@@ -5,11 +5,11 @@
 // the /metrics exposition rendered from the SAME snapshot.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Snapshot } from '../../src/agent/snapshot.js';
+import type { Snapshot } from '../../src/contract/snapshot.js';
 import type { AgentConfig } from '../../src/config/types.js';
 import { OtlpSink, type ExportRecord } from '../../src/sinks/otlp/sink.js';
 import { hostArch } from '../../src/sinks/otlp/resource.js';
-import { loadProcessRenderer, renderOptions, renderText } from '../../src/sinks/prometheus/index.js';
+import { renderOptions, renderText } from '../../src/sinks/prometheus/index.js';
 import { haveTool, REPO_ROOT } from '../helpers/tools.js';
 import { configFrom, otlpOf, startPoller } from './agent.js';
 import { parseExposition, Samples } from './exposition.js';
@@ -74,7 +74,7 @@ beforeAll(async () => {
   } finally {
     await poller.stop();
   }
-  prom = new Samples(parseExposition(renderText(snap, renderOptions(config), await loadProcessRenderer())));
+  prom = new Samples(parseExposition(renderText(snap, renderOptions(config))));
   // Default settings: http/protobuf with gzip.
   exported = await exportTo(collector, '', snap);
   req = (await collector.waitFor(1))[0]!;

@@ -1,11 +1,10 @@
 // The otlp: section: defaults, environment autoconfiguration and precedence, secrets from
 // the environment and files, and the messages for invalid settings.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { OTLP_KEYS, otlpSection, parseKeyValueList, validateOtlpConfig } from '../../src/config/otlp.js';
-import { REPO_ROOT } from '../helpers/tools.js';
+import { parseKeyValueList, validateOtlpConfig } from '../../src/config/otlp.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'hostprobe-otlp-config-'));
 
@@ -135,20 +134,20 @@ describe('secrets in headers', () => {
   it('rejects a mapping with both or neither source, and unknown source keys', () => {
     expect(issues({ headers: { a: { env: 'X', file: '/f' } } })[0]!.message).toMatch(/exactly one of env, file/);
     const u = issues({ headers: { a: { enve: 'X' } } });
-    expect(u[0]).toMatchObject({ path: ['headers', 'a', 'enve'], message: 'unknown key', suggestion: 'env' });
+    expect(u[0]).toMatchObject({ path: ['headers', 'a', 'enve'], message: 'unknown key "enve"', suggestion: 'env' });
   });
 });
 
 describe('invalid settings', () => {
   it('names the key, what was expected and the likely intended key', () => {
     const got = issues({ endpont: 'http://x:4318', protocol: 'grpc', compression: 'gzipp', names: 'semconf', interval: 'often' });
-    expect(got).toContainEqual(expect.objectContaining({ path: ['endpont'], message: 'unknown key', suggestion: 'endpoint' }));
+    expect(got).toContainEqual(expect.objectContaining({ path: ['endpont'], message: 'unknown key "endpont"', suggestion: 'endpoint' }));
     expect(got).toContainEqual(
-      expect.objectContaining({ path: ['protocol'], message: 'invalid value string "grpc"', expected: 'one of "http/protobuf", "http/json"' }),
+      expect.objectContaining({ path: ['protocol'], message: 'invalid value "grpc"', expected: 'one of "http/protobuf", "http/json"' }),
     );
     expect(got).toContainEqual(expect.objectContaining({ path: ['compression'], suggestion: 'gzip' }));
     expect(got).toContainEqual(expect.objectContaining({ path: ['names'], suggestion: 'semconv' }));
-    expect(got).toContainEqual(expect.objectContaining({ path: ['interval'], message: 'invalid duration string "often"' }));
+    expect(got).toContainEqual(expect.objectContaining({ path: ['interval'], message: 'invalid duration "often"' }));
   });
 
   it('rejects non-HTTP endpoints and both endpoint forms at once', () => {
@@ -184,34 +183,20 @@ describe('invalid settings', () => {
   });
 });
 
-describe('the section object the loader uses', () => {
-  it('has key otlp and environment-dependent defaults', () => {
-    expect(otlpSection.key).toBe('otlp');
-    const saved = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
-    try {
-      delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
-      delete process.env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT;
-      expect(otlpSection.defaults.enabled).toBe(false);
-      process.env.OTEL_EXPORTER_OTLP_ENDPOINT = 'http://from-env:4318';
-      expect(otlpSection.defaults.url).toBe('http://from-env:4318/v1/metrics');
-      process.env.OTEL_EXPORTER_OTLP_TIMEOUT = 'x';
-      // invalid environment: no defaults, so the loader calls validate() and reports
-      expect(otlpSection.defaults).toBeUndefined();
-      expect(otlpSection.validate(undefined).issues).toHaveLength(1);
-    } finally {
-      if (saved === undefined) delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
-      else process.env.OTEL_EXPORTER_OTLP_ENDPOINT = saved;
-      delete process.env.OTEL_EXPORTER_OTLP_TIMEOUT;
-    }
-  });
-
-  it('matches config/schema/otlp.schema.json key for key', () => {
-    const schema = JSON.parse(readFileSync(join(REPO_ROOT, 'config', 'schema', 'otlp.schema.json'), 'utf8')) as {
-      properties: Record<string, { properties?: Record<string, unknown> }>;
-    };
-    expect(Object.keys(schema.properties).sort()).toEqual([...OTLP_KEYS.top].sort());
-    expect(Object.keys(schema.properties.tls!.properties!).sort()).toEqual([...OTLP_KEYS.tls].sort());
-    expect(Object.keys(schema.properties.retry!.properties!).sort()).toEqual([...OTLP_KEYS.retry].sort());
+describe('the otlp section without an otlp: key', () => {
+  it('follows the loader\'s environment: off, on from OTEL_EXPORTER_OTLP_ENDPOINT, reported when invalid', async () => {
+    const { checkConfigText, formatIssue } = await import('../../src/config/load.js');
+    const off = await checkConfigText('poll_interval: 15s\n', 'agent.yaml', { env: {} });
+    expect(off.config!.otlp).toMatchObject({ enabled: false, source: 'off' });
+    const on = await checkConfigText('poll_interval: 15s\n', 'agent.yaml', { env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://from-env:4318' } });
+    expect(on.config!.otlp).toMatchObject({ enabled: true, source: 'env', url: 'http://from-env:4318/v1/metrics' });
+    const bad = await checkConfigText('poll_interval: 15s\n', 'agent.yaml', {
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://from-env:4318', OTEL_EXPORTER_OTLP_TIMEOUT: 'x' },
+    });
+    expect(bad.config).toBeUndefined();
+    expect(bad.issues.map(formatIssue)).toEqual([
+      'agent.yaml:1:1: otlp: OTEL_EXPORTER_OTLP_TIMEOUT="x" is invalid; expected a positive whole number of milliseconds',
+    ]);
   });
 
   it('parses baggage-style lists', () => {
@@ -226,9 +211,44 @@ describe('through the agent config loader', () => {
     const r = await checkConfigText(yaml, 'agent.yaml', { env: {} });
     expect(r.config).toBeUndefined();
     const lines = r.issues.map(formatIssue);
-    expect(lines).toContainEqual(expect.stringMatching(/^agent\.yaml:3:\d+: otlp\.endpont: unknown key; .*did you mean "endpoint"\?$/));
-    expect(lines).toContainEqual(expect.stringMatching(/^agent\.yaml:4:13: otlp\.protocol: invalid value string "grpc"; expected one of "http\/protobuf", "http\/json"$/));
-    expect(lines).toContainEqual(expect.stringMatching(/^agent\.yaml:6:\d+: otlp\.headers\.x-key\.env: environment variable HOSTPROBE_TEST_UNSET_VAR is not set/));
+    expect(lines).toContainEqual(expect.stringMatching(/^agent\.yaml:3:3: otlp\.endpont: unknown key "endpont"; .*did you mean "endpoint"\?$/));
+    expect(lines).toContainEqual('agent.yaml:4:13: otlp.protocol: invalid value "grpc"; expected one of "http/protobuf", "http/json"');
+  });
+
+  it('locates problems found with the environment at their key', async () => {
+    const { checkConfigText, formatIssue } = await import('../../src/config/load.js');
+    const yaml = ['otlp:', '  endpoint: http://collector:4318', '  headers:', '    x-key: {env: HOSTPROBE_TEST_UNSET_VAR}', '  timeout: 30s', '  interval: 10s', ''].join('\n');
+    const r = await checkConfigText(yaml, 'agent.yaml', { env: {} });
+    expect(r.issues.map(formatIssue)).toEqual([
+      'agent.yaml:4:18: otlp.headers.x-key.env: environment variable HOSTPROBE_TEST_UNSET_VAR is not set; expected a set environment variable holding the header value',
+      'agent.yaml:5:12: otlp.timeout: timeout (30s) is longer than the export interval (10s); expected a timeout no longer than the interval (at most one export is in flight)',
+    ]);
+  });
+
+  it('locates what the section spec rejects: schemes, reserved headers, header value shapes, backoffs, ranges', async () => {
+    const { checkConfigText, formatIssue } = await import('../../src/config/load.js');
+    const yaml = [
+      'otlp:',
+      '  metrics_endpoint: ftp://x/v1/metrics',
+      '  headers:',
+      '    Content-Type: x',
+      '    a: {env: X, file: /f}',
+      '    b: [1]',
+      '  retry: {initial_backoff: 10s, max_backoff: 1s}',
+      '  interval: 2d',
+      '',
+    ].join('\n');
+    const r = await checkConfigText(yaml, 'agent.yaml', { env: {} });
+    expect(r.issues.map(formatIssue)).toEqual([
+      'agent.yaml:2:21: otlp.metrics_endpoint: unsupported scheme "ftp:" in "ftp://x/v1/metrics"; expected http:// or https:// (OTLP over gRPC is not supported)',
+      'agent.yaml:4:5: otlp.headers.Content-Type: Content-Type is set by hostprobe; expected use protocol / compression instead',
+      'agent.yaml:5:8: otlp.headers.a: needs exactly one of env, file; expected {env: …} or {file: …}',
+      'agent.yaml:6:8: otlp.headers.b: wrong type: got a list; expected a string or a mapping',
+      'agent.yaml:7:28: otlp.retry.initial_backoff: initial_backoff (10s) is longer than max_backoff (1s); expected initial_backoff <= max_backoff',
+      'agent.yaml:8:13: otlp.interval: "2d" is out of range; expected a duration such as "15s", "500ms" or "1m30s" (or a number of seconds) from 100ms to 24h',
+    ]);
+    const top = await checkConfigText('endpoint: http://x\n', 'agent.yaml', { env: {} });
+    expect(top.issues.map(formatIssue)[0]).toMatch(/^agent\.yaml:1:1: endpoint: unknown key "endpoint" \(it belongs under otlp\)/);
   });
 
   it('gives the agent a normalised section', async () => {

@@ -3,7 +3,7 @@
 // families, instruments, units, start times and values. Used on this host through a real
 // Collector (collector.test.ts) and on the agent's fixture trees (fixture.test.ts).
 import { beforeAll, expect, it } from 'vitest';
-import type { Snapshot } from '../../src/agent/snapshot.js';
+import type { Snapshot } from '../../src/contract/snapshot.js';
 import type { Samples } from './exposition.js';
 import { attrsOf, pointValue, type OtlpJsonMetric, type OtlpJsonPoint, type OtlpJsonRequest } from './otelcol.js';
 

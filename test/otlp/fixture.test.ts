@@ -6,11 +6,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Snapshot } from '../../src/agent/snapshot.js';
+import type { Snapshot } from '../../src/contract/snapshot.js';
 import { OtlpMetricsBuilder } from '../../src/sinks/otlp/build.js';
 import { ResourceCache } from '../../src/sinks/otlp/resource.js';
 import { serializeRequest } from '../../src/sinks/otlp/sink.js';
-import { loadProcessRenderer, renderOptions, renderText } from '../../src/sinks/prometheus/index.js';
+import { renderOptions, renderText } from '../../src/sinks/prometheus/index.js';
 import { FIXTURES } from '../helpers/tools.js';
 import { configFrom, startPoller } from './agent.js';
 import { attrSetOf, consistencyTests, pointsOf, valueOf } from './consistency.js';
@@ -33,7 +33,7 @@ beforeAll(async () => {
   } finally {
     await poller.stop();
   }
-  prom = new Samples(parseExposition(renderText(snap, renderOptions(config), await loadProcessRenderer())));
+  prom = new Samples(parseExposition(renderText(snap, renderOptions(config))));
   const builder = new OtlpMetricsBuilder({ naming: 'semconv', version: '0.0.0-test' });
   const resource = new ResourceCache({ version: '0.0.0-test', rootfs: `${FIX}/root`, envAttributes: {}, configAttributes: {} }).get(snap);
   const bytes = serializeRequest(builder.build(snap, resource).resourceMetrics, 'http/json');

@@ -4,7 +4,7 @@
 // declared one (renamed for `names: hostmetrics`), and every declared key is sent.
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Snapshot } from '../../src/agent/snapshot.js';
+import type { Snapshot } from '../../src/contract/snapshot.js';
 import { OtlpMetricsBuilder } from '../../src/sinks/otlp/build.js';
 import { HOSTMETRICS_ATTRIBUTE_KEYS, MAPPINGS, type Naming, type OtlpMetricDef } from '../../src/sinks/otlp/mapping/index.js';
 import { ResourceCache } from '../../src/sinks/otlp/resource.js';

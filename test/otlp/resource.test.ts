@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { arch } from 'node:os';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Snapshot } from '../../src/agent/snapshot.js';
+import type { Snapshot } from '../../src/contract/snapshot.js';
 import { validateOtlpConfig } from '../../src/config/otlp.js';
 import { hostArch, ResourceCache } from '../../src/sinks/otlp/resource.js';
 import { run } from '../helpers/tools.js';

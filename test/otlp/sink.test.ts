@@ -5,7 +5,7 @@
 import { runInNewContext } from 'node:vm';
 import v8 from 'node:v8';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Snapshot } from '../../src/agent/snapshot.js';
+import type { Snapshot } from '../../src/contract/snapshot.js';
 import type { Poller } from '../../src/agent/poller.js';
 import { OtlpSink } from '../../src/sinks/otlp/sink.js';
 import { configFrom, otlpOf, recordingLogger, startPoller } from './agent.js';

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AGENT_PACKAGES, agentInstallCommand, agentPackagesProblem, missingAgentPackages } from '../../src/cli/agent-deps.js';
+import { AGENT_PACKAGES, INTEGRATION_PACKAGES, agentInstallCommand, agentPackagesProblem, missingAgentPackages } from '../../src/cli/agent-deps.js';
 import { REPO_ROOT } from '../helpers/tools.js';
 
 interface Manifest {
@@ -41,21 +41,26 @@ describe('package.json: the library installs alone', () => {
     expect(pkg.dependencies ?? {}).toEqual({});
   });
 
-  it('the optional peers are the agent packages and the from-source build tools, each also a devDependency', () => {
-    expect(Object.keys(pkg.peerDependencies).sort()).toEqual([...AGENT_PACKAGES, ...SOURCE_BUILD].sort());
+  it('the optional peers are the agent packages, the integrations\' and the from-source build tools, each also a devDependency', () => {
+    expect(Object.keys(pkg.peerDependencies).sort()).toEqual([...AGENT_PACKAGES, ...INTEGRATION_PACKAGES, ...SOURCE_BUILD].sort());
     for (const [name, range] of Object.entries(pkg.peerDependencies)) {
       expect(pkg.peerDependenciesMeta[name]?.optional, name).toBe(true);
       expect(pkg.devDependencies[name], name).toBe(range);
     }
   });
 
-  it('src/ imports no package but the agent packages and node: built-ins', () => {
+  it('src/ imports no package but the agent packages and node: built-ins (and src/integrations, its own peers)', () => {
     const used = new Set<string>();
+    const integrations = new Set<string>();
     for (const f of tsFiles(SRC)) {
-      for (const s of specifiers(f)) if (!s.startsWith('.') && !s.startsWith('node:')) used.add(packageOf(s));
+      const into = f.startsWith(join(SRC, 'integrations')) ? integrations : used;
+      for (const s of specifiers(f)) if (!s.startsWith('.') && !s.startsWith('node:')) into.add(packageOf(s));
     }
     expect(used.size).toBeGreaterThan(0);
     expect([...used].filter((p) => !(AGENT_PACKAGES as readonly string[]).includes(p))).toEqual([]);
+    const allowed: readonly string[] = [...AGENT_PACKAGES, ...INTEGRATION_PACKAGES];
+    expect(integrations).toContain('prom-client');
+    expect([...integrations].filter((p) => !allowed.includes(p))).toEqual([]);
   });
 
   it('the library (src/index.ts and everything it imports, statically) imports none of them', () => {

@@ -7,7 +7,7 @@
  * Go's float syntax (NaN, ±Inf). A sample timestamp is parsed and reported, since the
  * collector refuses files that carry them (as node_exporter does).
  */
-import type { MetricType } from '../../sinks/prometheus/exposition.js';
+import type { MetricType } from '../../contract/snapshot.js';
 
 export interface TextSample {
   /** The sample's own name: the family name, or it plus _bucket/_sum/_count. */

@@ -21,7 +21,7 @@ import {
   type MetricData,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import type { CollectorName, Snapshot } from '../../agent/snapshot.js';
+import type { CollectorName, Snapshot } from '../../contract/snapshot.js';
 import { MAPPINGS } from './mapping/index.js';
 import { HOSTMETRICS_ATTRIBUTE_KEYS, type CollectorMapping, type EmitContext, type OtlpMetricDef, type Naming, type PointAttributes } from './mapping/types.js';
 

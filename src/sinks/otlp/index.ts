@@ -1,15 +1,12 @@
 /**
- * OTLP push of the agent's snapshots (issue 5). Wiring into the agent:
+ * OTLP push of the agent's snapshots. The agent constructs the sink and then knows it only as
+ * a `Sink` (src/contract/sink.ts):
  *
  * ```ts
- * import { startOtlpSink, otlpSelfMetricFamilies } from '../sinks/otlp/index.js';
- * const otlp = startOtlpSink(config, poller, logger);   // undefined when the push is off
- * // Prometheus sink, when rendering self-metrics: [...snapshot.self.runtime, ...otlpSelfMetricFamilies()]
- * // shutdown: await otlp?.close();
+ * import { createOtlpSink } from '../sinks/otlp/index.js';
+ * const otlp = createOtlpSink(config.otlp, { version, rootfs, logger }); // undefined when the push is off
  * ```
  */
-import type { Snapshot } from '../../agent/snapshot.js';
-import type { RuntimeFamily } from '../../agent/snapshot.js';
 import type { OtlpConfig } from '../../config/otlp.js';
 import type { Logger } from '../../logger.js';
 import { OtlpSink, type OtlpSinkOptions } from './sink.js';
@@ -21,42 +18,17 @@ export { ResourceCache, detectAttributes, hostArch, readMachineId } from './reso
 export { OtlpSelfMetrics } from './self-metrics.js';
 export { MAPPINGS } from './mapping/index.js';
 
-let active: OtlpSink | undefined;
-
-/** The running sink's self-metric families (empty when the push is off), for `/metrics`. */
-export function otlpSelfMetricFamilies(): RuntimeFamily[] {
-  return active ? active.self.families() : [];
-}
-
-/** The running sink, if any. */
-export function activeOtlpSink(): OtlpSink | undefined {
-  return active;
-}
-
-/** Anything that hands out snapshots (the agent's Poller). */
-export interface SnapshotSource {
-  onSnapshot(listener: (s: Snapshot) => void): void;
-}
-
 /**
- * Starts the push when the config (or the environment) enables it: subscribes to the
- * poller's snapshots and registers the self-metrics. Returns undefined when it is off.
- * A previous sink (SIGHUP reload) must be closed by the caller first.
+ * The push sink for the `otlp:` section (or the environment) when it is enabled, else
+ * undefined. The caller feeds it the periodic snapshots (its `feed`) and closes it.
  */
-export function startOtlpSink(
-  config: { otlp: unknown; paths: { rootfs: string } },
-  source: SnapshotSource,
-  logger: Logger,
-  opts: { version: string } & Partial<Omit<OtlpSinkOptions, 'config' | 'logger' | 'rootfs'>>,
+export function createOtlpSink(
+  otlp: OtlpConfig | undefined,
+  opts: { version: string; rootfs: string; logger: Logger } & Partial<Omit<OtlpSinkOptions, 'config' | 'logger' | 'rootfs' | 'version'>>,
 ): OtlpSink | undefined {
-  const otlp = config.otlp as OtlpConfig | undefined;
   if (!otlp || !otlp.enabled) return undefined;
-  const log = logger.with({ sink: 'otlp' });
-  const sink = new OtlpSink({ ...opts, config: otlp, rootfs: config.paths.rootfs, logger: log });
-  active = sink;
-  source.onSnapshot((s) => {
-    if (active === sink) sink.onSnapshot(s);
-  });
+  const log = opts.logger.with({ sink: 'otlp' });
+  const sink = new OtlpSink({ ...opts, config: otlp, logger: log });
   log.info('otlp push on', {
     url: sink.safeUrl,
     protocol: otlp.protocol,
@@ -67,11 +39,4 @@ export function startOtlpSink(
     from: otlp.source,
   });
   return sink;
-}
-
-/** Stops the running sink (shutdown, or before a reload starts a new one). */
-export async function stopOtlpSink(): Promise<void> {
-  const s = active;
-  active = undefined;
-  await s?.close();
 }

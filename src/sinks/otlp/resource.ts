@@ -21,7 +21,7 @@ import { readRegularFileSync } from '../../internal/bounded-read.js';
 import { hostname, machine, release } from 'node:os';
 import { join } from 'node:path';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
-import type { Snapshot } from '../../agent/snapshot.js';
+import type { Snapshot } from '../../contract/snapshot.js';
 
 export interface ResourceOptions {
   /** hostprobe's version. */

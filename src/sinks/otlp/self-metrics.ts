@@ -15,7 +15,7 @@
  * The families are in the same JSON form as the snapshot's runtime families
  * (`RuntimeFamily`), so the Prometheus sink renders them with the same code.
  */
-import type { RuntimeFamily } from '../../agent/snapshot.js';
+import type { RuntimeFamily } from '../../contract/snapshot.js';
 import type { ExportOutcome } from './transport.js';
 
 export const FAILURE_REASONS = ['rejected', 'retries_exhausted', 'timeout', 'error'] as const;

@@ -17,12 +17,14 @@
 import { readFileSync } from 'node:fs';
 import { JsonMetricsSerializer, ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import type { Snapshot } from '../../agent/snapshot.js';
+import type { Sink } from '../../contract/sink.js';
+import type { RuntimeFamily, Snapshot } from '../../contract/snapshot.js';
 import type { OtlpConfig } from '../../config/otlp.js';
 import type { Logger } from '../../logger.js';
 import { OtlpMetricsBuilder } from './build.js';
 import { ResourceCache } from './resource.js';
 import { OtlpSelfMetrics } from './self-metrics.js';
+import { AgentMetricExporter, type ExporterOutcome } from './exporter.js';
 import { OtlpHttpTransport, type ExportResult, type TlsSettings } from './transport.js';
 
 /** Longest pause a Retry-After can impose on the schedule. */
@@ -94,13 +96,18 @@ export function serializeRequest(rm: ResourceMetrics, protocol: OtlpConfig['prot
   return bytes;
 }
 
-export class OtlpSink {
+export class OtlpSink implements Sink {
+  readonly name = 'otlp';
+  /** The push follows the periodic polls, not the scrapes' (docs/agent.md, "How it works"). */
+  readonly feed = 'periodic';
   readonly config: OtlpConfig;
   /** Counters for `/metrics` (hostprobe_otlp_*). */
   readonly self: OtlpSelfMetrics;
   private readonly builder: OtlpMetricsBuilder;
   private readonly resources: ResourceCache;
   private readonly transport: OtlpHttpTransport;
+  /** The official exporter, sending through `transport`. */
+  private readonly exporter: AgentMetricExporter;
   private readonly log: Logger;
   private readonly now: () => number;
   private latest: Snapshot | undefined;
@@ -143,6 +150,7 @@ export class OtlpSink {
       userAgent: `hostprobe/${opts.version}`,
       ...(opts.random ? { random: opts.random } : {}),
     });
+    this.exporter = new AgentMetricExporter(this.transport, opts.config.protocol, opts.config.timeout * 1000);
   }
 
   /** The endpoint for logs: user and password removed. */
@@ -194,19 +202,25 @@ export class OtlpSink {
   private async run(s: Snapshot): Promise<ExportRecord> {
     const t0 = process.cpuUsage();
     let points = 0;
-    let payload: Uint8Array;
+    let sent: Promise<ExporterOutcome>;
     try {
       const built = this.builder.build(s, this.resources.get(s));
       points = built.points;
-      payload = serializeRequest(built.resourceMetrics, this.config.protocol);
+      // The exporter serializes synchronously before its transport starts: the CPU below is the encoding's.
+      sent = this.exporter.export(built.resourceMetrics);
     } catch (e) {
-      this.self.recordFailure('error', 0);
-      this.logFailure('error', `cannot encode the snapshot: ${(e as Error).message}`);
-      return { result: 'failed', snapshotSeq: s.seq, points, payloadBytes: 0 };
+      sent = Promise.resolve({ ok: false, error: e as Error, payloadBytes: 0 });
     }
     const cpu = process.cpuUsage(t0);
     this.self.encodeCpuSeconds += (cpu.user + cpu.system) / 1e6;
-    const r = await this.transport.send(payload);
+    const outcome = await sent;
+    const r = outcome.transport;
+    if (r === undefined) {
+      // Nothing was sent: the snapshot could not be encoded (or the exporter refused the export).
+      this.self.recordFailure('error', 0);
+      this.logFailure('error', `cannot encode the snapshot: ${outcome.error?.message ?? 'the exporter sent nothing'}`);
+      return { result: 'failed', snapshotSeq: s.seq, points, payloadBytes: 0 };
+    }
     this.self.retries += Math.max(0, r.attempts - 1);
     this.self.bytesSent += r.bytesWritten;
     if (r.outcome === 'success') {
@@ -223,7 +237,7 @@ export class OtlpSink {
         this.lastFailureKey = undefined;
       }
       this.failedInARow = 0;
-      return { result: 'success', snapshotSeq: s.seq, points, payloadBytes: payload.byteLength, transport: r };
+      return { result: 'success', snapshotSeq: s.seq, points, payloadBytes: outcome.payloadBytes, transport: r };
     }
     this.failedInARow++;
     this.self.recordFailure(r.outcome, points);
@@ -238,7 +252,7 @@ export class OtlpSink {
               (r.retryAfterMs !== undefined ? ` (receiver asked to retry after ${Math.round(r.retryAfterMs / 1000)}s)` : '')
             : `export failed: ${r.message ?? 'error'} (not retried)`;
     this.logFailure(`${r.outcome}:${r.status ?? r.log.at(-1)?.error ?? ''}:${r.message ?? ''}`, what);
-    return { result: 'failed', snapshotSeq: s.seq, points, payloadBytes: payload.byteLength, transport: r };
+    return { result: 'failed', snapshotSeq: s.seq, points, payloadBytes: outcome.payloadBytes, transport: r };
   }
 
   /** Logs a failure once while it keeps repeating the same way; the counters count every one. */
@@ -252,6 +266,11 @@ export class OtlpSink {
     this.log.warn(message, { url: this.safeUrl, dropped: 'the data of this export (cumulative values recover at the next one)' });
   }
 
+  /** hostprobe_otlp_* for `/metrics`. */
+  selfMetrics(): readonly RuntimeFamily[] {
+    return this.self.families();
+  }
+
   /** Whether the latest snapshot was exported successfully. */
   get upToDate(): boolean {
     return this.latest !== undefined && this.lastExportedSeq === this.latest.seq;
@@ -263,5 +282,6 @@ export class OtlpSink {
     const p = this.inFlight;
     this.transport.close();
     if (p) await p;
+    await this.exporter.shutdown();
   }
 }

@@ -1,6 +1,8 @@
 /**
- * The OTLP/HTTP transport: one POST of an already serialized ExportMetricsServiceRequest,
- * with the retry rules of the OTLP specification and nothing more:
+ * The OTLP/HTTP transport under the official exporter (src/sinks/otlp/exporter.ts plugs it
+ * into @opentelemetry/exporter-metrics-otlp-http's exporter at its IExporterTransport seam):
+ * one POST of an already serialized ExportMetricsServiceRequest, with the retry rules of the
+ * OTLP specification and nothing more:
  *
  * - retried: HTTP 429, 502, 503, 504, and network failures without a response
  *   (connection refused or reset, DNS failure, socket hang-up), with exponential backoff
@@ -11,16 +13,20 @@
  * - everything (attempts and waits) happens within one deadline, the export timeout: a
  *   wait that would end after the deadline is not started and the export fails at once.
  *
- * This is our own transport (on node:http/https and zlib) rather than the one inside
- * @opentelemetry/exporter-metrics-otlp-*, whose retrying transport caps attempts at six,
- * does not report how many it made nor what it waited, and cannot tell the caller a
- * Retry-After that outlives the export budget; the serializers come from
- * @opentelemetry/otlp-transformer, so the bytes on the wire are the SDK's.
+ * Why this piece is ours and not the exporter's own HTTP transport (docs/otlp.md "Sending"):
+ * the exporter's retrying transport has fixed retries (five, 1 s x 1.5, no switch) and
+ * reports neither attempts nor waits, turns `Retry-After: 0` into an immediate retry, drops
+ * a Retry-After that outlives the export budget instead of telling the caller, and cannot be
+ * stopped at shutdown; its HTTP attempt times out on socket inactivity rather than at a
+ * deadline, keeps neither the status nor the body of a retryable answer, does not retry
+ * every network failure, and appends its own User-Agent. Neither is exported for reuse.
+ * The request and response bodies are the SDK's serializers' (@opentelemetry/otlp-transformer).
  */
 import http from 'node:http';
 import https from 'node:https';
 import { promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
+import { JsonMetricsSerializer, ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 
 const gzip = promisify(gzipCb);
 
@@ -226,83 +232,23 @@ function decodeStatusMessage(buf: Buffer): string | undefined {
   return undefined;
 }
 
-/** Reads ExportMetricsServiceResponse.partial_success from a protobuf body. */
-function decodePartialSuccessProto(buf: Buffer): { rejectedDataPoints: number; errorMessage: string } | undefined {
-  // ExportMetricsServiceResponse { ExportMetricsPartialSuccess partial_success = 1; }
-  // ExportMetricsPartialSuccess { int64 rejected_data_points = 1; string error_message = 2; }
-  const fields = (b: Buffer): Map<number, Array<number | Buffer>> => {
-    const out = new Map<number, Array<number | Buffer>>();
-    let pos = 0;
-    const varint = (): number => {
-      let result = 0;
-      let shift = 0;
-      for (;;) {
-        if (pos >= b.length) throw new Error('truncated');
-        const x = b[pos++]!;
-        result += (x & 0x7f) * 2 ** shift;
-        if ((x & 0x80) === 0) return result;
-        shift += 7;
-      }
-    };
-    while (pos < b.length) {
-      const tag = varint();
-      const field = Math.floor(tag / 8);
-      const wire = tag & 7;
-      let v: number | Buffer;
-      if (wire === 0) v = varint();
-      else if (wire === 2) {
-        const len = varint();
-        v = b.subarray(pos, pos + len);
-        pos += len;
-      } else if (wire === 1) {
-        pos += 8;
-        continue;
-      } else if (wire === 5) {
-        pos += 4;
-        continue;
-      } else throw new Error('bad wire type');
-      const list = out.get(field) ?? [];
-      list.push(v);
-      out.set(field, list);
-    }
-    return out;
-  };
+/**
+ * The partial success of a 2xx response, decoded by the SDK's own serializer for the
+ * protocol (ExportMetricsServiceResponse), or undefined when there is none.
+ */
+function decodePartialSuccess(body: Buffer | undefined, contentType: string | undefined) {
+  if (!body || body.length === 0) return undefined;
+  const json = (contentType ?? '').toLowerCase().includes('json');
+  let ps: { rejectedDataPoints?: unknown; errorMessage?: unknown } | undefined;
   try {
-    const top = fields(buf);
-    const ps = top.get(1)?.[0];
-    if (!(ps instanceof Buffer)) return undefined;
-    const inner = fields(ps);
-    const rejected = inner.get(1)?.[0];
-    const msg = inner.get(2)?.[0];
-    return {
-      rejectedDataPoints: typeof rejected === 'number' ? rejected : 0,
-      errorMessage: msg instanceof Buffer ? msg.toString('utf8') : '',
-    };
+    ps = (json ? JsonMetricsSerializer : ProtobufMetricsSerializer).deserializeResponse(body).partialSuccess as typeof ps;
   } catch {
     return undefined;
   }
-}
-
-function decodePartialSuccess(body: Buffer | undefined, contentType: string | undefined) {
-  if (!body || body.length === 0) return undefined;
-  let ps: { rejectedDataPoints: number; errorMessage: string } | undefined;
-  if ((contentType ?? '').toLowerCase().includes('json')) {
-    try {
-      const parsed = JSON.parse(body.toString('utf8')) as {
-        partialSuccess?: { rejectedDataPoints?: number | string; errorMessage?: string };
-      };
-      if (parsed.partialSuccess) {
-        ps = {
-          rejectedDataPoints: Number(parsed.partialSuccess.rejectedDataPoints ?? 0),
-          errorMessage: parsed.partialSuccess.errorMessage ?? '',
-        };
-      }
-    } catch {
-      return undefined;
-    }
-  } else ps = decodePartialSuccessProto(body);
-  if (!ps || (ps.rejectedDataPoints === 0 && ps.errorMessage === '')) return undefined;
-  return ps;
+  if (!ps) return undefined;
+  const out = { rejectedDataPoints: Number(ps.rejectedDataPoints ?? 0), errorMessage: String(ps.errorMessage ?? '') };
+  if (out.rejectedDataPoints === 0 && out.errorMessage === '') return undefined;
+  return out;
 }
 
 function isTlsError(code: string | undefined): boolean {

@@ -7,7 +7,7 @@
  * against it. Families whose names come from the kernel (meminfo, vmstat, netstat,
  * sockstat, netdev) are built by the helpers at the bottom.
  */
-import type { CollectorName } from '../../agent/snapshot.js';
+import type { CollectorName } from '../../contract/snapshot.js';
 import type { MetricType, PromFamily } from './exposition.js';
 
 /** Who produces a family: a collector (or the agent itself, `self`) and its part (node_exporter's collector name). */

@@ -1,5 +1,5 @@
 /** cpu → node_exporter's cpu, cpufreq, stat, loadavg and pressure metrics. */
-import type { CpuReading } from '../../agent/snapshot.js';
+import type { CpuReading } from '../../contract/snapshot.js';
 import { CATALOG as C } from './catalog.js';
 import type { Exposition } from './exposition.js';
 import type { PromRenderOptions } from './options.js';

@@ -1,5 +1,5 @@
 /** disk → node_filesystem_* and node_disk_*. */
-import type { DiskReading } from '../../agent/snapshot.js';
+import type { DiskReading } from '../../contract/snapshot.js';
 import { CATALOG as C } from './catalog.js';
 import type { Exposition } from './exposition.js';
 

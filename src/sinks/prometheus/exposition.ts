@@ -3,8 +3,9 @@
  * families. Families come out sorted by name (as Go's client sorts them), samples in the
  * order they were added, label names sorted; static labels are added to every sample.
  */
+import type { MetricType } from '../../contract/snapshot.js';
 
-export type MetricType = 'counter' | 'gauge' | 'untyped' | 'histogram' | 'summary';
+export type { MetricType } from '../../contract/snapshot.js';
 
 /** A Prometheus metric family's definition (name, type, help, label names): what the exposition needs; catalog.ts holds every fixed one. */
 export interface PromFamily {

@@ -1,5 +1,5 @@
 /** host → node_uname_info, node_time_*, node_os_*, node_filefd_*, node_entropy_*. */
-import type { HostReading } from '../../agent/snapshot.js';
+import type { HostReading } from '../../contract/snapshot.js';
 import { CATALOG as C } from './catalog.js';
 import type { Exposition } from './exposition.js';
 

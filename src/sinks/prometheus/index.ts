@@ -4,12 +4,10 @@
  * served from one snapshot writes the same bytes. A filtered render (collect[]/exclude[]) is
  * cached beside it, per selection, until the next snapshot.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { constants as zlibConstants, gzipSync } from 'node:zlib';
-import { isSea } from '../../sea.js';
-import type { ProcessReading, RuntimeFamily, Snapshot } from '../../agent/snapshot.js';
+import type { Rendered } from '../../contract/scrape.js';
+import type { Sink } from '../../contract/sink.js';
+import type { RuntimeFamily, Snapshot } from '../../contract/snapshot.js';
 import type { Logger } from '../../logger.js';
 import { renderCpu } from './cpu.js';
 import { renderDisk } from './disk.js';
@@ -18,6 +16,7 @@ import { renderHost } from './host.js';
 import { renderMem } from './mem.js';
 import { renderNet } from './net.js';
 import { renderNic } from './nic.js';
+import { renderProcess } from './process.js';
 import type { PromRenderOptions } from './options.js';
 import { renderSelf } from './self.js';
 import { renderTextfile } from './textfile.js';
@@ -26,31 +25,12 @@ export { renderOptions, type PromRenderOptions } from './options.js';
 
 const GZIP = { level: zlibConstants.Z_BEST_SPEED };
 
-export const TEXT_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
-export const OPENMETRICS_CONTENT_TYPE = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
-
-/** The process collector's mapping (src/sinks/prometheus/process.ts), when it exists. */
-export type ProcessRenderer = (r: ProcessReading, x: Exposition, o: PromRenderOptions) => void;
-
-let processRenderer: Promise<ProcessRenderer | undefined> | undefined;
-
-/** Loads src/sinks/prometheus/process.ts's `renderProcess` once, if that module is there. */
-export function loadProcessRenderer(): Promise<ProcessRenderer | undefined> {
-  processRenderer ??= (async () => {
-    const here = dirname(fileURLToPath(import.meta.url));
-    // (The single-file binary has no files beside it: its bundle holds the module.)
-    if (!isSea() && !existsSync(join(here, 'process.js')) && !existsSync(join(here, 'process.ts'))) return undefined;
-    const mod = (await import('./process.js')) as { renderProcess?: ProcessRenderer };
-    return typeof mod.renderProcess === 'function' ? mod.renderProcess : undefined;
-  })();
-  return processRenderer;
-}
+export { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE } from '../../contract/scrape.js';
 
 /** Builds the exposition of one snapshot. */
 export function buildExposition(
   s: Snapshot,
   o: PromRenderOptions,
-  renderProcess?: ProcessRenderer,
   extra: readonly RuntimeFamily[] = [],
 ): Exposition {
   const x = new Exposition(s.labels);
@@ -61,7 +41,7 @@ export function buildExposition(
   if (r.net) renderNet(r.net, x, o);
   if (r.nic) renderNic(r.nic, x, o);
   if (r.host) renderHost(r.host, x);
-  if (r.process && renderProcess) renderProcess(r.process, x, o);
+  if (r.process) renderProcess(r.process, x, o);
   renderSelf(s, x, extra);
   // Last: a file's family never takes the name of one of the agent's own.
   if (r.textfile) renderTextfile(r.textfile, x);
@@ -69,12 +49,12 @@ export function buildExposition(
 }
 
 /** Renders one snapshot to text-format bytes (`hostprobe metrics`, tests). */
-export function renderText(s: Snapshot, o: PromRenderOptions, renderProcess?: ProcessRenderer): string {
-  return buildExposition(s, o, renderProcess).renderText();
+export function renderText(s: Snapshot, o: PromRenderOptions): string {
+  return buildExposition(s, o).renderText();
 }
 
 /** One snapshot's rendered bytes. */
-export class RenderedSnapshot {
+export class RenderedSnapshot implements Rendered {
   readonly seq: number;
   readonly text: Buffer;
   private textGzip: Buffer | undefined;
@@ -107,12 +87,14 @@ export class RenderedSnapshot {
 }
 
 /** Holds the latest render; feed it snapshots. */
-export class PrometheusSink {
+export class PrometheusSink implements Sink {
+  readonly name = 'prometheus';
+  /** Every poll: a scrape-started poll is what that scrape serves. */
+  readonly feed = 'every';
   private current: RenderedSnapshot | undefined;
   /** Filtered renders of the current snapshot, by selection key (cleared with each update). */
   private readonly filtered = new Map<string, RenderedSnapshot>();
   private options: PromRenderOptions;
-  private renderProcess: ProcessRenderer | undefined;
 
   constructor(
     options: PromRenderOptions,
@@ -123,17 +105,22 @@ export class PrometheusSink {
     this.options = options;
   }
 
-  /** Loads the optional process mapping; call once before the first snapshot. */
-  async init(): Promise<void> {
-    try {
-      this.renderProcess = await loadProcessRenderer();
-    } catch (e) {
-      this.logger.error('process metrics mapping failed to load', { err: (e as Error).message });
-    }
-  }
-
   setOptions(o: PromRenderOptions): void {
     this.options = o;
+  }
+
+  onSnapshot(s: Snapshot): void {
+    this.update(s);
+  }
+
+  /** Its self-metrics are the agent's (rendered by src/sinks/prometheus/self.ts). */
+  selfMetrics(): readonly RuntimeFamily[] {
+    return [];
+  }
+
+  /** Nothing runs in the background: the renders are made in onSnapshot. */
+  close(): Promise<void> {
+    return Promise.resolve();
   }
 
   /**
@@ -155,7 +142,7 @@ export class PrometheusSink {
     } catch (e) {
       this.logger.debug('extra self-metrics unavailable', { err: (e as Error).message });
     }
-    return new RenderedSnapshot(s.seq, buildExposition(s, this.options, this.renderProcess, extra));
+    return new RenderedSnapshot(s.seq, buildExposition(s, this.options, extra));
   }
 
   /**

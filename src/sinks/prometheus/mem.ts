@@ -1,5 +1,5 @@
 /** mem → node_memory_* (every /proc/meminfo field) and node_vmstat_*. */
-import type { MemReading } from '../../agent/snapshot.js';
+import type { MemReading } from '../../contract/snapshot.js';
 import { meminfoDef, vmstatDef } from './catalog.js';
 import type { Exposition } from './exposition.js';
 import { fieldKept, type PromRenderOptions } from './options.js';

@@ -1,5 +1,5 @@
 /** net → node_network_*_total, node_sockstat_*, node_netstat_*, node_tcp_connection_states. */
-import type { NetReading } from '../../agent/snapshot.js';
+import type { NetReading } from '../../contract/snapshot.js';
 import { CATALOG as C, NETDEV_COLUMNS, netdevDef, netstatDef, sockstatDef } from './catalog.js';
 import type { Exposition } from './exposition.js';
 import { fieldKept, type PromRenderOptions } from './options.js';

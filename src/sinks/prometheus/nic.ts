@@ -1,5 +1,5 @@
 /** nic → node_exporter's netclass metrics (node_network_up, _info, _speed_bytes, _mtu_bytes, ...). */
-import type { NicReading } from '../../agent/snapshot.js';
+import type { NicReading } from '../../contract/snapshot.js';
 import { CATALOG as C } from './catalog.js';
 import type { Exposition, PromFamily } from './exposition.js';
 import type { PromRenderOptions } from './options.js';

@@ -5,7 +5,7 @@
  * the skipped-process self-metric. The families are in catalog.ts (collector `process`);
  * what they mean: docs/process-groups.md.
  */
-import type { ProcessReading } from '../../agent/snapshot.js';
+import type { ProcessReading } from '../../contract/snapshot.js';
 import { CATALOG as C } from './catalog.js';
 import type { Exposition } from './exposition.js';
 import type { PromRenderOptions } from './options.js';

@@ -1,6 +1,6 @@
 /** The exporter's own metrics: collector success and duration, build info, poll timing, the runtime. */
-import type { RuntimeFamily, Snapshot } from '../../agent/snapshot.js';
-import { buildInfo } from '../../agent/build-info.js';
+import type { RuntimeFamily, Snapshot } from '../../contract/snapshot.js';
+import { buildInfo } from '../../contract/build-info.js';
 import { CATALOG as C } from './catalog.js';
 import type { Exposition, PromFamily } from './exposition.js';
 

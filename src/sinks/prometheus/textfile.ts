@@ -4,7 +4,7 @@
  * name the agent already serves is dropped (and counted in node_textfile_scrape_error)
  * rather than mixed into the agent's own.
  */
-import type { TextfileReading } from '../../agent/snapshot.js';
+import type { TextfileReading } from '../../contract/snapshot.js';
 import { CATALOG as C } from './catalog.js';
 import type { Exposition, PromFamily } from './exposition.js';
 

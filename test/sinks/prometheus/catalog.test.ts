@@ -5,10 +5,9 @@
 // type, help and label names.
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Snapshot } from '../../../src/agent/snapshot.js';
+import type { Snapshot } from '../../../src/contract/snapshot.js';
 import { promCatalog, type CatalogFamily } from '../../../src/sinks/prometheus/catalog.js';
 import { renderOptions, renderText } from '../../../src/sinks/prometheus/index.js';
-import { renderProcess } from '../../../src/sinks/prometheus/process.js';
 import { parseFamilies } from '../../agent/helpers.js';
 import { FIXTURES } from '../../helpers/tools.js';
 import { configFrom, startPoller } from '../../otlp/agent.js';
@@ -24,7 +23,7 @@ async function render(yaml: string): Promise<{ snap: Snapshot; text: string }> {
   const poller = await startPoller(config);
   try {
     const snap = await poller.pollOnce();
-    return { snap, text: renderText(snap, renderOptions(config), renderProcess) };
+    return { snap, text: renderText(snap, renderOptions(config)) };
   } finally {
     await poller.stop();
   }

@@ -6,7 +6,7 @@
  * iowait `wait`, with the logical CPU as a string attribute `cpu="cpu0"`. `guest` and
  * `guest_nice` are already counted in `user`/`nice` by the kernel and are not separate modes.
  */
-import type { CpuModeTimes } from '../../../agent/snapshot.js';
+import type { CpuModeTimes } from '../../../contract/snapshot.js';
 import { defineMapping, type Naming } from './types.js';
 
 function modes(t: CpuModeTimes, naming: Naming): [string, number][] {

@@ -7,7 +7,7 @@
  * (= size), as the conventions require. utilization = used / limit. Mounts whose statfs
  * failed or is stuck carry no sizes and produce no points.
  */
-import type { FilesystemEntry } from '../../../agent/snapshot.js';
+import type { FilesystemEntry } from '../../../contract/snapshot.js';
 import { defineMapping, type PointAttributes } from './types.js';
 
 function fsAttrs(f: FilesystemEntry): PointAttributes {

@@ -10,7 +10,7 @@
  * The figures come from the snapshot's meminfo fields (what `/metrics` serves), so both
  * sinks agree to the byte.
  */
-import type { MemReading } from '../../../agent/snapshot.js';
+import type { MemReading } from '../../../contract/snapshot.js';
 import { defineMapping } from './types.js';
 
 /** The memory figures the mapping needs, in bytes. */

@@ -7,7 +7,7 @@
  * receiver calls them system.network.packets/dropped/errors/io/connections with `device`
  * and `direction`, and spells TCP states in upper case (ESTABLISHED, SYN_RECV, ...).
  */
-import type { NetDevEntry, NetReading, TcpStateName } from '../../../agent/snapshot.js';
+import type { NetDevEntry, NetReading, TcpStateName } from '../../../contract/snapshot.js';
 import { defineMapping, type Emit } from './types.js';
 
 type Counter = { [K in keyof NetDevEntry]: NetDevEntry[K] extends number ? K : never }[keyof NetDevEntry];

@@ -4,7 +4,7 @@
  * interfaces that report a link speed (loopback, bridges and tunnels report none or −1)
  * are sent. The hostmetrics receiver has no such metrics.
  */
-import type { NicEntry } from '../../../agent/snapshot.js';
+import type { NicEntry } from '../../../contract/snapshot.js';
 import { defineMapping, type PointAttributes } from './types.js';
 
 function hasLink(n: NicEntry): n is NicEntry & { speedBytes: number } {

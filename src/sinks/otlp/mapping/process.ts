@@ -11,7 +11,7 @@
  * The optional top-N processes are not sent over OTLP: they would double-count the groups
  * in any sum.
  */
-import type { ProcessGroupReading } from '../../../agent/snapshot.js';
+import type { ProcessGroupReading } from '../../../contract/snapshot.js';
 import { defineMapping, type Emit, type Naming } from './types.js';
 
 /** One-letter kernel states → process.state (semconv) / status (hostmetrics). */

@@ -12,7 +12,7 @@
  * the two (cpu `iowait` vs `wait`, connection states, ...) are chosen by the emitting
  * function, which is told the naming in use.
  */
-import type { CollectorName, ReadingOf, Snapshot } from '../../../agent/snapshot.js';
+import type { CollectorName, ReadingOf, Snapshot } from '../../../contract/snapshot.js';
 
 /** Which names to send: the current semantic conventions, or the hostmetrics receiver's older ones. */
 export type Naming = 'semconv' | 'hostmetrics';

@@ -566,11 +566,13 @@ export interface AgentSelfReading {
 // The snapshot.
 // ---------------------------------------------------------------------------------------
 
-/** The typed reading of each collector; a disabled collector, or one that failed outright, has none. */
+/** A Prometheus metric type (a textfile's `# TYPE`; the Prometheus sink's families). */
+export type MetricType = 'counter' | 'gauge' | 'untyped' | 'histogram' | 'summary';
+
 /** One family of a textfile, as parsed (src/collectors/textfile/parse.ts). */
 export interface TextfileFamily {
   readonly name: string;
-  readonly type: 'counter' | 'gauge' | 'untyped' | 'histogram' | 'summary';
+  readonly type: MetricType;
   readonly help: string;
   readonly samples: readonly { readonly name: string; readonly labels: Readonly<Record<string, string>>; readonly value: number }[];
 }
@@ -585,6 +587,7 @@ export interface TextfileReading {
   readonly error: boolean;
 }
 
+/** The typed reading of each collector; a disabled collector, or one that failed outright, has none. */
 export interface Readings {
   readonly cpu?: CpuReading;
   readonly mem?: MemReading;

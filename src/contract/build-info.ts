@@ -15,7 +15,7 @@ export interface BuildInfo {
 
 let cached: BuildInfo | undefined;
 
-/** Reads package.json once (dist/agent and src/agent both sit two levels below the package root). */
+/** Reads package.json once (dist/contract and src/contract both sit two levels below the package root). */
 export function buildInfo(): BuildInfo {
   if (cached) return cached;
   let version = '0.0.0';
