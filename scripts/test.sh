@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The whole test suite: the C++ core (GoogleTest via ctest), the type check, the import
-# rule (dependency-cruiser, docs/architecture.md), and the vitest suites (unit tests on
-# fixture trees, live cross-checks against psutil and the
+# The whole test suite: the C++ core (GoogleTest via ctest), the type check, the generated
+# files (docs/agent.md and docs/otlp.md metric tables, config/schema/*.json) current, the
+# import rule (dependency-cruiser, docs/architecture.md), and the vitest suites (unit tests
+# on fixture trees, live cross-checks against psutil and the
 # kernel's own tools, end-to-end tests) on Node 24, the sanitizer runs (scripts/test-sanitize.sh),
 # then the unit suites again on Node 22.
 #
@@ -18,6 +19,9 @@ bash scripts/test-native.sh
 step "typecheck"
 npx tsc -p tsconfig.json --noEmit
 npx tsc -p tsconfig.test.json --noEmit
+
+step "generated docs and schemas are current (npm run gen -- --check)"
+npm run gen -- --check
 
 step "import rule: dependency-cruiser (docs/architecture.md)"
 npm run --silent lint:deps

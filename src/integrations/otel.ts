@@ -27,7 +27,7 @@ import { isCollectorEnabled } from '../agent/poller.js';
 import type { CollectorName } from '../contract/snapshot.js';
 import { SCOPE_NAME } from '../sinks/otlp/build.js';
 import { MAPPINGS } from '../sinks/otlp/mapping/index.js';
-import type { EmitContext, MetricDef, PointAttributes } from '../sinks/otlp/mapping/types.js';
+import type { EmitContext, OtlpMetricDef, PointAttributes } from '../sinks/otlp/mapping/types.js';
 import { HostSource, type HostSourceOptions } from './source.js';
 
 export type { HostConfigInput, HostSourceOptions } from './source.js';
@@ -48,7 +48,7 @@ export interface HostMetrics {
 
 interface Registered {
   readonly collector: CollectorName;
-  readonly def: MetricDef;
+  readonly def: OtlpMetricDef;
   readonly instrument: Observable;
 }
 
@@ -64,7 +64,7 @@ export async function registerHostMetrics(options: RegisterHostMetricsOptions = 
   const byName = new Map<string, Observable>();
   for (const mapping of MAPPINGS) {
     if (!isCollectorEnabled(mapping.collector, source.config)) continue;
-    for (const def of mapping.metrics as readonly MetricDef[]) {
+    for (const def of mapping.metrics as readonly OtlpMetricDef[]) {
       if (def.hostmetricsOnly) continue;
       let instrument = byName.get(def.name);
       if (!instrument) {

@@ -19,7 +19,7 @@
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Snapshot } from '../contract/snapshot.js';
-import type { MetricDef } from '../sinks/prometheus/exposition.js';
+import type { PromFamily } from '../sinks/prometheus/exposition.js';
 import { renderOptions } from '../sinks/prometheus/options.js';
 import { captureFamilies, type CapturedFamily } from './render.js';
 import { HostSource, type HostSourceOptions } from './source.js';
@@ -88,7 +88,7 @@ function labelNamesOf(f: CapturedFamily): string[] {
 }
 
 function registerFamily(registry: Registry, first: CapturedFamily, current: () => Promise<CapturedFamily | undefined>): void {
-  const def: MetricDef = first.def;
+  const def: PromFamily = first.def;
   const labelNames = labelNamesOf(first);
   const known = new Set(labelNames);
   /** A sample with a label the family was not registered with fails the scrape, naming it (a mapping bug, never silent). */

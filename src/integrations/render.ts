@@ -7,7 +7,7 @@ import type { Snapshot } from '../contract/snapshot.js';
 import { CATALOG } from '../sinks/prometheus/catalog.js';
 import { renderCpu } from '../sinks/prometheus/cpu.js';
 import { renderDisk } from '../sinks/prometheus/disk.js';
-import { Exposition, type Labels, type MetricDef } from '../sinks/prometheus/exposition.js';
+import { Exposition, type Labels, type PromFamily } from '../sinks/prometheus/exposition.js';
 import { renderHost } from '../sinks/prometheus/host.js';
 import { renderMem } from '../sinks/prometheus/mem.js';
 import { renderNet } from '../sinks/prometheus/net.js';
@@ -21,7 +21,7 @@ export interface CapturedSample {
 }
 
 export interface CapturedFamily {
-  readonly def: MetricDef;
+  readonly def: PromFamily;
   readonly samples: CapturedSample[];
 }
 
@@ -29,7 +29,7 @@ export interface CapturedFamily {
 class CapturingExposition extends Exposition {
   readonly captured = new Map<string, CapturedFamily>();
 
-  override add(def: MetricDef, value: number, labels?: Labels): void {
+  override add(def: PromFamily, value: number, labels?: Labels): void {
     let f = this.captured.get(def.name);
     if (!f) this.captured.set(def.name, (f = { def, samples: [] }));
     const l: Record<string, string> = {};
@@ -37,7 +37,7 @@ class CapturingExposition extends Exposition {
     f.samples.push({ labels: l, value });
   }
 
-  override addNamed(def: MetricDef, sampleName: string, value: number, labels?: Labels): void {
+  override addNamed(def: PromFamily, sampleName: string, value: number, labels?: Labels): void {
     if (sampleName !== def.name) {
       throw new Error(`${def.name}: sample ${sampleName} (histogram or summary parts) cannot be captured as a gauge or counter`);
     }

@@ -23,7 +23,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import type { CollectorName, Snapshot } from '../../contract/snapshot.js';
 import { MAPPINGS } from './mapping/index.js';
-import { HOSTMETRICS_ATTRIBUTE_KEYS, type CollectorMapping, type EmitContext, type MetricDef, type Naming, type PointAttributes } from './mapping/types.js';
+import { HOSTMETRICS_ATTRIBUTE_KEYS, type CollectorMapping, type EmitContext, type OtlpMetricDef, type Naming, type PointAttributes } from './mapping/types.js';
 
 /** Instrumentation scope of everything hostprobe sends. */
 export const SCOPE_NAME = 'hostprobe';
@@ -89,7 +89,7 @@ export class OtlpMetricsBuilder {
     for (const mapping of this.opts.mappings ?? MAPPINGS) {
       const reading = snapshot.readings[mapping.collector as CollectorName];
       if (reading === undefined) continue;
-      for (const def of mapping.metrics as readonly MetricDef[]) {
+      for (const def of mapping.metrics as readonly OtlpMetricDef[]) {
         if (naming === 'semconv' && def.hostmetricsOnly) continue;
         if (naming === 'hostmetrics' && def.hostmetrics === null) continue;
         const name = naming === 'hostmetrics' ? (def.hostmetrics?.name ?? def.name) : def.name;

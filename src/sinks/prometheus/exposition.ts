@@ -7,8 +7,8 @@ import type { MetricType } from '../../contract/snapshot.js';
 
 export type { MetricType } from '../../contract/snapshot.js';
 
-/** A metric's definition: the data the catalog holds. */
-export interface MetricDef {
+/** A Prometheus metric family's definition (name, type, help, label names): what the exposition needs; catalog.ts holds every fixed one. */
+export interface PromFamily {
   readonly name: string;
   readonly type: MetricType;
   readonly help: string;
@@ -19,7 +19,7 @@ export interface MetricDef {
 export type Labels = Readonly<Record<string, string | number>>;
 
 interface Family {
-  readonly def: MetricDef;
+  readonly def: PromFamily;
   /** Rendered `{...} value` suffixes, each after the sample name. */
   readonly samples: { name: string; labels: string; value: number }[];
 }
@@ -75,7 +75,7 @@ export class Exposition {
     this.extra = keys.map((k) => `${k}="${escapeLabelValue(staticLabels[k] as string)}"`).join(',');
   }
 
-  private family(def: MetricDef): Family {
+  private family(def: PromFamily): Family {
     let f = this.families.get(def.name);
     if (!f) {
       f = { def, samples: [] };
@@ -85,12 +85,12 @@ export class Exposition {
   }
 
   /** Adds one sample of `def`. Non-finite values are kept (NaN/±Inf are valid samples). */
-  add(def: MetricDef, value: number, labels?: Labels): void {
+  add(def: PromFamily, value: number, labels?: Labels): void {
     this.family(def).samples.push({ name: def.name, labels: renderLabels(labels, this.extra), value });
   }
 
   /** Adds a sample with an explicit sample name (histogram/summary parts, `_bucket` etc.). */
-  addNamed(def: MetricDef, sampleName: string, value: number, labels?: Labels): void {
+  addNamed(def: PromFamily, sampleName: string, value: number, labels?: Labels): void {
     this.family(def).samples.push({ name: sampleName, labels: renderLabels(labels, this.extra), value });
   }
 

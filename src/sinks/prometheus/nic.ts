@@ -1,14 +1,14 @@
 /** nic → node_exporter's netclass metrics (node_network_up, _info, _speed_bytes, _mtu_bytes, ...). */
 import type { NicReading } from '../../contract/snapshot.js';
 import { CATALOG as C } from './catalog.js';
-import type { Exposition, MetricDef } from './exposition.js';
+import type { Exposition, PromFamily } from './exposition.js';
 import type { PromRenderOptions } from './options.js';
 
 export function renderNic(r: NicReading, x: Exposition, o: PromRenderOptions): void {
   for (const n of r.interfaces) {
     const device = n.device;
     const l = { device };
-    const opt = (def: MetricDef, v: number | undefined): void => {
+    const opt = (def: PromFamily, v: number | undefined): void => {
       if (v !== undefined) x.add(def, v, l);
     };
     x.add(C.netUp, n.operstate === 'up' ? 1 : 0, l);

@@ -2,9 +2,9 @@
 import type { RuntimeFamily, Snapshot } from '../../contract/snapshot.js';
 import { buildInfo } from '../../contract/build-info.js';
 import { CATALOG as C } from './catalog.js';
-import type { Exposition, MetricDef } from './exposition.js';
+import type { Exposition, PromFamily } from './exposition.js';
 
-const runtimeDefs = new Map<string, MetricDef>();
+const runtimeDefs = new Map<string, PromFamily>();
 
 /** `extra`: more runtime-style families (e.g. the OTLP sink's self-metrics). */
 export function renderSelf(s: Snapshot, x: Exposition, extra: readonly RuntimeFamily[] = []): void {

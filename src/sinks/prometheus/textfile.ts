@@ -6,7 +6,7 @@
  */
 import type { TextfileReading } from '../../contract/snapshot.js';
 import { CATALOG as C } from './catalog.js';
-import type { Exposition, MetricDef } from './exposition.js';
+import type { Exposition, PromFamily } from './exposition.js';
 
 export function renderTextfile(r: TextfileReading, x: Exposition): void {
   let error = r.error;
@@ -15,7 +15,7 @@ export function renderTextfile(r: TextfileReading, x: Exposition): void {
       error = true;
       continue;
     }
-    const def: MetricDef = { name: f.name, type: f.type, help: f.help };
+    const def: PromFamily = { name: f.name, type: f.type, help: f.help };
     for (const s of f.samples) x.addNamed(def, s.name, s.value, s.labels);
   }
   for (const file of r.files) x.add(C.textfileMtime, file.mtimeSeconds, { file: file.file });

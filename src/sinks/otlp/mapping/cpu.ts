@@ -43,6 +43,8 @@ export const cpuMapping = defineMapping('cpu', [
     valueType: 'double',
     description: 'Seconds each logical CPU spent on each mode.',
     start: 'boot',
+    attributes: { 'cpu.mode': 'user, system, nice, idle, iowait, interrupt = irq + softirq, steal', 'cpu.logical_number': '' },
+    hostmetricsValues: '`state` values `wait` (iowait), `interrupt` and `softirq` apart; `cpu` = `"cpu0"`',
     points: (r, emit, { naming }) => {
       for (const e of r.perCpu ?? []) {
         for (const [mode, v] of modes(e.times, naming)) {
@@ -57,6 +59,7 @@ export const cpuMapping = defineMapping('cpu', [
     unit: '{cpu}',
     valueType: 'int',
     description: 'Reports the number of logical (virtual) processor cores created by the operating system to manage multitasking.',
+    attributes: {},
     points: (r, emit) => {
       if (r.logicalCount !== undefined) emit(r.logicalCount);
     },
@@ -67,6 +70,7 @@ export const cpuMapping = defineMapping('cpu', [
     unit: 'Hz',
     valueType: 'double',
     description: 'Operating frequency of the logical CPU in Hertz.',
+    attributes: { 'cpu.logical_number': '' },
     points: (r, emit, { naming }) => {
       for (const f of r.freq ?? []) {
         const hz = f.scalingCurrentHz ?? f.currentHz;
@@ -80,6 +84,7 @@ export const cpuMapping = defineMapping('cpu', [
     unit: '{thread}',
     valueType: 'double' as const,
     description: `Average CPU load over the last ${w === '1m' ? '1 minute' : w === '5m' ? '5 minutes' : '15 minutes'}.`,
+    attributes: {},
     points: (r: { load?: { load1: number; load5: number; load15: number } }, emit: (v: number) => void) => {
       if (!r.load) return;
       emit(w === '1m' ? r.load.load1 : w === '5m' ? r.load.load5 : r.load.load15);
@@ -93,6 +98,7 @@ export const cpuMapping = defineMapping('cpu', [
     description: 'Total number of processes created over uptime of the host.',
     start: 'boot',
     hostmetrics: { name: 'system.processes.created', unit: '{processes}' },
+    attributes: {},
     points: (r, emit) => {
       if (r.stat) emit(r.stat.forks);
     },

@@ -44,6 +44,7 @@ export const diskMapping = defineMapping('disk', [
     valueType: 'int',
     description: 'Disk bytes transferred.',
     start: 'boot',
+    attributes: { 'system.device': '', 'disk.io.direction': 'read, write' },
     points: (r, emit) => {
       for (const d of r.io ?? []) {
         emit(d.readBytes, { 'system.device': d.device, 'disk.io.direction': 'read' });
@@ -59,6 +60,7 @@ export const diskMapping = defineMapping('disk', [
     description: 'Disk operations completed.',
     start: 'boot',
     hostmetrics: { unit: '{operations}' },
+    attributes: { 'system.device': '', 'disk.io.direction': 'read, write' },
     points: (r, emit) => {
       for (const d of r.io ?? []) {
         emit(d.readsCompleted, { 'system.device': d.device, 'disk.io.direction': 'read' });
@@ -73,6 +75,7 @@ export const diskMapping = defineMapping('disk', [
     valueType: 'double',
     description: 'Time disk spent activated (diskstats field 13).',
     start: 'boot',
+    attributes: { 'system.device': '' },
     points: (r, emit) => {
       for (const d of r.io ?? []) emit(d.ioTimeSeconds, { 'system.device': d.device });
     },
@@ -84,6 +87,7 @@ export const diskMapping = defineMapping('disk', [
     valueType: 'double',
     description: 'Sum of the time each operation took to complete (diskstats fields 7 and 11).',
     start: 'boot',
+    attributes: { 'system.device': '', 'disk.io.direction': 'read, write' },
     points: (r, emit) => {
       for (const d of r.io ?? []) {
         emit(d.readTimeSeconds, { 'system.device': d.device, 'disk.io.direction': 'read' });
@@ -99,6 +103,7 @@ export const diskMapping = defineMapping('disk', [
     description: 'Adjacent disk operations merged by the kernel.',
     start: 'boot',
     hostmetrics: { unit: '{operations}' },
+    attributes: { 'system.device': '', 'disk.io.direction': 'read, write' },
     points: (r, emit) => {
       for (const d of r.io ?? []) {
         emit(d.readsMerged, { 'system.device': d.device, 'disk.io.direction': 'read' });
@@ -114,6 +119,7 @@ export const diskMapping = defineMapping('disk', [
     description: 'Time disk spent activated multiplied by the queue length (diskstats field 14).',
     start: 'boot',
     hostmetricsOnly: true,
+    attributes: { 'system.device': '' },
     points: (r, emit) => {
       for (const d of r.io ?? []) emit(d.ioTimeWeightedSeconds, { 'system.device': d.device });
     },
@@ -125,6 +131,7 @@ export const diskMapping = defineMapping('disk', [
     valueType: 'int',
     description: 'The queue size of pending I/O operations.',
     hostmetricsOnly: true,
+    attributes: { 'system.device': '' },
     points: (r, emit) => {
       for (const d of r.io ?? []) emit(d.ioInProgress, { 'system.device': d.device });
     },
@@ -135,6 +142,7 @@ export const diskMapping = defineMapping('disk', [
     unit: 'By',
     valueType: 'int',
     description: 'Filesystem bytes used, free (for unprivileged users) and reserved (for root).',
+    attributes: { 'system.device': '', 'system.filesystem.mountpoint': '', 'system.filesystem.type': '', 'system.filesystem.mode': 'rw, ro', 'system.filesystem.state': 'used, free = available to users, reserved' },
     points: (r, emit) => {
       for (const f of r.filesystems ?? []) {
         const s = sizes(f);
@@ -152,6 +160,7 @@ export const diskMapping = defineMapping('disk', [
     unit: '1',
     valueType: 'double',
     description: 'Fraction of the filesystem used (used / limit).',
+    attributes: { 'system.device': '', 'system.filesystem.mountpoint': '', 'system.filesystem.type': '', 'system.filesystem.mode': 'rw, ro' },
     points: (r, emit) => {
       for (const f of r.filesystems ?? []) {
         const s = sizes(f);
@@ -167,6 +176,7 @@ export const diskMapping = defineMapping('disk', [
     valueType: 'int',
     description: 'The total storage capacity of the filesystem.',
     hostmetrics: null,
+    attributes: { 'system.device': '', 'system.filesystem.mountpoint': '', 'system.filesystem.type': '', 'system.filesystem.mode': 'rw, ro' },
     points: (r, emit) => {
       for (const f of r.filesystems ?? []) {
         const s = sizes(f);
@@ -181,6 +191,7 @@ export const diskMapping = defineMapping('disk', [
     valueType: 'int',
     description: 'Filesystem inodes used and free (not in the conventions; the hostmetrics receiver name).',
     hostmetrics: { unit: '{inodes}' },
+    attributes: { 'system.device': '', 'system.filesystem.mountpoint': '', 'system.filesystem.type': '', 'system.filesystem.mode': 'rw, ro', 'system.filesystem.state': 'used, free' },
     points: (r, emit) => {
       for (const f of r.filesystems ?? []) {
         if (f.deviceError || f.files === undefined || f.filesFree === undefined) continue;

@@ -11,6 +11,7 @@ export const hostMapping = defineMapping('host', [
     unit: 's',
     valueType: 'double',
     description: 'The time the system has been running.',
+    attributes: {},
     points: (r, emit) => {
       if (r.uptimeSeconds !== undefined) emit(r.uptimeSeconds);
     },

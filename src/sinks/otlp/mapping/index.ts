@@ -9,7 +9,7 @@ import { processMapping } from './process.js';
 import type { CollectorMapping } from './types.js';
 
 export { HOSTMETRICS_ATTRIBUTE_KEYS } from './types.js';
-export type { CollectorMapping, MetricDef, Naming, Instrument, PointAttributes, StartPolicy } from './types.js';
+export type { CollectorMapping, OtlpMetricDef, Naming, Instrument, PointAttributes, StartPolicy } from './types.js';
 
 export const MAPPINGS: readonly CollectorMapping[] = [
   cpuMapping,

@@ -74,6 +74,8 @@ export const memMapping = defineMapping('mem', [
     unit: 'By',
     valueType: 'int',
     description: 'Reports memory in use by state.',
+    attributes: { 'system.memory.state': 'used = total − available, free, buffers, cached' },
+    hostmetricsValues: '`state` values used = total − free − buffers − cached, free, buffered, cached, slab_reclaimable, slab_unreclaimable',
     points: (r, emit, { naming }) => {
       const m = memFacts(r);
       if (!m) return;
@@ -99,6 +101,7 @@ export const memMapping = defineMapping('mem', [
     unit: 'By',
     valueType: 'int',
     description: 'Total virtual memory available in the system.',
+    attributes: {},
     points: (r, emit) => {
       const m = memFacts(r);
       if (m) emit(m.total);
@@ -111,6 +114,7 @@ export const memMapping = defineMapping('mem', [
     valueType: 'int',
     description: 'An estimate of how much memory is available for starting new applications, without causing swapping (MemAvailable).',
     hostmetrics: { name: 'system.linux.memory.available' },
+    attributes: {},
     points: (r, emit) => {
       const m = memFacts(r);
       if (m) emit(m.available);
@@ -123,6 +127,7 @@ export const memMapping = defineMapping('mem', [
     valueType: 'int',
     description: 'Shared memory used, mostly by tmpfs (Shmem).',
     hostmetrics: null,
+    attributes: {},
     points: (r, emit) => {
       const m = memFacts(r);
       if (m) emit(m.shared);
@@ -135,6 +140,7 @@ export const memMapping = defineMapping('mem', [
     valueType: 'int',
     description: 'Reports the memory used by the Linux kernel for managing caches of frequently used objects.',
     hostmetrics: null,
+    attributes: { 'system.memory.linux.slab.state': 'reclaimable, unreclaimable' },
     points: (r, emit) => {
       const m = memFacts(r);
       if (!m) return;
@@ -148,6 +154,7 @@ export const memMapping = defineMapping('mem', [
     unit: 'By',
     valueType: 'int',
     description: 'Unix swap or windows pagefile usage (all swap devices together).',
+    attributes: { 'system.paging.state': 'used, free' },
     points: (r, emit) => {
       const s = swapFacts(r);
       if (!s) return;
@@ -163,6 +170,7 @@ export const memMapping = defineMapping('mem', [
     description: 'Page faults by type (/proc/vmstat pgmajfault, and pgfault − pgmajfault for minor).',
     start: 'boot',
     hostmetrics: { unit: '{faults}' },
+    attributes: { 'system.paging.fault.type': 'major, minor' },
     points: (r, emit) => {
       const vm = r.vmstat;
       if (!vm || vm.pgfault === undefined || vm.pgmajfault === undefined) return;
@@ -179,6 +187,8 @@ export const memMapping = defineMapping('mem', [
       'Paging operations: swap-ins/outs as type major (pswpin/pswpout), page-ins/outs as type minor (pgpgin/pgpgout), as the hostmetrics receiver counts them.',
     start: 'boot',
     hostmetrics: { unit: '{operations}' },
+    attributes: { 'system.paging.direction': 'in, out', 'system.paging.fault.type': 'major = swap, minor = page' },
+    hostmetricsValues: '`direction` values page_in, page_out',
     points: (r, emit, { naming }) => {
       const vm = r.vmstat;
       if (!vm) return;

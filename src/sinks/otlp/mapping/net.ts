@@ -45,6 +45,7 @@ export const netMapping = defineMapping('net', [
     valueType: 'int',
     description: 'Bytes received and transmitted per interface.',
     start: 'boot',
+    attributes: { 'network.interface.name': '', 'network.io.direction': 'receive, transmit' },
     points: perDirection('rxBytes', 'txBytes'),
   },
   {
@@ -55,6 +56,7 @@ export const netMapping = defineMapping('net', [
     description: 'Packets received and transmitted per interface.',
     start: 'boot',
     hostmetrics: { name: 'system.network.packets', unit: '{packets}' },
+    attributes: { 'network.interface.name': '', 'network.io.direction': 'receive, transmit' },
     points: perDirection('rxPackets', 'txPackets'),
   },
   {
@@ -65,6 +67,7 @@ export const netMapping = defineMapping('net', [
     description: 'Packets dropped per interface (the drop column of /proc/net/dev).',
     start: 'boot',
     hostmetrics: { name: 'system.network.dropped', unit: '{packets}' },
+    attributes: { 'network.interface.name': '', 'network.io.direction': 'receive, transmit' },
     points: perDirection('rxDrop', 'txDrop'),
   },
   {
@@ -75,6 +78,7 @@ export const netMapping = defineMapping('net', [
     description: 'Receive and transmit errors per interface (the errs column of /proc/net/dev).',
     start: 'boot',
     hostmetrics: { unit: '{errors}' },
+    attributes: { 'network.interface.name': '', 'network.io.direction': 'receive, transmit' },
     points: perDirection('rxErrs', 'txErrs'),
   },
   {
@@ -84,6 +88,8 @@ export const netMapping = defineMapping('net', [
     valueType: 'int',
     description: 'TCP connections (IPv4 and IPv6) by state.',
     hostmetrics: { name: 'system.network.connections', unit: '{connections}' },
+    attributes: { 'network.transport': 'tcp', 'network.connection.state': 'established, syn_sent, syn_received, fin_wait_1, fin_wait_2, time_wait, closed, close_wait, last_ack, listen, closing' },
+    hostmetricsValues: '`state` values ESTABLISHED, SYN_RECV, ... (the kernel names in upper case)',
     points: (r, emit, { naming }) => {
       const states = r.tcpStates;
       if (!states) return;

@@ -54,6 +54,8 @@ export const processMapping = defineMapping('process', [
     valueType: 'int',
     description: 'Total number of processes in each state.',
     hostmetrics: { name: 'system.processes.count', unit: '{processes}' },
+    attributes: { 'process.state': 'running, sleeping, stopped, defunct' },
+    hostmetricsValues: '`status` values running, sleeping, blocked, idle, stopped, zombies, paging',
     points: (r, emit, { naming }) => {
       const states = r.summary?.states;
       if (!states) return;
@@ -73,6 +75,7 @@ export const processMapping = defineMapping('process', [
     unit: '{process}',
     valueType: 'int',
     description: 'Processes in the group (hostprobe; the name the hostmetrics groupprocess scraper uses).',
+    attributes: { 'process.group.name': '' },
     points: groupPoints((g, emit) => emit(g.numProcs)),
   },
   {
@@ -82,6 +85,7 @@ export const processMapping = defineMapping('process', [
     valueType: 'double',
     description: 'CPU seconds used by the group, by mode.',
     start: 'agent',
+    attributes: { 'process.group.name': '', 'cpu.mode': 'user, system' },
     points: groupPoints((g, emit) => {
       emit(g.cpuUserSeconds, { 'cpu.mode': 'user' });
       emit(g.cpuSystemSeconds, { 'cpu.mode': 'system' });
@@ -93,6 +97,7 @@ export const processMapping = defineMapping('process', [
     unit: 'By',
     valueType: 'int',
     description: 'Resident memory of the group (sum of members).',
+    attributes: { 'process.group.name': '' },
     points: groupPoints((g, emit) => emit(g.residentBytes)),
   },
   {
@@ -101,6 +106,7 @@ export const processMapping = defineMapping('process', [
     unit: 'By',
     valueType: 'int',
     description: 'Virtual memory of the group (sum of members).',
+    attributes: { 'process.group.name': '' },
     points: groupPoints((g, emit) => emit(g.virtualBytes)),
   },
   {
@@ -110,6 +116,7 @@ export const processMapping = defineMapping('process', [
     valueType: 'int',
     description: 'Bytes read from and written to storage by the group (/proc/<pid>/io).',
     start: 'agent',
+    attributes: { 'process.group.name': '', 'disk.io.direction': 'read, write' },
     points: groupPoints((g, emit) => {
       emit(g.readBytes, { 'disk.io.direction': 'read' });
       emit(g.writeBytes, { 'disk.io.direction': 'write' });
@@ -122,6 +129,7 @@ export const processMapping = defineMapping('process', [
     valueType: 'int',
     description: 'Threads in the group.',
     hostmetrics: { name: 'process.threads', unit: '{threads}' },
+    attributes: { 'process.group.name': '' },
     points: groupPoints((g, emit) => emit(g.numThreads)),
   },
   {
@@ -131,6 +139,7 @@ export const processMapping = defineMapping('process', [
     valueType: 'int',
     description: 'Open file descriptors of the group.',
     hostmetrics: { name: 'process.open_file_descriptors', unit: '{count}' },
+    attributes: { 'process.group.name': '' },
     points: groupPoints((g, emit) => emit(g.openFds)),
   },
   {
@@ -141,6 +150,7 @@ export const processMapping = defineMapping('process', [
     description: 'Context switches of the group, by type.',
     start: 'agent',
     hostmetrics: { unit: '{count}' },
+    attributes: { 'process.group.name': '', 'process.context_switch.type': 'voluntary, involuntary' },
     points: groupPoints((g, emit) => {
       emit(g.voluntaryContextSwitches, { 'process.context_switch.type': 'voluntary' });
       emit(g.nonvoluntaryContextSwitches, { 'process.context_switch.type': 'involuntary' });
@@ -154,6 +164,7 @@ export const processMapping = defineMapping('process', [
     description: 'Page faults of the group, by type.',
     start: 'agent',
     hostmetrics: { unit: '{faults}' },
+    attributes: { 'process.group.name': '', 'system.paging.fault.type': 'major, minor' },
     points: groupPoints((g, emit) => {
       emit(g.majorPageFaults, { 'system.paging.fault.type': 'major' });
       emit(g.minorPageFaults, { 'system.paging.fault.type': 'minor' });
@@ -165,6 +176,7 @@ export const processMapping = defineMapping('process', [
     unit: 's',
     valueType: 'double',
     description: 'Age of the oldest process in the group at the poll.',
+    attributes: { 'process.group.name': '' },
     points: (r, emit, { snapshot }) => {
       for (const g of r.groups ?? []) {
         if (g.oldestStartTimeSeconds > 0) {

@@ -34,7 +34,7 @@ export type Emit = (value: number, attributes?: PointAttributes) => void;
  */
 export type StartPolicy = 'boot' | 'agent';
 
-export interface MetricDef<C extends CollectorName = CollectorName> {
+export interface OtlpMetricDef<C extends CollectorName = CollectorName> {
   /** Semantic-conventions name. */
   readonly name: string;
   readonly instrument: Instrument;
@@ -52,6 +52,14 @@ export interface MetricDef<C extends CollectorName = CollectorName> {
   readonly hostmetrics?: { readonly name?: string; readonly unit?: string } | null;
   /** True for metrics only the hostmetrics receiver sends (not sent with `names: semconv`). */
   readonly hostmetricsOnly?: boolean;
+  /**
+   * The point attributes by semantic-conventions key, each with what its values are (`''`
+   * when free-form: a device, a group name). `npm run gen` writes docs/otlp.md's table from
+   * these; the OTLP fixture test checks every key a point carries is listed.
+   */
+  readonly attributes: Readonly<Record<string, string>>;
+  /** How the hostmetrics receiver's attribute values differ (markdown, for docs/otlp.md). */
+  readonly hostmetricsValues?: string;
   /** Emits the points from this collector's reading. */
   readonly points: (reading: ReadingOf<C>, emit: Emit, ctx: EmitContext) => void;
 }
@@ -64,7 +72,7 @@ export interface EmitContext {
 /** A collector's mapping file: which reading it renders and its metric definitions. */
 export interface CollectorMapping<C extends CollectorName = CollectorName> {
   readonly collector: C;
-  readonly metrics: readonly MetricDef<C>[];
+  readonly metrics: readonly OtlpMetricDef<C>[];
 }
 
 /** Semantic-conventions attribute keys → the hostmetrics receiver's. Keys not listed are kept. */
@@ -90,6 +98,6 @@ export const HOSTMETRICS_ATTRIBUTE_KEYS: Readonly<Record<string, string>> = Obje
 });
 
 /** Helper to keep each mapping file's literal typed by its collector. */
-export function defineMapping<C extends CollectorName>(collector: C, metrics: readonly MetricDef<C>[]): CollectorMapping<C> {
+export function defineMapping<C extends CollectorName>(collector: C, metrics: readonly OtlpMetricDef<C>[]): CollectorMapping<C> {
   return { collector, metrics };
 }
