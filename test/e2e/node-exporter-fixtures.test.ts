@@ -17,13 +17,13 @@
 //   directions, so it shrinks as collectors land.
 // Which collector a family belongs to is asked of node_exporter itself (collect[]=<name>).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FOREIGN_COLLECTORS, NODE_EXPORTER_COLLECTORS, parseAgentFlags } from '../../src/config/flags.js';
 import { CLI, freePort, haveCli, httpGet, parseFamilies, sampleKey, startDaemon, waitFor, type Daemon, type Family } from '../agent/helpers.js';
-import { endToEndFlags, nodeExporter, nodeExporterCollectors, nodeExporterModule, prepareFixtureTree, type EndToEndFlags } from '../helpers/node-exporter.js';
+import { endToEndFlags, nodeExporter, nodeExporterCollectors, nodeExporterModule, prepareFixtureTree, unpackTtar, type EndToEndFlags } from '../helpers/node-exporter.js';
 import { haveTool } from '../helpers/tools.js';
 
 /**
@@ -346,5 +346,44 @@ describe('hostprobe accepts node_exporter 1.12.1 flags', () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+});
+
+describe("the ttar unpacker (test/helpers/node-exporter.ts) is node_exporter's ttar script", () => {
+  it('unpacks udev.ttar to the same tree: paths, kinds, modes, contents, symlink targets', () => {
+    const mod = nodeExporterModule();
+    if (!haveTool(mod)) return;
+    const archive = join(mod.path, 'collector', 'fixtures', 'udev.ttar');
+    const dir = mkdtempSync(join(tmpdir(), 'hostprobe-ttar-'));
+    try {
+      const viaScript = join(dir, 'script');
+      const viaTs = join(dir, 'ts');
+      const r = spawnSync('bash', ['-c', `mkdir -p "$1" && bash "$2" -C "$1" -x -f "$3"`, 'ttar', viaScript, join(mod.path, 'ttar'), archive], {
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
+      expect(unpackTtar(archive, viaTs)).toBeGreaterThan(5);
+      const tree = (root: string): string[] => {
+        const out: string[] = [];
+        const walk = (rel: string): void => {
+          for (const e of readdirSync(join(root, rel)).sort()) {
+            const p = rel ? `${rel}/${e}` : e;
+            const st = lstatSync(join(root, p));
+            const mode = (st.mode & 0o7777).toString(8);
+            if (st.isSymbolicLink()) out.push(`${p} -> ${readlinkSync(join(root, p))}`);
+            else if (st.isDirectory()) {
+              out.push(`${p}/ ${mode}`);
+              walk(p);
+            } else out.push(`${p} ${mode} ${JSON.stringify(readFileSync(join(root, p), 'latin1'))}`);
+          }
+        };
+        walk('');
+        return out;
+      };
+      expect(tree(viaTs)).toEqual(tree(viaScript));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
