@@ -211,6 +211,11 @@ describe('values agree with node_exporter', () => {
       .filter((f) => IN_SCOPE.test(f.name) && H.has(f.name) && H.get(f.name)?.type !== f.type)
       .map((f) => `${f.name}: node_exporter ${f.type}, hostprobe ${H.get(f.name)?.type}`);
     expect(typeDiff).toEqual([]);
+    // And the same HELP text.
+    const helpDiff = [...A.values()]
+      .filter((f) => IN_SCOPE.test(f.name) && H.has(f.name) && H.get(f.name)?.help !== f.help)
+      .map((f) => `${f.name}: node_exporter ${JSON.stringify(f.help)}, hostprobe ${JSON.stringify(H.get(f.name)?.help)}`);
+    expect(helpDiff).toEqual([]);
   });
 
   it('agrees series by series, within tolerances for values that move', () => {
