@@ -13,11 +13,12 @@
 //    polls it ran are reported with each row.
 //
 // Usage: npm run build && node bench/agent/run.mjs [--seconds N] [--json FILE] [--only cpu|http] [--max-snapshot-age 500ms]
-// Needs: prometheus-node-exporter and wrk (.ci/install.d/40-agent-tests.sh).
+// Needs: node_exporter 1.12.1 in ~/go/bin (.ci/install.d/45-node-exporter.sh) and wrk
+// (.ci/install.d/40-agent-tests.sh).
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus, totalmem } from 'node:os';
+import { cpus, homedir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,7 +31,7 @@ const opt = (name, def) => {
 };
 const SECONDS = Number(opt('seconds', '10'));
 const JSON_OUT = opt('json', '');
-const NE_BIN = opt('node-exporter', '/usr/bin/prometheus-node-exporter');
+const NE_BIN = opt('node-exporter', join(homedir(), 'go', 'bin', 'node_exporter'));
 const ONLY = opt('only', ''); // cpu | http
 const MAX_AGE = opt('max-snapshot-age', '');
 const SHARED = ['cpu', 'cpufreq', 'stat', 'loadavg', 'meminfo', 'vmstat', 'filesystem', 'diskstats', 'netdev', 'netclass', 'sockstat', 'netstat', 'tcpstat', 'uname', 'time', 'os', 'filefd', 'entropy', 'pressure'];

@@ -16,12 +16,12 @@
 //
 // Usage: npm run build && node bench/auth/run.mjs [--seconds N] [--clients N] [--cost N]
 //        [--interval MS] [--max-requests N] [--json FILE]
-// Needs: prometheus-node-exporter (Debian's, /usr/bin/prometheus-node-exporter).
+// Needs: node_exporter 1.12.1 in ~/go/bin (.ci/install.d/45-node-exporter.sh).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -40,7 +40,7 @@ const COST = Number(opt('cost', '10'));
 const INTERVAL_MS = Number(opt('interval', '100'));
 const MAX_REQUESTS = Number(opt('max-requests', '200000'));
 const JSON_OUT = opt('json', '');
-const NE_BIN = opt('node-exporter', '/usr/bin/prometheus-node-exporter');
+const NE_BIN = opt('node-exporter', join(homedir(), 'go', 'bin', 'node_exporter'));
 const SCRAPE_TIMEOUT_MS = 10_000;
 // The collectors hostprobe replaces (as bench/agent), so both serve comparable expositions.
 const SHARED = ['cpu', 'cpufreq', 'stat', 'loadavg', 'meminfo', 'vmstat', 'filesystem', 'diskstats', 'netdev', 'netclass', 'sockstat', 'netstat', 'tcpstat', 'uname', 'time', 'os', 'filefd', 'entropy', 'pressure'];

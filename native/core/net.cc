@@ -74,7 +74,7 @@ std::vector<NetDevCounters> parse_net_dev(std::string_view text, const std::stri
 }
 
 std::vector<NetDevCounters> read_net_dev(const Roots& roots) {
-  std::string path = roots.proc_ns("net/dev");
+  std::string path = roots.proc_net("dev");
   return parse_net_dev(read_file(path), path);
 }
 
@@ -177,20 +177,20 @@ void parse_snmp6(std::string_view text, const std::string& path, StatGroups& out
 
 StatGroups read_sockstat(const Roots& roots) {
   StatGroups out;
-  std::string p4 = roots.proc_ns("net/sockstat");
+  std::string p4 = roots.proc_net("sockstat");
   parse_sockstat(read_file(p4), p4, out);
-  std::string p6 = roots.proc_ns("net/sockstat6");
+  std::string p6 = roots.proc_net("sockstat6");
   if (auto t = read_file_if_exists(p6)) parse_sockstat(*t, p6, out);
   return out;
 }
 
 StatGroups read_netstat(const Roots& roots) {
   StatGroups out;
-  std::string netstat = roots.proc_ns("net/netstat");
+  std::string netstat = roots.proc_net("netstat");
   if (auto t = read_file_if_exists(netstat)) parse_netstat_pairs(*t, netstat, out);
-  std::string snmp = roots.proc_ns("net/snmp");
+  std::string snmp = roots.proc_net("snmp");
   parse_netstat_pairs(read_file(snmp), snmp, out);
-  std::string snmp6 = roots.proc_ns("net/snmp6");
+  std::string snmp6 = roots.proc_net("snmp6");
   if (auto t = read_file_if_exists(snmp6)) parse_snmp6(*t, snmp6, out);
   return out;
 }

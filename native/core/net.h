@@ -3,8 +3,9 @@
 // sysfs view of each interface (/sys/class/net/<if>/...).
 //
 // Every procfs file here is per network namespace, and /proc/net is a symlink to
-// /proc/self/net. So the readers go through Roots::proc_ns(): <procfs>/self/net/... for the
-// reader's own namespace, <procfs>/1/net/... (the host's PID 1) in host mode.
+// /proc/self/net. So the readers go through Roots::proc_net(): <procfs>/self/net/... for the
+// reader's own namespace, <procfs>/1/net/... (the host's PID 1) in host mode, or
+// <procfs>/net/... (node_exporter's path) there when <procfs>/1/net does not exist.
 #pragma once
 #include <array>
 #include <cstdint>

@@ -357,7 +357,7 @@ std::vector<Connection> read_connections(const Roots& roots, std::string_view ki
 
   auto table_path = [&](const char* file) {
     return only_pid ? roots.proc(std::to_string(*only_pid) + "/net/" + file)
-                    : roots.proc_ns(std::string("net/") + file);
+                    : roots.proc_net(file);
   };
 
   // TCP through one sock_diag dump when the tables would describe the caller's own network
@@ -534,9 +534,9 @@ TcpStateCounts read_tcp_states(const Roots& roots) {
       return out;
     }
   }
-  std::string p4 = roots.proc_ns("net/tcp");
+  std::string p4 = roots.proc_net("tcp");
   count_tcp_states(read_file(p4, kLargeReadLimit), p4, out);
-  std::string p6 = roots.proc_ns("net/tcp6");
+  std::string p6 = roots.proc_net("tcp6");
   if (auto t = read_file_if_exists(p6, kLargeReadLimit)) count_tcp_states(*t, p6, out);
   return out;
 }

@@ -1,6 +1,9 @@
 // Where every read is rooted. Tests point these at fixture trees; a container points
 // them at the host's /proc, /sys and / mounted under /host.
 #pragma once
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <string>
 #include <string_view>
 
@@ -22,6 +25,18 @@ struct Roots {
   // <procfs>/self/<rel> for the reader's own namespaces, <procfs>/1/<rel> in host mode.
   std::string proc_ns(std::string_view rel) const {
     return join(procfs, std::string(host_mode() ? "1/" : "self/") + std::string(rel));
+  }
+
+  // <procfs>/self/net/<rel>, or <procfs>/1/net/<rel> in host mode; there, when <procfs>/1/net
+  // does not exist (hidepid hides other users' PIDs, or a fixture tree such as node_exporter's
+  // collector/fixtures/proc has none), <procfs>/net/<rel>, the path node_exporter reads.
+  std::string proc_net(std::string_view rel) const {
+    std::string net = "net/" + std::string(rel);
+    if (host_mode()) {
+      struct stat st;
+      if (::stat(proc("1/net").c_str(), &st) != 0 && errno == ENOENT) return proc(net);
+    }
+    return proc_ns(net);
   }
 
   static std::string join(std::string_view base, std::string_view rel) {

@@ -51,6 +51,8 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 2;
   }
+  // node_exporter flags hostprobe accepts but does not use: said once each, as the agent logs them.
+  for (const w of flags.warnings) process.stderr.write(`hostprobe metrics: ${w}\n`);
   let config;
   try {
     config = (await loadConfig(flags.configFile, { overrides: flags.overrides })).config;

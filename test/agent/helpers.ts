@@ -231,7 +231,7 @@ export const NODE_EXPORTER_SHARED_COLLECTORS = [
   'sockstat', 'netstat', 'tcpstat', 'uname', 'time', 'os', 'filefd', 'entropy', 'pressure',
 ] as const;
 
-/** Starts Debian's prometheus-node-exporter on loopback with only the shared collectors. */
+/** Starts node_exporter 1.12.1 (test/helpers/node-exporter.ts) on loopback with only the shared collectors. */
 export function startNodeExporter(bin: string, port: number, extra: string[] = []): Daemon {
   return startDaemon(bin, [
     `--web.listen-address=127.0.0.1:${port}`,

@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haveTool, tool } from '../helpers/tools.js';
+import { haveTool } from '../helpers/tools.js';
+import { nodeExporter } from '../helpers/node-exporter.js';
 import { freePort, haveCli, startAgent, startNodeExporter, waitFor, type Daemon } from '../agent/helpers.js';
 
 const FLOOD = 60;
@@ -96,7 +97,7 @@ describe('authentication under a flood of wrong passwords', () => {
   }, 120_000);
 
   it('node_exporter, same web config and flood: 401s, and the correct scrape is answered in the end', async () => {
-    const bin = tool('prometheus-node-exporter', 'apt-get install prometheus-node-exporter', ['/usr/bin/prometheus-node-exporter']);
+    const bin = nodeExporter();
     if (!haveTool(bin)) return;
     const port = await freePort();
     const ne = startNodeExporter(bin.path, port, [`--web.config.file=${web}`]);

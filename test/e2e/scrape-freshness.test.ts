@@ -14,6 +14,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haveTool, tool } from '../helpers/tools.js';
+import { nodeExporter } from '../helpers/node-exporter.js';
 import { freePort, haveCli, httpGet, parseExposition, promQuery, startAgent, startNodeExporter, startPrometheus, waitFor, type Daemon } from '../agent/helpers.js';
 
 /** Seconds of scrapes the assertions look at. */
@@ -78,7 +79,7 @@ describe('Prometheus at 1 s: the agent (poll_interval 15s) against node_exporter
 
   beforeAll(async () => {
     const bin = tool('prometheus', 'apt-get install prometheus', ['/usr/bin/prometheus']);
-    const neBin = tool('prometheus-node-exporter', 'apt-get install prometheus-node-exporter', ['/usr/bin/prometheus-node-exporter']);
+    const neBin = nodeExporter();
     if (!haveCli() || !haveTool(bin) || !haveTool(neBin)) return;
     agentPort = await freePort();
     nePort = await freePort();
@@ -86,8 +87,7 @@ describe('Prometheus at 1 s: the agent (poll_interval 15s) against node_exporter
     dir = mkdtempSync(join(tmpdir(), 'hostprobe-fresh-'));
     traffic = await loopbackTraffic();
     agent = startAgent([`--web.listen-address=127.0.0.1:${agentPort}`, '--poll.interval=15s']);
-    // Debian's 1.5 leaves lo out of netdev by default.
-    ne = startNodeExporter(neBin.path, nePort, ['--collector.netdev.device-exclude=']);
+    ne = startNodeExporter(neBin.path, nePort);
     await waitFor(async () => ((await httpGet(`http://127.0.0.1:${agentPort}/readyz`)).status === 200 ? true : undefined), 30_000, 'agent ready');
     await waitFor(async () => ((await httpGet(`http://127.0.0.1:${nePort}/metrics`)).status === 200 ? true : undefined), 30_000, 'node_exporter');
     prom = startPrometheus(bin.path, dir, promPort, [

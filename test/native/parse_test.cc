@@ -70,6 +70,18 @@ TEST(Roots, JoinAndHostMode) {
   EXPECT_EQ(Roots::join("/", "etc/mtab"), "/etc/mtab");
 }
 
+TEST(Roots, ProcNetFallsBackToProcNetWithoutPid1) {
+  Roots r;
+  EXPECT_EQ(r.proc_net("dev"), "/proc/self/net/dev");
+  // Host mode through PID 1 when <procfs>/1/net exists...
+  r.procfs = "/proc/./";
+  EXPECT_TRUE(r.host_mode());
+  EXPECT_EQ(r.proc_net("snmp"), "/proc/./1/net/snmp");
+  // ...and <procfs>/net (node_exporter's path) when it does not.
+  r.procfs = "/nonexistent/hostprobe/proc";
+  EXPECT_EQ(r.proc_net("snmp"), "/nonexistent/hostprobe/proc/net/snmp");
+}
+
 TEST(Fs, ReadFileErrorsAreTyped) {
   try {
     read_file("/nonexistent/hostprobe");
