@@ -7,7 +7,7 @@
 // collector declares optional (OPTIONAL_INPUTS, docs/agent.md), success 1 with the family
 // absent. The tree is copied once into a temp dir; each case changes one file, polls, and
 // puts it back.
-import { cpSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync, unlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

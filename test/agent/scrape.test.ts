@@ -202,7 +202,7 @@ describe('collection on scrape', () => {
     // A periodic poll (a tick, a reload) that finds a scrape's poll running joins it and hands it out once.
     zero.gate.close();
     const pending = scrape(zero.url);
-    let ticks: Promise<unknown>[] = [];
+    let ticks: Promise<unknown>[];
     try {
       await waitFor(() => (zero.agent.poller.waitingForPoll === 1 ? true : undefined), 30_000, 'the scrape waiting for its poll');
       ticks = [zero.agent.poller.pollOnce(), zero.agent.poller.pollOnce()];

@@ -13,15 +13,12 @@ import { loadProcessRenderer, renderOptions, renderText } from '../../src/sinks/
 import { haveTool, REPO_ROOT } from '../helpers/tools.js';
 import { configFrom, otlpOf, startPoller } from './agent.js';
 import { parseExposition, Samples } from './exposition.js';
-import { attrSetOf, consistencyTests, metricOf, pointsOf, valueOf } from './consistency.js';
+import { attrSetOf, consistencyTests, metricOf, valueOf } from './consistency.js';
 import {
   attrsOf,
   otelcolTool,
-  pointValue,
   startCollector,
   type Collector,
-  type OtlpJsonMetric,
-  type OtlpJsonPoint,
   type OtlpJsonRequest,
 } from './otelcol.js';
 
@@ -49,7 +46,6 @@ let req: OtlpJsonRequest;
 let exported: ExportRecord;
 
 const metric = (name: string, r: OtlpJsonRequest = req) => metricOf(r, name);
-const points = (name: string, r: OtlpJsonRequest = req) => pointsOf(r, name);
 const value = (name: string, attrs: Record<string, string | number> = {}, r: OtlpJsonRequest = req) => valueOf(r, name, attrs);
 const attrSet = (name: string, key: string, r: OtlpJsonRequest = req) => attrSetOf(r, name, key);
 
