@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# The whole test suite: the C++ core (GoogleTest via ctest), the type check, and the
-# vitest suites (unit tests on fixture trees, live cross-checks against psutil and the
-# kernel's own tools, end-to-end tests) on Node 24, the sanitizer runs (scripts/test-sanitize.sh),
+# The whole test suite: the C++ core (GoogleTest via ctest), the type check, lint and format
+# (scripts/lint.sh), the vitest suites (unit tests on fixture trees, live cross-checks against
+# psutil and the kernel's own tools, end-to-end tests) on Node 24, the sanitizer runs (scripts/test-sanitize.sh),
 # then the unit suites again on Node 22.
 #
 # Tools the tests need (installed by .ci/run): cmake, ninja, g++, GoogleTest,
-# python3-psutil, iproute2, procps, coreutils.
+# python3-psutil, iproute2, procps, coreutils, clang-format.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +17,9 @@ bash scripts/test-native.sh
 step "typecheck"
 npx tsc -p tsconfig.json --noEmit
 npx tsc -p tsconfig.test.json --noEmit
+
+step "lint: eslint, prettier --check, clang-format --dry-run"
+bash scripts/lint.sh
 
 step "vitest on node $(node --version)"
 npx vitest run
