@@ -72,7 +72,7 @@ export interface OptionalInput {
 }
 
 /** True for errors that mean "this host does not have it" (a failure unless the part is optional). */
-export function isAbsent(e: unknown): boolean {
+function isAbsent(e: unknown): boolean {
   if (e instanceof NotFoundError || e instanceof UnsupportedError) return true;
   const code = (e as { code?: unknown } | null)?.code;
   return code === 'ENOENT' || code === 'ENODEV' || code === 'ENOTSUP' || code === 'EOPNOTSUPP';
@@ -92,7 +92,7 @@ function inputPattern(path: string, roots: Roots): RegExp {
  * Whether an "absent" error of `part` is one the collector declared optional: the part is
  * declared, and the error's path (when it has one) is one of the part's declared paths.
  */
-export function isOptionalAbsence(part: string, e: unknown, optional: readonly OptionalInput[], roots: Roots): boolean {
+function isOptionalAbsence(part: string, e: unknown, optional: readonly OptionalInput[], roots: Roots): boolean {
   const decl = optional.filter((o) => o.part === part);
   if (decl.length === 0) return false;
   const path = (e as { path?: unknown } | null)?.path;

@@ -123,9 +123,3 @@ export interface AgentConfig {
    */
   readonly otlp: unknown;
 }
-
-/** Where the config came from, for messages and reloads. */
-export interface ConfigSource {
-  /** The file, or undefined for the built-in default. */
-  readonly file?: string;
-}

@@ -26,7 +26,7 @@ import { OtlpSelfMetrics } from './self-metrics.js';
 import { OtlpHttpTransport, type ExportResult, type TlsSettings } from './transport.js';
 
 /** Longest pause a Retry-After can impose on the schedule. */
-export const MAX_BACKOFF_MS = 5 * 60 * 1000;
+const MAX_BACKOFF_MS = 5 * 60 * 1000;
 
 export interface OtlpSinkOptions {
   config: OtlpConfig;

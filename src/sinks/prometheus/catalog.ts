@@ -213,8 +213,3 @@ export const NETDEV_COLUMNS = [
 
 /** node_network_<stem>_total. */
 export const netdevDef: (stem: string) => MetricDef = fieldCache((stem) => cached(`node_network_${stem}_total`, 'counter', `Network device statistic ${stem}.`));
-
-/** Every fixed family, for docs and tests. */
-export function fixedFamilies(): MetricDef[] {
-  return Object.values(CATALOG);
-}
