@@ -1,4 +1,4 @@
-// The failure corpus (issue 8): for every file each collector reads from the agent-e2e
+// The failure corpus: for every file each collector reads from the agent-e2e
 // fixture tree, a generated set of bad inputs -- missing, empty, oversized (above the 16 MiB
 // read limit), a FIFO in its place, malformed text, out-of-domain values (a duplicated key
 // or line, NaN, beyond 2^64, invalid UTF-8) -- each run through the in-process Poller with

@@ -1,4 +1,4 @@
-// Loud failures of the running agent (issue 8):
+// Loud failures of the running agent:
 // - a FIFO in place of <procfs>/meminfo (which used to freeze the whole agent, /healthz and
 //   SIGTERM included): the agent keeps serving, the mem collector reports success 0 with the
 //   path and the reason, logs it once, counts it in hostprobe_collector_errors_total, and

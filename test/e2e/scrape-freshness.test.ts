@@ -1,4 +1,4 @@
-// Issue 8: fresh values on every scrape. A real Prometheus (Debian's) scrapes the agent, with
+// Fresh values on every scrape. A real Prometheus (Debian's) scrapes the agent, with
 // poll_interval 15s, and node_exporter at the same 1 s interval for about 25 s, while a
 // bounded loopback stream runs. Then, over the time range both jobs cover:
 // - irate() of the CPU and lo counters of the agent is never 0 where node_exporter's is not

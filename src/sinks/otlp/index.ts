@@ -1,12 +1,7 @@
 /**
- * OTLP push of the agent's snapshots (issue 5). Wiring into the agent:
- *
- * ```ts
- * import { startOtlpSink, otlpSelfMetricFamilies } from '../sinks/otlp/index.js';
- * const otlp = startOtlpSink(config, poller, logger);   // undefined when the push is off
- * // Prometheus sink, when rendering self-metrics: [...snapshot.self.runtime, ...otlpSelfMetricFamilies()]
- * // shutdown: await otlp?.close();
- * ```
+ * OTLP push of the agent's snapshots. The agent starts it with startOtlpSink (undefined when
+ * the push is off) and closes it on shutdown; the push's own counters reach /metrics through
+ * otlpSelfMetricFamilies.
  */
 import type { Snapshot } from '../../agent/snapshot.js';
 import type { RuntimeFamily } from '../../agent/snapshot.js';
