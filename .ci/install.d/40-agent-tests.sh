@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Debian packages the agent's tests (test/agent, test/e2e) and benchmarks (bench/agent) use:
+# Debian packages the agent's tests (test/unit, test/e2e) and benchmarks (bench/agent) use:
 #   prometheus               promtool check metrics on the exposition, and a real Prometheus
 #                            that scrapes the agent (test/e2e/prometheus.test.ts)
 #   prometheus-node-exporter node_exporter, compared series by series (test/e2e/node-exporter.test.ts)
 #                            and side by side in bench/agent
 #   prometheus-process-exporter process-exporter, compared with the process groups over the
 #                            same processes (test/e2e/process-exporter.test.ts)
-#   openssl                  a self-signed certificate for the TLS test (test/agent/http.test.ts)
+#   openssl                  a self-signed certificate for the TLS test (test/unit/http/server.test.ts)
 #   wrk                      scrape throughput and latency (bench/agent)
 # The stuck-mount test also needs /dev/fuse, root, python3 and util-linux's unshare/nsenter
 # (10-apt.sh installs python3 and util-linux).

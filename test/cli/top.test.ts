@@ -11,7 +11,7 @@ import * as top from '../../src/cli/commands/top.js';
 import { bytes2human, type CliIo, type KeySource } from '../../src/cli/format.js';
 import { virtualMemory } from '../../src/index.js';
 import { haveTool, tool } from '../helpers/tools.js';
-import { runCli } from './helpers.js';
+import { runCli } from '../helpers/cli.js';
 
 const psTool = tool('ps', 'apt-get install procps');
 

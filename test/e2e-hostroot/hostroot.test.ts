@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NODE_EXPORTER_FS_TYPES_EXCLUDE, NODE_EXPORTER_MOUNT_POINTS_EXCLUDE } from '../../src/config/schema.js';
 import { compileRegex } from '../../src/config/spec.js';
 import { haveTool } from '../helpers/tools.js';
-import { CLI, LIB, Pod, fileStatus, mountTool, namespacesStatus, parseExposition, parseNetDev, unshareTool, type NetDev } from './pod.js';
+import { CLI, LIB, Pod, fileStatus, mountTool, namespacesStatus, parseExposition, parseNetDev, unshareTool, type NetDev } from '../helpers/pod.js';
 
 const READY =
   haveTool(unshareTool()) &&

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haveTool, tool } from '../helpers/tools.js';
-import { freePort, haveCli, startAgent, startNodeExporter, waitFor, type Daemon } from '../agent/helpers.js';
+import { freePort, haveCli, startAgent, startNodeExporter, waitFor, type Daemon } from '../helpers/agent.js';
 
 const FLOOD = 60;
 const basic = (user: string, pass: string): string => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;

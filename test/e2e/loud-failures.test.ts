@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../src/agent/agent.js';
 import { createLogger } from '../../src/logger.js';
 import { FIXTURES } from '../helpers/tools.js';
-import { freePort, haveCli, httpGet, parseFamilies, runCli, startAgent, waitFor, type Daemon } from '../agent/helpers.js';
+import { freePort, haveCli, httpGet, parseFamilies, runCli, startAgent, waitFor, type Daemon } from '../helpers/agent.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'hp-loud-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

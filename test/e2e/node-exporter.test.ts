@@ -24,7 +24,7 @@ import {
   type Daemon,
   type Family,
   type Sample,
-} from '../agent/helpers.js';
+} from '../helpers/agent.js';
 
 /** node_exporter 1.5 families hostprobe does not serve, and why. */
 const NOT_SERVED: Record<string, string> = {

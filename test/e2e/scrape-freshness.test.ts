@@ -14,7 +14,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haveTool, tool } from '../helpers/tools.js';
-import { freePort, haveCli, httpGet, parseExposition, promQuery, startAgent, startNodeExporter, startPrometheus, waitFor, type Daemon } from '../agent/helpers.js';
+import { freePort, haveCli, httpGet, parseExposition, promQuery, startAgent, startNodeExporter, startPrometheus, waitFor, type Daemon } from '../helpers/agent.js';
 
 /** Seconds of scrapes the assertions look at. */
 const SPAN = 20;
