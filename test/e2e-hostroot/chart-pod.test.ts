@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PORT } from '../../src/config/schema.js';
 import { haveTool, tool } from '../helpers/tools.js';
 import { find, helmTool, objects, render, type K8sObject } from '../helpers/deploy-tools.js';
-import { CLI, Pod, fileStatus, mountTool, namespacesStatus, parseExposition, parseNetDev, unshareTool } from '../helpers/pod.js';
+import { CLI, Pod, fileStatus, mountTool, namespacesStatus, parseNetDev, unshareTool } from '../helpers/pod.js';
+import { samplesByName } from '../helpers/exposition.js';
 
 const helm = helmTool();
 const ip = tool('ip', 'apt-get install iproute2');
@@ -193,7 +194,7 @@ describe.skipIf(!READY)("e2e: the chart's container in a pod-like namespace", ()
   it("serves the host's metrics in the Prometheus text format", () => {
     expect(result.metrics.status).toBe(200);
     expect(result.metrics.type).toBe('text/plain; version=0.0.4; charset=utf-8');
-    const m = parseExposition(result.metrics.body);
+    const m = samplesByName(result.metrics.body);
     // The chart's default config leaves out veth interfaces; the host has no others to drop here.
     const devices = (m.get('node_network_receive_bytes_total') ?? []).map((s) => s.labels.device).sort();
     expect(devices).toEqual([...hostNetdev.keys()].filter((d) => !/^veth/.test(d)).sort());

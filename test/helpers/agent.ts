@@ -98,84 +98,8 @@ export async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefine
   }
 }
 
-export interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-export interface Family {
-  name: string;
-  type?: string;
-  help?: string;
-  samples: Sample[];
-}
-
-function parseLabels(s: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const re = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
-  for (const m of s.matchAll(re)) {
-    out[m[1] as string] = (m[2] as string).replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
-  }
-  return out;
-}
-
-function parseValue(v: string): number {
-  if (v === '+Inf') return Infinity;
-  if (v === '-Inf') return -Infinity;
-  return Number(v);
-}
-
-/** Parses the text exposition format into samples. */
-export function parseExposition(text: string): Sample[] {
-  const out: Sample[] = [];
-  for (const line of text.split('\n')) {
-    if (!line || line.startsWith('#')) continue;
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})?\s+(\S+)(\s+\S+)?$/.exec(line);
-    if (!m) throw new Error(`cannot parse exposition line: ${line}`);
-    out.push({ name: m[1] as string, labels: m[3] ? parseLabels(m[3]) : {}, value: parseValue(m[4] as string) });
-  }
-  return out;
-}
-
-/** Parses the text exposition format into families (with TYPE and HELP). */
-export function parseFamilies(text: string): Map<string, Family> {
-  const fams = new Map<string, Family>();
-  const fam = (name: string): Family => {
-    let f = fams.get(name);
-    if (!f) fams.set(name, (f = { name, samples: [] }));
-    return f;
-  };
-  let current: Family | undefined;
-  for (const line of text.split('\n')) {
-    const t = /^# TYPE (\S+) (\S+)$/.exec(line);
-    if (t) {
-      current = fam(t[1] as string);
-      current.type = t[2] as string;
-      continue;
-    }
-    const h = /^# HELP (\S+) (.*)$/.exec(line);
-    if (h) {
-      current = fam(h[1] as string);
-      current.help = h[2] as string;
-      continue;
-    }
-    if (!line || line.startsWith('#')) continue;
-    const [s] = parseExposition(line);
-    if (!s) continue;
-    const base = current && (s.name === current.name || s.name.startsWith(current.name + '_')) ? current : fam(s.name);
-    base.samples.push(s);
-  }
-  return fams;
-}
-
-/** A stable key for a sample: name plus sorted labels. */
-export function sampleKey(s: { name: string; labels: Record<string, string> }, drop: readonly string[] = []): string {
-  const keys = Object.keys(s.labels)
-    .filter((k) => !drop.includes(k))
-    .sort();
-  return `${s.name}{${keys.map((k) => `${k}="${s.labels[k]}"`).join(',')}}`;
-}
+// The exposition reader lives in exposition.ts; re-exported for the agent tests that import it from here.
+export { parseExposition, parseFamilies, sampleKey, type Family, type Sample } from './exposition.js';
 
 /** GET a URL; resolves with status, headers and body. */
 export async function httpGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: string }> {

@@ -82,21 +82,3 @@ export function parseNetDev(text: string): Map<string, NetDev> {
   return out;
 }
 
-export type Exposition = Map<string, { labels: Record<string, string>; value: number }[]>;
-/** Samples of the Prometheus text format: name -> [{labels, value}]. */
-export function parseExposition(text: string): Exposition {
-  const out: Exposition = new Map();
-  for (const line of text.split('\n')) {
-    if (!line || line.startsWith('#')) continue;
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)/.exec(line);
-    if (!m) continue;
-    const labels: Record<string, string> = {};
-    for (const l of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) {
-      labels[l[1] as string] = (l[2] as string).replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
-    }
-    const list = out.get(m[1] as string) ?? [];
-    list.push({ labels, value: Number(m[3]) });
-    out.set(m[1] as string, list);
-  }
-  return out;
-}
