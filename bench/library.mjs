@@ -187,11 +187,15 @@ function machine() {
   try {
     const m = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
     if (m) model = m[1];
-  } catch {}
+  } catch {
+    // no /proc/cpuinfo: keep os.cpus()'s model
+  }
   let nproc = String(cpus().length);
   try {
     nproc = execFileSync('nproc', [], { encoding: 'utf8' }).trim();
-  } catch {}
+  } catch {
+    // no nproc: keep os.cpus()'s count
+  }
   return { nproc, model, kernel: release(), node: process.version };
 }
 

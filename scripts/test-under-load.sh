@@ -4,7 +4,7 @@
 # submitting a change to tests or to anything they start.
 #
 #   scripts/test-under-load.sh                       # the whole suite: npm test
-#   scripts/test-under-load.sh test/e2e test/agent   # vitest on these files or directories
+#   scripts/test-under-load.sh test/e2e test/unit/agent   # vitest on these files or directories
 #   scripts/test-under-load.sh -- CMD ARG...         # any command
 #   scripts/test-under-load.sh -n 3 test/e2e         # three times in a row (stops at the first failure)
 #

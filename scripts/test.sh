@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The whole test suite: the C++ core (GoogleTest via ctest), the type check, the generated
 # files (docs/agent.md and docs/otlp.md metric tables, config/schema/*.json) current, the
-# import rule (dependency-cruiser, docs/architecture.md), and the vitest suites (unit tests
-# on fixture trees, live cross-checks against psutil and the
+# import rule (dependency-cruiser, docs/architecture.md), lint and format (scripts/lint.sh),
+# the vitest suites (unit tests on fixture trees, live cross-checks against psutil and the
 # kernel's own tools, end-to-end tests) on Node 24, the sanitizer runs (scripts/test-sanitize.sh),
 # then the unit suites again on Node 22.
 #
 # Tools the tests need (installed by .ci/run): cmake, ninja, g++, GoogleTest,
-# python3-psutil, iproute2, procps, coreutils.
+# python3-psutil, iproute2, procps, coreutils, clang-format.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +25,9 @@ npm run gen -- --check
 
 step "import rule: dependency-cruiser (docs/architecture.md)"
 npm run --silent lint:deps
+
+step "lint: eslint, prettier --check, clang-format --dry-run"
+bash scripts/lint.sh
 
 step "vitest on node $(node --version)"
 npx vitest run

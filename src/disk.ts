@@ -317,7 +317,6 @@ const COUNTER_FIELDS = [
   'flushCount',
   'flushTime',
 ] as const satisfies readonly (keyof DiskIoCounters)[];
-type CounterField = (typeof COUNTER_FIELDS)[number];
 
 const N_COUNTERS = COUNTER_FIELDS.length; // values 0..15 of a row: what nowrap adjusts
 const IN_PROGRESS = 16;

@@ -3,8 +3,7 @@
  * node_exporter's slog uses) or JSON. Levels: debug < info < warn < error.
  */
 
-export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFormat = 'logfmt' | 'json';
 
 export type LogFields = Readonly<Record<string, unknown>>;

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Debian packages the agent's tests (test/agent, test/e2e) and benchmarks (bench/agent) use:
+# Debian packages the agent's tests (test/unit, test/e2e) and benchmarks (bench/agent) use:
 #   prometheus               promtool check metrics on the exposition, and a real Prometheus
 #                            that scrapes the agent (test/e2e/prometheus.test.ts)
 #   prometheus-process-exporter process-exporter, compared with the process groups over the
 #                            same processes (test/e2e/process-exporter.test.ts)
-#   openssl                  a self-signed certificate for the TLS test (test/agent/http.test.ts)
+#   openssl                  a self-signed certificate for the TLS test (test/unit/http/server.test.ts)
 #   wrk                      scrape throughput and latency (bench/agent)
 # node_exporter itself is not Debian's (1.5, three years behind): 45-node-exporter.sh builds
 # v1.12.1, the reference every comparison uses.

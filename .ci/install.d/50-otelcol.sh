@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# An OpenTelemetry Collector for the OTLP tests (test/otlp/), built from the Go module
+# An OpenTelemetry Collector for the OTLP tests (test/unit/sinks/otlp/), built from the Go module
 # proxy with the collector's own builder (ocb): the OTLP receiver plus the file and
 # debug exporters. Output: $HOSTPROBE_OTELCOL (default
 # $HOME/.cache/hostprobe/otelcol/otelcol-hostprobe). Idempotent: skipped when the binary

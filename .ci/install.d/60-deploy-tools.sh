@@ -5,7 +5,7 @@
 # PrometheusRule) from the prometheus-operator Go module, converted to strict JSON
 # schemas, so that kubeconform runs fully offline.
 #
-# Fixed paths (test/deploy/tools.ts looks there):
+# Fixed paths (test/helpers/deploy-tools.ts looks there):
 #   $HOME/go/bin/helm, $HOME/go/bin/kubeconform
 #   $HOSTPROBE_DEPLOY_TOOLS (default $HOME/.cache/hostprobe/deploy-tools)/
 #     k8s-schemas/v<K8S>-local-strict/<kind>-<group>-<version>.json   (kubeconform layout)

@@ -114,7 +114,7 @@ function wrk(url, conns, seconds, gzip) {
 function machine() {
   const model = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU';
   const kernel = readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim();
-  let ne = 'unknown';
+  let ne;
   try {
     ne = execFileSync(NE_BIN, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0];
   } catch (e) {
@@ -209,7 +209,6 @@ async function main() {
   console.log(`machine: ${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB, Linux ${m.kernel}, node ${m.node}, ${m.nodeExporter}`);
   console.log(`each measurement runs ${SECONDS}s\n`);
 
-  let tp = [];
   if (ONLY !== 'http') {
   const shared = await cpuSideBySide(['--collector.disable-defaults', ...SHARED.map((c) => `--collector.${c}`)]);
   const defaults = await cpuSideBySide([]);
@@ -233,7 +232,7 @@ async function main() {
 
   }
   if (ONLY === 'cpu') return;
-  tp = await throughput();
+  const tp = await throughput();
   console.log(`Scrape throughput and latency (wrk), hostprobe collecting on scrape (max snapshot age ${MAX_AGE || 'default, 500ms'})`);
   console.log('  conns  gzip   hostprobe req/s   p50 ms   p99 ms  polls | node_exporter req/s   p50 ms   p99 ms | throughput x   p99 ratio');
   for (const r of tp) {

@@ -1,7 +1,7 @@
 // Pure parsers for the per-process files under /proc/<pid>/: stat, status, statm, io,
 // smaps_rollup / smaps, cmdline, environ, fdinfo, limits. No I/O here: the readers in
 // process.h do that and the fixture tests feed these directly. Every parser follows
-// psutil's reading of the file (see /work/shared/reference/psutil-linux.md 1.3, 1.4).
+// psutil's reading of the file (psutil/_pslinux.py, its Process methods).
 #pragma once
 #include <array>
 #include <cstdint>

@@ -41,7 +41,7 @@ export interface AgentOptions {
  * Loads the config and, when it names one, the web config, and checks the roots (a procfs
  * without stat, a sysfs that is not one: RootError, a ConfigError). Throws ConfigError.
  */
-export async function loadAll(opts: AgentOptions): Promise<{ config: AgentConfig; web?: WebConfig }> {
+async function loadAll(opts: AgentOptions): Promise<{ config: AgentConfig; web?: WebConfig }> {
   const { config } = await loadConfig(opts.configFile, { ...(opts.env ? { env: opts.env } : {}), overrides: opts.overrides ?? [] });
   validateRoots(config, opts.overrides ?? [], opts.configFile);
   if (!config.http.web_config_file) return { config };

@@ -41,7 +41,7 @@ function exitNow(code: number): void {
 
 export const summary = 'run the agent (the default)';
 
-export function agentUsage(): string {
+function agentUsage(): string {
   return `Usage: hostprobe [flags]
 
 Polls the host on an interval and serves the latest poll on a Prometheus endpoint,

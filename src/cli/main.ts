@@ -26,7 +26,7 @@ const OWN: Readonly<Record<string, { summary: string }>> = {
 };
 
 /** The psutil-style utilities, in src/cli/commands/<name>.ts. */
-export const UTILITIES = ['ifconfig', 'free', 'df', 'ps', 'netstat', 'top'] as const;
+const UTILITIES = ['ifconfig', 'free', 'df', 'ps', 'netstat', 'top'] as const;
 
 /**
  * Each command's module, imported when it runs. Literal specifiers, so that the bundler of

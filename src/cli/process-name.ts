@@ -10,7 +10,7 @@
  */
 import { writeFileSync } from 'node:fs';
 
-export const PROCESS_NAME = 'hostprobe';
+const PROCESS_NAME = 'hostprobe';
 
 export function setProcessName(): void {
   try {

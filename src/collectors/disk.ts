@@ -33,7 +33,7 @@ function udevNumber(v: string | undefined): number | undefined {
 }
 
 /** node_disk_info and the udev families of one device, as node_exporter's diskstats builds them. */
-export function diskInfoEntry(device: string, major: number, minor: number, b: BlockDeviceInfo): DiskInfoEntry {
+function diskInfoEntry(device: string, major: number, minor: number, b: BlockDeviceInfo): DiskInfoEntry {
   const u = b.udev ?? {};
   const e: { -readonly [K in keyof DiskInfoEntry]: DiskInfoEntry[K] } = {
     device,

@@ -13,7 +13,7 @@ const zoneNames = new Map<number, string>();
  * The local time zone's abbreviation and offset at `ms` (node_exporter's time.Now().Zone()).
  * The abbreviation is looked up once per offset (a DST change gives a new one).
  */
-export function timeZoneAt(ms: number): { name: string; offsetSeconds: number } {
+function timeZoneAt(ms: number): { name: string; offsetSeconds: number } {
   const d = new Date(ms);
   const offset = d.getTimezoneOffset();
   const offsetSeconds = offset === 0 ? 0 : -offset * 60;

@@ -54,7 +54,7 @@ function isSysfsMount(path: string): boolean {
 }
 
 /** Why `path` is not a valid `key` root, or undefined when it is. */
-export function rootProblem(key: RootKey, path: string): string | undefined {
+function rootProblem(key: RootKey, path: string): string | undefined {
   const k = kind(path);
   if (k === 'missing') return 'does not exist';
   if (k !== 'dir') return 'is not a directory';

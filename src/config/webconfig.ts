@@ -20,7 +20,7 @@ const CLIENT_AUTH = [
   'RequireAndVerifyClientCert',
 ] as const;
 
-export const WEB_CONFIG_SPEC: ObjectSpec = {
+const WEB_CONFIG_SPEC: ObjectSpec = {
   kind: 'object',
   description: 'exporter-toolkit web configuration',
   fields: {

@@ -14,8 +14,8 @@
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node as YamlNode, type ParsedNode } from 'yaml';
 
-export const MAX_EXPANDED_NODES = 100_000;
-export const EXPANSION_FACTOR = 10;
+const MAX_EXPANDED_NODES = 100_000;
+const EXPANSION_FACTOR = 10;
 
 export interface GuardIssue {
   readonly line: number;

@@ -640,8 +640,3 @@ function deepFreeze(o: unknown): void {
     if (v !== null && typeof v === 'object') deepFreeze(v);
   }
 }
-
-/** True when every collector enabled in this poll succeeded. */
-export function allCollectorsSucceeded(s: Snapshot): boolean {
-  return Object.values(s.collectors).every((c) => c?.success === true);
-}

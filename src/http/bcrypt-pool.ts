@@ -30,7 +30,7 @@ export const DEFAULT_WORKERS = Math.max(1, Math.min(2, availableParallelism() - 
 /** Requests that may wait for a worker; more get 503 at once. */
 export const DEFAULT_MAX_QUEUE = 32;
 /** The workers' nice value: below the main thread, which serves scrapes and probes. */
-export const WORKER_NICE = 10;
+const WORKER_NICE = 10;
 
 // The worker: CommonJS (eval), bcryptjs required by the path the main thread resolved, so
 // it works the same from dist/ and from the TypeScript sources under test.

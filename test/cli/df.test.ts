@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as df from '../../src/cli/commands/df.js';
 import { diskPartitions } from '../../src/index.js';
 import { FIXTURES, IN_CI, haveTool, tool } from '../helpers/tools.js';
-import { cells, runCli } from './helpers.js';
+import { cells, runCli } from '../helpers/cli.js';
 
 const dfTool = tool('df', 'apt-get install coreutils');
 const MiB = 1024 * 1024;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { CLI, haveCli } from '../agent/helpers.js';
+import { CLI, haveCli } from '../helpers/agent.js';
 import { FIXTURES, IN_CI, haveTool, tool } from '../helpers/tools.js';
 
 const COMMANDS = ['ifconfig', 'free', 'df', 'ps', 'netstat', 'top'] as const;

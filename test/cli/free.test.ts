@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import * as free from '../../src/cli/commands/free.js';
 import { swapMemory, virtualMemory } from '../../src/index.js';
 import { haveTool, tool } from '../helpers/tools.js';
-import { cells, runCli } from './helpers.js';
+import { cells, runCli } from '../helpers/cli.js';
 
 const freeTool = tool('free', 'apt-get install procps');
 const MiB = 1024 * 1024;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import * as ifconfig from '../../src/cli/commands/ifconfig.js';
 import { AF_INET, AF_INET6, AF_LINK, netIfAddrs, netIfStats } from '../../src/index.js';
 import { haveTool, run, tool } from '../helpers/tools.js';
-import { runCli } from './helpers.js';
+import { runCli } from '../helpers/cli.js';
 
 interface IpAddrInfo {
   family: string;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as netstat from '../../src/cli/commands/netstat.js';
 import { netConnections } from '../../src/index.js';
 import { haveTool, tool } from '../helpers/tools.js';
-import { cells, runCli } from './helpers.js';
+import { cells, runCli } from '../helpers/cli.js';
 
 const ss = tool('ss', 'apt-get install iproute2');
 

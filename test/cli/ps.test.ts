@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as ps from '../../src/cli/commands/ps.js';
 import { scanProcesses } from '../../src/index.js';
 import { haveTool, tool } from '../helpers/tools.js';
-import { cells, runCli } from './helpers.js';
+import { cells, runCli } from '../helpers/cli.js';
 
 const psTool = tool('ps', 'apt-get install procps');
 const SLEEP_ARG = '4242.5';

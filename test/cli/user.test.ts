@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MIN_NODE, nodeVersionSupported } from '../../src/cli/node-version.js';
-import { CLI, freePort, haveCli, httpGet, runCli, startAgent, waitFor } from '../agent/helpers.js';
+import { CLI, freePort, haveCli, httpGet, runCli, startAgent, waitFor } from '../helpers/agent.js';
 import { haveTool, type ToolStatus } from '../helpers/tools.js';
 
 /** A Node below the engines floor: ~/.node20 (.ci/install.d/20-node.sh) or an old /usr/bin/node. */

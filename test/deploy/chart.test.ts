@@ -32,7 +32,7 @@ import {
   runTool,
   type K8sObject,
   type KubeconformResult,
-} from './deploy-tools.js';
+} from '../helpers/deploy-tools.js';
 
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -7,9 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseFamilies } from '../agent/helpers.js';
+import { parseFamilies } from '../helpers/agent.js';
 import { IN_CI, REPO_ROOT, haveTool, tool } from '../helpers/tools.js';
-import { buildSea, SEA_BUILD_TIMEOUT_MS } from './sea-build.js';
+import { buildSea, SEA_BUILD_TIMEOUT_MS } from '../helpers/sea-build.js';
 
 const dpkg = tool('dpkg', 'a Debian system');
 const dpkgDeb = tool('dpkg-deb', 'apt-get install dpkg');

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_PORT } from '../../src/config/schema.js';
 import { REPO_ROOT, haveTool, tool, type ToolStatus } from '../helpers/tools.js';
-import { CHART, DOCKERFILE, dockerfileUtilsTool, runTool } from './deploy-tools.js';
+import { CHART, DOCKERFILE, dockerfileUtilsTool, runTool } from '../helpers/deploy-tools.js';
 
 interface Instruction {
   keyword: string;

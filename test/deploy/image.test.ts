@@ -10,9 +10,9 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { freePort, httpGet, parseFamilies, waitFor } from '../agent/helpers.js';
+import { freePort, httpGet, parseFamilies, waitFor } from '../helpers/agent.js';
 import { REPO_ROOT, haveTool, tool } from '../helpers/tools.js';
-import { PLAIN_DIR } from './deploy-tools.js';
+import { PLAIN_DIR } from '../helpers/deploy-tools.js';
 
 const INSTALL = 'apt-get install -y buildah podman runc mmdebstrap';
 /** A cold build (base root file systems, apt-get and npm ci inside, vfs layer copies) takes minutes. */

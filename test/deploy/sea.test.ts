@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, httpGet, parseFamilies, runCli, waitFor } from '../agent/helpers.js';
+import { freePort, httpGet, parseFamilies, runCli, waitFor } from '../helpers/agent.js';
 import { REPO_ROOT } from '../helpers/tools.js';
-import { buildSea, SEA_BINARY, SEA_BUILD_TIMEOUT_MS } from './sea-build.js';
+import { buildSea, SEA_BINARY, SEA_BUILD_TIMEOUT_MS } from '../helpers/sea-build.js';
 
 let built = false;
 const dirs: string[] = [];

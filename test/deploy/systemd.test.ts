@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAgentFlags } from '../../src/config/flags.js';
 import { REPO_ROOT, haveTool, tool } from '../helpers/tools.js';
-import { UNIT, runTool } from './deploy-tools.js';
+import { UNIT, runTool } from '../helpers/deploy-tools.js';
 
 const analyze = tool('systemd-analyze', 'apt-get install systemd');
 const HAVE = haveTool(analyze);

@@ -1,5 +1,5 @@
 // The chart's own container, run as the kubelet would run it, in a pod emulated with Linux
-// namespaces (test/e2e-hostroot/pod.ts): the DaemonSet's command and args from
+// namespaces (test/helpers/pod.ts): the DaemonSet's command and args from
 // `helm template` (with $(VAR) expanded from its env), the ConfigMap as the config file, the
 // host's /proc, /sys and / bind-mounted read-only where the chart mounts them. The probes the
 // chart declares must answer, /metrics must show the host (not the pod's network namespace),
@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PORT } from '../../src/config/schema.js';
 import { haveTool, tool } from '../helpers/tools.js';
-import { find, helmTool, objects, render, type K8sObject } from '../deploy/deploy-tools.js';
-import { CLI, Pod, fileStatus, mountTool, namespacesStatus, parseExposition, parseNetDev, unshareTool } from './pod.js';
+import { find, helmTool, objects, render, type K8sObject } from '../helpers/deploy-tools.js';
+import { CLI, Pod, fileStatus, mountTool, namespacesStatus, parseNetDev, unshareTool } from '../helpers/pod.js';
+import { samplesByName } from '../helpers/exposition.js';
 
 const helm = helmTool();
 const ip = tool('ip', 'apt-get install iproute2');
@@ -193,7 +194,7 @@ describe.skipIf(!READY)("e2e: the chart's container in a pod-like namespace", ()
   it("serves the host's metrics in the Prometheus text format", () => {
     expect(result.metrics.status).toBe(200);
     expect(result.metrics.type).toBe('text/plain; version=0.0.4; charset=utf-8');
-    const m = parseExposition(result.metrics.body);
+    const m = samplesByName(result.metrics.body);
     // The chart's default config leaves out veth interfaces; the host has no others to drop here.
     const devices = (m.get('node_network_receive_bytes_total') ?? []).map((s) => s.labels.device).sort();
     expect(devices).toEqual([...hostNetdev.keys()].filter((d) => !/^veth/.test(d)).sort());

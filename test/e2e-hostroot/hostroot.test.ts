@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NODE_EXPORTER_FS_TYPES_EXCLUDE, NODE_EXPORTER_MOUNT_POINTS_EXCLUDE } from '../../src/config/schema.js';
 import { compileRegex } from '../../src/config/spec.js';
 import { haveTool } from '../helpers/tools.js';
-import { CLI, LIB, Pod, fileStatus, mountTool, namespacesStatus, parseExposition, parseNetDev, unshareTool, type NetDev } from './pod.js';
+import { CLI, LIB, Pod, fileStatus, mountTool, namespacesStatus, parseNetDev, unshareTool, type NetDev } from '../helpers/pod.js';
+import { samplesByName } from '../helpers/exposition.js';
 
 const READY =
   haveTool(unshareTool()) &&
@@ -79,7 +80,7 @@ describe.skipIf(!READY)('e2e: the agent in a pod-like namespace reads the host t
   let run: { status: number | null; stderr: string };
   let before: { netdev: Map<string, NetDev>; pids: number };
   let after: { netdev: Map<string, NetDev>; pids: number };
-  let metrics: ReturnType<typeof parseExposition>;
+  let metrics: ReturnType<typeof samplesByName>;
   let lib: { pids: number[]; hostSelf: number; nsSelf: number; netIo: Record<string, { bytesRecv: number; bytesSent: number }>; partitions: string[] };
 
   beforeAll(() => {
@@ -90,7 +91,7 @@ describe.skipIf(!READY)('e2e: the agent in a pod-like namespace reads the host t
     after = { netdev: parseNetDev(readFileSync('/proc/1/net/dev', 'utf8')), pids: hostPidCount() };
     run = { status: r.status, stderr: r.stderr };
     if (r.status === 0) {
-      metrics = parseExposition(readFileSync(join(H, 'metrics.txt'), 'utf8'));
+      metrics = samplesByName(readFileSync(join(H, 'metrics.txt'), 'utf8'));
       lib = JSON.parse(readFileSync(join(H, 'lib.json'), 'utf8')) as typeof lib;
     }
   }, 200_000);
@@ -136,7 +137,7 @@ describe.skipIf(!READY)('e2e: the agent in a pod-like namespace reads the host t
       expect(s.value, `${d} tx`).toBeLessThanOrEqual(after.netdev.get(d)?.tx as number);
     }
     // Control: without --path.procfs the agent in the pod sees only the pod's lo.
-    const pod = parseExposition(readFileSync(join(H, 'metrics-pod.txt'), 'utf8'));
+    const pod = samplesByName(readFileSync(join(H, 'metrics-pod.txt'), 'utf8'));
     expect((pod.get('node_network_receive_bytes_total') ?? []).map((s) => s.labels.device)).toEqual(['lo']);
     // The sysfs-based (netclass) metrics come from the host's /sys too.
     const up = metrics.get('node_network_up') ?? [];

@@ -15,7 +15,7 @@ import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haveTool } from '../helpers/tools.js';
 import { nodeExporter } from '../helpers/node-exporter.js';
-import { freePort, haveCli, startAgent, startNodeExporter, waitFor, type Daemon } from '../agent/helpers.js';
+import { freePort, haveCli, startAgent, startNodeExporter, waitFor, type Daemon } from '../helpers/agent.js';
 
 const FLOOD = 60;
 const basic = (user: string, pass: string): string => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;

@@ -13,7 +13,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haveTool, REPO_ROOT, tool } from '../helpers/tools.js';
-import { freePort, haveCli, httpGet, parseFamilies, promtoolCheck, promtoolOk, startAgent, waitFor, type Daemon } from '../agent/helpers.js';
+import { freePort, haveCli, httpGet, parseFamilies, promtoolCheck, promtoolOk, startAgent, waitFor, type Daemon } from '../helpers/agent.js';
 
 const FIX = 'test/fixtures/agent-e2e';
 const GOLDEN = join(REPO_ROOT, 'test', 'fixtures', 'e2e', 'expected.prom');

@@ -1,4 +1,4 @@
-// Loud failures of the running agent (issue 8):
+// Loud failures of the running agent:
 // - a FIFO in place of <procfs>/meminfo (which used to freeze the whole agent, /healthz and
 //   SIGTERM included): the agent keeps serving, the mem collector reports success 0 with the
 //   path and the reason, logs it once, counts it in hostprobe_collector_errors_total, and
@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../src/agent/agent.js';
 import { createLogger } from '../../src/logger.js';
 import { FIXTURES } from '../helpers/tools.js';
-import { freePort, haveCli, httpGet, parseFamilies, runCli, startAgent, waitFor, type Daemon } from '../agent/helpers.js';
+import { freePort, haveCli, httpGet, parseFamilies, runCli, startAgent, waitFor, type Daemon } from '../helpers/agent.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'hp-loud-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -3,7 +3,7 @@
 // families the running agent serves.
 import { describe, expect, it } from 'vitest';
 import { haveTool, tool } from '../helpers/tools.js';
-import { haveCli, parseFamilies, promtoolCheck, promtoolOk, runCli } from '../agent/helpers.js';
+import { haveCli, parseFamilies, promtoolCheck, promtoolOk, runCli } from '../helpers/agent.js';
 
 describe('hostprobe metrics', () => {
   it('prints one poll of this host that promtool accepts', () => {

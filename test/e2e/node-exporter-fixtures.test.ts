@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FOREIGN_COLLECTORS, NODE_EXPORTER_COLLECTORS, parseAgentFlags } from '../../src/config/flags.js';
-import { CLI, freePort, haveCli, httpGet, parseFamilies, sampleKey, startDaemon, waitFor, type Daemon, type Family } from '../agent/helpers.js';
+import { CLI, freePort, haveCli, httpGet, parseFamilies, sampleKey, startDaemon, waitFor, type Daemon, type Family } from '../helpers/agent.js';
 import { endToEndFlags, nodeExporter, nodeExporterCollectors, nodeExporterModule, prepareFixtureTree, unpackTtar, type EndToEndFlags } from '../helpers/node-exporter.js';
 import { haveTool } from '../helpers/tools.js';
 

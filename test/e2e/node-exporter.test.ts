@@ -29,7 +29,7 @@ import {
   type Daemon,
   type Family,
   type Sample,
-} from '../agent/helpers.js';
+} from '../helpers/agent.js';
 
 /** node_* families node_exporter serves that hostprobe never will, and why. */
 const NOT_SERVED: Record<string, string> = {

@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haveTool, tool } from '../helpers/tools.js';
-import { freePort, haveCli, httpGet, parseFamilies, runCli, sampleKey, startDaemon, waitFor, type Daemon, type Family } from '../agent/helpers.js';
+import { freePort, haveCli, httpGet, parseFamilies, runCli, sampleKey, startDaemon, waitFor, type Daemon, type Family } from '../helpers/agent.js';
 
 const TAG = `pe${process.pid.toString(36).slice(-3)}${Math.floor(Math.random() * 1296).toString(36)}`;
 let dir = '';

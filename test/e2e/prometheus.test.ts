@@ -7,7 +7,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haveTool, tool } from '../helpers/tools.js';
-import { freePort, haveCli, httpGet, promQuery, startAgent, startPrometheus, waitFor, type Daemon } from '../agent/helpers.js';
+import { freePort, haveCli, httpGet, promQuery, startAgent, startPrometheus, waitFor, type Daemon } from '../helpers/agent.js';
 
 describe('Prometheus scrapes the agent', () => {
   let prom: Daemon | undefined;

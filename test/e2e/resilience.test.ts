@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, haveTool, tool } from '../helpers/tools.js';
-import { CLI, freePort, haveCli, httpGet, parseFamilies, startAgent, startDaemon, waitFor, type Daemon, type Family } from '../agent/helpers.js';
+import { CLI, freePort, haveCli, httpGet, parseFamilies, startAgent, startDaemon, waitFor, type Daemon, type Family } from '../helpers/agent.js';
 
 async function scrape(port: number): Promise<Map<string, Family>> {
   const r = await httpGet(`http://127.0.0.1:${port}/metrics`);

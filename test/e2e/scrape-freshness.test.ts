@@ -1,4 +1,4 @@
-// Issue 8: fresh values on every scrape. A real Prometheus (Debian's) scrapes the agent, with
+// Fresh values on every scrape. A real Prometheus (Debian's) scrapes the agent, with
 // poll_interval 15s, and node_exporter at the same 1 s interval for about 25 s, while a
 // bounded loopback stream runs. Then, over the time range both jobs cover:
 // - irate() of the CPU and lo counters of the agent is never 0 where node_exporter's is not
@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haveTool, tool } from '../helpers/tools.js';
 import { nodeExporter } from '../helpers/node-exporter.js';
-import { freePort, haveCli, httpGet, parseExposition, promQuery, startAgent, startNodeExporter, startPrometheus, waitFor, type Daemon } from '../agent/helpers.js';
+import { freePort, haveCli, httpGet, parseExposition, promQuery, startAgent, startNodeExporter, startPrometheus, waitFor, type Daemon } from '../helpers/agent.js';
 
 /** Seconds of scrapes the assertions look at. */
 const SPAN = 20;

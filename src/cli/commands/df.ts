@@ -155,7 +155,7 @@ async function workerMain(): Promise<void> {
  * package (a .js file node can start), in-process otherwise (from the TypeScript sources,
  * as in the unit tests).
  */
-export function usages(paths: readonly string[], timeoutMs: number): Promise<UsageResult[]> {
+function usages(paths: readonly string[], timeoutMs: number): Promise<UsageResult[]> {
   if (paths.length === 0) return Promise.resolve([]);
   return isSea() || SELF.endsWith('.js') ? usagesInWorker(paths, timeoutMs) : usagesInProcess(paths, timeoutMs);
 }
@@ -164,7 +164,7 @@ export function usages(paths: readonly string[], timeoutMs: number): Promise<Usa
  * The mount a path is on: the longest mount point that is the path or one of its parents
  * (the last one listed when several are stacked on it). Lexical: nothing is touched.
  */
-export function mountOf(parts: readonly DiskPartition[], path: string): DiskPartition | undefined {
+function mountOf(parts: readonly DiskPartition[], path: string): DiskPartition | undefined {
   let best: DiskPartition | undefined;
   for (const p of parts) {
     const m = p.mountpoint;
@@ -175,7 +175,7 @@ export function mountOf(parts: readonly DiskPartition[], path: string): DiskPart
 }
 
 /** df's Use%: used / (used + available), rounded up. */
-export function usePercent(used: number, free: number): number {
+function usePercent(used: number, free: number): number {
   const denom = used + free;
   return denom > 0 ? Math.ceil((used * 100) / denom) : 0;
 }

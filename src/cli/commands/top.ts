@@ -208,7 +208,7 @@ function processLines(procs: readonly TopProcess[]): string[] {
 }
 
 /** A plain frame: the header, a blank line, the process table. */
-export function renderPlain(f: TopFrame): string {
+function renderPlain(f: TopFrame): string {
   return [...headerLines(f).map((l) => l.text), '', ...processLines(f.processes)].join('\n') + '\n';
 }
 

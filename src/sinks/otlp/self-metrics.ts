@@ -18,7 +18,7 @@
 import type { RuntimeFamily } from '../../contract/snapshot.js';
 import type { ExportOutcome } from './transport.js';
 
-export const FAILURE_REASONS = ['rejected', 'retries_exhausted', 'timeout', 'error'] as const;
+const FAILURE_REASONS = ['rejected', 'retries_exhausted', 'timeout', 'error'] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 
 export class OtlpSelfMetrics {

@@ -28,7 +28,7 @@ import { AgentMetricExporter, type ExporterOutcome } from './exporter.js';
 import { OtlpHttpTransport, type ExportResult, type TlsSettings } from './transport.js';
 
 /** Longest pause a Retry-After can impose on the schedule. */
-export const MAX_BACKOFF_MS = 5 * 60 * 1000;
+const MAX_BACKOFF_MS = 5 * 60 * 1000;
 
 export interface OtlpSinkOptions {
   config: OtlpConfig;

@@ -31,7 +31,7 @@ interface MemFacts {
  * serves as node_memory_*), falling back to the psutil-style summary when the meminfo
  * part is off or a field is missing (old kernels without MemAvailable).
  */
-export function memFacts(r: MemReading): MemFacts | undefined {
+function memFacts(r: MemReading): MemFacts | undefined {
   const f = new Map<string, number>();
   for (const m of r.meminfo ?? []) f.set(m.name, m.value);
   const v = r.virtual;
