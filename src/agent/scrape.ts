@@ -16,7 +16,7 @@
  */
 import type { AgentConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
-import type { PrometheusSink, RenderedSnapshot } from '../sinks/prometheus/index.js';
+import type { PrometheusSink } from '../sinks/prometheus/index.js';
 import { errorLine, type CollectorEntry } from '../contract/collector.js';
 import type { ScrapeResult, ScrapeSource, Selection } from '../contract/scrape.js';
 import { filterSnapshot, parseCollectFilter, selectionKey } from './collect-filter.js';

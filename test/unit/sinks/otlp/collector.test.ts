@@ -13,7 +13,7 @@ import { renderOptions, renderText } from '../../../../src/sinks/prometheus/inde
 import { haveTool, REPO_ROOT } from '../../../helpers/tools.js';
 import { configFrom, otlpOf, startPoller } from '../../../helpers/otlp-agent.js';
 import { parseExposition, Samples } from '../../../helpers/exposition.js';
-import { attrSetOf, consistencyTests, metricOf, pointsOf, valueOf } from '../../../helpers/otlp-consistency.js';
+import { attrSetOf, consistencyTests, metricOf, valueOf } from '../../../helpers/otlp-consistency.js';
 import {
   attrsOf,
   otelcolTool,
