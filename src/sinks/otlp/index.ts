@@ -41,7 +41,8 @@ export interface SnapshotSource {
 /**
  * Starts the push when the config (or the environment) enables it: subscribes to the
  * poller's snapshots and registers the self-metrics. Returns undefined when it is off.
- * A previous sink (SIGHUP reload) must be closed by the caller first.
+ * A previous sink (SIGHUP reload) must be closed by the caller; the new one continues its
+ * self-metric counters.
  */
 export function startOtlpSink(
   config: { otlp: unknown; paths: { rootfs: string } },
@@ -52,7 +53,8 @@ export function startOtlpSink(
   const otlp = config.otlp as OtlpConfig | undefined;
   if (!otlp || !otlp.enabled) return undefined;
   const log = logger.with({ sink: 'otlp' });
-  const sink = new OtlpSink({ ...opts, config: otlp, rootfs: config.paths.rootfs, logger: log });
+  // A reload's sink takes over the running one's counters, so hostprobe_otlp_* never go backwards.
+  const sink = new OtlpSink({ ...(active ? { self: active.self } : {}), ...opts, config: otlp, rootfs: config.paths.rootfs, logger: log });
   active = sink;
   source.onSnapshot((s) => {
     if (active === sink) sink.onSnapshot(s);
