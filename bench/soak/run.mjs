@@ -21,14 +21,17 @@
 // (/proc/<pid>/fd), and, through bench/soak/probe.cjs preloaded into the agent, the V8 heap
 // after two forced full GCs and the event-loop delay (perf_hooks.monitorEventLoopDelay).
 //
-// Fails (exit 1, each reason printed) on: any scrape error (transport error, timeout, non-200,
-// wrong Content-Encoding, an exposition that does not parse, the churn group missing from a
-// poll whose process collector succeeded), any counter that went backwards (every counter and
+// Fails (exit 1, each reason printed) on: any scrape error (a transport error or timeout,
+// non-200, a wrong Content-Encoding, an exposition that does not parse, the churn group
+// missing from a poll whose process collector succeeded; a reset of a reused keep-alive
+// connection before any answer, the idle-close race, is retried once and counted, as
+// Prometheus's Go client retries it), any counter that went backwards (every counter and
 // *_total series compared with the same series in the previous poll, by poll start), a failed
 // reload, OTLP pushes that do not resume after the receiver recovers, an agent that exits, and
 // a leak the trend makes certain (bench/soak/check.mjs): descriptor or thread floors whose last
 // half is above their first half by more than an allowance, heap after GC with a rising slope
-// AND every sample of the last half above every sample of the first half by a margin.
+// AND every sample of the last half above every sample of the first half AND the halves'
+// means apart by more than a margin.
 //
 // Usage: npm run build && npm run soak -- --minutes N [--json FILE]
 // Needs: openssl. Prints a per-minute table, then a JSON summary (also written to --json).
@@ -249,7 +252,23 @@ function procStats(pid) {
 }
 
 // ---------------------------------------------------------------- scraping
-function get(a, gzip) {
+/**
+ * One scrape. A request on a reused keep-alive connection that the agent closed as idle
+ * (keepAliveTimeout) in the instant it was sent fails with ECONNRESET before any answer; it
+ * is sent once more on a new connection and counted, as Go's http.Transport (Prometheus)
+ * retries a GET there, and as Node's docs advise (request.reusedSocket). Any other error,
+ * and an error on a new connection, is a scrape error.
+ */
+async function get(a, gzip) {
+  const r = await getOnce(a, gzip);
+  if (r.status === 0 && r.reused && !r.answered && /ECONNRESET|EPIPE|socket hang up/.test(r.error ?? '')) {
+    a.idleRetries = (a.idleRetries ?? 0) + 1;
+    return getOnce(a, gzip);
+  }
+  return r;
+}
+
+function getOnce(a, gzip) {
   return new Promise((resolve) => {
     const t0 = process.hrtime.bigint();
     const ms = () => Number(process.hrtime.bigint() - t0) / 1e6;
@@ -266,8 +285,10 @@ function get(a, gzip) {
       res.on('end', () => resolve({ status: res.statusCode ?? 0, encoding: res.headers['content-encoding'], body: Buffer.concat(chunks), ms: ms() }));
       res.on('error', (e) => resolve({ status: 0, error: e.message, ms: ms() }));
     });
+    let answered = false;
+    req.once('response', () => (answered = true));
     req.setTimeout(SCRAPE_TIMEOUT_MS, () => req.destroy(new Error(`timeout after ${SCRAPE_TIMEOUT_MS / 1000} s`)));
-    req.on('error', (e) => resolve({ status: 0, error: e.message, ms: ms() }));
+    req.on('error', (e) => resolve({ status: 0, error: `${e.message}${req.reusedSocket ? ' (reused connection)' : ''}`, reused: req.reusedSocket, answered, ms: ms() }));
     req.end();
   });
 }
@@ -597,6 +618,7 @@ async function main() {
               warmupScrapes: a.warmup.scrapes,
               scrapeErrors: a.errors,
               skippedScrapes: a.skipped,
+              idleConnectionRetries: a.idleRetries ?? 0,
               countersChecked: a.tracker.checked,
               monotonicSeries: a.tracker.last.size,
               seriesPerScrape: a.series,
