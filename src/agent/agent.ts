@@ -44,7 +44,7 @@ interface OtlpHandle {
 interface OtlpModule {
   startOtlpSink(
     config: { otlp: unknown; paths: { rootfs: string } },
-    source: { onSnapshot(l: (s: import('./snapshot.js').Snapshot) => void): void },
+    source: { onSnapshot(l: (s: import('./snapshot.js').Snapshot) => void): () => void },
     logger: Logger,
     opts: { version: string },
   ): OtlpHandle | undefined;
@@ -152,10 +152,13 @@ export class Agent {
     const o = config.otlp as { enabled?: boolean } | undefined;
     if (!o?.enabled) return;
     this.otlpMod ??= (await import('../sinks/otlp/index.js')) as unknown as OtlpModule;
-    // The push follows the periodic polls, not the scrapes' (docs/agent.md, "How it works").
+    this.otlp = this.otlpMod.startOtlpSink(config, this.periodicSource(), this.logger, { version: buildInfo().version });
+  }
+
+  /** The push follows the periodic polls, not the scrapes' (docs/agent.md, "How it works"), at start and after a reload. */
+  private periodicSource(): { onSnapshot(l: (s: Snapshot) => void): () => void } {
     const poller = this.poller;
-    const periodic = { onSnapshot: (l: (s: Snapshot) => void): void => poller.onPeriodicSnapshot(l) };
-    this.otlp = this.otlpMod.startOtlpSink(config, periodic, this.logger, { version: buildInfo().version });
+    return { onSnapshot: (l) => poller.onPeriodicSnapshot(l) };
   }
 
   /** Resolves after the first complete poll. */
@@ -329,7 +332,7 @@ export class Agent {
     const o = config.otlp as { enabled?: boolean } | undefined;
     if (!o?.enabled) return undefined;
     this.otlpMod ??= (await import('../sinks/otlp/index.js')) as unknown as OtlpModule;
-    return this.otlpMod.startOtlpSink(config, this.poller, this.logger, { version: buildInfo().version });
+    return this.otlpMod.startOtlpSink(config, this.periodicSource(), this.logger, { version: buildInfo().version });
   }
 
   /** Stops polling, pushing and serving. */

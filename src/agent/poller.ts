@@ -128,9 +128,15 @@ export class Poller {
     this.skipRuntime = opts.skipRuntime ?? false;
   }
 
-  /** Every snapshot: the periodic polls' and the ones scrapes asked for (the Prometheus render). */
-  onSnapshot(l: SnapshotListener): void {
+  /**
+   * Every snapshot: the periodic polls' and the ones scrapes asked for (the Prometheus render).
+   * Returns what unsubscribes `l` (a poll being handed out still reaches the others).
+   */
+  onSnapshot(l: SnapshotListener): () => void {
     this.listeners.push(l);
+    return () => {
+      this.listeners = this.listeners.filter((x) => x !== l);
+    };
   }
 
   /**
@@ -139,8 +145,11 @@ export class Poller {
    * however often Prometheus scrapes. A pollOnce that finds a scrape's poll in flight joins
    * it, and that snapshot is handed out here too (once).
    */
-  onPeriodicSnapshot(l: SnapshotListener): void {
+  onPeriodicSnapshot(l: SnapshotListener): () => void {
     this.periodicListeners.push(l);
+    return () => {
+      this.periodicListeners = this.periodicListeners.filter((x) => x !== l);
+    };
   }
 
   private emit(listeners: readonly SnapshotListener[], snap: Snapshot): void {

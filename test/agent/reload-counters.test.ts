@@ -4,6 +4,10 @@
 // sum), hostprobe_process_skipped_total and every hostprobe_otlp_*_total fell to 0.
 // Now a collector whose config section did not change is kept with its state, and the new
 // OTLP sink continues the running one's counters.
+// The soak found a leak there too: each reload's OTLP sink subscribed to the poller and was
+// never unsubscribed, so every replaced sink (with its last snapshot) stayed reachable, and
+// the reload's sink took every snapshot instead of the periodic polls' only. Now the poller's
+// subscriptions return what unsubscribes, and a replaced or stopped sink is unsubscribed.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Poller, sectionKey } from '../../src/agent/poller.js';
@@ -104,5 +108,41 @@ describe('counters across a reload', () => {
     const third = startOtlpSink(c, source, nullLogger, { version: 'test' });
     expect(third?.self.success).toBe(0);
     await stopOtlpSink();
+  });
+
+  it('unsubscribes poller listeners; one leaving during a hand-out does not make the next miss it', async () => {
+    const p = await poller(over(await config(GROUPS), POLL1));
+    const seen: string[] = [];
+    const offA = p.onPeriodicSnapshot(() => {
+      seen.push('a');
+      offA();
+    });
+    p.onPeriodicSnapshot(() => seen.push('b'));
+    const offAll = p.onSnapshot(() => seen.push('all'));
+    await p.pollOnce();
+    offAll();
+    await p.pollOnce();
+    expect(seen).toEqual(['all', 'a', 'b', 'b']);
+    await p.stop();
+  });
+
+  it('keeps one OTLP subscription however many reloads replaced the sink, none once stopped', async () => {
+    const c = await config('otlp:\n  endpoint: http://127.0.0.1:9\n  interval: 1h\n');
+    // The agent's source is the poller's periodic snapshots; this one counts who listens.
+    const listening = new Set<(s: Snapshot) => void>();
+    const source = {
+      onSnapshot(l: (s: Snapshot) => void): () => void {
+        listening.add(l);
+        return () => listening.delete(l);
+      },
+    };
+    const sinks = [];
+    for (let i = 0; i < 5; i++) {
+      sinks.push(startOtlpSink(c, source, nullLogger, { version: 'test' }));
+      expect(listening.size).toBe(1);
+    }
+    for (const s of sinks.slice(0, -1)) await s?.close();
+    await stopOtlpSink();
+    expect(listening.size).toBe(0);
   });
 });

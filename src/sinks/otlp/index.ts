@@ -22,6 +22,8 @@ export { OtlpSelfMetrics } from './self-metrics.js';
 export { MAPPINGS } from './mapping/index.js';
 
 let active: OtlpSink | undefined;
+/** Unsubscribes the active sink from its source (a replaced sink must not stay reachable). */
+let unsubscribe: (() => void) | undefined;
 
 /** The running sink's self-metric families (empty when the push is off), for `/metrics`. */
 export function otlpSelfMetricFamilies(): RuntimeFamily[] {
@@ -35,7 +37,8 @@ export function activeOtlpSink(): OtlpSink | undefined {
 
 /** Anything that hands out snapshots (the agent's Poller). */
 export interface SnapshotSource {
-  onSnapshot(listener: (s: Snapshot) => void): void;
+  /** Subscribes; returns what unsubscribes (called when the sink is replaced or stopped). */
+  onSnapshot(listener: (s: Snapshot) => void): (() => void) | void;
 }
 
 /**
@@ -56,9 +59,13 @@ export function startOtlpSink(
   // A reload's sink takes over the running one's counters, so hostprobe_otlp_* never go backwards.
   const sink = new OtlpSink({ ...(active ? { self: active.self } : {}), ...opts, config: otlp, rootfs: config.paths.rootfs, logger: log });
   active = sink;
-  source.onSnapshot((s) => {
+  // The replaced sink's listener goes: kept, it held every replaced sink (and its last
+  // snapshot) for the life of the process, one per reload.
+  unsubscribe?.();
+  const off = source.onSnapshot((s) => {
     if (active === sink) sink.onSnapshot(s);
   });
+  unsubscribe = typeof off === 'function' ? off : undefined;
   log.info('otlp push on', {
     url: sink.safeUrl,
     protocol: otlp.protocol,
@@ -75,5 +82,7 @@ export function startOtlpSink(
 export async function stopOtlpSink(): Promise<void> {
   const s = active;
   active = undefined;
+  unsubscribe?.();
+  unsubscribe = undefined;
   await s?.close();
 }
