@@ -49,6 +49,7 @@ export default defineConfig(
     // CommonJS config files (dependency-cruiser reads .cjs).
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { ...nodeGlobals, module: 'writable', require: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     // The library and the agent: no `any` in types (public or not).

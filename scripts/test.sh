@@ -3,7 +3,8 @@
 # files (docs/agent.md and docs/otlp.md metric tables, config/schema/*.json) current, the
 # import rule (dependency-cruiser, docs/architecture.md), lint and format (scripts/lint.sh),
 # the vitest suites (unit tests on fixture trees, live cross-checks against psutil and the
-# kernel's own tools, end-to-end tests) on Node 24, the sanitizer runs (scripts/test-sanitize.sh),
+# kernel's own tools, end-to-end tests) on Node 24, a 2-minute soak of the agent
+# (bench/soak/run.mjs, README "Soak"), the sanitizer runs (scripts/test-sanitize.sh),
 # then the unit suites again on Node 22.
 #
 # Tools the tests need (installed by .ci/run): cmake, ninja, g++, GoogleTest,
@@ -31,6 +32,9 @@ bash scripts/lint.sh
 
 step "vitest on node $(node --version)"
 npx vitest run
+
+step "soak: the agent for 2 minutes under scrapes, process churn, OTLP faults and reloads"
+node bench/soak/run.mjs --minutes 2
 
 step "sanitizers: GoogleTest, and the addon under test/unit and test/live (ASan + UBSan)"
 bash scripts/test-sanitize.sh

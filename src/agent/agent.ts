@@ -144,7 +144,7 @@ export class Agent {
     if (!otlp?.enabled) return [];
     // Imported when first enabled: an agent that does not push does not load the OTLP packages.
     const { createOtlpSink } = await import('../sinks/otlp/index.js');
-    const sink = createOtlpSink(otlp, { version: buildInfo().version, rootfs: config.paths.rootfs, logger: this.logger });
+    const sink = createOtlpSink(otlp, { version: buildInfo().version, rootfs: config.paths.rootfs, logger: this.logger, running: this.sinks });
     return sink ? [sink] : [];
   }
 

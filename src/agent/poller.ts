@@ -61,6 +61,24 @@ interface Active {
   lastError?: string;
   /** Polls in which the collector failed (hostprobe_collector_errors_total). */
   errors: number;
+  /** The config section it was created for (sectionKey), to keep it across a reload. */
+  key?: string;
+}
+
+/**
+ * A collector's config section as a string that is equal exactly when the sections are
+ * (regexes by source and flags); undefined when it holds something it cannot spell (a
+ * function, a class instance), so such a collector is always recreated.
+ */
+export function sectionKey(section: unknown): string | undefined {
+  let opaque = false;
+  const text = JSON.stringify(section, (_k, v: unknown) => {
+    if (v instanceof RegExp) return `/${v.source}/${v.flags}`;
+    if (typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint') opaque = true;
+    else if (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) !== Object.prototype && Object.getPrototypeOf(v) !== null) opaque = true;
+    return v;
+  });
+  return opaque ? undefined : text;
 }
 
 /** Whether a collector is enabled and has at least one enabled part. */
@@ -111,9 +129,15 @@ export class Poller {
     this.skipRuntime = opts.skipRuntime ?? false;
   }
 
-  /** Every snapshot: the periodic polls' and the ones scrapes asked for (the Prometheus render). */
-  onSnapshot(l: SnapshotListener): void {
+  /**
+   * Every snapshot: the periodic polls' and the ones scrapes asked for (the Prometheus render).
+   * Returns what unsubscribes `l` (a poll being handed out still reaches the others).
+   */
+  onSnapshot(l: SnapshotListener): () => void {
     this.listeners.push(l);
+    return () => {
+      this.listeners = this.listeners.filter((x) => x !== l);
+    };
   }
 
   /**
@@ -122,8 +146,11 @@ export class Poller {
    * however often Prometheus scrapes. A pollOnce that finds a scrape's poll in flight joins
    * it, and that snapshot is handed out here too (once).
    */
-  onPeriodicSnapshot(l: SnapshotListener): void {
+  onPeriodicSnapshot(l: SnapshotListener): () => void {
     this.periodicListeners.push(l);
+    return () => {
+      this.periodicListeners = this.periodicListeners.filter((x) => x !== l);
+    };
   }
 
   private emit(listeners: readonly SnapshotListener[], snap: Snapshot): void {
@@ -142,8 +169,16 @@ export class Poller {
     for (const entry of this.table) {
       if (!isCollectorEnabled(entry.name, this.config)) continue;
       const log = this.logger.with({ collector: entry.name });
+      const prev = this.active.find((o) => o.entry.name === entry.name);
+      const key = sectionKey(this.config.collectors[entry.name]);
+      // A reload keeps a collector whose section did not change, with its state (process
+      // groups' counters of exited members, the CPU clamp): its counters never go backwards.
+      if (prev?.collector && key !== undefined && prev.key === key) {
+        next.push(prev);
+        continue;
+      }
       // The error count survives a reload: it is a counter of the collector, not of its config.
-      const a: Active = { entry, state: {}, errors: this.active.find((o) => o.entry.name === entry.name)?.errors ?? 0 };
+      const a: Active = { entry, state: {}, errors: prev?.errors ?? 0, ...(key !== undefined ? { key } : {}) };
       try {
         const c = await entry.create(this.config.collectors[entry.name] as never, log);
         a.collector = applyFaults(c, this.faults);
@@ -155,7 +190,7 @@ export class Poller {
     }
     const old = this.active;
     this.active = next;
-    for (const a of old) a.collector?.close?.();
+    for (const a of old) if (!next.includes(a)) a.collector?.close?.();
   }
 
   /** Names of the collectors that run. */

@@ -8,6 +8,7 @@
  * ```
  */
 import type { OtlpConfig } from '../../config/otlp.js';
+import type { Sink } from '../../contract/sink.js';
 import type { Logger } from '../../logger.js';
 import { OtlpSink, type OtlpSinkOptions } from './sink.js';
 
@@ -20,15 +21,21 @@ export { MAPPINGS } from './mapping/index.js';
 
 /**
  * The push sink for the `otlp:` section (or the environment) when it is enabled, else
- * undefined. The caller feeds it the periodic snapshots (its `feed`) and closes it.
+ * undefined. The caller feeds it the periodic snapshots (its `feed`) and closes it. On a
+ * reload, `running` is the agent's sinks at that moment: the new sink continues the running
+ * OTLP sink's self-metric counters, so `hostprobe_otlp_*_total` never go backwards.
  */
 export function createOtlpSink(
   otlp: OtlpConfig | undefined,
-  opts: { version: string; rootfs: string; logger: Logger } & Partial<Omit<OtlpSinkOptions, 'config' | 'logger' | 'rootfs' | 'version'>>,
+  opts: { version: string; rootfs: string; logger: Logger; running?: readonly Sink[] } & Partial<
+    Omit<OtlpSinkOptions, 'config' | 'logger' | 'rootfs' | 'version'>
+  >,
 ): OtlpSink | undefined {
   if (!otlp || !otlp.enabled) return undefined;
+  const { running, ...rest } = opts;
   const log = opts.logger.with({ sink: 'otlp' });
-  const sink = new OtlpSink({ ...opts, config: otlp, logger: log });
+  const previous = running?.find((k): k is OtlpSink => k instanceof OtlpSink);
+  const sink = new OtlpSink({ ...(previous ? { self: previous.self } : {}), ...rest, config: otlp, logger: log });
   log.info('otlp push on', {
     url: sink.safeUrl,
     protocol: otlp.protocol,

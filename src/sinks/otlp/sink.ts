@@ -43,6 +43,8 @@ export interface OtlpSinkOptions {
   random?: () => number;
   /** Wall clock in ms (tests). */
   now?: () => number;
+  /** Counters to continue (a reload's new sink takes over the running one's hostprobe_otlp_*). */
+  self?: OtlpSelfMetrics;
 }
 
 /** What one export did, for callers that wait on it (tests, the benchmark). */
@@ -124,7 +126,7 @@ export class OtlpSink implements Sink {
     this.config = opts.config;
     this.log = opts.logger ?? NOOP_LOGGER;
     this.now = opts.now ?? Date.now;
-    this.self = new OtlpSelfMetrics();
+    this.self = opts.self ?? new OtlpSelfMetrics();
     this.safeUrl = redactUrl(opts.config.url);
     this.builder = new OtlpMetricsBuilder({ naming: opts.config.names, version: opts.version });
     this.resources = new ResourceCache({

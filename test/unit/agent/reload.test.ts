@@ -270,6 +270,38 @@ describe('a failed reload keeps the running listener, config and sinks', () => {
     expect(body).not.toContain('env="b"');
   });
 
+  it('OTLP: reloads keep one push sink, which continues the counters of the one it replaced', async () => {
+    let hits = 0;
+    const receiver = createHttpServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        hits++;
+        res.writeHead(200, { 'Content-Type': 'application/x-protobuf' }).end();
+      });
+    });
+    const rport = await new Promise<number>((resolve) => receiver.listen(0, '127.0.0.1', () => resolve((receiver.address() as { port: number }).port)));
+    try {
+      const otlp = `otlp: {enabled: true, endpoint: "http://127.0.0.1:${rport}", interval: 100ms}`;
+      const url = await startAgent(otlp);
+      const successes = async (): Promise<number> =>
+        parseFamilies((await get(url)).body)
+          .get('hostprobe_otlp_exports_total')
+          ?.samples.find((x) => x.labels.result === 'success')?.value ?? 0;
+      let before = await waitFor(async () => ((await successes()) >= 1 ? successes() : undefined), 30_000, 'a successful push counted');
+      for (let i = 0; i < 3; i++) {
+        expect(await agent?.reload()).toBe(true);
+        // One Prometheus sink and one push sink, however many reloads replaced the push.
+        expect(agent?.sinks.map((k) => k.name)).toEqual(['prometheus', 'otlp']);
+        const after = await successes();
+        expect(after).toBeGreaterThanOrEqual(before);
+        before = after;
+      }
+      expect(hits).toBeGreaterThan(0);
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  });
+
   it('OTLP: a reload moves the push to the new receiver; a failed reload keeps it pushing; off stops it', async () => {
     // Two real OTLP/HTTP receivers (they accept anything and count the POSTs).
     const hits = [0, 0];
