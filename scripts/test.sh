@@ -2,10 +2,10 @@
 # The whole test suite: the C++ core (GoogleTest via ctest), the type check, and the
 # vitest suites (unit tests on fixture trees, live cross-checks against psutil and the
 # kernel's own tools, end-to-end tests) on Node 24, the sanitizer runs (scripts/test-sanitize.sh),
-# then the unit suites again on Node 22.
+# a short fuzz run of every target (scripts/fuzz.mjs), then the unit suites again on Node 22.
 #
 # Tools the tests need (installed by .ci/run): cmake, ninja, g++, GoogleTest,
-# python3-psutil, iproute2, procps, coreutils.
+# python3-psutil, iproute2, procps, coreutils, clang and libfuzzer-14-dev.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +23,11 @@ npx vitest run
 
 step "sanitizers: GoogleTest, and the addon under test/unit and test/live (ASan + UBSan)"
 bash scripts/test-sanitize.sh
+
+step "fuzz: every C++ and TypeScript target for 5 s (npm run fuzz)"
+# clang, libFuzzer, ASan and UBSan (build-fuzz/); a failing input is kept under
+# test/fixtures/fuzz-regressions/ and fails this step.
+node scripts/fuzz.mjs --seconds "${HOSTPROBE_FUZZ_SECONDS:-5}" --jobs 2
 
 node22=${HOSTPROBE_NODE22:-$HOME/.node22/node_modules/.bin/node}
 if [ -x "$node22" ]; then
