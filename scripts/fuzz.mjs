@@ -149,7 +149,7 @@ function runTarget(name, patterns) {
   mkdirSync(join(buildDir, 'logs'), { recursive: true });
   const logPath = join(buildDir, 'logs', `${name}.log`);
   const args = [
-    `-max_total_time=${opts.seconds}`, '-timeout=10', '-rss_limit_mb=2048', '-print_final_stats=1',
+    `-max_total_time=${opts.seconds}`, '-timeout=30', '-rss_limit_mb=2048', '-print_final_stats=1',
     `-artifact_prefix=${artifacts}/`, corpus, seeds.dir,
   ];
   if (existsSync(keep)) args.push(keep);

@@ -242,7 +242,7 @@ std::vector<int> parse_cpu_list(std::string_view list, const std::string& path) 
     auto b = to_int<int>(chunk.substr(dash + 1));
     // Bounded as a whole, not only per range: "0-1000000,0-1000000,..." (fuzzing) is an error,
     // not gigabytes of ids.
-    if (!a || !b || *a < 0 || *a > *b || *b - *a > (1 << 20) || out.size() + (*b - *a) > (1u << 20))
+    if (!a || !b || *a < 0 || *a > *b || *b - *a > (1 << 16) || out.size() + (*b - *a) > (1u << 16))
       throw_parse_error(path, "malformed CPU range '" + std::string(chunk) + "'");
     for (int c = *a; c <= *b; ++c) out.push_back(c);
   }
@@ -268,7 +268,7 @@ int count_cpu_list(std::string_view list, const std::string& path) {
     auto a = to_int<int>(chunk.substr(0, dash));
     auto b = to_int<int>(chunk.substr(dash + 1));
     // The same bound as parse_cpu_list: the count never overflows an int.
-    if (!a || !b || *a < 0 || *a > *b || *b - *a > (1 << 20) || n + (*b - *a) > (1 << 20))
+    if (!a || !b || *a < 0 || *a > *b || *b - *a > (1 << 16) || n + (*b - *a) > (1 << 16))
       throw_parse_error(path, "malformed CPU range '" + std::string(chunk) + "'");
     n += *b - *a + 1;
   }
@@ -364,6 +364,8 @@ std::vector<CpuinfoMhz> parse_cpuinfo_mhz(std::string_view cpuinfo, const std::s
       if (value.size() >= 3 && value.substr(value.size() - 3) == "MHz") value.remove_suffix(3);
       auto mhz = to_double(value);
       if (!mhz) throw_parse_error(path, "malformed '" + std::string(rawkey) + "' value");
+      if (!std::isfinite(*mhz) || *mhz < 0)  // "cpu MHz : -1e309" (fuzzing)
+        throw_parse_error(path, "'" + std::string(rawkey) + "' value out of range (finite, >= 0)");
       out.push_back(CpuinfoMhz{processor, *mhz});
     }
   }

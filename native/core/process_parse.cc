@@ -491,10 +491,10 @@ std::vector<std::optional<RlimitPair>> parse_limits(std::string_view text) {
 }
 
 std::vector<int> parse_cpu_list(std::string_view text) {
-  // CPU ids are below the kernel's NR_CPUS (8192 at most today); 2^20 bounds both an id and
+  // CPU ids are below the kernel's NR_CPUS (8192 at most today); 2^16 bounds both an id and
   // the size of the list, so a corrupt range ("0-18888888888", found by fuzzing) is a parse
   // error instead of billions of entries.
-  constexpr int64_t kMaxCpus = int64_t{1} << 20;
+  constexpr int64_t kMaxCpus = int64_t{1} << 16;
   std::vector<int> out;
   text = trim(text);
   if (text.empty()) return out;

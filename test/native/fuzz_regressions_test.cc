@@ -87,7 +87,8 @@ TEST(FuzzTargets, EveryKeptRegressionInputHoldsTheContract) {
   size_t n = 0;
   for (const auto& dir : fs::directory_iterator(kRegressions)) {
     const std::string name = dir.path().filename();
-    if (!dir.is_directory()) continue;
+    // ts-<property>/: the TypeScript properties' inputs (test/fuzz/property.ts replays them).
+    if (!dir.is_directory() || name.rfind("ts-", 0) == 0) continue;
     auto it = targets.find(name);
     ASSERT_NE(it, targets.end()) << kRegressions << "/" << name << " names no fuzz target";
     for (const auto& f : fs::directory_iterator(dir.path())) {
