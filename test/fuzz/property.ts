@@ -75,5 +75,8 @@ export async function checkProperty<T>(
       }) + '\n',
     );
   }
-  if (details.failed) throw new Error(fc.defaultReportMessage(details) ?? `${name} failed`);
+  if (details.failed) {
+    const cause = details.errorInstance instanceof Error ? `\n${details.errorInstance.message}` : '';
+    throw new Error(`${name}: ${fc.defaultReportMessage(details) ?? 'failed'}${cause}`);
+  }
 }
