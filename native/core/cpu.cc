@@ -218,6 +218,8 @@ double parse_boot_time(std::string_view stat, const std::string& path) {
       std::optional<double> v;
       if (f.size() >= 2 && f[0] == "btime") v = to_double(f[1]);
       if (!v) throw_parse_error(path, "malformed 'btime' line");
+      // Seconds since the epoch: "btime -79500" or "1e999" is no boot time (fuzzing).
+      if (!std::isfinite(*v) || *v < 0) throw_parse_error(path, "'btime' out of range (finite, >= 0)");
       return *v;
     }
   }
