@@ -5,10 +5,10 @@
 # the vitest suites (unit tests on fixture trees, live cross-checks against psutil and the
 # kernel's own tools, end-to-end tests) on Node 24, a 2-minute soak of the agent
 # (bench/soak/run.mjs, README "Soak"), the sanitizer runs (scripts/test-sanitize.sh),
-# then the unit suites again on Node 22.
+# a short fuzz run of every target (scripts/fuzz.mjs), then the unit suites again on Node 22.
 #
 # Tools the tests need (installed by .ci/run): cmake, ninja, g++, GoogleTest,
-# python3-psutil, iproute2, procps, coreutils, clang-format.
+# python3-psutil, iproute2, procps, coreutils, clang-format, clang and libfuzzer-14-dev.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,6 +38,11 @@ node bench/soak/run.mjs --minutes 2
 
 step "sanitizers: GoogleTest, and the addon under test/unit and test/live (ASan + UBSan)"
 bash scripts/test-sanitize.sh
+
+step "fuzz: every C++ and TypeScript target for 5 s (npm run fuzz)"
+# clang, libFuzzer, ASan and UBSan (build-fuzz/); a failing input is kept under
+# test/fixtures/fuzz-regressions/ and fails this step.
+node scripts/fuzz.mjs --seconds "${HOSTPROBE_FUZZ_SECONDS:-5}" --jobs 2
 
 node22=${HOSTPROBE_NODE22:-$HOME/.node22/node_modules/.bin/node}
 if [ -x "$node22" ]; then

@@ -17,7 +17,9 @@ UdevProperties parse_udev_properties(std::string_view text) {
     if (line.size() < 2 || line[0] != 'E' || line[1] != ':') continue;
     line.remove_prefix(2);
     size_t eq = line.find('=');
-    if (eq == std::string_view::npos) continue;
+    // "E:=value" names nothing, and a NUL is no part of a property (fuzzing): skipped like a
+    // line without '='.
+    if (eq == std::string_view::npos || eq == 0 || line.find('\0') != std::string_view::npos) continue;
     out.emplace_back(std::string(line.substr(0, eq)), std::string(line.substr(eq + 1)));
   }
   return out;

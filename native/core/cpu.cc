@@ -218,6 +218,8 @@ double parse_boot_time(std::string_view stat, const std::string& path) {
       std::optional<double> v;
       if (f.size() >= 2 && f[0] == "btime") v = to_double(f[1]);
       if (!v) throw_parse_error(path, "malformed 'btime' line");
+      // Seconds since the epoch: "btime -79500" or "1e999" is no boot time (fuzzing).
+      if (!std::isfinite(*v) || *v < 0) throw_parse_error(path, "'btime' out of range (finite, >= 0)");
       return *v;
     }
   }
@@ -240,7 +242,9 @@ std::vector<int> parse_cpu_list(std::string_view list, const std::string& path) 
     }
     auto a = to_int<int>(chunk.substr(0, dash));
     auto b = to_int<int>(chunk.substr(dash + 1));
-    if (!a || !b || *a < 0 || *a > *b || *b - *a > (1 << 20))
+    // Bounded as a whole, not only per range: "0-1000000,0-1000000,..." (fuzzing) is an error,
+    // not gigabytes of ids.
+    if (!a || !b || *a < 0 || *a > *b || *b - *a > (1 << 16) || out.size() + (*b - *a) > (1u << 16))
       throw_parse_error(path, "malformed CPU range '" + std::string(chunk) + "'");
     for (int c = *a; c <= *b; ++c) out.push_back(c);
   }
@@ -265,7 +269,9 @@ int count_cpu_list(std::string_view list, const std::string& path) {
     }
     auto a = to_int<int>(chunk.substr(0, dash));
     auto b = to_int<int>(chunk.substr(dash + 1));
-    if (!a || !b || *a < 0 || *a > *b) throw_parse_error(path, "malformed CPU range '" + std::string(chunk) + "'");
+    // The same bound as parse_cpu_list: the count never overflows an int.
+    if (!a || !b || *a < 0 || *a > *b || *b - *a > (1 << 16) || n + (*b - *a) > (1 << 16))
+      throw_parse_error(path, "malformed CPU range '" + std::string(chunk) + "'");
     n += *b - *a + 1;
   }
   return n;
@@ -354,11 +360,14 @@ std::vector<CpuinfoMhz> parse_cpuinfo_mhz(std::string_view cpuinfo, const std::s
     std::string key = lower(rawkey);
     if (key == "processor") {
       processor = to_int<int>(line.substr(colon + 1));
+      if (processor && *processor < 0) processor.reset();  // "processor : -3" numbers nothing (fuzzing)
     } else if (key == "cpu mhz" || key == "clock" || key == "cpu mhz dynamic") {
       std::string_view value = trim(line.substr(colon + 1));
       if (value.size() >= 3 && value.substr(value.size() - 3) == "MHz") value.remove_suffix(3);
       auto mhz = to_double(value);
       if (!mhz) throw_parse_error(path, "malformed '" + std::string(rawkey) + "' value");
+      if (!std::isfinite(*mhz) || *mhz < 0)  // "cpu MHz : -1e309" (fuzzing)
+        throw_parse_error(path, "'" + std::string(rawkey) + "' value out of range (finite, >= 0)");
       out.push_back(CpuinfoMhz{processor, *mhz});
     }
   }

@@ -45,6 +45,7 @@ std::string without_trailing_slashes(std::string_view s) {
 // Mounts
 
 std::vector<MountInfo> parse_mountinfo(std::string_view text, const std::string& path) {
+  reject_nul(text, path);
   if (is_blank(text)) throw_parse_error(path, "empty file");
   std::vector<MountInfo> out;
   Lines lines(text);
@@ -87,6 +88,9 @@ std::vector<MountInfo> parse_mountinfo(std::string_view text, const std::string&
     for (size_t i = 6; i < sep; ++i)
       if (!f[i].empty()) m.optional_fields.emplace_back(f[i]);
     m.fstype = unescape_octal(f[sep + 1]);
+    // Two spaces in a row leave an empty field: no mount has an empty mount point or type.
+    if (m.mountpoint.empty() || m.fstype.empty())
+      throw_parse_error(path, line_error(lineno, "empty mount point or file system type"));
     m.source = unescape_octal(f[sep + 2]);
     m.super_opts = unescape_octal(f[sep + 3]);
     out.push_back(std::move(m));
@@ -107,7 +111,9 @@ std::unordered_set<std::string> parse_physical_fstypes(std::string_view text) {
       if (f.size() >= 2 && f[0] == "nodev" && f[1] == "zfs") out.insert("zfs");
       continue;
     }
-    out.insert(std::string(line));
+    // "\text4": one name; a line of several words is not a file system type (fuzzing).
+    auto f = fields(line);
+    if (f.size() == 1 && f[0].find('\0') == std::string_view::npos) out.insert(std::string(f[0]));
   }
   return out;
 }
@@ -326,6 +332,7 @@ void fill_stats(DiskIo& d, size_t first, size_t count, const Num& num) {
 }  // namespace
 
 std::vector<DiskIo> parse_diskstats(std::string_view text, const std::string& path) {
+  reject_nul(text, path);
   // Empty is legitimate here: a machine without block devices (psutil: no disks, {}).
   std::vector<DiskIo> out;
   Lines lines(text);
@@ -378,6 +385,7 @@ std::vector<DiskIo> parse_diskstats(std::string_view text, const std::string& pa
 }
 
 DiskIo parse_block_stat(std::string_view text, const std::string& path) {
+  reject_nul(text, path);
   std::vector<std::string_view> f = fields(text);
   const size_t n = f.size();
   auto num = [&](size_t i) -> uint64_t {

@@ -70,6 +70,9 @@ std::optional<PsiLine> parse_psi_fields(std::string_view line, const std::string
     }
     auto v = to_double(kv->value);
     if (!v) throw_parse_error(path, "malformed average '" + std::string(f[i]) + "'");
+    // A share of the window, in percent (fuzzing found 5e19 and "nan" published as is).
+    if (!std::isfinite(*v) || *v < 0 || *v > 100)
+      throw_parse_error(path, "average '" + std::string(f[i]) + "' is out of range (0..100)");
     if (kv->key == "avg10") p.avg10 = *v, a10 = true;
     else if (kv->key == "avg60") p.avg60 = *v, a60 = true;
     else if (kv->key == "avg300") p.avg300 = *v, a300 = true;
@@ -166,6 +169,7 @@ FileNr parse_file_nr(std::string_view text, const std::string& path) {
 }
 
 PsiResource parse_psi(std::string_view text, const std::string& path) {
+  reject_nul(text, path);
   PsiResource r;
   Lines lines(text);
   std::string_view line;

@@ -1,5 +1,7 @@
 #include "memory.h"
 
+#include <algorithm>
+
 #include <sys/sysinfo.h>
 #include <unistd.h>
 
@@ -60,6 +62,7 @@ double round_percent(double x) {
 }
 
 std::vector<MeminfoEntry> parse_meminfo(std::string_view text, const std::string& path) {
+  reject_nul(text, path);
   std::vector<MeminfoEntry> out;
   out.reserve(64);
   Lines lines(text);
@@ -75,7 +78,10 @@ std::vector<MeminfoEntry> parse_meminfo(std::string_view text, const std::string
     std::string_view name = trim(line.substr(0, colon));
     uint64_t value = 0;
     std::string_view unit;
-    if (name.empty() || !number_and_unit(line.substr(colon + 1), value, unit))
+    // A name with a blank in it ("Buffsr e") is no kernel's: it would become a broken metric
+    // name (fuzzing).
+    bool blank = std::any_of(name.begin(), name.end(), is_space);
+    if (name.empty() || blank || !number_and_unit(line.substr(colon + 1), value, unit))
       throw_parse_error(path, "malformed line '" + std::string(trim(line)) + "'");
     bool kb = unit == "kB";
     if (!kb && !unit.empty())
@@ -89,6 +95,7 @@ std::vector<MeminfoEntry> parse_meminfo(std::string_view text, const std::string
 }
 
 std::vector<VmstatEntry> parse_vmstat(std::string_view text, const std::string& path) {
+  reject_nul(text, path);
   if (is_blank(text)) throw_parse_error(path, "empty file");
   std::vector<VmstatEntry> out;
   out.reserve(200);
@@ -181,7 +188,9 @@ VirtualMemory compute_virtual_memory(const std::vector<MeminfoEntry>& m,
   if (avail < 0) {
     avail = 0;
   } else if (static_cast<uint64_t>(avail) > v.total) {
-    avail = static_cast<int64_t>(v.free);  // LXC: host values leak in
+    // LXC: host values leak in. MemFree can be past MemTotal too (a corrupt file, found by
+    // fuzzing): never more available than total, so used and percent stay in range.
+    avail = static_cast<int64_t>(std::min(v.free, v.total));
   }
   v.available = static_cast<uint64_t>(avail);
   v.used = v.total - v.available;

@@ -38,6 +38,7 @@ StatGroup& group_for(StatGroups& out, std::string_view name) {
 // ---------------------------------------------------------------- /proc/net/dev
 
 std::vector<NetDevCounters> parse_net_dev(std::string_view text, const std::string& path) {
+  reject_nul(text, path);
   std::vector<NetDevCounters> out;
   Lines lines(text);
   std::string_view line;
@@ -54,6 +55,9 @@ std::vector<NetDevCounters> parse_net_dev(std::string_view text, const std::stri
     NetDevCounters row;
     row.name = std::string(trim(line.substr(0, colon)));
     if (row.name.empty()) throw_parse_error(path, line_ref(lineno) + ": empty interface name");
+    // The kernel refuses blanks in an interface name (dev_valid_name); "a b" is corrupt (fuzzing).
+    if (std::any_of(row.name.begin(), row.name.end(), is_space))
+      throw_parse_error(path, line_ref(lineno) + ": blank in interface name '" + row.name + "'");
     if (!valid_utf8(row.name)) throw_parse_error(path, line_ref(lineno) + ": interface name is not valid UTF-8");
     if (!seen.add(trim(line.substr(0, colon))))
       throw_parse_error(path, line_ref(lineno) + ": duplicate interface '" + row.name + "'");
@@ -86,6 +90,10 @@ namespace {
 // (a duplicated line or key would give duplicate series).
 template <typename V>
 void add_field(StatGroup& g, std::string_view name, V value, const std::string& path, size_t lineno) {
+  // Both names end up in a metric name: empty or blank ones are no kernel's (fuzzing).
+  auto bad_name = [](std::string_view s) { return s.empty() || std::any_of(s.begin(), s.end(), is_space); };
+  if (bad_name(g.name) || bad_name(name))
+    throw_parse_error(path, line_ref(lineno) + ": bad protocol or counter name '" + g.name + " " + std::string(name) + "'");
   for (const auto& f : g.fields)
     if (f.first == name)
       throw_parse_error(path, line_ref(lineno) + ": duplicate key '" + g.name + " " + std::string(name) + "'");
@@ -95,6 +103,7 @@ void add_field(StatGroup& g, std::string_view name, V value, const std::string& 
 }  // namespace
 
 void parse_sockstat(std::string_view text, const std::string& path, StatGroups& out) {
+  reject_nul(text, path);
   if (is_blank(text)) throw_parse_error(path, "empty file");
   Lines lines(text);
   std::string_view line;
@@ -120,6 +129,7 @@ void parse_sockstat(std::string_view text, const std::string& path, StatGroups& 
 }
 
 void parse_netstat_pairs(std::string_view text, const std::string& path, StatGroups& out) {
+  reject_nul(text, path);
   if (is_blank(text)) throw_parse_error(path, "empty file");
   Lines lines(text);
   std::string_view header;
@@ -156,6 +166,7 @@ void parse_netstat_pairs(std::string_view text, const std::string& path, StatGro
 }
 
 void parse_snmp6(std::string_view text, const std::string& path, StatGroups& out) {
+  reject_nul(text, path);
   if (is_blank(text)) throw_parse_error(path, "empty file");
   Lines lines(text);
   std::string_view line;
@@ -167,6 +178,9 @@ void parse_snmp6(std::string_view text, const std::string& path, StatGroups& out
     if (f.size() != 2) throw_parse_error(path, line_ref(lineno) + ": expected 'Name value'");
     size_t six = f[0].find('6');
     if (six == std::string_view::npos) continue;
+    // "UdpLite6 1" names no counter: it would become a metric without a name (fuzzing).
+    if (six + 1 == f[0].size())
+      throw_parse_error(path, line_ref(lineno) + ": no counter name after '" + std::string(f[0]) + "'");
     auto v = stat_number(f[1]);
     if (!v)
       throw_parse_error(path, line_ref(lineno) + ": bad value '" + std::string(f[1]) + "' for " +

@@ -146,6 +146,7 @@ InetAddr decode_inet_address(std::string_view text, int family, const std::strin
 }
 
 std::vector<InetSocketRow> parse_inet_table(std::string_view text, int family, const std::string& path) {
+  reject_nul(text, path);
   std::vector<InetSocketRow> out;
   Lines lines(text);
   std::string_view line;
@@ -167,6 +168,7 @@ std::vector<InetSocketRow> parse_inet_table(std::string_view text, int family, c
 }
 
 std::vector<UnixSocketRow> parse_unix_table(std::string_view text, const std::string& path) {
+  reject_nul(text, path);
   std::vector<UnixSocketRow> out;
   Lines lines(text);
   std::string_view line;
@@ -197,7 +199,10 @@ std::vector<UnixSocketRow> parse_unix_table(std::string_view text, const std::st
     auto type = to_u64(tok[4], 16);
     auto st = to_u64(tok[5], 16);
     auto ino = to_u64(tok[6]);
-    if (!type || !st || !ino) throw_parse_error(path, line_ref(lineno) + ": bad type, state or inode");
+    // Type and state are small kernel enums: past 0xffff they are garbage, not an int to wrap
+    // negative (fuzzing).
+    if (!type || !st || !ino || *type > 0xffff || *st > 0xffff)
+      throw_parse_error(path, line_ref(lineno) + ": bad type, state or inode");
     r.type = static_cast<int>(*type);
     r.state = static_cast<int>(*st);
     r.inode = *ino;

@@ -35,6 +35,39 @@ bool send_all(int fd, const void* buf, size_t len) {
 
 }  // namespace
 
+DiagParse parse_diag_messages(std::string_view buf, std::vector<TcpDiagRow>& listeners,
+                              std::vector<TcpDiagRow>& rows) {
+  // NLMSG_OK / NLMSG_NEXT over a buffer that need not be aligned: the header and the message
+  // are copied out, never dereferenced in place.
+  size_t off = 0;
+  while (off <= buf.size() && buf.size() - off >= sizeof(struct nlmsghdr)) {
+    struct nlmsghdr h;
+    std::memcpy(&h, buf.data() + off, sizeof(h));
+    if (h.nlmsg_len < sizeof(struct nlmsghdr) || h.nlmsg_len > buf.size() - off) break;
+    if (h.nlmsg_type == NLMSG_DONE) return DiagParse::Done;
+    if (h.nlmsg_type == NLMSG_ERROR) return DiagParse::Refused;
+    if (h.nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg))) return DiagParse::Refused;
+    struct inet_diag_msg m;
+    std::memcpy(&m, buf.data() + off + NLMSG_HDRLEN, sizeof(m));
+    off += NLMSG_ALIGN(h.nlmsg_len);
+    if (m.idiag_family != AF_INET && m.idiag_family != AF_INET6) continue;
+    TcpDiagRow r;
+    r.family = m.idiag_family;
+    r.state = m.idiag_state;
+    std::memcpy(r.src.data(), m.id.idiag_src, 16);
+    std::memcpy(r.dst.data(), m.id.idiag_dst, 16);
+    r.sport = ntohs(m.id.idiag_sport);
+    r.dport = ntohs(m.id.idiag_dport);
+    r.rx_queue = m.idiag_rqueue;
+    // inet_diag reports a listener's max backlog as its write queue; /proc/net/tcp (and
+    // so psutil and this library) says 0.
+    r.tx_queue = r.state == kTcpListen ? 0 : m.idiag_wqueue;
+    r.inode = m.idiag_inode;
+    (r.state == kTcpListen ? listeners : rows).push_back(r);
+  }
+  return DiagParse::More;
+}
+
 namespace {
 
 // Sends one dump request and appends the TCP sockets it returns. False when the kernel
@@ -51,26 +84,13 @@ bool run_dump(const void* request, size_t len, std::vector<TcpDiagRow>& listener
       return false;
     }
     if (got == 0) return false;
-    int remaining = static_cast<int>(got);
-    for (auto* h = reinterpret_cast<struct nlmsghdr*>(buf); NLMSG_OK(h, remaining); h = NLMSG_NEXT(h, remaining)) {
-      if (h->nlmsg_type == NLMSG_DONE) return true;
-      if (h->nlmsg_type == NLMSG_ERROR) return false;
-      if (h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg))) return false;
-      const auto* m = reinterpret_cast<const struct inet_diag_msg*>(NLMSG_DATA(h));
-      if (m->idiag_family != AF_INET && m->idiag_family != AF_INET6) continue;
-      TcpDiagRow r;
-      r.family = m->idiag_family;
-      r.state = m->idiag_state;
-      std::memcpy(r.src.data(), m->id.idiag_src, 16);
-      std::memcpy(r.dst.data(), m->id.idiag_dst, 16);
-      r.sport = ntohs(m->id.idiag_sport);
-      r.dport = ntohs(m->id.idiag_dport);
-      r.rx_queue = m->idiag_rqueue;
-      // inet_diag reports a listener's max backlog as its write queue; /proc/net/tcp (and
-      // so psutil and this library) says 0.
-      r.tx_queue = r.state == kTcpListen ? 0 : m->idiag_wqueue;
-      r.inode = m->idiag_inode;
-      (r.state == kTcpListen ? listeners : rows).push_back(r);
+    switch (parse_diag_messages(std::string_view(buf, static_cast<size_t>(got)), listeners, rows)) {
+      case DiagParse::Done:
+        return true;
+      case DiagParse::Refused:
+        return false;
+      case DiagParse::More:
+        break;
     }
   }
 }

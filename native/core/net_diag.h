@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace hp {
@@ -32,6 +33,14 @@ struct TcpDiagRow {
 // first then the established hash (time-wait and request sockets included, inode 0).
 // nullopt when the kernel refuses or does not support the request. Kernels without the
 // compat request get one SOCK_DIAG_BY_FAMILY dump per family (`compat` false forces that).
+// One recv()'d buffer of a sock_diag dump reply: appends its TCP sockets (listeners apart,
+// so they can be listed first). Done at NLMSG_DONE, Refused at an NLMSG_ERROR or a message
+// too short for an inet_diag_msg, More when the buffer ended without either. Pure (no
+// socket), and safe on any bytes: the netlink parser the fuzz target net_diag exercises.
+enum class DiagParse { More, Done, Refused };
+DiagParse parse_diag_messages(std::string_view buf, std::vector<TcpDiagRow>& listeners,
+                              std::vector<TcpDiagRow>& rows);
+
 std::optional<std::vector<TcpDiagRow>> tcp_sock_diag_dump(bool compat = true);
 
 // The text forms of a row's addresses, as the /proc/net/tcp decoding gives them.

@@ -91,4 +91,9 @@ class SeenNames {
 // Decodes the octal escapes (\040 \011 \012 \134) used in /proc mounts and mountinfo.
 std::string unescape_octal(std::string_view s);
 
+// Throws a Parse error naming `path` when `text` holds a NUL byte. The kernel's text files
+// (everything but cmdline, environ and binary records) never do; a NUL would reach a name or
+// a label and cut it short wherever it is used as a C string (found by fuzzing).
+void reject_nul(std::string_view text, const std::string& path);
+
 }  // namespace hp

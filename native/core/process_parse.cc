@@ -63,7 +63,9 @@ int64_t first_int(std::string_view v) {
   size_t pos = 0;
   auto t = next_token(v, pos);
   int64_t n = 0;
-  return num(t, n) ? n : -1;
+  // Every number of status is a count, a size or an id: a negative one is as absent (-1)
+  // as a malformed one (fuzzing found "Threads: -5" published as is).
+  return num(t, n) && n >= 0 ? n : -1;
 }
 
 }  // namespace
@@ -75,6 +77,7 @@ char parse_stat_state(std::string_view text) {
 }
 
 ProcStat parse_stat(std::string_view text) {
+  reject_nul(text, "");
   size_t open = text.find('(');
   size_t close = text.rfind(')');
   if (open == std::string_view::npos || close == std::string_view::npos || close < open)
@@ -122,6 +125,10 @@ ProcStat parse_stat(std::string_view text) {
     if (idx > 39) break;
   }
   if (idx < 22) throw_parse_error("", "stat: truncated (" + std::to_string(idx) + " fields after comm)");
+  // Counters, sizes and a parent pid: never negative in a kernel's stat (fuzzing found
+  // negative children times published as negative seconds).
+  if (st.ppid < 0 || st.cutime < 0 || st.cstime < 0 || st.num_threads < 0 || st.rss < 0 || st.processor < -1)
+    throw_parse_error("", "stat: a negative count, time or pid");
   return st;
 }
 
@@ -133,7 +140,7 @@ ProcStatus parse_status(std::string_view text) {
     size_t pos = 0;
     for (auto& o : out) {
       auto n = to_i64(next_token(v, pos));
-      o = n ? *n : -1;
+      o = n && *n >= 0 ? *n : -1;
     }
   };
   while (lines.next(line)) {
@@ -143,7 +150,8 @@ ProcStatus parse_status(std::string_view text) {
     std::string_view val = line.substr(colon + 1);
     switch (key.empty() ? '\0' : key[0]) {
       case 'N':
-        if (key == "Name") s.name.assign(trim(val));
+        // comm is a C string: a NUL (only in a corrupt file; fuzzing) ends it.
+        if (key == "Name") s.name.assign(trim(val.substr(0, val.find('\0'))));
         else if (key == "NSpid" || key == "NStgid") {}
         break;
       case 'S':
@@ -211,7 +219,7 @@ ProcStatus parse_status_numbers(std::string_view text) {
     size_t pos = 0;
     for (auto& o : out) {
       int64_t n = 0;
-      o = num(next_token(v, pos), n) ? n : -1;
+      o = num(next_token(v, pos), n) && n >= 0 ? n : -1;
     }
   };
   if (auto v = value("Uid:"); !v.empty()) ids(v, s.uids);
@@ -270,6 +278,7 @@ ProcIo parse_io(std::string_view text) {
 }
 
 ProcMemFull parse_smaps_totals(std::string_view text) {
+  reject_nul(text, "");
   ProcMemFull m;
   Lines lines(text);
   std::string_view line;
@@ -301,6 +310,7 @@ ProcMemFull parse_smaps_totals(std::string_view text) {
 }
 
 std::vector<ProcMap> parse_smaps(std::string_view text, PathExistsFn path_exists, const void* ctx) {
+  reject_nul(text, "");
   std::vector<ProcMap> out;
   Lines lines(text);
   std::string_view line;
@@ -481,20 +491,26 @@ std::vector<std::optional<RlimitPair>> parse_limits(std::string_view text) {
 }
 
 std::vector<int> parse_cpu_list(std::string_view text) {
+  // CPU ids are below the kernel's NR_CPUS (8192 at most today); 2^16 bounds both an id and
+  // the size of the list, so a corrupt range ("0-18888888888", found by fuzzing) is a parse
+  // error instead of billions of entries.
+  constexpr int64_t kMaxCpus = int64_t{1} << 16;
   std::vector<int> out;
   text = trim(text);
   if (text.empty()) return out;
+  auto bad = [&] { throw_parse_error("", "bad cpu list '" + std::string(text.substr(0, 256)) + "'"); };
   for (auto part : split(text, ',')) {
     part = trim(part);
     if (part.empty()) continue;
     size_t dash = part.find('-');
     if (dash == std::string_view::npos) {
       auto v = to_i64(part);
-      if (!v) throw_parse_error("", "bad cpu list '" + std::string(text) + "'");
+      if (!v || *v < 0 || *v >= kMaxCpus) bad();
       out.push_back(static_cast<int>(*v));
     } else {
       auto a = to_i64(part.substr(0, dash)), b = to_i64(part.substr(dash + 1));
-      if (!a || !b || *b < *a) throw_parse_error("", "bad cpu list '" + std::string(text) + "'");
+      if (!a || !b || *a < 0 || *b < *a || *b >= kMaxCpus) bad();
+      if (out.size() + static_cast<size_t>(*b - *a) >= static_cast<size_t>(kMaxCpus)) bad();
       for (int64_t c = *a; c <= *b; ++c) out.push_back(static_cast<int>(c));
     }
   }
@@ -512,7 +528,8 @@ std::vector<std::pair<int64_t, std::string>> parse_passwd(std::string_view text)
     auto parts = split(line, ':');
     if (parts.size() < 3) continue;
     auto uid = to_i64(parts[2]);
-    if (!uid || parts[0].empty()) continue;
+    // A uid of -1 or a name with a NUL is not an account (fuzzing): skipped like a malformed line.
+    if (!uid || *uid < 0 || parts[0].empty() || parts[0].find('\0') != std::string_view::npos) continue;
     out.emplace_back(*uid, std::string(parts[0]));
   }
   return out;

@@ -150,6 +150,10 @@ export async function loadWebConfig(file: string): Promise<WebConfig> {
   };
   const t = v.tls_server_config;
   if (t && r.explicit.has('tls_server_config')) {
+    // `tls_server_config:` with no value passes the spec's required check (a null section);
+    // without this the PEM read below threw a TypeError on an undefined path (fuzzing:
+    // test/fixtures/fuzz-regressions/ts-webconfig-load/).
+    if (!t.cert_file || !t.key_file) throw invalid(['tls_server_config'], 'tls_server_config needs cert_file and key_file');
     const needsCa = t.client_auth_type === 'VerifyClientCertIfGiven' || t.client_auth_type === 'RequireAndVerifyClientCert';
     if (needsCa && !t.client_ca_file) {
       throw invalid(['tls_server_config', 'client_auth_type'], `client_auth_type ${t.client_auth_type} needs client_ca_file`);

@@ -140,7 +140,9 @@ export function parseTextFormat(text: string): ParsedText {
     const s = raw.replace(/^[ \t]+/, '');
     if (s === '') continue;
     if (s.startsWith('#')) {
-      const m = /^#[ \t]+(HELP|TYPE)[ \t]+(\S+)(?:[ \t]+(.*))?$/.exec(s) ?? /^#[ \t]+(HELP|TYPE)[ \t]+(\S+)[ \t]*$/.exec(s);
+      // dotAll: without it '.' stops at U+2028/U+2029 and a HELP text holding one made the
+      // whole line a comment, its help silently dropped (fuzzing: ts-textfile-roundtrip/).
+      const m = /^#[ \t]+(HELP|TYPE)[ \t]+(\S+)(?:[ \t]+(.*))?$/s.exec(s) ?? /^#[ \t]+(HELP|TYPE)[ \t]+(\S+)[ \t]*$/.exec(s);
       if (!m) continue; // a comment
       const [, kw, name = '', rest = ''] = m;
       if (!METRIC_NAME.test(name)) throw new TextFormatError(lineNo, `invalid metric name "${name}"`);
