@@ -32,7 +32,7 @@ type Part =
 const FIELDS = new Set(['Comm', 'ExeBase', 'ExeFull', 'Username', 'PID', 'StartTime']);
 
 /** Parses a Go-template-like name; throws for a field hostprobe does not support. */
-function parseTemplate(src: string): readonly Part[] {
+export function parseTemplate(src: string): readonly Part[] {
   const parts: Part[] = [];
   const re = /\{\{-?\s*([^}]*?)\s*-?\}\}/g;
   let last = 0;
