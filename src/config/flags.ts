@@ -50,6 +50,10 @@ export const NODE_EXPORTER_COLLECTORS: Readonly<Record<string, readonly string[]
   sockstat: ['collectors', 'net', 'sockstat'],
   netstat: ['collectors', 'net', 'netstat'],
   tcpstat: ['collectors', 'net', 'tcpstat'],
+  conntrack: ['collectors', 'net', 'conntrack'],
+  softnet: ['collectors', 'net', 'softnet'],
+  arp: ['collectors', 'net', 'arp'],
+  udp_queues: ['collectors', 'net', 'udp_queues'],
   netclass: ['collectors', 'nic'],
   uname: ['collectors', 'host', 'uname'],
   time: ['collectors', 'host', 'time'],
@@ -174,6 +178,21 @@ export const FLAGS: Readonly<Record<string, FlagDef>> = {
     kind: 'regex',
     path: ['collectors', 'net', 'netdev', 'device_include'],
     help: 'Regex of the only interfaces to serve in node_network_*_total.',
+  },
+  'collector.arp.device-exclude': {
+    kind: 'regex',
+    path: ['collectors', 'net', 'arp', 'device_exclude'],
+    help: 'Regex of interfaces to leave out of node_arp_entries.',
+  },
+  'collector.arp.device-include': {
+    kind: 'regex',
+    path: ['collectors', 'net', 'arp', 'device_include'],
+    help: 'Regex of the only interfaces to serve in node_arp_entries.',
+  },
+  'collector.arp.netlink': {
+    kind: 'bool',
+    path: ['collectors', 'net', 'arp', 'netlink'],
+    help: 'Read ARP entries by netlink (RTM_GETNEIGH) instead of /proc/net/arp.',
   },
   'collector.netclass.ignored-devices': {
     kind: 'regex',

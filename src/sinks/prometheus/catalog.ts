@@ -118,6 +118,27 @@ export const CATALOG = {
   sockstatSocketsUsed: m('node_sockstat_sockets_used', 'gauge', 'Number of IPv4 sockets in use.'),
   tcpConnectionStates: m('node_tcp_connection_states', 'gauge', 'Number of connection states.', ['state']),
 
+  // ---- conntrack / softnet / arp / udp_queues --------------------------------------------
+  conntrackEntries: m('node_nf_conntrack_entries', 'gauge', 'Number of currently allocated flow entries for connection tracking.'),
+  conntrackEntriesLimit: m('node_nf_conntrack_entries_limit', 'gauge', 'Maximum size of connection tracking table.'),
+  conntrackStatFound: m('node_nf_conntrack_stat_found', 'gauge', 'Number of searched entries which were successful.'),
+  conntrackStatInvalid: m('node_nf_conntrack_stat_invalid', 'gauge', 'Number of packets seen which can not be tracked.'),
+  conntrackStatIgnore: m('node_nf_conntrack_stat_ignore', 'gauge', 'Number of packets seen which are already connected to a conntrack entry.'),
+  conntrackStatInsert: m('node_nf_conntrack_stat_insert', 'gauge', 'Number of entries inserted into the list.'),
+  conntrackStatInsertFailed: m('node_nf_conntrack_stat_insert_failed', 'gauge', 'Number of entries for which list insertion was attempted but failed.'),
+  conntrackStatDrop: m('node_nf_conntrack_stat_drop', 'gauge', 'Number of packets dropped due to conntrack failure.'),
+  conntrackStatEarlyDrop: m('node_nf_conntrack_stat_early_drop', 'gauge', 'Number of dropped conntrack entries to make room for new ones, if maximum table size was reached.'),
+  conntrackStatSearchRestart: m('node_nf_conntrack_stat_search_restart', 'gauge', 'Number of conntrack table lookups which had to be restarted due to hashtable resizes.'),
+  softnetProcessed: m('node_softnet_processed_total', 'counter', 'Number of processed packets', ['cpu']),
+  softnetDropped: m('node_softnet_dropped_total', 'counter', 'Number of dropped packets', ['cpu']),
+  softnetTimesSqueezed: m('node_softnet_times_squeezed_total', 'counter', 'Number of times processing packets ran out of quota', ['cpu']),
+  softnetCpuCollision: m('node_softnet_cpu_collision_total', 'counter', 'Number of collision occur while obtaining device lock while transmitting', ['cpu']),
+  softnetReceivedRps: m('node_softnet_received_rps_total', 'counter', 'Number of times cpu woken up received_rps', ['cpu']),
+  softnetFlowLimitCount: m('node_softnet_flow_limit_count_total', 'counter', 'Number of times flow limit has been reached', ['cpu']),
+  softnetBacklogLen: m('node_softnet_backlog_len', 'gauge', 'Softnet backlog status', ['cpu']),
+  arpEntries: m('node_arp_entries', 'gauge', 'ARP entries by device', ['device']),
+  udpQueues: m('node_udp_queues', 'gauge', 'Number of allocated memory in the kernel for UDP datagrams in bytes.', ['queue', 'ip']),
+
   // ---- host -----------------------------------------------------------------------------
   unameInfo: m('node_uname_info', 'gauge', 'Labeled system information as provided by the uname system call.', ['domainname', 'machine', 'nodename', 'release', 'sysname', 'version']),
   timeSeconds: m('node_time_seconds', 'gauge', 'System time in seconds since epoch (1970).'),

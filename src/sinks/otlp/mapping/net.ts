@@ -1,5 +1,6 @@
 /**
- * net collector → system.network.* (netdev counters and TCP connection states).
+ * net collector → system.network.* (netdev counters, TCP connection states and the
+ * conntrack table, the last as hostmetrics' system.network.conntrack.{count,max}).
  *
  * Every network metric carries `network.interface.name` (the conventions' YAML lists
  * `system.device` for system.network.packet.count alone, which looks like an oversight;
@@ -91,6 +92,28 @@ export const netMapping = defineMapping('net', [
         const s = naming === 'hostmetrics' ? state.toUpperCase() : SEMCONV_TCP_STATE[state];
         emit(count, { 'network.transport': 'tcp', 'network.connection.state': s });
       }
+    },
+  },
+  {
+    name: 'system.network.conntrack.count',
+    instrument: 'updowncounter',
+    unit: '{entry}',
+    valueType: 'int',
+    description: 'The count of entries in conntrack table.',
+    hostmetrics: { unit: '{entries}' },
+    points: (r, emit) => {
+      if (r.conntrack?.entries !== undefined) emit(r.conntrack.entries, {});
+    },
+  },
+  {
+    name: 'system.network.conntrack.max',
+    instrument: 'updowncounter',
+    unit: '{entry}',
+    valueType: 'int',
+    description: 'The limit for entries in the conntrack table.',
+    hostmetrics: { unit: '{entries}' },
+    points: (r, emit) => {
+      if (r.conntrack?.limit !== undefined) emit(r.conntrack.limit, {});
     },
   },
 ]);
