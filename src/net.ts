@@ -685,3 +685,20 @@ export function udpQueues(options: NetRootsOption = {}): { v4: UdpQueueBytes | n
   const roots = resolveRoots(options.roots);
   return callNative(() => nativeNet.netUdpQueues(roots));
 }
+
+/**
+ * Packets each interface dropped for want of a protocol handler (`rx_nohandler`, Linux 4.6+;
+ * not in /proc/net/dev), as node_exporter's netdev collector reads it in netlink mode: one
+ * RTM_GETLINK dump when `<procfs>` describes the caller's network namespace, else (and when
+ * the kernel refuses the dump) `<sysfs>/class/net/<if>/statistics/rx_nohandler` of every
+ * interface that has the file.
+ *
+ * @throws NotFoundError when `<sysfs>/class/net` is missing (file path); ParseError on a bad value.
+ */
+export function netRxNohandler(options: NetRootsOption = {}): Record<string, number> {
+  const roots = resolveRoots(options.roots);
+  const rows = callNative(() => nativeNet.netRxNohandler(roots));
+  const out: Record<string, number> = {};
+  for (let i = 0; i + 1 < rows.length; i += 2) out[rows[i] as string] = rows[i + 1] as number;
+  return out;
+}

@@ -322,6 +322,21 @@ Napi::Value net_arp(const Napi::CallbackInfo& info) {
   });
 }
 
+// netRxNohandler(roots) -> flat [device, count, device, count, ...].
+Napi::Value net_rx_nohandler(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value {
+    Napi::Env env = info.Env();
+    auto rows = hp::read_rx_nohandler(roots_arg(info, 0));
+    Napi::Array arr = Napi::Array::New(env, rows.size() * 2);
+    uint32_t k = 0;
+    for (const auto& [device, n] : rows) {
+      arr.Set(k++, str(env, device));
+      arr.Set(k++, num(env, static_cast<double>(n)));
+    }
+    return arr;
+  });
+}
+
 Napi::Value net_udp_queues(const Napi::CallbackInfo& info) {
   return Guard(info, [&]() -> Napi::Value {
     Napi::Env env = info.Env();
@@ -357,6 +372,7 @@ void RegisterNet(Napi::Env env, Napi::Object exports) {
   exports.Set("netConntrack", Napi::Function::New(env, net_conntrack, "netConntrack"));
   exports.Set("netSoftnet", Napi::Function::New(env, net_softnet, "netSoftnet"));
   exports.Set("netArp", Napi::Function::New(env, net_arp, "netArp"));
+  exports.Set("netRxNohandler", Napi::Function::New(env, net_rx_nohandler, "netRxNohandler"));
   exports.Set("netUdpQueues", Napi::Function::New(env, net_udp_queues, "netUdpQueues"));
 }
 

@@ -1,5 +1,6 @@
 #include "net_extra.h"
 
+#include <linux/if_link.h>
 #include <linux/neighbour.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -9,6 +10,7 @@
 
 #include <cctype>
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 #include <map>
 
@@ -244,6 +246,101 @@ ArpCounts read_arp_entries(const Roots& roots, bool netlink) {
   if (netlink && (!roots.host_mode() || same_netns(roots.proc("1/ns/net"))))
     if (auto rows = read_arp_netlink()) return std::move(*rows);
   return read_arp(roots);
+}
+
+// ------------------------------------------------------------ netdev rx_nohandler
+
+std::optional<NohandlerCounts> read_rx_nohandler_netlink() {
+  Fd fd(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
+  if (!fd.valid()) return std::nullopt;
+  struct {
+    struct nlmsghdr nlh;
+    struct ifinfomsg ifm;
+  } req;
+  std::memset(&req, 0, sizeof(req));
+  req.nlh.nlmsg_len = sizeof(req);
+  req.nlh.nlmsg_type = RTM_GETLINK;
+  req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  req.nlh.nlmsg_seq = 1;
+  req.ifm.ifi_family = AF_UNSPEC;
+  struct sockaddr_nl kernel {};
+  kernel.nl_family = AF_NETLINK;
+  for (;;) {
+    ssize_t n = ::sendto(fd.get(), &req, sizeof(req), 0, reinterpret_cast<struct sockaddr*>(&kernel), sizeof(kernel));
+    if (n == static_cast<ssize_t>(sizeof(req))) break;
+    if (n < 0 && errno == EINTR) continue;
+    return std::nullopt;
+  }
+  NohandlerCounts out;
+  // A link message carries every attribute of the interface (a few KiB with VF info): the
+  // buffer takes many at once, and the kernel never splits one across reads.
+  alignas(struct nlmsghdr) static thread_local char buf[64 * 1024];
+  for (bool done = false; !done;) {
+    ssize_t got = ::recv(fd.get(), buf, sizeof(buf), 0);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      return std::nullopt;
+    }
+    if (got == 0) return std::nullopt;
+    int remaining = static_cast<int>(got);
+    for (auto* h = reinterpret_cast<struct nlmsghdr*>(buf); NLMSG_OK(h, remaining); h = NLMSG_NEXT(h, remaining)) {
+      if (h->nlmsg_type == NLMSG_DONE) {
+        done = true;
+        break;
+      }
+      if (h->nlmsg_type == NLMSG_ERROR) return std::nullopt;
+      if (h->nlmsg_type != RTM_NEWLINK || h->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg))) continue;
+      const auto* ifm = reinterpret_cast<const struct ifinfomsg*>(NLMSG_DATA(h));
+      int alen = static_cast<int>(h->nlmsg_len - NLMSG_LENGTH(sizeof(*ifm)));
+      std::string name;
+      std::optional<uint64_t> nohandler64, nohandler32;
+      for (auto* a = IFLA_RTA(ifm); RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
+        const char* data = static_cast<const char*>(RTA_DATA(a));
+        size_t len = RTA_PAYLOAD(a);
+        switch (a->rta_type) {
+          case IFLA_IFNAME:
+            name.assign(data, strnlen(data, len));
+            break;
+          case IFLA_STATS64:
+            if (len >= offsetof(struct rtnl_link_stats64, rx_nohandler) + sizeof(uint64_t)) {
+              uint64_t v;
+              std::memcpy(&v, data + offsetof(struct rtnl_link_stats64, rx_nohandler), sizeof(v));
+              nohandler64 = v;
+            }
+            break;
+          case IFLA_STATS:
+            if (len >= offsetof(struct rtnl_link_stats, rx_nohandler) + sizeof(uint32_t)) {
+              uint32_t v;
+              std::memcpy(&v, data + offsetof(struct rtnl_link_stats, rx_nohandler), sizeof(v));
+              nohandler32 = v;
+            }
+            break;
+          default:
+            break;
+        }
+      }
+      auto v = nohandler64 ? nohandler64 : nohandler32;
+      if (!name.empty() && v) out.emplace_back(std::move(name), *v);
+    }
+  }
+  return out;
+}
+
+NohandlerCounts read_rx_nohandler(const Roots& roots) {
+  if (!roots.host_mode() || same_netns(roots.proc("1/ns/net")))
+    if (auto rows = read_rx_nohandler_netlink()) return std::move(*rows);
+  NohandlerCounts out;
+  std::string base = roots.sys("class/net");
+  for (auto& n : list_dir(base)) {
+    if (!is_directory(base + "/" + n)) continue;  // bonding_masters
+    std::string path = base + "/" + n + "/statistics/rx_nohandler";
+    auto text = read_file_if_exists(path);
+    if (!text) continue;  // before 4.6, or a fixture without it
+    auto v = to_u64(trim(*text));
+    if (!v) throw_parse_error(path, "expected an unsigned integer, got '" + std::string(trim(*text)) + "'");
+    out.emplace_back(std::move(n), *v);
+  }
+  return out;
 }
 
 // ------------------------------------------------------------------ udp_queues

@@ -65,6 +65,21 @@ std::optional<ArpCounts> read_arp_netlink();
 // another namespace's procfs reads the file), and the file when netlink refuses.
 ArpCounts read_arp_entries(const Roots& roots, bool netlink);
 
+// ------------------------------------------------------------ netdev rx_nohandler
+
+// Packets each interface dropped because no protocol handler took them (rx_nohandler, Linux
+// 4.6+), which /proc/net/dev does not show: node_exporter 1.12's netdev reads it from its
+// RTM_GETLINK dump. By device, in dump (or directory) order.
+using NohandlerCounts = std::vector<std::pair<std::string, uint64_t>>;
+// One RTM_GETLINK dump of the CALLER's network namespace (IFLA_STATS64, or IFLA_STATS);
+// interfaces whose stats lack the field (kernels before 4.6) are left out. nullopt when the
+// kernel refuses the dump or the socket fails.
+std::optional<NohandlerCounts> read_rx_nohandler_netlink();
+// The netlink dump when the namespace the files describe is the caller's (as arp), else (and
+// when netlink refuses) <sysfs>/class/net/<if>/statistics/rx_nohandler of every interface
+// that has it. NotFound when <sysfs>/class/net is missing.
+NohandlerCounts read_rx_nohandler(const Roots& roots);
+
 // ------------------------------------------------------------------ udp_queues
 
 struct UdpQueues {

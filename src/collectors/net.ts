@@ -10,7 +10,7 @@ import { runParts } from '../contract/collector.js';
 import type { ConntrackReading, NetDevEntry, NetReading, SockstatReading, SoftnetEntry, TcpStateName, UdpQueuesEntry } from '../contract/snapshot.js';
 import type { NetCollectorConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
-import { arpEntries, conntrack, netIoCounters, netStat, sockStat, softnetStat, tcpConnectionStatesAsync, udpQueues } from '../net.js';
+import { arpEntries, conntrack, netIoCounters, netRxNohandler, netStat, sockStat, softnetStat, tcpConnectionStatesAsync, udpQueues } from '../net.js';
 import { DeviceFilter } from './filters.js';
 import { pageSize } from '../memory.js';
 
@@ -44,6 +44,7 @@ export function create(config: NetCollectorConfig, _logger: Logger): Collector<'
         dev: config.netdev.enabled
           ? async (): Promise<NetDevEntry[]> => {
               const out: NetDevEntry[] = [];
+              const nohandler = config.netdev.netlink ? netRxNohandler(o) : undefined;
               for (const [device, c] of Object.entries(netIoCounters({ ...o, perNic: true }))) {
                 if (filter.ignored(device)) continue;
                 out.push({
@@ -64,6 +65,7 @@ export function create(config: NetCollectorConfig, _logger: Logger): Collector<'
                   txColls: c.tx.colls,
                   txCarrier: c.tx.carrier,
                   txCompressed: c.tx.compressed,
+                  ...(nohandler && Object.hasOwn(nohandler, device) ? { rxNohandler: nohandler[device] as number } : {}),
                 });
               }
               return out;

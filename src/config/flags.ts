@@ -194,6 +194,11 @@ export const FLAGS: Readonly<Record<string, FlagDef>> = {
     path: ['collectors', 'net', 'arp', 'netlink'],
     help: 'Read ARP entries by netlink (RTM_GETNEIGH) instead of /proc/net/arp.',
   },
+  'collector.netdev.netlink': {
+    kind: 'bool',
+    path: ['collectors', 'net', 'netdev', 'netlink'],
+    help: 'Serve node_network_receive_nohandler_total (netlink RTM_GETLINK, as node_exporter).',
+  },
   'collector.netclass.ignored-devices': {
     kind: 'regex',
     path: ['collectors', 'nic', 'ignored_devices'],
@@ -249,7 +254,6 @@ const IGNORED_FLAGS: Readonly<Record<string, 'bool' | 'value'>> = {
   'web.systemd-socket': 'bool',
   'runtime.gomaxprocs': 'value',
   'collector.filesystem.stat-workers': 'value',
-  'collector.netdev.netlink': 'bool',
   'collector.netdev.address-info': 'bool',
   'collector.netdev.label-ifalias': 'bool',
   'collector.netclass.netlink': 'bool',

@@ -280,6 +280,12 @@ export const CONFIG_SPEC = {
               enabled: { kind: 'boolean', default: true, description: 'Serve this part (default true).' },
               device_exclude: { kind: 'regex', default: '', description: 'Interfaces to leave out.' },
               device_include: { kind: 'regex', default: '', description: 'Only these interfaces.' },
+              netlink: {
+                kind: 'boolean',
+                default: true,
+                description:
+                  "Also serve node_network_receive_nohandler_total, as node_exporter's netlink mode (--collector.netdev.netlink): one RTM_GETLINK dump of the agent's own network namespace, or <sysfs>/class/net/<if>/statistics/rx_nohandler when procfs is another namespace's. The other counters come from /proc/net/dev either way.",
+              },
             },
           },
           sockstat: sw('node_sockstat_* (node_exporter sockstat).'),

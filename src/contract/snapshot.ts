@@ -299,6 +299,8 @@ export interface NetDevEntry {
   readonly txColls: number;
   readonly txCarrier: number;
   readonly txCompressed: number;
+  /** rx_nohandler (node_exporter's netlink mode; absent when not read or the kernel lacks it). */
+  readonly rxNohandler?: number;
 }
 
 /** /proc/net/sockstat and sockstat6. */

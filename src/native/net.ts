@@ -111,6 +111,8 @@ export interface NativeNet {
   /** Flat [device, count, ...]; `netlink` reads the caller's namespace by RTM_GETNEIGH instead of <procfs>/.../net/arp. */
   netArp(roots: Roots, netlink: boolean): (string | number)[];
   netUdpQueues(roots: Roots): NativeUdpQueues;
+  /** Flat [device, rx_nohandler, ...]: the RTM_GETLINK dump in the caller's namespace, else <sysfs>/class/net/<if>/statistics/rx_nohandler. */
+  netRxNohandler(roots: Roots): (string | number)[];
 }
 
 export const nativeNet = nativeSlice<NativeNet>();

@@ -1,20 +1,22 @@
-// Live cross-checks of conntrack, softnet, arp and udp_queues on this machine:
+// Live cross-checks of conntrack, softnet, arp, udp_queues and netdev's rx_nohandler on this
+// machine:
 // - node_exporter 1.12.1 with its defaults for these collectors (arp over netlink) is scraped
 //   (A), `hostprobe metrics` polls once, node_exporter is scraped again (B): the same families
 //   with the same HELP, TYPE and label sets, and every value within [A, B] (counters
 //   exactly; gauges that move widened by a stated tolerance);
-// - the library's netlink ARP count equals /proc/net/arp read before and after it;
+// - the library's netlink ARP count equals /proc/net/arp read before and after it, and its
+//   RTM_GETLINK rx_nohandler lies between sysfs reads before and after it;
 // - a UDP socket holding unread datagrams shows in udpQueues' rx bytes.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { arpEntries, conntrack, softnetStat, udpQueues } from '../../src/net.js';
+import { arpEntries, conntrack, netRxNohandler, softnetStat, udpQueues } from '../../src/net.js';
 import { haveTool, tool } from '../helpers/tools.js';
 import { freePort, haveCli, httpGet, parseFamilies, runCli, sampleKey, startDaemon, waitFor, type Daemon, type Family, type Sample } from '../agent/helpers.js';
 
-const COLLECTORS = ['conntrack', 'softnet', 'arp', 'udp_queues'];
+const COLLECTORS = ['conntrack', 'softnet', 'arp', 'udp_queues', 'netdev'];
 
 /** Binds a UDP socket on loopback, sends it 3 datagrams of 4 KiB, prints its port, waits for stdin to close. */
 const HOLDER = [
@@ -25,7 +27,7 @@ const HOLDER = [
   'print(s.getsockname()[1], flush=True)',
   'sys.stdin.read()',
 ].join('\n');
-const FAMILIES = /^node_(nf_conntrack_|softnet_|arp_entries|udp_queues)/;
+const FAMILIES = /^node_(nf_conntrack_|softnet_|arp_entries|udp_queues|network_receive_nohandler_total)/;
 
 /** Tolerance for gauges that move both ways: absolute. */
 function tolerance(name: string): number {
@@ -36,7 +38,7 @@ function tolerance(name: string): number {
   return 0; // the limit and the monotonic statistics
 }
 
-describe('conntrack, softnet, arp and udp_queues agree with node_exporter 1.12.1 at the same moment', () => {
+describe('conntrack, softnet, arp, udp_queues and rx_nohandler agree with node_exporter 1.12.1 at the same moment', () => {
   let ne: Daemon | undefined;
   let A = new Map<string, Family>();
   let B = new Map<string, Family>();
@@ -73,7 +75,7 @@ describe('conntrack, softnet, arp and udp_queues agree with node_exporter 1.12.1
       );
     const expected = shape(B);
     // This host has softnet_stat and UDP tables; conntrack and ARP entries where present.
-    expect(Object.keys(expected)).toEqual(expect.arrayContaining(['node_softnet_processed_total', 'node_udp_queues']));
+    expect(Object.keys(expected)).toEqual(expect.arrayContaining(['node_softnet_processed_total', 'node_udp_queues', 'node_network_receive_nohandler_total']));
     expect(shape(H)).toEqual(expected);
   });
 
@@ -137,6 +139,26 @@ describe('the library on this host', () => {
       return;
     }
     throw new Error('the ARP table changed during each of 20 attempts');
+  });
+
+  it('reads rx_nohandler by netlink between two sysfs reads', () => {
+    const sysfs = () => {
+      const out: Record<string, number> = {};
+      for (const d of readdirSync('/sys/class/net')) {
+        const f = join('/sys/class/net', d, 'statistics', 'rx_nohandler');
+        if (existsSync(f)) out[d] = Number(readFileSync(f, 'utf8').trim());
+      }
+      return out;
+    };
+    const before = sysfs();
+    const viaNetlink = netRxNohandler();
+    const after = sysfs();
+    const both = Object.keys(before).filter((d) => d in after);
+    expect(both.length).toBeGreaterThan(0);
+    for (const d of both) {
+      expect(viaNetlink[d], d).toBeGreaterThanOrEqual(before[d]!);
+      expect(viaNetlink[d], d).toBeLessThanOrEqual(after[d]!);
+    }
   });
 
   it('reads softnet_stat with one entry per online CPU line and conntrack where loaded', () => {

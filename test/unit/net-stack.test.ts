@@ -1,14 +1,15 @@
 // conntrack, softnetStat, arpEntries and udpQueues through the real addon, over
 // test/fixtures/net-stack (node_exporter 1.12.1's own fixture files: a 4-CPU softnet_stat of
 // 11 columns, a 17-column nf_conntrack) and test/fixtures/net-stack-6x (a 5.14+ softnet_stat
-// with the backlog and CPU-index columns, udp6, no conntrack module). Fixture procfs trees
-// are not /proc, so the namespaced files come from <procfs>/1/net/.
+// with the backlog and CPU-index columns, udp6, no conntrack module), and netRxNohandler over
+// sysfs trees. Fixture procfs trees are not /proc, so the namespaced files come from
+// <procfs>/1/net/, and rx_nohandler from <sysfs>/class/net/<if>/statistics/.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NotFoundError, ParseError } from '../../src/errors.js';
-import { arpEntries, conntrack, softnetStat, udpQueues } from '../../src/net.js';
+import { arpEntries, conntrack, netRxNohandler, softnetStat, udpQueues } from '../../src/net.js';
 import { FIXTURES } from '../helpers/tools.js';
 
 const roots = (name: string) => ({ procfs: join(FIXTURES, name, 'proc'), sysfs: join(FIXTURES, name, 'sys'), rootfs: join(FIXTURES, name) });
@@ -117,5 +118,34 @@ describe('udpQueues', () => {
     const hdr = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n';
     expect(() => udpQueues(tree({ '1/net/udp': hdr + '   0: 00000000:0016 00000000:0000 07 0000001500000000 00:00000000 00000000 0 0 1 2 0 0\n' }))).toThrow(/udp.*line 2.*tx_queue:rx_queue/);
     expect(() => udpQueues(tree({ '1/net/udp6': hdr + '   0: 00000000:0016\n' }))).toThrow(/udp6.*line 2.*at least 10 columns/);
+  });
+});
+
+describe('netRxNohandler', () => {
+  /** A tree with a sysfs holding `files` (paths relative to sysfs). */
+  function sysTree(files: Record<string, string>) {
+    const t = tree({ stat: 'cpu 0 0 0 0\n' });
+    const sysfs = join(t.roots.rootfs, 'sys');
+    for (const [rel, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(sysfs, rel)), { recursive: true });
+      writeFileSync(join(sysfs, rel), text);
+    }
+    return t;
+  }
+
+  it('reads statistics/rx_nohandler of each interface that has it when procfs is another namespace', () => {
+    const t = sysTree({
+      'class/net/eth0/statistics/rx_nohandler': '17\n',
+      'class/net/eth1/statistics/rx_nohandler': '0\n',
+      'class/net/old0/mtu': '1500\n', // a kernel before 4.6: no rx_nohandler
+      'class/net/bonding_masters': 'bond0\n',
+    });
+    expect(netRxNohandler(t)).toEqual({ eth0: 17, eth1: 0 });
+    expect(netRxNohandler({ roots: roots('agent-e2e') })).toEqual({ eth0: 5, lo: 0 });
+  });
+
+  it('fails loudly on a bad value or a sysfs without class/net', () => {
+    expect(() => netRxNohandler(sysTree({ 'class/net/eth0/statistics/rx_nohandler': 'lots\n' }))).toThrow(/eth0\/statistics\/rx_nohandler.*unsigned integer/);
+    expect(() => netRxNohandler(sysTree({ 'block/sda/size': '1\n' }))).toThrow(NotFoundError);
   });
 });

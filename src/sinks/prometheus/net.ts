@@ -11,6 +11,7 @@ export function renderNet(r: NetReading, x: Exposition, o: PromRenderOptions): v
   for (const d of r.dev ?? []) {
     const l = { device: d.device };
     for (const [field, stem] of NETDEV_COLUMNS) x.add(netdevDef(stem), d[field], l);
+    if (d.rxNohandler !== undefined) x.add(netdevDef('receive_nohandler'), d.rxNohandler, l);
   }
   const s = r.sockstat;
   if (s) {

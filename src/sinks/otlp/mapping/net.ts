@@ -11,7 +11,7 @@
 import type { NetDevEntry, NetReading, TcpStateName } from '../../../contract/snapshot.js';
 import { defineMapping, type Emit } from './types.js';
 
-type Counter = { [K in keyof NetDevEntry]: NetDevEntry[K] extends number ? K : never }[keyof NetDevEntry];
+type Counter = { [K in keyof NetDevEntry]-?: NetDevEntry[K] extends number ? K : never }[keyof NetDevEntry];
 
 /** Points of one /proc/net/dev column pair: receive and transmit per interface. */
 function perDirection(rx: Counter, tx: Counter): (r: NetReading, emit: Emit) => void {
