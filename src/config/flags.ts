@@ -76,12 +76,12 @@ export const OWN_COLLECTORS: Readonly<Record<string, readonly string[]>> = {
 
 /** node_exporter collectors hostprobe does not have: accepted, with a warning when enabled. */
 export const FOREIGN_COLLECTORS: readonly string[] = [
-  'arp', 'bcache', 'bonding', 'btrfs', 'buddyinfo', 'cgroups', 'conntrack', 'cpu_vulnerabilities', 'devstat',
+  'bcache', 'bonding', 'btrfs', 'buddyinfo', 'cgroups', 'cpu_vulnerabilities', 'devstat',
   'dmi', 'drbd', 'drm', 'edac', 'ethtool', 'fibrechannel', 'hwmon', 'infiniband', 'interrupts', 'ipvs',
   'kernel_hung', 'ksmd', 'lnstat', 'logind', 'mdadm', 'meminfo_numa', 'mountstats', 'network_route', 'nfs',
   'nfsd', 'ntp', 'nvme', 'perf', 'powersupplyclass', 'qdisc', 'rapl', 'runit', 'schedstat', 'selinux',
-  'slabinfo', 'softirqs', 'softnet', 'supervisord', 'swap', 'sysctl', 'systemd', 'tapestats',
-  'thermal_zone', 'timex', 'udp_queues', 'watchdog', 'wifi', 'xfrm', 'xfs', 'zfs', 'zoneinfo', 'netclass_rtnl',
+  'slabinfo', 'softirqs', 'supervisord', 'swap', 'sysctl', 'systemd', 'tapestats',
+  'thermal_zone', 'timex', 'watchdog', 'wifi', 'xfrm', 'xfs', 'zfs', 'zoneinfo', 'netclass_rtnl',
 ];
 
 type Kind = 'string' | 'regex' | 'duration' | 'int' | 'bool' | 'path';
