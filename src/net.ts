@@ -649,7 +649,9 @@ export interface ArpOptions extends NetRootsOption {
   /**
    * Read the neighbour table by one netlink RTM_GETNEIGH dump (the caller's network
    * namespace; entries in state NOARP left out, as /proc/net/arp does) instead of
-   * `<procfs>/self/net/arp`. Default false.
+   * `<procfs>/self/net/arp`. Taken only when procfs describes the caller's namespace (it is
+   * /proc, or `<procfs>/1/ns/net` is the caller's); otherwise, and when the kernel refuses the
+   * dump, the file is read. Default false.
    */
   netlink?: boolean;
 }
@@ -657,8 +659,7 @@ export interface ArpOptions extends NetRootsOption {
 /**
  * IPv4 neighbour (ARP) entries per device, as node_exporter's arp collector counts them.
  *
- * @throws NotFoundError when net/arp is missing; ParseError on a malformed line; an OS error
- * when the netlink dump fails.
+ * @throws NotFoundError when net/arp is read and missing; ParseError on a malformed line.
  */
 export function arpEntries(options: ArpOptions = {}): Record<string, number> {
   const roots = resolveRoots(options.roots);

@@ -17,7 +17,9 @@ import { pageSize } from '../memory.js';
 
 /**
  * Inputs this collector may lack (docs/agent.md "Failure semantics"); the native reads skip
- * them when absent. Every other file (<procfs>/{1,self}/net/dev, sockstat, snmp, tcp) is required.
+ * them when absent. Every other file (<procfs>/{1,self}/net/dev, sockstat, snmp, tcp,
+ * softnet_stat, arp when it is read rather than dumped by netlink, and <sysfs>/class/net when
+ * rx_nohandler comes from sysfs) is required.
  */
 export const OPTIONAL_INPUTS: readonly OptionalInput[] = [
   { part: 'sockstat', paths: ['<procfs>/*/net/sockstat6'], why: 'no IPv6 (ipv6.disable=1, CONFIG_IPV6 off)' },
