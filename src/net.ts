@@ -32,6 +32,7 @@ import { InvalidArgumentError, callNative, callNativeAsync } from './errors.js';
 import { WrapNumbers } from './internal/wrap-numbers.js';
 import {
   nativeNet,
+  type NativeConntrackStat,
   type NativeNetClass,
   type NativeNicStats,
   type NativeTcpStates,
@@ -575,3 +576,130 @@ const STATUS_BY_STATE: readonly ConnectionStatus[] = [
   'LISTEN',
   'CLOSING',
 ];
+
+// ---------------------------------------------------------------------------------------
+// conntrack, softnet, arp, udp_queues (node_exporter's collectors of those names)
+
+/** net/stat/nf_conntrack summed over CPUs (node_nf_conntrack_stat_*). */
+export type ConntrackStat = NativeConntrackStat;
+
+/** Connection tracking: each part null when its file is missing (nf_conntrack not loaded). */
+export interface Conntrack {
+  /** `<procfs>/sys/net/netfilter/nf_conntrack_count`. */
+  entries: number | null;
+  /** `<procfs>/sys/net/netfilter/nf_conntrack_max`. */
+  limit: number | null;
+  /** `<procfs>/self/net/stat/nf_conntrack` (host mode `<procfs>/1/net/...`). */
+  stat: ConntrackStat | null;
+}
+
+/**
+ * Connection tracking table size, limit and statistics, as node_exporter's conntrack
+ * collector reads them. The sysctl files describe the caller's network namespace.
+ *
+ * @throws ParseError on a malformed file.
+ */
+export function conntrack(options: NetRootsOption = {}): Conntrack {
+  const roots = resolveRoots(options.roots);
+  return callNative(() => nativeNet.netConntrack(roots));
+}
+
+/** One CPU's line of /proc/net/softnet_stat (counters wrap at 2^32, as the kernel's). */
+export interface SoftnetStat {
+  /** The CPU number (the 13th column, 5.14+; the line order before). */
+  cpu: number;
+  processed: number;
+  dropped: number;
+  timeSqueezed: number;
+  cpuCollision: number;
+  /** 0 before 2.6.39. */
+  receivedRps: number;
+  /** 0 before 4.18. */
+  flowLimitCount: number;
+  /** 0 before 5.14. */
+  backlogLen: number;
+}
+
+/**
+ * Per-CPU packet processing statistics from `<procfs>/self/net/softnet_stat` (host mode
+ * `<procfs>/1/net/`), as node_exporter's softnet collector.
+ *
+ * @throws NotFoundError when the file is missing; ParseError on a malformed line.
+ */
+export function softnetStat(options: NetRootsOption = {}): SoftnetStat[] {
+  const roots = resolveRoots(options.roots);
+  const v = callNative(() => nativeNet.netSoftnet(roots));
+  const out: SoftnetStat[] = [];
+  for (let i = 0; i + 8 <= v.length; i += 8) {
+    out.push({
+      cpu: v[i] as number,
+      processed: v[i + 1] as number,
+      dropped: v[i + 2] as number,
+      timeSqueezed: v[i + 3] as number,
+      cpuCollision: v[i + 4] as number,
+      receivedRps: v[i + 5] as number,
+      flowLimitCount: v[i + 6] as number,
+      backlogLen: v[i + 7] as number,
+    });
+  }
+  return out;
+}
+
+export interface ArpOptions extends NetRootsOption {
+  /**
+   * Read the neighbour table by one netlink RTM_GETNEIGH dump (the caller's network
+   * namespace; entries in state NOARP left out, as /proc/net/arp does) instead of
+   * `<procfs>/self/net/arp`. Taken only when procfs describes the caller's namespace (it is
+   * /proc, or `<procfs>/1/ns/net` is the caller's); otherwise, and when the kernel refuses the
+   * dump, the file is read. Default false.
+   */
+  netlink?: boolean;
+}
+
+/**
+ * IPv4 neighbour (ARP) entries per device, as node_exporter's arp collector counts them.
+ *
+ * @throws NotFoundError when net/arp is read and missing; ParseError on a malformed line.
+ */
+export function arpEntries(options: ArpOptions = {}): Record<string, number> {
+  const roots = resolveRoots(options.roots);
+  const rows = callNative(() => nativeNet.netArp(roots, options.netlink === true));
+  const out: Record<string, number> = {};
+  for (let i = 0; i + 1 < rows.length; i += 2) out[rows[i] as string] = rows[i + 1] as number;
+  return out;
+}
+
+/** Bytes queued in UDP sockets' send (tx) and receive (rx) buffers, summed over the table. */
+export interface UdpQueueBytes {
+  tx: number;
+  rx: number;
+}
+
+/**
+ * The UDP socket queues of `<procfs>/self/net/udp` and `udp6` (host mode `<procfs>/1/net/`),
+ * as node_exporter's udp_queues collector sums them; a family is null when its table is
+ * missing (no IPv4 or no IPv6).
+ *
+ * @throws ParseError on a malformed line.
+ */
+export function udpQueues(options: NetRootsOption = {}): { v4: UdpQueueBytes | null; v6: UdpQueueBytes | null } {
+  const roots = resolveRoots(options.roots);
+  return callNative(() => nativeNet.netUdpQueues(roots));
+}
+
+/**
+ * Packets each interface dropped for want of a protocol handler (`rx_nohandler`, Linux 4.6+;
+ * not in /proc/net/dev), as node_exporter's netdev collector reads it in netlink mode: one
+ * RTM_GETLINK dump when `<procfs>` describes the caller's network namespace, else (and when
+ * the kernel refuses the dump) `<sysfs>/class/net/<if>/statistics/rx_nohandler` of every
+ * interface that has the file.
+ *
+ * @throws NotFoundError when `<sysfs>/class/net` is missing (file path); ParseError on a bad value.
+ */
+export function netRxNohandler(options: NetRootsOption = {}): Record<string, number> {
+  const roots = resolveRoots(options.roots);
+  const rows = callNative(() => nativeNet.netRxNohandler(roots));
+  const out: Record<string, number> = {};
+  for (let i = 0; i + 1 < rows.length; i += 2) out[rows[i] as string] = rows[i + 1] as number;
+  return out;
+}

@@ -17,6 +17,7 @@
 #include "common.h"
 #include "net.h"
 #include "net_connections.h"
+#include "net_extra.h"
 #include "net_if.h"
 #include "registry.h"
 
@@ -255,6 +256,105 @@ Napi::Value net_connections(const Napi::CallbackInfo& info) {
   });
 }
 
+// ---- conntrack, softnet, arp, udp_queues (native/core/net_extra.h)
+
+Napi::Value net_conntrack(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value {
+    Napi::Env env = info.Env();
+    auto r = hp::read_conntrack(roots_arg(info, 0));
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("entries", opt_num(env, r.entries));
+    o.Set("limit", opt_num(env, r.limit));
+    if (r.stat) {
+      const auto& s = *r.stat;
+      Napi::Object st = Napi::Object::New(env);
+      st.Set("found", num(env, static_cast<double>(s.found)));
+      st.Set("invalid", num(env, static_cast<double>(s.invalid)));
+      st.Set("ignore", num(env, static_cast<double>(s.ignore)));
+      st.Set("insert", num(env, static_cast<double>(s.insert)));
+      st.Set("insertFailed", num(env, static_cast<double>(s.insert_failed)));
+      st.Set("drop", num(env, static_cast<double>(s.drop)));
+      st.Set("earlyDrop", num(env, static_cast<double>(s.early_drop)));
+      st.Set("searchRestart", num(env, static_cast<double>(s.search_restart)));
+      o.Set("stat", st);
+    } else {
+      o.Set("stat", env.Null());
+    }
+    return o;
+  });
+}
+
+// Flat rows of 8 numbers per CPU: cpu, processed, dropped, time_squeezed, cpu_collision,
+// received_rps, flow_limit_count, backlog_len.
+Napi::Value net_softnet(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value {
+    auto rows = hp::read_softnet_stat(roots_arg(info, 0));
+    Napi::Float64Array a = Napi::Float64Array::New(info.Env(), rows.size() * 8);
+    double* d = a.Data();
+    for (const auto& r : rows) {
+      *d++ = r.cpu;
+      *d++ = r.processed;
+      *d++ = r.dropped;
+      *d++ = r.time_squeezed;
+      *d++ = r.cpu_collision;
+      *d++ = r.received_rps;
+      *d++ = r.flow_limit_count;
+      *d++ = r.backlog_len;
+    }
+    return a;
+  });
+}
+
+// netArp(roots, netlink) -> flat [device, count, device, count, ...].
+Napi::Value net_arp(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value {
+    Napi::Env env = info.Env();
+    hp::Roots roots = roots_arg(info, 0);
+    bool netlink = info.Length() > 1 && info[1].IsBoolean() && info[1].As<Napi::Boolean>().Value();
+    auto rows = hp::read_arp_entries(roots, netlink);
+    Napi::Array arr = Napi::Array::New(env, rows.size() * 2);
+    uint32_t k = 0;
+    for (const auto& [device, n] : rows) {
+      arr.Set(k++, str(env, device));
+      arr.Set(k++, num(env, static_cast<double>(n)));
+    }
+    return arr;
+  });
+}
+
+// netRxNohandler(roots) -> flat [device, count, device, count, ...].
+Napi::Value net_rx_nohandler(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value {
+    Napi::Env env = info.Env();
+    auto rows = hp::read_rx_nohandler(roots_arg(info, 0));
+    Napi::Array arr = Napi::Array::New(env, rows.size() * 2);
+    uint32_t k = 0;
+    for (const auto& [device, n] : rows) {
+      arr.Set(k++, str(env, device));
+      arr.Set(k++, num(env, static_cast<double>(n)));
+    }
+    return arr;
+  });
+}
+
+Napi::Value net_udp_queues(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value {
+    Napi::Env env = info.Env();
+    auto r = hp::read_udp_queues(roots_arg(info, 0));
+    auto side = [&](const std::optional<hp::UdpQueues>& q) -> Napi::Value {
+      if (!q) return env.Null();
+      Napi::Object o = Napi::Object::New(env);
+      o.Set("tx", num(env, static_cast<double>(q->tx)));
+      o.Set("rx", num(env, static_cast<double>(q->rx)));
+      return o;
+    };
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("v4", side(r.v4));
+    o.Set("v6", side(r.v6));
+    return o;
+  });
+}
+
 }  // namespace
 
 void RegisterNet(Napi::Env env, Napi::Object exports) {
@@ -269,6 +369,11 @@ void RegisterNet(Napi::Env env, Napi::Object exports) {
   exports.Set("netTcpStates", Napi::Function::New(env, net_tcp_states, "netTcpStates"));
   exports.Set("netTcpStatesAsync", Napi::Function::New(env, net_tcp_states_async, "netTcpStatesAsync"));
   exports.Set("netConnections", Napi::Function::New(env, net_connections, "netConnections"));
+  exports.Set("netConntrack", Napi::Function::New(env, net_conntrack, "netConntrack"));
+  exports.Set("netSoftnet", Napi::Function::New(env, net_softnet, "netSoftnet"));
+  exports.Set("netArp", Napi::Function::New(env, net_arp, "netArp"));
+  exports.Set("netRxNohandler", Napi::Function::New(env, net_rx_nohandler, "netRxNohandler"));
+  exports.Set("netUdpQueues", Napi::Function::New(env, net_udp_queues, "netUdpQueues"));
 }
 
 }  // namespace hpn

@@ -28,7 +28,16 @@ const PART_FIELDS: Readonly<Partial<Record<CollectorName, Readonly<Record<string
   cpu: { cpu: ['perCpu', 'logicalCount'], cpufreq: ['freq'], stat: ['stat'], loadavg: ['load'], pressure: ['pressure'] },
   mem: { meminfo: ['meminfo', 'virtual', 'swap'], vmstat: ['vmstat'] },
   disk: { filesystem: ['filesystems'], diskstats: ['io', 'info'] },
-  net: { netdev: ['dev'], sockstat: ['sockstat'], netstat: ['netstat'], tcpstat: ['tcpStates'] },
+  net: {
+    netdev: ['dev'],
+    sockstat: ['sockstat'],
+    netstat: ['netstat'],
+    tcpstat: ['tcpStates'],
+    conntrack: ['conntrack'],
+    softnet: ['softnet'],
+    arp: ['arp'],
+    udp_queues: ['udpQueues'],
+  },
   host: { uname: ['uname'], time: ['time'], os: ['os'], filefd: ['filefd'], entropy: ['entropy'] },
   // node_exporter's processes collector is node_processes_* only; the process-exporter
   // groups and the top-N are the rest of the `process` collector (OTHER).

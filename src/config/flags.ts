@@ -50,6 +50,10 @@ export const NODE_EXPORTER_COLLECTORS: Readonly<Record<string, readonly string[]
   sockstat: ['collectors', 'net', 'sockstat'],
   netstat: ['collectors', 'net', 'netstat'],
   tcpstat: ['collectors', 'net', 'tcpstat'],
+  conntrack: ['collectors', 'net', 'conntrack'],
+  softnet: ['collectors', 'net', 'softnet'],
+  arp: ['collectors', 'net', 'arp'],
+  udp_queues: ['collectors', 'net', 'udp_queues'],
   netclass: ['collectors', 'nic'],
   uname: ['collectors', 'host', 'uname'],
   time: ['collectors', 'host', 'time'],
@@ -76,12 +80,12 @@ export const OWN_COLLECTORS: Readonly<Record<string, readonly string[]>> = {
  * (test/e2e/node-exporter-fixtures.test.ts checks it against its --help).
  */
 export const FOREIGN_COLLECTORS: readonly string[] = [
-  'arp', 'bcache', 'bcachefs', 'bonding', 'btrfs', 'buddyinfo', 'cgroups', 'conntrack', 'cpu_vulnerabilities', 'devstat',
+  'bcache', 'bcachefs', 'bonding', 'btrfs', 'buddyinfo', 'cgroups', 'cpu_vulnerabilities', 'devstat',
   'dmi', 'dmmultipath', 'drbd', 'drm', 'edac', 'ethtool', 'fibrechannel', 'hwmon', 'infiniband', 'interrupts', 'ipvs',
   'kernel_hung', 'ksmd', 'lnstat', 'logind', 'mdadm', 'meminfo_numa', 'mountstats', 'network_route', 'nfs',
   'nfsd', 'ntp', 'nvme', 'nvmesubsystem', 'pcidevice', 'perf', 'powersupplyclass', 'qdisc', 'rapl', 'runit', 'schedstat', 'selinux',
-  'slabinfo', 'softirqs', 'softnet', 'supervisord', 'swap', 'sysctl', 'systemd', 'tapestats',
-  'thermal_zone', 'timex', 'udp_queues', 'watchdog', 'wifi', 'xfrm', 'xfs', 'zfs', 'zoneinfo', 'netclass_rtnl',
+  'slabinfo', 'softirqs', 'supervisord', 'swap', 'sysctl', 'systemd', 'tapestats',
+  'thermal_zone', 'timex', 'watchdog', 'wifi', 'xfrm', 'xfs', 'zfs', 'zoneinfo', 'netclass_rtnl',
 ];
 
 type Kind = 'string' | 'regex' | 'duration' | 'int' | 'bool' | 'path';
@@ -179,6 +183,26 @@ export const FLAGS: Readonly<Record<string, FlagDef>> = {
     path: ['collectors', 'net', 'netdev', 'device_include'],
     help: 'Regex of the only interfaces to serve in node_network_*_total.',
   },
+  'collector.arp.device-exclude': {
+    kind: 'regex',
+    path: ['collectors', 'net', 'arp', 'device_exclude'],
+    help: 'Regex of interfaces to leave out of node_arp_entries.',
+  },
+  'collector.arp.device-include': {
+    kind: 'regex',
+    path: ['collectors', 'net', 'arp', 'device_include'],
+    help: 'Regex of the only interfaces to serve in node_arp_entries.',
+  },
+  'collector.arp.netlink': {
+    kind: 'bool',
+    path: ['collectors', 'net', 'arp', 'netlink'],
+    help: 'Read ARP entries by netlink (RTM_GETNEIGH) instead of /proc/net/arp.',
+  },
+  'collector.netdev.netlink': {
+    kind: 'bool',
+    path: ['collectors', 'net', 'netdev', 'netlink'],
+    help: 'Serve node_network_receive_nohandler_total (netlink RTM_GETLINK, as node_exporter).',
+  },
   'collector.netclass.ignored-devices': {
     kind: 'regex',
     path: ['collectors', 'nic', 'ignored_devices'],
@@ -234,7 +258,6 @@ const IGNORED_FLAGS: Readonly<Record<string, 'bool' | 'value'>> = {
   'web.systemd-socket': 'bool',
   'runtime.gomaxprocs': 'value',
   'collector.filesystem.stat-workers': 'value',
-  'collector.netdev.netlink': 'bool',
   'collector.netdev.address-info': 'bool',
   'collector.netdev.label-ifalias': 'bool',
   'collector.netclass.netlink': 'bool',
@@ -243,9 +266,6 @@ const IGNORED_FLAGS: Readonly<Record<string, 'bool' | 'value'>> = {
   'web.max-requests-in-flight': 'value',
   // The options of node_exporter 1.12.1's collectors hostprobe does not have (yet), so that
   // its end-to-end-test.sh flags and existing unit files are accepted as they are.
-  'collector.arp.device-include': 'value',
-  'collector.arp.device-exclude': 'value',
-  'collector.arp.netlink': 'bool',
   'collector.bcache.priorityStats': 'bool',
   'collector.cpu.info.flags-include': 'value',
   'collector.cpu.info.bugs-include': 'value',

@@ -280,6 +280,12 @@ export const CONFIG_SPEC = {
               enabled: { kind: 'boolean', default: true, description: 'Serve this part (default true).' },
               device_exclude: { kind: 'regex', default: '', description: 'Interfaces to leave out.' },
               device_include: { kind: 'regex', default: '', description: 'Only these interfaces.' },
+              netlink: {
+                kind: 'boolean',
+                default: true,
+                description:
+                  "Also serve node_network_receive_nohandler_total, as node_exporter's netlink mode (--collector.netdev.netlink): one RTM_GETLINK dump of the agent's own network namespace, or <sysfs>/class/net/<if>/statistics/rx_nohandler when procfs is another namespace's. The other counters come from /proc/net/dev either way.",
+              },
             },
           },
           sockstat: sw('node_sockstat_* (node_exporter sockstat).'),
@@ -291,6 +297,25 @@ export const CONFIG_SPEC = {
             },
           }),
           tcpstat: sw('node_tcp_connection_states (node_exporter tcpstat, off there by default).'),
+          conntrack: sw('node_nf_conntrack_* (node_exporter conntrack).'),
+          softnet: sw('node_softnet_* (node_exporter softnet).'),
+          arp: {
+            kind: 'object',
+            description: 'node_arp_entries (node_exporter arp).',
+            exclusive: [['device_exclude', 'device_include']],
+            fields: {
+              enabled: { kind: 'boolean', default: true, description: 'Serve this part (default true).' },
+              device_exclude: { kind: 'regex', default: '', description: 'Interfaces to leave out (node_exporter --collector.arp.device-exclude).' },
+              device_include: { kind: 'regex', default: '', description: 'Only these interfaces (node_exporter --collector.arp.device-include).' },
+              netlink: {
+                kind: 'boolean',
+                default: true,
+                description:
+                  "Read the neighbour table by a netlink RTM_GETNEIGH dump of the agent's own network namespace instead of <procfs>/.../net/arp (node_exporter --collector.arp.netlink).",
+              },
+            },
+          },
+          udp_queues: sw('node_udp_queues (node_exporter udp_queues).'),
         }),
         nic: collector('Interface attributes from sysfs (node_exporter netclass).', true, {
           ignored_devices: {

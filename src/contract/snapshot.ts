@@ -299,6 +299,8 @@ export interface NetDevEntry {
   readonly txColls: number;
   readonly txCarrier: number;
   readonly txCompressed: number;
+  /** rx_nohandler (node_exporter's netlink mode; absent when not read or the kernel lacks it). */
+  readonly rxNohandler?: number;
 }
 
 /** /proc/net/sockstat and sockstat6. */
@@ -342,6 +344,48 @@ export interface NetReading {
   readonly netstat?: Readonly<Record<string, number>>;
   /** Sub-switch `tcpstat`: connection count per state (states with no connection are 0). */
   readonly tcpStates?: Readonly<Record<TcpStateName, number>>;
+  /** Sub-switch `conntrack`: each part absent when its file is (nf_conntrack not loaded). */
+  readonly conntrack?: ConntrackReading;
+  /** Sub-switch `softnet`: one entry per CPU line of /proc/net/softnet_stat. */
+  readonly softnet?: readonly SoftnetEntry[];
+  /** Sub-switch `arp`: IPv4 neighbour entries per device, after the device filter. */
+  readonly arp?: readonly { readonly device: string; readonly entries: number }[];
+  /** Sub-switch `udp_queues`: bytes queued in UDP sockets per family (absent: no such table). */
+  readonly udpQueues?: { readonly v4?: UdpQueuesEntry; readonly v6?: UdpQueuesEntry };
+}
+
+/** nf_conntrack_count / _max and /proc/net/stat/nf_conntrack summed over CPUs. */
+export interface ConntrackReading {
+  readonly entries?: number;
+  readonly limit?: number;
+  readonly stat?: {
+    readonly found: number;
+    readonly invalid: number;
+    readonly ignore: number;
+    readonly insert: number;
+    readonly insertFailed: number;
+    readonly drop: number;
+    readonly earlyDrop: number;
+    readonly searchRestart: number;
+  };
+}
+
+/** One CPU's /proc/net/softnet_stat counters (0 for columns the kernel does not print). */
+export interface SoftnetEntry {
+  readonly cpu: number;
+  readonly processed: number;
+  readonly dropped: number;
+  readonly timeSqueezed: number;
+  readonly cpuCollision: number;
+  readonly receivedRps: number;
+  readonly flowLimitCount: number;
+  readonly backlogLen: number;
+}
+
+/** Summed tx_queue / rx_queue bytes of /proc/net/udp or udp6. */
+export interface UdpQueuesEntry {
+  readonly tx: number;
+  readonly rx: number;
 }
 
 // ---------------------------------------------------------------------------------------

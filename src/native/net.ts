@@ -66,6 +66,31 @@ export type NativeConnectionRows = (number | string | null)[];
 /** netIfAddrs rows, flattened 6 values per address: name, family, address, netmask, broadcast, ptp. */
 export type NativeNicAddrRows = (number | string | null)[];
 
+/** As native/core/net_extra.h ConntrackStat: net/stat/nf_conntrack summed over CPUs. */
+export interface NativeConntrackStat {
+  found: number;
+  invalid: number;
+  ignore: number;
+  insert: number;
+  insertFailed: number;
+  drop: number;
+  earlyDrop: number;
+  searchRestart: number;
+}
+
+/** As native/core/net_extra.h ConntrackReading: null where the file is missing. */
+export interface NativeConntrack {
+  entries: number | null;
+  limit: number | null;
+  stat: NativeConntrackStat | null;
+}
+
+/** As native/core/net_extra.h UdpQueuesReading: null where the table is missing. */
+export interface NativeUdpQueues {
+  v4: { tx: number; rx: number } | null;
+  v6: { tx: number; rx: number } | null;
+}
+
 export interface NativeNet {
   netIoCounters(roots: Roots): NativeNetDev;
   netIfAddrs(roots: Roots): NativeNicAddrRows;
@@ -80,6 +105,14 @@ export interface NativeNet {
   netTcpStates(roots: Roots): NativeTcpStates;
   netTcpStatesAsync(roots: Roots): Promise<NativeTcpStates>;
   netConnections(roots: Roots, kind: string, pid?: number): Promise<NativeConnectionRows>;
+  netConntrack(roots: Roots): NativeConntrack;
+  /** 8 numbers per CPU: cpu, processed, dropped, time_squeezed, cpu_collision, received_rps, flow_limit_count, backlog_len. */
+  netSoftnet(roots: Roots): Float64Array;
+  /** Flat [device, count, ...]; `netlink` reads the caller's namespace by RTM_GETNEIGH instead of <procfs>/.../net/arp. */
+  netArp(roots: Roots, netlink: boolean): (string | number)[];
+  netUdpQueues(roots: Roots): NativeUdpQueues;
+  /** Flat [device, rx_nohandler, ...]: the RTM_GETLINK dump in the caller's namespace, else <sysfs>/class/net/<if>/statistics/rx_nohandler. */
+  netRxNohandler(roots: Roots): (string | number)[];
 }
 
 export const nativeNet = nativeSlice<NativeNet>();

@@ -82,6 +82,8 @@ export function consistencyTests(load: () => Poll, options: ConsistencyOptions =
     ['net', 'system.network.packet.dropped', 'counter', '{packet}'],
     ['net', 'system.network.errors', 'counter', '{error}'],
     ['net', 'system.network.connection.count', 'updowncounter', '{connection}'],
+    ['net', 'system.network.conntrack.count', 'updowncounter', '{entry}'],
+    ['net', 'system.network.conntrack.max', 'updowncounter', '{entry}'],
     ['host', 'system.uptime', 'gauge', 's'],
     ['process', 'system.process.count', 'updowncounter', '{process}'],
     ['process', 'process.cpu.time', 'counter', 's'],
@@ -103,6 +105,7 @@ export function consistencyTests(load: () => Poll, options: ConsistencyOptions =
       if (coll === 'process' && name.startsWith('process.') && !(snap.readings.process?.groups?.length ?? 0)) continue;
       if (coll === 'process' && name === 'system.process.count' && !snap.readings.process?.summary) continue;
       if (name === 'system.paging.usage' && !snap.readings.mem?.swap) continue;
+      if (name.startsWith('system.network.conntrack.') && snap.readings.net?.conntrack?.entries === undefined) continue;
       const m = metric(name);
       if (!m) {
         missing.push(name);
@@ -249,6 +252,12 @@ export function consistencyTests(load: () => Poll, options: ConsistencyOptions =
     };
     for (const s of prom.all('node_tcp_connection_states')) {
       expect(value('system.network.connection.count', { 'network.connection.state': STATES[s.labels.state!]!, 'network.transport': 'tcp' })).toBe(s.value);
+    }
+    // The conntrack table's size and limit (no attributes), where nf_conntrack is loaded.
+    for (const [otel, family] of [['system.network.conntrack.count', 'node_nf_conntrack_entries'], ['system.network.conntrack.max', 'node_nf_conntrack_entries_limit']] as const) {
+      const s = prom.all(family)[0];
+      if (s) expect(value(otel, {}), otel).toBe(s.value);
+      else expect(metric(otel), otel).toBeUndefined();
     }
   });
 

@@ -170,6 +170,35 @@ export const CATALOG = {
     tcpConnectionStates: m('node_tcp_connection_states', 'gauge', 'Number of connection states.', ['state']),
   }),
 
+  // ---- conntrack / softnet / arp / udp_queues --------------------------------------------
+  ...part('net', 'conntrack', {
+    conntrackEntries: m('node_nf_conntrack_entries', 'gauge', 'Number of currently allocated flow entries for connection tracking.'),
+    conntrackEntriesLimit: m('node_nf_conntrack_entries_limit', 'gauge', 'Maximum size of connection tracking table.'),
+    conntrackStatFound: m('node_nf_conntrack_stat_found', 'gauge', 'Number of searched entries which were successful.'),
+    conntrackStatInvalid: m('node_nf_conntrack_stat_invalid', 'gauge', 'Number of packets seen which can not be tracked.'),
+    conntrackStatIgnore: m('node_nf_conntrack_stat_ignore', 'gauge', 'Number of packets seen which are already connected to a conntrack entry.'),
+    conntrackStatInsert: m('node_nf_conntrack_stat_insert', 'gauge', 'Number of entries inserted into the list.'),
+    conntrackStatInsertFailed: m('node_nf_conntrack_stat_insert_failed', 'gauge', 'Number of entries for which list insertion was attempted but failed.'),
+    conntrackStatDrop: m('node_nf_conntrack_stat_drop', 'gauge', 'Number of packets dropped due to conntrack failure.'),
+    conntrackStatEarlyDrop: m('node_nf_conntrack_stat_early_drop', 'gauge', 'Number of dropped conntrack entries to make room for new ones, if maximum table size was reached.'),
+    conntrackStatSearchRestart: m('node_nf_conntrack_stat_search_restart', 'gauge', 'Number of conntrack table lookups which had to be restarted due to hashtable resizes.'),
+  }),
+  ...part('net', 'softnet', {
+    softnetProcessed: m('node_softnet_processed_total', 'counter', 'Number of processed packets', ['cpu']),
+    softnetDropped: m('node_softnet_dropped_total', 'counter', 'Number of dropped packets', ['cpu']),
+    softnetTimesSqueezed: m('node_softnet_times_squeezed_total', 'counter', 'Number of times processing packets ran out of quota', ['cpu']),
+    softnetCpuCollision: m('node_softnet_cpu_collision_total', 'counter', 'Number of collision occur while obtaining device lock while transmitting', ['cpu']),
+    softnetReceivedRps: m('node_softnet_received_rps_total', 'counter', 'Number of times cpu woken up received_rps', ['cpu']),
+    softnetFlowLimitCount: m('node_softnet_flow_limit_count_total', 'counter', 'Number of times flow limit has been reached', ['cpu']),
+    softnetBacklogLen: m('node_softnet_backlog_len', 'gauge', 'Softnet backlog status', ['cpu']),
+  }),
+  ...part('net', 'arp', {
+    arpEntries: m('node_arp_entries', 'gauge', 'ARP entries by device', ['device']),
+  }),
+  ...part('net', 'udp_queues', {
+    udpQueues: m('node_udp_queues', 'gauge', 'Number of allocated memory in the kernel for UDP datagrams in bytes.', ['queue', 'ip']),
+  }),
+
   // ---- host -----------------------------------------------------------------------------
   ...part('host', 'uname', {
     unameInfo: m('node_uname_info', 'gauge', 'Labeled system information as provided by the uname system call.', ['domainname', 'machine', 'nodename', 'release', 'sysname', 'version']),
@@ -302,6 +331,9 @@ export function sockstatDef(protocol: string, field: string): CatalogFamily {
 }
 
 /** The /proc/net/dev columns, in NetDevEntry order, with node_exporter's metric stems. */
+/** The netdev counter that /proc/net/dev lacks (node_network_receive_nohandler_total). */
+export const NETDEV_NOHANDLER = 'receive_nohandler';
+
 export const NETDEV_COLUMNS = [
   ['rxBytes', 'receive_bytes'],
   ['rxPackets', 'receive_packets'],
@@ -345,6 +377,8 @@ export function promCatalog(): CatalogRow[] {
     pattern(meminfoDef('<Field>', false)),
     pattern(vmstatDef('<field>')),
     ...NETDEV_COLUMNS.map(([, stem]) => fixed(netdevDef(stem))),
+    // Not a /proc/net/dev column: from netlink (RTM_GETLINK) or sysfs statistics/rx_nohandler.
+    fixed(netdevDef(NETDEV_NOHANDLER)),
     pattern(sockstatDef('<PROTO>', '<field>')),
     pattern(netstatDef('<Proto>_<Field>')),
   ];

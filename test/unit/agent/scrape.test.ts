@@ -309,6 +309,12 @@ describe('collect[] and exclude[] (node_exporter semantics)', () => {
     expect(m.has('node_memory_MemTotal_bytes')).toBe(true);
     expect([...m].some((x) => x.startsWith('node_vmstat_'))).toBe(true);
     expect(collectors(mem.body)).toEqual(['mem']);
+
+    // A part of the net collector alone: softnet, without netdev's or conntrack's families.
+    const softnet = names((await get('collect[]=softnet')).body);
+    expect(softnet.has('node_softnet_processed_total')).toBe(true);
+    expect(softnet.has('node_network_receive_bytes_total')).toBe(false);
+    expect([...softnet].some((x) => x.startsWith('node_nf_conntrack_') || x.startsWith('node_udp_queues'))).toBe(false);
   });
 
   it('exclude[] serves every enabled collector but those; a node_exporter collector hostprobe lacks excludes nothing', async () => {
@@ -320,7 +326,7 @@ describe('collect[] and exclude[] (node_exporter semantics)', () => {
     expect(n.has('node_memory_MemTotal_bytes')).toBe(true);
     expect(n.has('node_network_receive_bytes_total')).toBe(true);
 
-    const noMem = await get('exclude[]=mem&exclude[]=arp');
+    const noMem = await get('exclude[]=mem&exclude[]=wifi');
     expect(noMem.status).toBe(200);
     const nm = names(noMem.body);
     expect([...nm].some((x) => x.startsWith('node_memory_') || x.startsWith('node_vmstat_'))).toBe(false);
@@ -338,7 +344,7 @@ describe('collect[] and exclude[] (node_exporter semantics)', () => {
     const unknownEx = await get('exclude[]=memm');
     expect(unknownEx.status).toBe(400);
     expect(unknownEx.body).toContain('missing collector: "memm"');
-    const foreign = await get('collect[]=arp');
+    const foreign = await get('collect[]=wifi');
     expect(foreign.status).toBe(400);
     expect(foreign.body).toContain('a node_exporter collector hostprobe does not have');
     const disabled = await get('collect[]=disk');

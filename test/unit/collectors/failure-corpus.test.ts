@@ -66,6 +66,7 @@ const CPU_LINE = ' 1 2 3 4 5 6 7 8 0 0\n';
 const DEV_HEAD = 'Inter-|   Receive                                                |  Transmit\n face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n';
 const DEV_ROW = ': 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n';
 const EMPTY = 'empty file';
+const ARP_HEAD = 'IP address       HW type     Flags       HW address            Mask     Device\n';
 
 export const CORPUS: readonly Case[] = [
   // ---- cpu
@@ -149,6 +150,28 @@ export const CORPUS: readonly Case[] = [
   { file: 'proc/1/net/tcp', collector: 'net', variant: 'malformed', content: '  sl  local_address rem_address   st\n   0: 0100007F:0035 garbage\n', expect: { reason: 'line 2: expected at least 10 fields, got 3' } },
   { file: 'proc/1/net/tcp6', collector: 'net', variant: 'missing', expect: { ok: 'node_tcp_connection_states', why: 'no IPv6: the IPv4 table alone' } },
   { file: 'proc/1/net/tcp6', collector: 'net', variant: 'fifo', expect: { reason: FIFO } },
+  ...required('proc/1/net/softnet_stat', 'net', {
+    empty: ['', EMPTY],
+    malformed: ['00000001 00000002\n', 'line 1: expected at least 9 columns, got 2'],
+    domain: ['100000000 0 0 0 0 0 0 0 0\n', "line 1: processed '100000000' is above 32 bits"],
+  }),
+  // A fixture procfs is not this namespace: arp reads the file even with netlink on.
+  ...required('proc/1/net/arp', 'net', {
+    empty: ['', EMPTY],
+    malformed: [`${ARP_HEAD}10.0.0.1 0x1 0x2 aa:bb:cc:dd:ee:ff *\n`, 'line 2: expected 6 columns, got 5'],
+    domain: [`${ARP_HEAD}10.0.0.1 0x1 0x2 aa:bb:cc:dd:ee * eth0\n`, "line 2: bad HW address 'aa:bb:cc:dd:ee'"],
+  }),
+  { file: 'proc/1/net/stat/nf_conntrack', collector: 'net', variant: 'missing', expect: { optional: 'node_nf_conntrack_stat_found' } },
+  { file: 'proc/1/net/stat/nf_conntrack', collector: 'net', variant: 'fifo', expect: { reason: FIFO } },
+  { file: 'proc/1/net/stat/nf_conntrack', collector: 'net', variant: 'empty', content: '', expect: { reason: EMPTY } },
+  { file: 'proc/1/net/stat/nf_conntrack', collector: 'net', variant: 'malformed', content: 'entries searched\n00000001 00000002\n', expect: { reason: 'line 2: expected 16 or 17 columns, got 2' } },
+  { file: 'proc/sys/net/netfilter/nf_conntrack_count', collector: 'net', variant: 'missing', expect: { optional: 'node_nf_conntrack_entries ' } },
+  { file: 'proc/sys/net/netfilter/nf_conntrack_count', collector: 'net', variant: 'malformed', content: 'many\n', expect: { reason: "expected an unsigned integer, got 'many'" } },
+  { file: 'proc/1/net/udp', collector: 'net', variant: 'missing', expect: { optional: 'node_udp_queues' } },
+  { file: 'proc/1/net/udp', collector: 'net', variant: 'fifo', expect: { reason: FIFO } },
+  { file: 'proc/1/net/udp', collector: 'net', variant: 'malformed', content: '  sl  local_address\n   0: 00000000:0016 00000000:0000 07 0000001500000000 00:00000000 00000000 0 0 1 2 0 0\n', expect: { reason: "line 2: bad tx_queue:rx_queue '0000001500000000'" } },
+  { file: 'sys/class/net/eth0/statistics/rx_nohandler', collector: 'net', variant: 'missing', expect: { ok: 'node_network_receive_bytes_total', why: 'a kernel before 4.6: no node_network_receive_nohandler_total for eth0' } },
+  { file: 'sys/class/net/eth0/statistics/rx_nohandler', collector: 'net', variant: 'malformed', content: 'lots\n', expect: { reason: "expected an unsigned integer, got 'lots'" } },
   // ---- nic: a missing or refused attribute is no series (node_exporter), a wrong file is an error
   { file: 'sys/class/net/eth0/mtu', collector: 'nic', variant: 'missing', expect: { ok: 'node_network_up', why: 'an attribute the driver does not give' } },
   { file: 'sys/class/net/eth0/mtu', collector: 'nic', variant: 'fifo', expect: { reason: FIFO } },

@@ -287,6 +287,24 @@ describe('flags', () => {
     expect(config.collectors.net.tcpstat.enabled).toBe(false);
   });
 
+  it("maps node_exporter's conntrack, softnet, arp and udp_queues switches and the arp and netdev netlink flags", async () => {
+    const defaults = (await apply([])).config.collectors.net;
+    expect([defaults.conntrack.enabled, defaults.softnet.enabled, defaults.arp.enabled, defaults.udp_queues.enabled]).toEqual([true, true, true, true]);
+    expect([defaults.arp.netlink, defaults.netdev.netlink]).toEqual([true, true]);
+    const { config, flags } = await apply([
+      '--no-collector.conntrack',
+      '--no-collector.udp_queues',
+      '--collector.arp.device-exclude=^nope$',
+      '--no-collector.arp.netlink',
+      '--no-collector.netdev.netlink',
+    ]);
+    const net = config.collectors.net;
+    expect([net.conntrack.enabled, net.softnet.enabled, net.arp.enabled, net.udp_queues.enabled]).toEqual([false, true, true, false]);
+    expect(net.arp.device_exclude).toBe('^nope$');
+    expect([net.arp.netlink, net.netdev.netlink]).toEqual([false, false]);
+    expect(flags.warnings).toEqual([]);
+  });
+
   it('--collector.disable-defaults leaves only what is enabled explicitly', async () => {
     const { config } = await apply(['--collector.disable-defaults', '--collector.meminfo', '--collector.uname']);
     expect(config.collectors.mem.meminfo.enabled).toBe(true);

@@ -1,5 +1,6 @@
 /**
- * net collector → system.network.* (netdev counters and TCP connection states).
+ * net collector → system.network.* (netdev counters, TCP connection states and the
+ * conntrack table, the last as hostmetrics' system.network.conntrack.{count,max}).
  *
  * Every network metric carries `network.interface.name` (the conventions' YAML lists
  * `system.device` for system.network.packet.count alone, which looks like an oversight;
@@ -10,7 +11,7 @@
 import type { NetDevEntry, NetReading, TcpStateName } from '../../../contract/snapshot.js';
 import { defineMapping, type Emit } from './types.js';
 
-type Counter = { [K in keyof NetDevEntry]: NetDevEntry[K] extends number ? K : never }[keyof NetDevEntry];
+type Counter = { [K in keyof NetDevEntry]-?: NetDevEntry[K] extends number ? K : never }[keyof NetDevEntry];
 
 /** Points of one /proc/net/dev column pair: receive and transmit per interface. */
 function perDirection(rx: Counter, tx: Counter): (r: NetReading, emit: Emit) => void {
@@ -97,6 +98,30 @@ export const netMapping = defineMapping('net', [
         const s = naming === 'hostmetrics' ? state.toUpperCase() : SEMCONV_TCP_STATE[state];
         emit(count, { 'network.transport': 'tcp', 'network.connection.state': s });
       }
+    },
+  },
+  {
+    name: 'system.network.conntrack.count',
+    instrument: 'updowncounter',
+    unit: '{entry}',
+    valueType: 'int',
+    description: 'The count of entries in conntrack table.',
+    hostmetrics: { unit: '{entries}' },
+    attributes: {},
+    points: (r, emit) => {
+      if (r.conntrack?.entries !== undefined) emit(r.conntrack.entries, {});
+    },
+  },
+  {
+    name: 'system.network.conntrack.max',
+    instrument: 'updowncounter',
+    unit: '{entry}',
+    valueType: 'int',
+    description: 'The limit for entries in the conntrack table.',
+    hostmetrics: { unit: '{entries}' },
+    attributes: {},
+    points: (r, emit) => {
+      if (r.conntrack?.limit !== undefined) emit(r.conntrack.limit, {});
     },
   },
 ]);
