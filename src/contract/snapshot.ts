@@ -125,6 +125,25 @@ export interface CpuReading {
   readonly pressure?: readonly PressureEntry[];
   /** Number of logical CPUs (for OTLP's system.cpu.logical.count). */
   readonly logicalCount?: number;
+  /** Sub-switch `cpu`: /sys/devices/system/cpu/isolated; absent when the file is. */
+  readonly isolated?: readonly number[];
+  /** Sub-switch `cpu`: thermal_throttle counts per package and per (package, core). */
+  readonly throttles?: CpuThrottlesReading;
+  /** Sub-switch `schedstat`: /proc/schedstat per CPU; absent when the kernel has none. */
+  readonly schedstat?: readonly SchedstatEntry[];
+}
+
+export interface CpuThrottlesReading {
+  readonly packages: readonly { readonly package: number; readonly count: number }[];
+  readonly cores: readonly { readonly package: number; readonly core: number; readonly count: number }[];
+}
+
+/** One cpuN line of /proc/schedstat, in seconds and timeslices. */
+export interface SchedstatEntry {
+  readonly cpu: string;
+  readonly runningSeconds: number;
+  readonly waitingSeconds: number;
+  readonly timeslices: number;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -442,6 +461,33 @@ export interface HostReading {
   readonly uptimeSeconds?: number;
   /** /etc/machine-id under rootfs (for OTLP's host.id). */
   readonly machineId?: string;
+  /** Sub-switch `timex`: adjtimex(2) converted as node_exporter does. */
+  readonly timex?: TimexReading;
+  /** Sub-switch `kernel_hung`; absent when the kernel has no hung_task_detect_count. */
+  readonly kernelHungTasks?: number;
+  /** Sub-switch `selinux`; modes are 1 enforcing, 0 permissive, -1 disabled. */
+  readonly selinux?: { readonly enabled: boolean; readonly configMode: number; readonly currentMode: number };
+}
+
+/** node_exporter's timex values, in its units (seconds, ratio, hertz). */
+export interface TimexReading {
+  readonly syncStatus: number;
+  readonly offsetSeconds: number;
+  readonly frequencyAdjustmentRatio: number;
+  readonly maxerrorSeconds: number;
+  readonly estimatedErrorSeconds: number;
+  readonly status: number;
+  readonly loopTimeConstant: number;
+  readonly tickSeconds: number;
+  readonly ppsFrequencyHertz: number;
+  readonly ppsJitterSeconds: number;
+  readonly ppsShiftSeconds: number;
+  readonly ppsStabilityHertz: number;
+  readonly ppsJitterTotal: number;
+  readonly ppsCalibrationTotal: number;
+  readonly ppsErrorTotal: number;
+  readonly ppsStabilityExceededTotal: number;
+  readonly taiOffsetSeconds: number;
 }
 
 // ---------------------------------------------------------------------------------------

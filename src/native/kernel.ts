@@ -1,0 +1,57 @@
+// The kernel-facts slice of the native addon (native/binding/kernel.cc).
+import { nativeSlice, type NativeRoots as Roots } from './addon.js';
+
+/** adjtimex(2)'s struct timex (modes 0) as the kernel keeps it, plus its return value. */
+export interface NativeTimex {
+  /** TIME_OK (0) .. TIME_ERROR (5). */
+  state: number;
+  offset: number;
+  freq: number;
+  maxerror: number;
+  esterror: number;
+  status: number;
+  constant: number;
+  precision: number;
+  tolerance: number;
+  tick: number;
+  ppsfreq: number;
+  jitter: number;
+  shift: number;
+  stabil: number;
+  jitcnt: number;
+  calcnt: number;
+  errcnt: number;
+  stbcnt: number;
+  tai: number;
+}
+
+/** SELinux modes: 1 enforcing, 0 permissive, -1 disabled. */
+export interface NativeSelinux {
+  enabled: boolean;
+  currentMode: number;
+  configMode: number;
+}
+
+/** One cpuN line of /proc/schedstat. */
+export interface NativeSchedstatCpu {
+  cpu: string;
+  runningNs: number;
+  waitingNs: number;
+  timeslices: number;
+}
+
+export interface NativeThrottles {
+  packages: { package: number; count: number }[];
+  cores: { package: number; core: number; count: number }[];
+}
+
+export interface NativeKernel {
+  kernelTimex(): NativeTimex;
+  kernelHungTasks(roots: Roots): number | null;
+  kernelSelinux(roots: Roots): NativeSelinux;
+  kernelSchedstat(roots: Roots): NativeSchedstatCpu[] | null;
+  kernelIsolatedCpus(roots: Roots): number[] | null;
+  kernelThrottles(roots: Roots): NativeThrottles;
+}
+
+export const nativeKernel = nativeSlice<NativeKernel>();
