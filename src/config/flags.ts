@@ -42,6 +42,7 @@ export const NODE_EXPORTER_COLLECTORS: Readonly<Record<string, readonly string[]
   stat: ['collectors', 'cpu', 'stat'],
   loadavg: ['collectors', 'cpu', 'loadavg'],
   pressure: ['collectors', 'cpu', 'pressure'],
+  schedstat: ['collectors', 'cpu', 'schedstat'],
   meminfo: ['collectors', 'mem', 'meminfo'],
   vmstat: ['collectors', 'mem', 'vmstat'],
   filesystem: ['collectors', 'disk', 'filesystem'],
@@ -56,6 +57,9 @@ export const NODE_EXPORTER_COLLECTORS: Readonly<Record<string, readonly string[]
   os: ['collectors', 'host', 'os'],
   filefd: ['collectors', 'host', 'filefd'],
   entropy: ['collectors', 'host', 'entropy'],
+  timex: ['collectors', 'host', 'timex'],
+  kernel_hung: ['collectors', 'host', 'kernel_hung'],
+  selinux: ['collectors', 'host', 'selinux'],
   processes: ['collectors', 'process', 'processes'],
   textfile: ['collectors', 'textfile'],
 };
@@ -74,10 +78,10 @@ export const OWN_COLLECTORS: Readonly<Record<string, readonly string[]>> = {
 export const FOREIGN_COLLECTORS: readonly string[] = [
   'arp', 'bcache', 'bonding', 'btrfs', 'buddyinfo', 'cgroups', 'conntrack', 'cpu_vulnerabilities', 'devstat',
   'dmi', 'drbd', 'drm', 'edac', 'ethtool', 'fibrechannel', 'hwmon', 'infiniband', 'interrupts', 'ipvs',
-  'kernel_hung', 'ksmd', 'lnstat', 'logind', 'mdadm', 'meminfo_numa', 'mountstats', 'network_route', 'nfs',
-  'nfsd', 'ntp', 'nvme', 'perf', 'powersupplyclass', 'qdisc', 'rapl', 'runit', 'schedstat', 'selinux',
+  'ksmd', 'lnstat', 'logind', 'mdadm', 'meminfo_numa', 'mountstats', 'network_route', 'nfs',
+  'nfsd', 'ntp', 'nvme', 'perf', 'powersupplyclass', 'qdisc', 'rapl', 'runit',
   'slabinfo', 'softirqs', 'softnet', 'supervisord', 'swap', 'sysctl', 'systemd', 'tapestats',
-  'thermal_zone', 'timex', 'udp_queues', 'watchdog', 'wifi', 'xfrm', 'xfs', 'zfs', 'zoneinfo', 'netclass_rtnl',
+  'thermal_zone', 'udp_queues', 'watchdog', 'wifi', 'xfrm', 'xfs', 'zfs', 'zoneinfo', 'netclass_rtnl',
 ];
 
 type Kind = 'string' | 'regex' | 'duration' | 'int' | 'bool' | 'path';

@@ -209,6 +209,7 @@ export const CONFIG_SPEC = {
           stat: sw('context switches, interrupts, forks, procs running/blocked, boot time (node_exporter stat).'),
           loadavg: sw('node_load1/5/15 (node_exporter loadavg).'),
           pressure: sw('node_pressure_* (node_exporter pressure).'),
+          schedstat: sw('node_schedstat_* from /proc/schedstat (node_exporter schedstat).'),
         }),
         mem: collector('/proc/meminfo and /proc/vmstat.', true, {
           meminfo: sw('Every node_memory_* field (node_exporter meminfo).'),
@@ -310,6 +311,9 @@ export const CONFIG_SPEC = {
           os: sw('node_os_info, node_os_version (node_exporter os).'),
           filefd: sw('node_filefd_* (node_exporter filefd).'),
           entropy: sw('node_entropy_* (node_exporter entropy).'),
+          timex: sw('node_timex_* from adjtimex(2) (node_exporter timex).'),
+          kernel_hung: sw('node_kernel_hung_tasks_total (node_exporter kernel_hung).'),
+          selinux: sw('node_selinux_* (node_exporter selinux).'),
         }),
         process: collector('node_processes_* and process-exporter compatible groups.', false, {
           processes: sw('node_processes_* (node_exporter processes).'),

@@ -1,0 +1,57 @@
+// hostprobe over node_exporter 1.12.1's own fixture files (test/fixtures/kernel-ne: its
+// proc/stat, proc/schedstat, proc/sys/kernel/hung_task_detect_count and the cpu part of its
+// sys.ttar) serves the kernel_hung, schedstat and cpu isolated/throttle families exactly as
+// node_exporter's collector/fixtures/e2e-output.txt has them (the lines of those families,
+// copied to test/fixtures/kernel-ne/e2e-output.prom): same HELP, TYPE, label sets and values.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { haveCli, parseFamilies, runCli, type Family } from '../agent/helpers.js';
+import { FIXTURES } from '../helpers/tools.js';
+
+const FIX = join(FIXTURES, 'kernel-ne');
+const FAMILIES = /^node_(kernel_hung_|schedstat_|cpu_isolated|cpu_core_throttles|cpu_package_throttles)/;
+
+function samples(f: Family | undefined): string[] {
+  return (f?.samples ?? []).map((s) => `${JSON.stringify(Object.entries(s.labels).sort())} ${s.value}`).sort();
+}
+
+describe("kernel families over node_exporter's fixtures", () => {
+  it('match e2e-output.txt sample for sample', () => {
+    if (!haveCli()) return;
+    const r = runCli([
+      'metrics',
+      `--path.procfs=${join(FIX, 'proc')}`,
+      `--path.sysfs=${join(FIX, 'sys')}`,
+      '--collector.disable-defaults',
+      '--collector.kernel_hung',
+      '--collector.schedstat',
+      '--collector.cpu',
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    const ours = new Map([...parseFamilies(r.stdout)].filter(([n]) => FAMILIES.test(n)));
+    const theirs = parseFamilies(readFileSync(join(FIX, 'e2e-output.prom'), 'utf8'));
+    expect(theirs.size).toBe(7);
+    expect([...ours.keys()].sort()).toEqual([...theirs.keys()].sort());
+    for (const [name, f] of theirs) {
+      const o = ours.get(name);
+      expect(o?.help, name).toBe(f.help);
+      expect(o?.type, name).toBe(f.type);
+      expect(samples(o), name).toEqual(samples(f));
+    }
+  });
+
+  it('--no-collector.<name> turns each part off', () => {
+    if (!haveCli()) return;
+    const base = [`--path.procfs=${join(FIX, 'proc')}`, `--path.sysfs=${join(FIX, 'sys')}`];
+    const r = runCli(['metrics', ...base, '--no-collector.kernel_hung', '--no-collector.schedstat', '--no-collector.timex', '--no-collector.selinux']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).not.toMatch(/^node_(kernel_hung|schedstat|timex|selinux)_/m);
+    expect(r.stdout).toMatch(/^node_cpu_isolated\{/m);
+    const on = runCli(['metrics', ...base]);
+    expect(on.stdout).toMatch(/^node_kernel_hung_tasks_total 42$/m);
+    expect(on.stdout).toMatch(/^node_schedstat_timeslices_total\{cpu="1"\} /m);
+    expect(on.stdout).toMatch(/^node_timex_sync_status [01]$/m);
+    expect(on.stdout).toMatch(/^node_selinux_enabled 0$/m);
+  });
+});
