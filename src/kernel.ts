@@ -5,7 +5,7 @@
  * (`cpu`). All synchronous: one syscall or a few small files each.
  */
 import { callNative } from './errors.js';
-import { nativeKernel, type NativeSchedstatCpu, type NativeSelinux, type NativeThrottles, type NativeTimex } from './native/kernel.js';
+import { nativeKernel, type NativeCpuInfoEntry, type NativeSchedstatCpu, type NativeSelinux, type NativeThrottles, type NativeTimex } from './native/kernel.js';
 import { resolveRoots, type Roots } from './roots.js';
 
 /** Per-call override of the module-level roots (see `setRoots`). */
@@ -89,4 +89,19 @@ export type CpuThrottles = NativeThrottles;
 export function cpuThrottles(options: KernelRootsOption = {}): CpuThrottles {
   const roots = resolveRoots(options.roots);
   return callNative(() => nativeKernel.kernelThrottles(roots));
+}
+
+/** One processor of /proc/cpuinfo: the fields of node_exporter's `node_cpu_info`. */
+export type CpuInfoEntry = NativeCpuInfoEntry;
+
+/**
+ * The processors of `<procfs>/cpuinfo` as node_exporter's procfs reads them on x86
+ * (`vendor_id`, `cpu family`, `model`, `model name`, `stepping`, `microcode`, `cache size`,
+ * `physical id`, `core id`, `flags`, `bugs`); fields the kernel does not print are `''`.
+ *
+ * @throws ParseError when the file does not start with a `processor : N` line.
+ */
+export function cpuInfoEntries(options: KernelRootsOption = {}): CpuInfoEntry[] {
+  const roots = resolveRoots(options.roots);
+  return callNative(() => nativeKernel.kernelCpuInfo(roots));
 }

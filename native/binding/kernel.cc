@@ -115,6 +115,39 @@ Napi::Value kernel_throttles(const Napi::CallbackInfo& info) {
   });
 }
 
+// kernelCpuInfo(roots) -> [{processor, vendorId, cpuFamily, model, modelName, stepping,
+// microcode, cacheSize, physicalId, coreId, flags, bugs}]
+Napi::Value kernel_cpu_info(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value {
+    Napi::Env env = info.Env();
+    auto rows = hp::read_cpuinfo_entries(cached_roots(info, 0));
+    auto strs = [&](const std::vector<std::string>& v) {
+      Napi::Array a = Napi::Array::New(env, v.size());
+      for (size_t i = 0; i < v.size(); ++i) a.Set(static_cast<uint32_t>(i), str(env, v[i]));
+      return a;
+    };
+    Napi::Array a = Napi::Array::New(env, rows.size());
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const auto& c = rows[i];
+      Napi::Object o = Napi::Object::New(env);
+      o.Set("processor", num(env, static_cast<double>(c.processor)));
+      o.Set("vendorId", str(env, c.vendor_id));
+      o.Set("cpuFamily", str(env, c.cpu_family));
+      o.Set("model", str(env, c.model));
+      o.Set("modelName", str(env, c.model_name));
+      o.Set("stepping", str(env, c.stepping));
+      o.Set("microcode", str(env, c.microcode));
+      o.Set("cacheSize", str(env, c.cache_size));
+      o.Set("physicalId", str(env, c.physical_id));
+      o.Set("coreId", str(env, c.core_id));
+      o.Set("flags", strs(c.flags));
+      o.Set("bugs", strs(c.bugs));
+      a.Set(static_cast<uint32_t>(i), o);
+    }
+    return a;
+  });
+}
+
 }  // namespace
 
 void RegisterKernel(Napi::Env env, Napi::Object exports) {
@@ -123,6 +156,7 @@ void RegisterKernel(Napi::Env env, Napi::Object exports) {
   exports.Set("kernelSelinux", Napi::Function::New(env, kernel_selinux, "kernelSelinux"));
   exports.Set("kernelSchedstat", Napi::Function::New(env, kernel_schedstat, "kernelSchedstat"));
   exports.Set("kernelIsolatedCpus", Napi::Function::New(env, kernel_isolated_cpus, "kernelIsolatedCpus"));
+  exports.Set("kernelCpuInfo", Napi::Function::New(env, kernel_cpu_info, "kernelCpuInfo"));
   exports.Set("kernelThrottles", Napi::Function::New(env, kernel_throttles, "kernelThrottles"));
 }
 

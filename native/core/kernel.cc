@@ -71,6 +71,53 @@ int parse_selinux_enforce(std::string_view text, const std::string& path) {
   throw_parse_error(path, "expected 0 or 1, got '" + std::string(t) + "'");
 }
 
+std::vector<CpuInfoEntry> parse_cpuinfo_entries(std::string_view text, const std::string& path) {
+  std::vector<CpuInfoEntry> out;
+  Lines lines(text);
+  std::string_view line;
+  auto words = [](std::string_view v) {
+    std::vector<std::string> w;
+    for (auto f : fields(v)) w.emplace_back(f);
+    return w;
+  };
+  while (lines.next(line)) {
+    size_t colon = line.find(':');
+    if (colon == std::string_view::npos) {
+      if (out.empty() && !trim(line).empty()) throw_parse_error(path, "expected 'processor : N' first, got '" + std::string(trim(line)) + "'");
+      continue;
+    }
+    std::string_view key = trim(line.substr(0, colon));
+    std::string_view value = line.substr(colon + 1);
+    if (!value.empty() && value.front() == ' ') value.remove_prefix(1);  // procfs splits on ": "
+    if (key == "processor") {
+      auto n = to_int<uint32_t>(trim(value));
+      if (!n) throw_parse_error(path, "malformed processor number '" + std::string(trim(value)) + "'");
+      out.emplace_back();
+      out.back().processor = *n;
+      continue;
+    }
+    if (out.empty()) throw_parse_error(path, "expected 'processor : N' first, got '" + std::string(trim(line)) + "'");
+    CpuInfoEntry& e = out.back();
+    if (key == "vendor" || key == "vendor_id") e.vendor_id = std::string(value);
+    else if (key == "cpu family") e.cpu_family = std::string(value);
+    else if (key == "model") e.model = std::string(value);
+    else if (key == "model name") e.model_name = std::string(value);
+    else if (key == "stepping") e.stepping = std::string(value);
+    else if (key == "microcode") e.microcode = std::string(value);
+    else if (key == "cache size") e.cache_size = std::string(value);
+    else if (key == "physical id") e.physical_id = std::string(value);
+    else if (key == "core id") e.core_id = std::string(value);
+    else if (key == "flags") e.flags = words(value);
+    else if (key == "bugs") e.bugs = words(value);
+  }
+  return out;
+}
+
+std::vector<CpuInfoEntry> read_cpuinfo_entries(const Roots& r) {
+  std::string path = r.proc("cpuinfo");
+  return parse_cpuinfo_entries(read_file(path), path);
+}
+
 Timex read_timex() {
   struct timex t {};
   t.modes = 0;

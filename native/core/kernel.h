@@ -50,6 +50,14 @@ struct Throttles {
   std::vector<CoreThrottle> cores;
 };
 
+// One processor of /proc/cpuinfo, the fields of node_exporter's node_cpu_info (x86 names;
+// "" when the kernel does not print the field).
+struct CpuInfoEntry {
+  uint32_t processor = 0;
+  std::string vendor_id, cpu_family, model, model_name, stepping, microcode, cache_size, physical_id, core_id;
+  std::vector<std::string> flags, bugs;
+};
+
 // --- pure parsers -------------------------------------------------------------------
 
 std::vector<SchedstatCpu> parse_schedstat(std::string_view text, const std::string& path = "/proc/schedstat");
@@ -57,6 +65,10 @@ std::vector<SchedstatCpu> parse_schedstat(std::string_view text, const std::stri
 int parse_selinux_config_mode(std::string_view text);
 // "1" enforcing, "0" permissive; anything else throws a ParseError naming the path.
 int parse_selinux_enforce(std::string_view text, const std::string& path);
+// /proc/cpuinfo's processor blocks as procfs's x86 parser reads them (`key : value` lines;
+// `vendor` or `vendor_id`, `flags` and `bugs` split on whitespace). ParseError when the first
+// line is not `processor : N`.
+std::vector<CpuInfoEntry> parse_cpuinfo_entries(std::string_view text, const std::string& path = "/proc/cpuinfo");
 
 // --- readers ------------------------------------------------------------------------
 
@@ -68,6 +80,8 @@ Timex read_timex();
 std::optional<uint64_t> read_kernel_hung(const Roots& r);
 // <sysfs>/fs/selinux and <rootfs>/etc/selinux/config.
 Selinux read_selinux(const Roots& r);
+// <procfs>/cpuinfo (required).
+std::vector<CpuInfoEntry> read_cpuinfo_entries(const Roots& r);
 // <procfs>/schedstat; nullopt when absent (CONFIG_SCHEDSTATS off).
 std::optional<std::vector<SchedstatCpu>> read_schedstat(const Roots& r);
 // <sysfs>/devices/system/cpu/isolated; nullopt when absent.

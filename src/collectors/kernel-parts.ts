@@ -4,8 +4,9 @@
  * the kernel's units, kept apart from the collectors that schedule them.
  */
 import type { OptionalInput } from '../contract/collector.js';
-import type { CpuThrottlesReading, SchedstatEntry, TimexReading } from '../contract/snapshot.js';
-import { cpuThrottles, isolatedCpus, schedstat, STA_NANO, TIME_ERROR, type KernelRootsOption, type SchedstatCpu, type Timex } from '../kernel.js';
+import type { CpuInfoReading, CpuThrottlesReading, SchedstatEntry, TimexReading } from '../contract/snapshot.js';
+import { compileRegex } from '../config/spec.js';
+import { cpuInfoEntries, cpuThrottles, isolatedCpus, schedstat, STA_NANO, TIME_ERROR, type KernelRootsOption, type SchedstatCpu, type Timex } from '../kernel.js';
 
 const NANO = 1e9;
 const MICRO = 1e6;
@@ -58,6 +59,47 @@ export function readIsolated(o: KernelRootsOption): number[] | undefined {
 
 export function readThrottles(o: KernelRootsOption): CpuThrottlesReading {
   return cpuThrottles(o);
+}
+
+/** node_exporter's cpu.info switches: an include regex turns info on. */
+export interface CpuInfoConfig {
+  readonly info: boolean;
+  readonly info_flags_include: string;
+  readonly info_bugs_include: string;
+}
+
+export function cpuInfoEnabled(c: CpuInfoConfig): boolean {
+  return c.info || c.info_flags_include !== '' || c.info_bugs_include !== '';
+}
+
+/**
+ * node_cpu_info per processor, and node_cpu_flag_info / node_cpu_bug_info from the first
+ * processor's flags and bugs matching the include regexes (none without a regex), as
+ * node_exporter's updateInfo.
+ */
+export function readCpuInfo(o: KernelRootsOption, c: CpuInfoConfig): CpuInfoReading {
+  const rows = cpuInfoEntries(o);
+  const cpus = rows.map((r) => ({
+    package: r.physicalId,
+    core: r.coreId,
+    cpu: String(r.processor),
+    vendor: r.vendorId,
+    family: r.cpuFamily,
+    model: r.model,
+    modelName: r.modelName,
+    microcode: r.microcode,
+    stepping: r.stepping,
+    cachesize: r.cacheSize,
+  }));
+  const first = rows[0];
+  const pick = (values: readonly string[], re: string): string[] | undefined => {
+    if (re === '' || !first) return undefined;
+    const rx = compileRegex(re);
+    return values.filter((v) => rx.test(v));
+  };
+  const flags = pick(first?.flags ?? [], c.info_flags_include);
+  const bugs = pick(first?.bugs ?? [], c.info_bugs_include);
+  return { cpus, ...(flags ? { flags } : {}), ...(bugs ? { bugs } : {}) };
 }
 
 /** Inputs of these parts whose absence is normal (the readers return null for them). */

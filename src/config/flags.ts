@@ -200,6 +200,17 @@ export const FLAGS: Readonly<Record<string, FlagDef>> = {
     help: 'Regex of vmstat fields to serve.',
   },
   'collector.cpu.guest': { kind: 'bool', path: ['collectors', 'cpu', 'cpu', 'guest'], help: 'Serve node_cpu_guest_seconds_total.' },
+  'collector.cpu.info': { kind: 'bool', path: ['collectors', 'cpu', 'cpu', 'info'], help: 'Serve node_cpu_info from /proc/cpuinfo.' },
+  'collector.cpu.info.flags-include': {
+    kind: 'regex',
+    path: ['collectors', 'cpu', 'cpu', 'info_flags_include'],
+    help: 'Regex of the first CPU\'s flags to serve as node_cpu_flag_info (turns cpu.info on).',
+  },
+  'collector.cpu.info.bugs-include': {
+    kind: 'regex',
+    path: ['collectors', 'cpu', 'cpu', 'info_bugs_include'],
+    help: 'Regex of the first CPU\'s bugs to serve as node_cpu_bug_info (turns cpu.info on).',
+  },
   // node_exporter's deprecated aliases.
   'collector.filesystem.ignored-mount-points': {
     kind: 'regex',

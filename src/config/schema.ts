@@ -204,6 +204,17 @@ export const CONFIG_SPEC = {
         cpu: collector('CPU times, frequencies, /proc/stat, load average, pressure.', true, {
           cpu: sw('node_cpu_seconds_total (node_exporter cpu).', true, {
             guest: { kind: 'boolean', default: true, description: 'Also node_cpu_guest_seconds_total.' },
+            info: { kind: 'boolean', default: false, description: 'Also node_cpu_info from /proc/cpuinfo (node_exporter --collector.cpu.info).' },
+            info_flags_include: {
+              kind: 'regex',
+              default: '',
+              description: 'node_cpu_flag_info for the first CPU\'s flags matching this (--collector.cpu.info.flags-include); setting it turns info on.',
+            },
+            info_bugs_include: {
+              kind: 'regex',
+              default: '',
+              description: 'node_cpu_bug_info for the first CPU\'s bugs matching this (--collector.cpu.info.bugs-include); setting it turns info on.',
+            },
           }),
           cpufreq: sw('node_cpu_*frequency* and governors (node_exporter cpufreq).'),
           stat: sw('context switches, interrupts, forks, procs running/blocked, boot time (node_exporter stat).'),

@@ -129,8 +129,28 @@ export interface CpuReading {
   readonly isolated?: readonly number[];
   /** Sub-switch `cpu`: thermal_throttle counts per package and per (package, core). */
   readonly throttles?: CpuThrottlesReading;
+  /** `collectors.cpu.cpu.info`: /proc/cpuinfo per processor and the first one's filtered flags and bugs. */
+  readonly info?: CpuInfoReading;
   /** Sub-switch `schedstat`: /proc/schedstat per CPU; absent when the kernel has none. */
   readonly schedstat?: readonly SchedstatEntry[];
+}
+
+export interface CpuInfoReading {
+  readonly cpus: readonly {
+    readonly package: string;
+    readonly core: string;
+    readonly cpu: string;
+    readonly vendor: string;
+    readonly family: string;
+    readonly model: string;
+    readonly modelName: string;
+    readonly microcode: string;
+    readonly stepping: string;
+    readonly cachesize: string;
+  }[];
+  /** Only with an include regex set (node_exporter serves none without one). */
+  readonly flags?: readonly string[];
+  readonly bugs?: readonly string[];
 }
 
 export interface CpuThrottlesReading {

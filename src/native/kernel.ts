@@ -45,6 +45,22 @@ export interface NativeThrottles {
   cores: { package: number; core: number; count: number }[];
 }
 
+/** One processor of /proc/cpuinfo ("" for fields the kernel does not print). */
+export interface NativeCpuInfoEntry {
+  processor: number;
+  vendorId: string;
+  cpuFamily: string;
+  model: string;
+  modelName: string;
+  stepping: string;
+  microcode: string;
+  cacheSize: string;
+  physicalId: string;
+  coreId: string;
+  flags: string[];
+  bugs: string[];
+}
+
 export interface NativeKernel {
   kernelTimex(): NativeTimex;
   kernelHungTasks(roots: Roots): number | null;
@@ -52,6 +68,7 @@ export interface NativeKernel {
   kernelSchedstat(roots: Roots): NativeSchedstatCpu[] | null;
   kernelIsolatedCpus(roots: Roots): number[] | null;
   kernelThrottles(roots: Roots): NativeThrottles;
+  kernelCpuInfo(roots: Roots): NativeCpuInfoEntry[];
 }
 
 export const nativeKernel = nativeSlice<NativeKernel>();

@@ -1,6 +1,7 @@
 // hostprobe over node_exporter 1.12.1's own fixture files (test/fixtures/kernel-ne: its
-// proc/stat, proc/schedstat, proc/sys/kernel/hung_task_detect_count and the cpu part of its
-// sys.ttar) serves the kernel_hung, schedstat and cpu isolated/throttle families exactly as
+// proc/stat, proc/cpuinfo, proc/schedstat, proc/sys/kernel/hung_task_detect_count and the cpu
+// part of its sys.ttar), with the cpu.info flags of its end-to-end-test.sh, serves the
+// kernel_hung, schedstat and cpu info/flag/bug/isolated/throttle families exactly as
 // node_exporter's collector/fixtures/e2e-output.txt has them (the lines of those families,
 // copied to test/fixtures/kernel-ne/e2e-output.prom): same HELP, TYPE, label sets and values.
 import { readFileSync } from 'node:fs';
@@ -10,7 +11,10 @@ import { haveCli, parseFamilies, runCli, type Family } from '../agent/helpers.js
 import { FIXTURES } from '../helpers/tools.js';
 
 const FIX = join(FIXTURES, 'kernel-ne');
-const FAMILIES = /^node_(kernel_hung_|schedstat_|cpu_isolated|cpu_core_throttles|cpu_package_throttles)/;
+const FAMILIES = /^node_(kernel_hung_|schedstat_|cpu_isolated|cpu_core_throttles|cpu_package_throttles|cpu_info|cpu_flag_info|cpu_bug_info)/;
+// end-to-end-test.sh's cpu.info filters.
+const BUGS = '^(cpu_meltdown|spectre_.*|mds)$';
+const FLAGS = '^(aes|avx.?|constant_tsc)$';
 
 function samples(f: Family | undefined): string[] {
   return (f?.samples ?? []).map((s) => `${JSON.stringify(Object.entries(s.labels).sort())} ${s.value}`).sort();
@@ -27,11 +31,14 @@ describe("kernel families over node_exporter's fixtures", () => {
       '--collector.kernel_hung',
       '--collector.schedstat',
       '--collector.cpu',
+      '--collector.cpu.info',
+      `--collector.cpu.info.bugs-include=${BUGS}`,
+      `--collector.cpu.info.flags-include=${FLAGS}`,
     ]);
     expect(r.status, r.stderr).toBe(0);
     const ours = new Map([...parseFamilies(r.stdout)].filter(([n]) => FAMILIES.test(n)));
     const theirs = parseFamilies(readFileSync(join(FIX, 'e2e-output.prom'), 'utf8'));
-    expect(theirs.size).toBe(7);
+    expect(theirs.size).toBe(10);
     expect([...ours.keys()].sort()).toEqual([...theirs.keys()].sort());
     for (const [name, f] of theirs) {
       const o = ours.get(name);
@@ -53,5 +60,19 @@ describe("kernel families over node_exporter's fixtures", () => {
     expect(on.stdout).toMatch(/^node_schedstat_timeslices_total\{cpu="1"\} /m);
     expect(on.stdout).toMatch(/^node_timex_sync_status [01]$/m);
     expect(on.stdout).toMatch(/^node_selinux_enabled 0$/m);
+  });
+
+  it('cpu.info is off by default; an include regex alone turns it on, serving only what matches', () => {
+    if (!haveCli()) return;
+    const base = ['metrics', `--path.procfs=${join(FIX, 'proc')}`, `--path.sysfs=${join(FIX, 'sys')}`, '--collector.disable-defaults', '--collector.cpu'];
+    const off = runCli(base);
+    expect(off.status, off.stderr).toBe(0);
+    expect(off.stdout).not.toMatch(/^node_cpu_(info|flag_info|bug_info)\{/m);
+    const flagsOnly = runCli([...base, '--collector.cpu.info.flags-include=^aes$']);
+    expect(flagsOnly.status, flagsOnly.stderr).toBe(0);
+    const fams = parseFamilies(flagsOnly.stdout);
+    expect(fams.get('node_cpu_info')?.samples.length).toBe(8);
+    expect(samples(fams.get('node_cpu_flag_info'))).toEqual(['[["flag","aes"]] 1']);
+    expect(fams.has('node_cpu_bug_info')).toBe(false);
   });
 });

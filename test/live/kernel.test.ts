@@ -1,7 +1,7 @@
 // Live cross-checks of the kernel facts on this machine: adjtimex(2) against Python's ctypes
 // call of glibc's adjtimex at the same moment, the small /proc and /sys files against the
 // test's own reads, and every family against node_exporter 1.12.1 run with the same
-// collectors at the same moment (scrape A, hostprobe poll, scrape B).
+// collectors at the same moment (scrape A, hostprobe poll, scrape B), cpu.info included.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -134,8 +134,15 @@ describe('the small kernel files', () => {
 
 // ---- node_exporter 1.12.1 at the same moment --------------------------------------------
 
-const MINE = /^node_(timex_|selinux_|kernel_hung_|schedstat_|cpu_isolated|cpu_core_throttles|cpu_package_throttles)/;
-const COLLECTORS = ['timex', 'selinux', 'kernel_hung', 'schedstat', 'cpu'];
+const MINE = /^node_(timex_|selinux_|kernel_hung_|schedstat_|cpu_isolated|cpu_core_throttles|cpu_package_throttles|cpu_info|cpu_flag_info|cpu_bug_info)/;
+// cpu.info with every flag and bug of the first CPU.
+const FLAGS = [
+  '--collector.disable-defaults',
+  ...['timex', 'selinux', 'kernel_hung', 'schedstat', 'cpu'].map((c) => `--collector.${c}`),
+  '--collector.cpu.info',
+  '--collector.cpu.info.flags-include=.*',
+  '--collector.cpu.info.bugs-include=.*',
+];
 
 /** timex values that move between the scrapes (|A-B| is the slack). */
 const TIMEX_MOVING = /^node_timex_(offset_seconds|frequency_adjustment_ratio|maxerror_seconds|estimated_error_seconds|pps_)/;
@@ -150,11 +157,11 @@ describe('the same families and values as node_exporter 1.12.1', () => {
   beforeAll(async () => {
     if (!haveCli() || !haveTool(ne)) return;
     const port = await freePort();
-    daemon = startDaemon(ne.path, [`--web.listen-address=127.0.0.1:${port}`, '--collector.disable-defaults', ...COLLECTORS.map((c) => `--collector.${c}`)]);
+    daemon = startDaemon(ne.path, [`--web.listen-address=127.0.0.1:${port}`, ...FLAGS]);
     const url = `http://127.0.0.1:${port}/metrics`;
     await waitFor(async () => ((await httpGet(url)).status === 200 ? true : undefined), 30_000, 'node_exporter');
     const a = (await httpGet(url)).body;
-    const h = runCli(['metrics', '--collector.disable-defaults', ...COLLECTORS.map((c) => `--collector.${c}`)]);
+    const h = runCli(['metrics', ...FLAGS]);
     expect(h.status, h.stderr).toBe(0);
     const b = (await httpGet(url)).body;
     const mine = (text: string): Map<string, Family> => new Map([...parseFamilies(text)].filter(([n]) => MINE.test(n)));

@@ -42,6 +42,22 @@ TEST(KernelSelinux, ConfigModeAndEnforce) {
   expect_error([] { parse_selinux_enforce("2", "/sys/fs/selinux/enforce"); }, ErrorKind::Parse, "/sys/fs/selinux/enforce");
 }
 
+TEST(KernelCpuinfo, ProcessorBlocks) {
+  auto rows = parse_cpuinfo_entries(
+      "processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Xeon  \nflags\t\t: fpu vme\nbugs\t\t:\n\n"
+      "processor\t: 1\nvendor\t: AuthenticAMD\ncore id\t\t: 3\n");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].vendor_id, "GenuineIntel");
+  EXPECT_EQ(rows[0].model_name, "Xeon  ");  // kept as printed, as procfs does
+  EXPECT_EQ(rows[0].flags, (std::vector<std::string>{"fpu", "vme"}));
+  EXPECT_TRUE(rows[0].bugs.empty());
+  EXPECT_EQ(rows[1].processor, 1u);
+  EXPECT_EQ(rows[1].vendor_id, "AuthenticAMD");
+  EXPECT_EQ(rows[1].core_id, "3");
+  expect_error([] { parse_cpuinfo_entries("vendor_id : x\n", "/p/cpuinfo"); }, ErrorKind::Parse, "/p/cpuinfo");
+  expect_error([] { parse_cpuinfo_entries("processor : x\n", "/p/cpuinfo"); }, ErrorKind::Parse, "malformed processor");
+}
+
 TEST(KernelReaders, NodeExporterFixture) {
   Roots r = fixture("kernel-ne");
   EXPECT_EQ(read_kernel_hung(r), std::optional<uint64_t>(42));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { schedstatEntries, timexReading } from '../../src/collectors/kernel-parts.js';
 import { ParseError } from '../../src/errors.js';
-import { cpuThrottles, isolatedCpus, kernelHungTasks, schedstat, selinux, STA_NANO, type Timex } from '../../src/kernel.js';
+import { cpuInfoEntries, cpuThrottles, isolatedCpus, kernelHungTasks, schedstat, selinux, STA_NANO, type Timex } from '../../src/kernel.js';
 import type { Roots } from '../../src/roots.js';
 import { FIXTURES } from '../helpers/tools.js';
 
@@ -106,12 +106,12 @@ describe('schedstat', () => {
     expect(schedstat({ roots: fixture('kernel-absent') })).toBeNull();
     let err: unknown;
     try {
-      schedstat({ roots: fixture('kernel-badsched') });
+      schedstat({ roots: fixture('kernel-malformed') });
     } catch (e) {
       err = e;
     }
     expect(err).toBeInstanceOf(ParseError);
-    expect(String((err as Error).message)).toContain(join(FIXTURES, 'kernel-badsched', 'proc', 'schedstat'));
+    expect(String((err as Error).message)).toContain(join(FIXTURES, 'kernel-malformed', 'proc', 'schedstat'));
   });
 });
 
@@ -150,5 +150,39 @@ describe('cpuThrottles', () => {
       ],
     });
     expect(cpuThrottles({ roots: fixture('kernel-absent') })).toEqual({ packages: [], cores: [] });
+  });
+});
+
+describe('cpuInfoEntries', () => {
+  it("reads node_exporter's /proc/cpuinfo fixture as procfs does", () => {
+    const rows = cpuInfoEntries({ roots: fixture('kernel-ne') });
+    expect(rows.map((r) => r.processor)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    const { flags, bugs, ...first } = rows[0] ?? { flags: [], bugs: [] };
+    expect(first).toEqual({
+      processor: 0,
+      vendorId: 'GenuineIntel',
+      cpuFamily: '6',
+      model: '142',
+      modelName: 'Intel(R) Core(TM) i7-8650U CPU @ 1.90GHz',
+      stepping: '10',
+      microcode: '0xb4',
+      cacheSize: '8192 KB',
+      physicalId: '0',
+      coreId: '0',
+    });
+    expect(flags.slice(0, 3)).toEqual(['fpu', 'vme', 'de']);
+    expect(bugs).toEqual(['cpu_meltdown', 'spectre_v1', 'spectre_v2', 'spec_store_bypass', 'l1tf', 'mds', 'swapgs']);
+    expect(rows[4]?.coreId).toBe('0');
+  });
+
+  it('a file that does not start with a processor line is a ParseError naming it', () => {
+    let err: unknown;
+    try {
+      cpuInfoEntries({ roots: fixture('kernel-malformed') });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ParseError);
+    expect(String((err as Error).message)).toContain(join(FIXTURES, 'kernel-malformed', 'proc', 'cpuinfo'));
   });
 });

@@ -40,6 +40,24 @@ export function renderHostKernel(r: HostReading, x: Exposition): void {
 }
 
 export function renderCpuKernel(r: CpuReading, x: Exposition): void {
+  if (r.info) {
+    for (const c of r.info.cpus) {
+      x.add(C.cpuInfo, 1, {
+        package: c.package,
+        core: c.core,
+        cpu: c.cpu,
+        vendor: c.vendor,
+        family: c.family,
+        model: c.model,
+        model_name: c.modelName,
+        microcode: c.microcode,
+        stepping: c.stepping,
+        cachesize: c.cachesize,
+      });
+    }
+    for (const flag of r.info.flags ?? []) x.add(C.cpuFlagInfo, 1, { flag });
+    for (const bug of r.info.bugs ?? []) x.add(C.cpuBugInfo, 1, { bug });
+  }
   for (const cpu of r.isolated ?? []) x.add(C.cpuIsolated, 1, { cpu: String(cpu) });
   if (r.throttles) {
     for (const p of r.throttles.packages) x.add(C.cpuPackageThrottles, p.count, { package: String(p.package) });
