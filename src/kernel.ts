@@ -105,3 +105,23 @@ export function cpuInfoEntries(options: KernelRootsOption = {}): CpuInfoEntry[] 
   const roots = resolveRoots(options.roots);
   return callNative(() => nativeKernel.kernelCpuInfo(roots));
 }
+
+/** The softirq vectors of /proc/stat's `softirq` line, in the kernel's order. */
+export const SOFTIRQ_VECTORS = ['hi', 'timer', 'net_tx', 'net_rx', 'block', 'block_iopoll', 'tasklet', 'sched', 'hrtimer', 'rcu'] as const;
+
+/**
+ * Softirqs serviced since boot per vector, from the `softirq` line of `<procfs>/stat`
+ * (node_exporter's `--collector.stat.softirq`); null on kernels without the line.
+ *
+ * @throws ParseError naming the file when the line has fewer than ten vectors.
+ */
+export function softirqVectors(options: KernelRootsOption = {}): Record<(typeof SOFTIRQ_VECTORS)[number], number> | null {
+  const roots = resolveRoots(options.roots);
+  const v = callNative(() => nativeKernel.kernelStatSoftirqs(roots));
+  if (!v) return null;
+  const out = {} as Record<(typeof SOFTIRQ_VECTORS)[number], number>;
+  SOFTIRQ_VECTORS.forEach((name, i) => {
+    out[name] = v[i] ?? 0;
+  });
+  return out;
+}

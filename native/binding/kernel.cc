@@ -148,6 +148,19 @@ Napi::Value kernel_cpu_info(const Napi::CallbackInfo& info) {
   });
 }
 
+// kernelStatSoftirqs(roots) -> [hi, timer, net_tx, net_rx, block, block_iopoll, tasklet,
+// sched, hrtimer, rcu] | null
+Napi::Value kernel_stat_softirqs(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value {
+    Napi::Env env = info.Env();
+    auto v = hp::read_stat_softirq_vectors(cached_roots(info, 0));
+    if (!v) return env.Null();
+    Napi::Array a = Napi::Array::New(env, v->size());
+    for (size_t i = 0; i < v->size(); ++i) a.Set(static_cast<uint32_t>(i), num(env, (*v)[i]));
+    return a;
+  });
+}
+
 }  // namespace
 
 void RegisterKernel(Napi::Env env, Napi::Object exports) {
@@ -156,6 +169,7 @@ void RegisterKernel(Napi::Env env, Napi::Object exports) {
   exports.Set("kernelSelinux", Napi::Function::New(env, kernel_selinux, "kernelSelinux"));
   exports.Set("kernelSchedstat", Napi::Function::New(env, kernel_schedstat, "kernelSchedstat"));
   exports.Set("kernelIsolatedCpus", Napi::Function::New(env, kernel_isolated_cpus, "kernelIsolatedCpus"));
+  exports.Set("kernelStatSoftirqs", Napi::Function::New(env, kernel_stat_softirqs, "kernelStatSoftirqs"));
   exports.Set("kernelCpuInfo", Napi::Function::New(env, kernel_cpu_info, "kernelCpuInfo"));
   exports.Set("kernelThrottles", Napi::Function::New(env, kernel_throttles, "kernelThrottles"));
 }

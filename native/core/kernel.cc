@@ -71,6 +71,29 @@ int parse_selinux_enforce(std::string_view text, const std::string& path) {
   throw_parse_error(path, "expected 0 or 1, got '" + std::string(t) + "'");
 }
 
+std::optional<std::vector<uint64_t>> parse_stat_softirq_vectors(std::string_view stat, const std::string& path) {
+  Lines lines(stat);
+  std::string_view line;
+  while (lines.next(line)) {
+    if (!starts_with(line, "softirq ")) continue;
+    auto f = fields(line);
+    if (f.size() < 12) throw_parse_error(path, "softirq line with " + std::to_string(f.size() - 1) + " numbers (want the total and 10 vectors)");
+    std::vector<uint64_t> out;
+    for (size_t i = 2; i < 12; ++i) {
+      auto v = to_u64(f[i]);
+      if (!v) throw_parse_error(path, "malformed softirq count '" + std::string(f[i]) + "'");
+      out.push_back(*v);
+    }
+    return out;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::vector<uint64_t>> read_stat_softirq_vectors(const Roots& r) {
+  std::string path = r.proc("stat");
+  return parse_stat_softirq_vectors(read_one_shot(path), path);
+}
+
 std::vector<CpuInfoEntry> parse_cpuinfo_entries(std::string_view text, const std::string& path) {
   std::vector<CpuInfoEntry> out;
   Lines lines(text);

@@ -68,6 +68,10 @@ int parse_selinux_enforce(std::string_view text, const std::string& path);
 // /proc/cpuinfo's processor blocks as procfs's x86 parser reads them (`key : value` lines;
 // `vendor` or `vendor_id`, `flags` and `bugs` split on whitespace). ParseError when the first
 // line is not `processor : N`.
+// The ten vectors of /proc/stat's `softirq` line (hi, timer, net_tx, net_rx, block,
+// block_iopoll, tasklet, sched, hrtimer, rcu); nullopt without the line, ParseError when it
+// has fewer than the total and ten numbers.
+std::optional<std::vector<uint64_t>> parse_stat_softirq_vectors(std::string_view stat, const std::string& path = "/proc/stat");
 std::vector<CpuInfoEntry> parse_cpuinfo_entries(std::string_view text, const std::string& path = "/proc/cpuinfo");
 
 // --- readers ------------------------------------------------------------------------
@@ -80,6 +84,8 @@ Timex read_timex();
 std::optional<uint64_t> read_kernel_hung(const Roots& r);
 // <sysfs>/fs/selinux and <rootfs>/etc/selinux/config.
 Selinux read_selinux(const Roots& r);
+// <procfs>/stat's softirq vectors (the file is required).
+std::optional<std::vector<uint64_t>> read_stat_softirq_vectors(const Roots& r);
 // <procfs>/cpuinfo (required).
 std::vector<CpuInfoEntry> read_cpuinfo_entries(const Roots& r);
 // <procfs>/schedstat; nullopt when absent (CONFIG_SCHEDSTATS off).

@@ -15,7 +15,7 @@ import type { CpuCollectorConfig } from '../config/types.js';
 import { bootTime, cpuFreqInfo, cpuStats, cpuTimes, loadAvg } from '../cpu.js';
 import { pressure } from '../host.js';
 import type { Logger } from '../logger.js';
-import { cpuInfoEnabled, KERNEL_OPTIONAL_INPUTS, readCpuInfo, readIsolated, readSchedstat, readThrottles } from './kernel-parts.js';
+import { cpuInfoEnabled, KERNEL_OPTIONAL_INPUTS, readCpuInfo, readIsolated, readSoftirqVectors, readSchedstat, readThrottles } from './kernel-parts.js';
 
 const JUMP_BACK_SECONDS = 3;
 const MODES = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'steal', 'guest', 'guestNice'] as const;
@@ -137,6 +137,7 @@ export function create(config: CpuCollectorConfig, logger: Logger): Collector<'c
               return out;
             }
           : undefined,
+        softirqVectors: config.stat.enabled && config.stat.softirq ? async () => readSoftirqVectors(o) : undefined,
         info: config.cpu.enabled && cpuInfoEnabled(config.cpu) ? async () => readCpuInfo(o, config.cpu) : undefined,
         isolated: config.cpu.enabled ? async () => readIsolated(o) : undefined,
         throttles: config.cpu.enabled ? async () => readThrottles(o) : undefined,
@@ -151,6 +152,7 @@ export function create(config: CpuCollectorConfig, logger: Logger): Collector<'c
       if (parts.stat) reading.stat = parts.stat;
       if (parts.load) reading.load = parts.load;
       if (parts.pressure) reading.pressure = parts.pressure;
+      if (parts.softirqVectors) reading.softirqVectors = parts.softirqVectors;
       if (parts.info) reading.info = parts.info;
       if (parts.isolated) reading.isolated = parts.isolated;
       if (parts.throttles) reading.throttles = parts.throttles;

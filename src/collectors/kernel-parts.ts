@@ -6,7 +6,7 @@
 import type { OptionalInput } from '../contract/collector.js';
 import type { CpuInfoReading, CpuThrottlesReading, SchedstatEntry, TimexReading } from '../contract/snapshot.js';
 import { compileRegex } from '../config/spec.js';
-import { cpuInfoEntries, cpuThrottles, isolatedCpus, schedstat, STA_NANO, TIME_ERROR, type KernelRootsOption, type SchedstatCpu, type Timex } from '../kernel.js';
+import { cpuInfoEntries, cpuThrottles, isolatedCpus, softirqVectors, schedstat, STA_NANO, TIME_ERROR, type KernelRootsOption, type SchedstatCpu, type Timex } from '../kernel.js';
 
 const NANO = 1e9;
 const MICRO = 1e6;
@@ -100,6 +100,12 @@ export function readCpuInfo(o: KernelRootsOption, c: CpuInfoConfig): CpuInfoRead
   const flags = pick(first?.flags ?? [], c.info_flags_include);
   const bugs = pick(first?.bugs ?? [], c.info_bugs_include);
   return { cpus, ...(flags ? { flags } : {}), ...(bugs ? { bugs } : {}) };
+}
+
+/** node_softirqs_total's samples (node_exporter's stat.softirq); undefined without the line. */
+export function readSoftirqVectors(o: KernelRootsOption): { vector: string; count: number }[] | undefined {
+  const v = softirqVectors(o);
+  return v ? Object.entries(v).map(([vector, count]) => ({ vector, count })) : undefined;
 }
 
 /** Inputs of these parts whose absence is normal (the readers return null for them). */

@@ -200,6 +200,7 @@ export const FLAGS: Readonly<Record<string, FlagDef>> = {
     help: 'Regex of vmstat fields to serve.',
   },
   'collector.cpu.guest': { kind: 'bool', path: ['collectors', 'cpu', 'cpu', 'guest'], help: 'Serve node_cpu_guest_seconds_total.' },
+  'collector.stat.softirq': { kind: 'bool', path: ['collectors', 'cpu', 'stat', 'softirq'], help: 'Serve node_softirqs_total{vector} from /proc/stat.' },
   'collector.cpu.info': { kind: 'bool', path: ['collectors', 'cpu', 'cpu', 'info'], help: 'Serve node_cpu_info from /proc/cpuinfo.' },
   'collector.cpu.info.flags-include': {
     kind: 'regex',
@@ -249,8 +250,6 @@ const IGNORED_FLAGS: Readonly<Record<string, 'bool' | 'value'>> = {
   'collector.netdev.address-info': 'bool',
   'collector.netdev.label-ifalias': 'bool',
   'collector.netclass.netlink': 'bool',
-  'collector.stat.softirq': 'bool',
-  'collector.cpu.info': 'bool',
   'web.max-requests-in-flight': 'value',
 };
 

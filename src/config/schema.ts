@@ -217,7 +217,9 @@ export const CONFIG_SPEC = {
             },
           }),
           cpufreq: sw('node_cpu_*frequency* and governors (node_exporter cpufreq).'),
-          stat: sw('context switches, interrupts, forks, procs running/blocked, boot time (node_exporter stat).'),
+          stat: sw('context switches, interrupts, forks, procs running/blocked, boot time (node_exporter stat).', true, {
+            softirq: { kind: 'boolean', default: false, description: 'Also node_softirqs_total{vector} (node_exporter --collector.stat.softirq).' },
+          }),
           loadavg: sw('node_load1/5/15 (node_exporter loadavg).'),
           pressure: sw('node_pressure_* (node_exporter pressure).'),
           schedstat: sw('node_schedstat_* from /proc/schedstat (node_exporter schedstat).'),

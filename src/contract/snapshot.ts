@@ -129,6 +129,8 @@ export interface CpuReading {
   readonly isolated?: readonly number[];
   /** Sub-switch `cpu`: thermal_throttle counts per package and per (package, core). */
   readonly throttles?: CpuThrottlesReading;
+  /** `collectors.cpu.stat.softirq`: /proc/stat's softirq line per vector. */
+  readonly softirqVectors?: readonly { readonly vector: string; readonly count: number }[];
   /** `collectors.cpu.cpu.info`: /proc/cpuinfo per processor and the first one's filtered flags and bugs. */
   readonly info?: CpuInfoReading;
   /** Sub-switch `schedstat`: /proc/schedstat per CPU; absent when the kernel has none. */

@@ -69,6 +69,8 @@ export interface NativeKernel {
   kernelIsolatedCpus(roots: Roots): number[] | null;
   kernelThrottles(roots: Roots): NativeThrottles;
   kernelCpuInfo(roots: Roots): NativeCpuInfoEntry[];
+  /** /proc/stat's softirq vectors in the kernel's order (hi .. rcu); null without the line. */
+  kernelStatSoftirqs(roots: Roots): number[] | null;
 }
 
 export const nativeKernel = nativeSlice<NativeKernel>();

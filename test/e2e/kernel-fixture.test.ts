@@ -1,7 +1,7 @@
 // hostprobe over node_exporter 1.12.1's own fixture files (test/fixtures/kernel-ne: its
 // proc/stat, proc/cpuinfo, proc/schedstat, proc/sys/kernel/hung_task_detect_count and the cpu
 // part of its sys.ttar), with the cpu.info flags of its end-to-end-test.sh, serves the
-// kernel_hung, schedstat and cpu info/flag/bug/isolated/throttle families exactly as
+// kernel_hung, schedstat, stat.softirq and cpu info/flag/bug/isolated/throttle families exactly as
 // node_exporter's collector/fixtures/e2e-output.txt has them (the lines of those families,
 // copied to test/fixtures/kernel-ne/e2e-output.prom): same HELP, TYPE, label sets and values.
 import { readFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { haveCli, parseFamilies, runCli, type Family } from '../agent/helpers.js
 import { FIXTURES } from '../helpers/tools.js';
 
 const FIX = join(FIXTURES, 'kernel-ne');
-const FAMILIES = /^node_(kernel_hung_|schedstat_|cpu_isolated|cpu_core_throttles|cpu_package_throttles|cpu_info|cpu_flag_info|cpu_bug_info)/;
+const FAMILIES = /^node_(kernel_hung_|schedstat_|cpu_isolated|cpu_core_throttles|cpu_package_throttles|cpu_info|cpu_flag_info|cpu_bug_info|softirqs_total)/;
 // end-to-end-test.sh's cpu.info filters.
 const BUGS = '^(cpu_meltdown|spectre_.*|mds)$';
 const FLAGS = '^(aes|avx.?|constant_tsc)$';
@@ -31,6 +31,8 @@ describe("kernel families over node_exporter's fixtures", () => {
       '--collector.kernel_hung',
       '--collector.schedstat',
       '--collector.cpu',
+      '--collector.stat',
+      '--collector.stat.softirq',
       '--collector.cpu.info',
       `--collector.cpu.info.bugs-include=${BUGS}`,
       `--collector.cpu.info.flags-include=${FLAGS}`,
@@ -38,7 +40,7 @@ describe("kernel families over node_exporter's fixtures", () => {
     expect(r.status, r.stderr).toBe(0);
     const ours = new Map([...parseFamilies(r.stdout)].filter(([n]) => FAMILIES.test(n)));
     const theirs = parseFamilies(readFileSync(join(FIX, 'e2e-output.prom'), 'utf8'));
-    expect(theirs.size).toBe(10);
+    expect(theirs.size).toBe(11);
     expect([...ours.keys()].sort()).toEqual([...theirs.keys()].sort());
     for (const [name, f] of theirs) {
       const o = ours.get(name);
@@ -68,6 +70,7 @@ describe("kernel families over node_exporter's fixtures", () => {
     const off = runCli(base);
     expect(off.status, off.stderr).toBe(0);
     expect(off.stdout).not.toMatch(/^node_cpu_(info|flag_info|bug_info)\{/m);
+    expect(off.stdout).not.toMatch(/^node_softirqs_total\{/m);
     const flagsOnly = runCli([...base, '--collector.cpu.info.flags-include=^aes$']);
     expect(flagsOnly.status, flagsOnly.stderr).toBe(0);
     const fams = parseFamilies(flagsOnly.stdout);

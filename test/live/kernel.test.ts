@@ -134,11 +134,12 @@ describe('the small kernel files', () => {
 
 // ---- node_exporter 1.12.1 at the same moment --------------------------------------------
 
-const MINE = /^node_(timex_|selinux_|kernel_hung_|schedstat_|cpu_isolated|cpu_core_throttles|cpu_package_throttles|cpu_info|cpu_flag_info|cpu_bug_info)/;
-// cpu.info with every flag and bug of the first CPU.
+const MINE = /^node_(timex_|selinux_|kernel_hung_|schedstat_|cpu_isolated|cpu_core_throttles|cpu_package_throttles|cpu_info|cpu_flag_info|cpu_bug_info|softirqs_total)/;
+// cpu.info with every flag and bug of the first CPU, stat with softirq.
 const FLAGS = [
   '--collector.disable-defaults',
-  ...['timex', 'selinux', 'kernel_hung', 'schedstat', 'cpu'].map((c) => `--collector.${c}`),
+  ...['timex', 'selinux', 'kernel_hung', 'schedstat', 'cpu', 'stat'].map((c) => `--collector.${c}`),
+  '--collector.stat.softirq',
   '--collector.cpu.info',
   '--collector.cpu.info.flags-include=.*',
   '--collector.cpu.info.bugs-include=.*',

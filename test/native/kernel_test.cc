@@ -42,6 +42,15 @@ TEST(KernelSelinux, ConfigModeAndEnforce) {
   expect_error([] { parse_selinux_enforce("2", "/sys/fs/selinux/enforce"); }, ErrorKind::Parse, "/sys/fs/selinux/enforce");
 }
 
+TEST(KernelStat, SoftirqVectors) {
+  auto v = parse_stat_softirq_vectors("cpu  1 2 3\nsoftirq 55 1 2 3 4 5 6 7 8 9 10\n");
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(*v, (std::vector<uint64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
+  EXPECT_FALSE(parse_stat_softirq_vectors("cpu  1 2 3\nctxt 5\n").has_value());
+  expect_error([] { parse_stat_softirq_vectors("softirq 10 1 2 3\n", "/p/stat"); }, ErrorKind::Parse, "/p/stat");
+  expect_error([] { parse_stat_softirq_vectors("softirq 10 1 2 3 4 5 6 7 8 9 x\n", "/p/stat"); }, ErrorKind::Parse, "malformed");
+}
+
 TEST(KernelCpuinfo, ProcessorBlocks) {
   auto rows = parse_cpuinfo_entries(
       "processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Xeon  \nflags\t\t: fpu vme\nbugs\t\t:\n\n"

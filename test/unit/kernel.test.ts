@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { schedstatEntries, timexReading } from '../../src/collectors/kernel-parts.js';
 import { ParseError } from '../../src/errors.js';
-import { cpuInfoEntries, cpuThrottles, isolatedCpus, kernelHungTasks, schedstat, selinux, STA_NANO, type Timex } from '../../src/kernel.js';
+import { cpuInfoEntries, cpuThrottles, isolatedCpus, softirqVectors, kernelHungTasks, schedstat, selinux, STA_NANO, type Timex } from '../../src/kernel.js';
 import type { Roots } from '../../src/roots.js';
 import { FIXTURES } from '../helpers/tools.js';
 
@@ -184,5 +184,33 @@ describe('cpuInfoEntries', () => {
     }
     expect(err).toBeInstanceOf(ParseError);
     expect(String((err as Error).message)).toContain(join(FIXTURES, 'kernel-malformed', 'proc', 'cpuinfo'));
+  });
+});
+
+describe('softirqVectors', () => {
+  it("reads the softirq line of node_exporter's /proc/stat fixture", () => {
+    expect(softirqVectors({ roots: fixture('kernel-ne') })).toEqual({
+      hi: 250191,
+      timer: 1481983,
+      net_tx: 1647,
+      net_rx: 211099,
+      block: 186066,
+      block_iopoll: 0,
+      tasklet: 1783454,
+      sched: 622196,
+      hrtimer: 12499,
+      rcu: 508444,
+    });
+  });
+
+  it('a short softirq line is a ParseError naming the file', () => {
+    let err: unknown;
+    try {
+      softirqVectors({ roots: fixture('kernel-malformed') });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ParseError);
+    expect(String((err as Error).message)).toContain(join(FIXTURES, 'kernel-malformed', 'proc', 'stat'));
   });
 });

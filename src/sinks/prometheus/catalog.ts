@@ -44,6 +44,7 @@ export const CATALOG = {
   load1: m('node_load1', 'gauge', '1m load average.'),
   load5: m('node_load5', 'gauge', '5m load average.'),
   load15: m('node_load15', 'gauge', '15m load average.'),
+  softirqs: m('node_softirqs_total', 'counter', 'Number of softirq calls.', ['vector']),
   cpuInfo: m('node_cpu_info', 'gauge', 'CPU information from /proc/cpuinfo.', ['package', 'core', 'cpu', 'vendor', 'family', 'model', 'model_name', 'microcode', 'stepping', 'cachesize']),
   cpuFlagInfo: m('node_cpu_flag_info', 'gauge', 'The `flags` field of CPU information from /proc/cpuinfo taken from the first core.', ['flag']),
   cpuBugInfo: m('node_cpu_bug_info', 'gauge', 'The `bugs` field of CPU information from /proc/cpuinfo taken from the first core.', ['bug']),

@@ -1,6 +1,7 @@
 /**
  * The kernel parts → node_exporter's timex, kernel_hung and selinux metrics (host
- * collector), and schedstat, node_cpu_isolated and the throttle counters (cpu collector).
+ * collector), and schedstat, node_softirqs_total, node_cpu_info/flag/bug, node_cpu_isolated and
+ * the throttle counters (cpu collector).
  */
 import type { CpuReading, HostReading } from '../../contract/snapshot.js';
 import { CATALOG as C } from './catalog.js';
@@ -40,6 +41,7 @@ export function renderHostKernel(r: HostReading, x: Exposition): void {
 }
 
 export function renderCpuKernel(r: CpuReading, x: Exposition): void {
+  for (const s of r.softirqVectors ?? []) x.add(C.softirqs, s.count, { vector: s.vector });
   if (r.info) {
     for (const c of r.info.cpus) {
       x.add(C.cpuInfo, 1, {
