@@ -201,7 +201,7 @@ export const CONFIG_SPEC = {
       kind: 'object',
       description: "The collectors and their parts; each part is named after the node_exporter collector it replaces.",
       fields: {
-        cpu: collector('CPU times, frequencies, /proc/stat, load average, pressure.', true, {
+        cpu: collector('CPU times, frequencies, /proc/stat, load average, pressure, schedstat.', true, {
           cpu: sw('node_cpu_seconds_total (node_exporter cpu).', true, {
             guest: { kind: 'boolean', default: true, description: 'Also node_cpu_guest_seconds_total.' },
             info: { kind: 'boolean', default: false, description: 'Also node_cpu_info from /proc/cpuinfo (node_exporter --collector.cpu.info).' },
@@ -318,7 +318,7 @@ export const CONFIG_SPEC = {
             description: 'Leave out node_network_speed_bytes when the kernel reports an unknown speed.',
           },
         }),
-        host: collector('uname, time, os-release, file descriptors, entropy.', true, {
+        host: collector('uname, time, os-release, file descriptors, entropy, timex, hung tasks, SELinux.', true, {
           uname: sw('node_uname_info (node_exporter uname).'),
           time: sw('node_time_* (node_exporter time).'),
           os: sw('node_os_info, node_os_version (node_exporter os).'),
