@@ -9,4 +9,5 @@ export * from './memory.js';
 export * from './disk.js';
 export * from './net.js';
 export * from './host.js';
+export * from './kernel.js';
 export * from './process.js';

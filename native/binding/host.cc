@@ -138,7 +138,8 @@ Napi::Value psi_line(Napi::Env env, const std::optional<hp::PsiLine>& l) {
   o.Set("avg10", num(env, l->avg10));
   o.Set("avg60", num(env, l->avg60));
   o.Set("avg300", num(env, l->avg300));
-  o.Set("total", num(env, static_cast<double>(l->total_us) / 1e6));
+  // us / 1000 / 1000 as node_exporter computes it (one division by 1e6 can differ in the last bit).
+  o.Set("total", num(env, static_cast<double>(l->total_us) / 1000.0 / 1000.0));
   return o;
 }
 

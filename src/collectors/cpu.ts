@@ -1,6 +1,7 @@
 /**
  * The cpu collector: per-CPU times (node_exporter cpu), cpufreq, /proc/stat counters (stat),
- * load average (loadavg) and pressure stall information (pressure).
+ * load average (loadavg), pressure stall information (pressure), /proc/schedstat (schedstat),
+ * and node_exporter's cpu extras: isolated CPUs and thermal throttle counts.
  *
  * Like node_exporter, CPU counters only move forward: /proc/stat's iowait (and, on some
  * kernels, other modes) can step back a little, which Prometheus would read as a counter
@@ -14,6 +15,7 @@ import type { CpuCollectorConfig } from '../config/types.js';
 import { bootTime, cpuFreqInfo, cpuStats, cpuTimes, loadAvg } from '../cpu.js';
 import { pressure } from '../host.js';
 import type { Logger } from '../logger.js';
+import { cpuInfoEnabled, KERNEL_OPTIONAL_INPUTS, readCpuInfo, readIsolated, readSoftirqVectors, readSchedstat, readThrottles } from './kernel-parts.js';
 
 const JUMP_BACK_SECONDS = 3;
 const MODES = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'steal', 'guest', 'guestNice'] as const;
@@ -50,6 +52,9 @@ const hz = (khz: number | null): number | undefined => (khz === null ? undefined
 export const OPTIONAL_INPUTS: readonly OptionalInput[] = [
   { part: 'freq', paths: ['<sysfs>/devices/system/cpu/cpufreq/policy*/*', '<sysfs>/devices/system/cpu/cpu*/cpufreq/*'], why: 'no cpufreq driver (VMs, containers): the cpuinfo MHz values are used; a policy without a current-frequency file gives no series' },
   { part: 'pressure', paths: ['<procfs>/pressure', '<procfs>/pressure/*'], why: 'kernels before 4.20, CONFIG_PSI off or psi=0 (EOPNOTSUPP); irq before 6.1' },
+  KERNEL_OPTIONAL_INPUTS.schedstat,
+  KERNEL_OPTIONAL_INPUTS.isolated,
+  KERNEL_OPTIONAL_INPUTS.throttles,
 ];
 
 export function create(config: CpuCollectorConfig, logger: Logger): Collector<'cpu'> {
@@ -132,6 +137,11 @@ export function create(config: CpuCollectorConfig, logger: Logger): Collector<'c
               return out;
             }
           : undefined,
+        softirqVectors: config.stat.enabled && config.stat.softirq ? async () => readSoftirqVectors(o) : undefined,
+        info: config.cpu.enabled && cpuInfoEnabled(config.cpu) ? async () => readCpuInfo(o, config.cpu) : undefined,
+        isolated: config.cpu.enabled ? async () => readIsolated(o) : undefined,
+        throttles: config.cpu.enabled ? async () => readThrottles(o) : undefined,
+        schedstat: config.schedstat.enabled ? async () => readSchedstat(o) : undefined,
       }, OPTIONAL_INPUTS);
       const reading: { -readonly [K in keyof CpuReading]: CpuReading[K] } = {};
       if (parts.perCpu) {
@@ -142,6 +152,11 @@ export function create(config: CpuCollectorConfig, logger: Logger): Collector<'c
       if (parts.stat) reading.stat = parts.stat;
       if (parts.load) reading.load = parts.load;
       if (parts.pressure) reading.pressure = parts.pressure;
+      if (parts.softirqVectors) reading.softirqVectors = parts.softirqVectors;
+      if (parts.info) reading.info = parts.info;
+      if (parts.isolated) reading.isolated = parts.isolated;
+      if (parts.throttles) reading.throttles = parts.throttles;
+      if (parts.schedstat) reading.schedstat = parts.schedstat;
       return reading;
     },
   };

@@ -1,10 +1,15 @@
-/** The host collector: uname (node_uname_info), time, os-release, file-nr (filefd) and entropy. */
+/**
+ * The host collector: uname (node_uname_info), time, os-release, file-nr (filefd), entropy,
+ * and the kernel's timex (adjtimex(2)), kernel_hung and selinux.
+ */
 import type { Collector, OptionalInput } from '../contract/collector.js';
 import { runParts } from '../contract/collector.js';
 import type { HostReading, OsReleaseReading, TimeReading } from '../contract/snapshot.js';
 import type { HostCollectorConfig } from '../config/types.js';
 import { clockSource, entropyAvail, entropyPoolSize, fileNr, hostInfo, osRelease } from '../host.js';
+import { kernelHungTasks, selinux, timex } from '../kernel.js';
 import type { Logger } from '../logger.js';
+import { KERNEL_OPTIONAL_INPUTS, timexReading } from './kernel-parts.js';
 
 let zoneFormat: Intl.DateTimeFormat | undefined;
 const zoneNames = new Map<number, string>();
@@ -40,6 +45,8 @@ export const OPTIONAL_INPUTS: readonly OptionalInput[] = [
   { part: 'os', paths: ['<rootfs>/etc/os-release', '<rootfs>/usr/lib/os-release'], why: 'minimal images and some appliances have neither file: no node_os_info' },
   { part: 'time', paths: ['<sysfs>/devices/system/clocksource/clocksource0/current_clocksource'], why: 'no clocksource in sysfs (some containers): no node_time_clocksource_* series' },
   { part: 'entropy', paths: ['<procfs>/sys/kernel/random/poolsize'], why: 'kernels 5.18+ removed it from some configurations: no node_entropy_pool_size_bits' },
+  KERNEL_OPTIONAL_INPUTS.kernelHung,
+  KERNEL_OPTIONAL_INPUTS.selinux,
 ];
 
 export function create(config: HostCollectorConfig, _logger: Logger): Collector<'host'> {
@@ -85,6 +92,9 @@ export function create(config: HostCollectorConfig, _logger: Logger): Collector<
               return { availableBits: entropyAvail(o), ...(pool !== null ? { poolSizeBits: pool } : {}) };
             }
           : undefined,
+        timex: config.timex.enabled ? async () => timexReading(timex()) : undefined,
+        kernelHung: config.kernel_hung.enabled ? async () => kernelHungTasks(o) ?? undefined : undefined,
+        selinux: config.selinux.enabled ? async () => selinux(o) : undefined,
       }, OPTIONAL_INPUTS);
       const reading: { -readonly [K in keyof HostReading]: HostReading[K] } = {};
       if (parts.info) {
@@ -96,6 +106,9 @@ export function create(config: HostCollectorConfig, _logger: Logger): Collector<
       if (parts.os) reading.os = parts.os;
       if (parts.filefd) reading.filefd = parts.filefd;
       if (parts.entropy) reading.entropy = parts.entropy;
+      if (parts.timex) reading.timex = parts.timex;
+      if (parts.kernelHung !== undefined) reading.kernelHungTasks = parts.kernelHung;
+      if (parts.selinux) reading.selinux = parts.selinux;
       return reading;
     },
   };

@@ -42,6 +42,7 @@ export const NODE_EXPORTER_COLLECTORS: Readonly<Record<string, readonly string[]
   stat: ['collectors', 'cpu', 'stat'],
   loadavg: ['collectors', 'cpu', 'loadavg'],
   pressure: ['collectors', 'cpu', 'pressure'],
+  schedstat: ['collectors', 'cpu', 'schedstat'],
   meminfo: ['collectors', 'mem', 'meminfo'],
   vmstat: ['collectors', 'mem', 'vmstat'],
   filesystem: ['collectors', 'disk', 'filesystem'],
@@ -60,6 +61,9 @@ export const NODE_EXPORTER_COLLECTORS: Readonly<Record<string, readonly string[]
   os: ['collectors', 'host', 'os'],
   filefd: ['collectors', 'host', 'filefd'],
   entropy: ['collectors', 'host', 'entropy'],
+  timex: ['collectors', 'host', 'timex'],
+  kernel_hung: ['collectors', 'host', 'kernel_hung'],
+  selinux: ['collectors', 'host', 'selinux'],
   processes: ['collectors', 'process', 'processes'],
   textfile: ['collectors', 'textfile'],
 };
@@ -82,10 +86,10 @@ export const OWN_COLLECTORS: Readonly<Record<string, readonly string[]>> = {
 export const FOREIGN_COLLECTORS: readonly string[] = [
   'bcache', 'bcachefs', 'bonding', 'btrfs', 'buddyinfo', 'cgroups', 'cpu_vulnerabilities', 'devstat',
   'dmi', 'dmmultipath', 'drbd', 'drm', 'edac', 'ethtool', 'fibrechannel', 'hwmon', 'infiniband', 'interrupts', 'ipvs',
-  'kernel_hung', 'ksmd', 'lnstat', 'logind', 'mdadm', 'meminfo_numa', 'mountstats', 'network_route', 'nfs',
-  'nfsd', 'ntp', 'nvme', 'nvmesubsystem', 'pcidevice', 'perf', 'powersupplyclass', 'qdisc', 'rapl', 'runit', 'schedstat', 'selinux',
+  'ksmd', 'lnstat', 'logind', 'mdadm', 'meminfo_numa', 'mountstats', 'network_route', 'nfs',
+  'nfsd', 'ntp', 'nvme', 'nvmesubsystem', 'pcidevice', 'perf', 'powersupplyclass', 'qdisc', 'rapl', 'runit', 'selinux',
   'slabinfo', 'softirqs', 'supervisord', 'swap', 'sysctl', 'systemd', 'tapestats',
-  'thermal_zone', 'timex', 'watchdog', 'wifi', 'xfrm', 'xfs', 'zfs', 'zoneinfo', 'netclass_rtnl',
+  'thermal_zone', 'watchdog', 'wifi', 'xfrm', 'xfs', 'zfs', 'zoneinfo', 'netclass_rtnl',
 ];
 
 type Kind = 'string' | 'regex' | 'duration' | 'int' | 'bool' | 'path';
@@ -224,6 +228,18 @@ export const FLAGS: Readonly<Record<string, FlagDef>> = {
     help: 'Regex of vmstat fields to serve.',
   },
   'collector.cpu.guest': { kind: 'bool', path: ['collectors', 'cpu', 'cpu', 'guest'], help: 'Serve node_cpu_guest_seconds_total.' },
+  'collector.stat.softirq': { kind: 'bool', path: ['collectors', 'cpu', 'stat', 'softirq'], help: 'Serve node_softirqs_total{vector} from /proc/stat.' },
+  'collector.cpu.info': { kind: 'bool', path: ['collectors', 'cpu', 'cpu', 'info'], help: 'Serve node_cpu_info from /proc/cpuinfo.' },
+  'collector.cpu.info.flags-include': {
+    kind: 'regex',
+    path: ['collectors', 'cpu', 'cpu', 'info_flags_include'],
+    help: 'Regex of the first CPU\'s flags to serve as node_cpu_flag_info (turns cpu.info on).',
+  },
+  'collector.cpu.info.bugs-include': {
+    kind: 'regex',
+    path: ['collectors', 'cpu', 'cpu', 'info_bugs_include'],
+    help: 'Regex of the first CPU\'s bugs to serve as node_cpu_bug_info (turns cpu.info on).',
+  },
   // node_exporter's deprecated aliases.
   'collector.filesystem.ignored-mount-points': {
     kind: 'regex',
@@ -261,14 +277,10 @@ const IGNORED_FLAGS: Readonly<Record<string, 'bool' | 'value'>> = {
   'collector.netdev.address-info': 'bool',
   'collector.netdev.label-ifalias': 'bool',
   'collector.netclass.netlink': 'bool',
-  'collector.stat.softirq': 'bool',
-  'collector.cpu.info': 'bool',
   'web.max-requests-in-flight': 'value',
   // The options of node_exporter 1.12.1's collectors hostprobe does not have (yet), so that
   // its end-to-end-test.sh flags and existing unit files are accepted as they are.
   'collector.bcache.priorityStats': 'bool',
-  'collector.cpu.info.flags-include': 'value',
-  'collector.cpu.info.bugs-include': 'value',
   'collector.ethtool.device-include': 'value',
   'collector.ethtool.device-exclude': 'value',
   'collector.ethtool.metrics-include': 'value',

@@ -201,14 +201,28 @@ export const CONFIG_SPEC = {
       kind: 'object',
       description: "The collectors and their parts; each part is named after the node_exporter collector it replaces.",
       fields: {
-        cpu: collector('CPU times, frequencies, /proc/stat, load average, pressure.', true, {
+        cpu: collector('CPU times, frequencies, /proc/stat, load average, pressure, schedstat.', true, {
           cpu: sw('node_cpu_seconds_total (node_exporter cpu).', true, {
             guest: { kind: 'boolean', default: true, description: 'Also node_cpu_guest_seconds_total.' },
+            info: { kind: 'boolean', default: false, description: 'Also node_cpu_info from /proc/cpuinfo (node_exporter --collector.cpu.info).' },
+            info_flags_include: {
+              kind: 'regex',
+              default: '',
+              description: 'node_cpu_flag_info for the first CPU\'s flags matching this (--collector.cpu.info.flags-include); setting it turns info on.',
+            },
+            info_bugs_include: {
+              kind: 'regex',
+              default: '',
+              description: 'node_cpu_bug_info for the first CPU\'s bugs matching this (--collector.cpu.info.bugs-include); setting it turns info on.',
+            },
           }),
           cpufreq: sw('node_cpu_*frequency* and governors (node_exporter cpufreq).'),
-          stat: sw('context switches, interrupts, forks, procs running/blocked, boot time (node_exporter stat).'),
+          stat: sw('context switches, interrupts, forks, procs running/blocked, boot time (node_exporter stat).', true, {
+            softirq: { kind: 'boolean', default: false, description: 'Also node_softirqs_total{vector} (node_exporter --collector.stat.softirq).' },
+          }),
           loadavg: sw('node_load1/5/15 (node_exporter loadavg).'),
           pressure: sw('node_pressure_* (node_exporter pressure).'),
+          schedstat: sw('node_schedstat_* from /proc/schedstat (node_exporter schedstat).'),
         }),
         mem: collector('/proc/meminfo and /proc/vmstat.', true, {
           meminfo: sw('Every node_memory_* field (node_exporter meminfo).'),
@@ -329,12 +343,15 @@ export const CONFIG_SPEC = {
             description: 'Leave out node_network_speed_bytes when the kernel reports an unknown speed.',
           },
         }),
-        host: collector('uname, time, os-release, file descriptors, entropy.', true, {
+        host: collector('uname, time, os-release, file descriptors, entropy, timex, hung tasks, SELinux.', true, {
           uname: sw('node_uname_info (node_exporter uname).'),
           time: sw('node_time_* (node_exporter time).'),
           os: sw('node_os_info, node_os_version (node_exporter os).'),
           filefd: sw('node_filefd_* (node_exporter filefd).'),
           entropy: sw('node_entropy_* (node_exporter entropy).'),
+          timex: sw('node_timex_* from adjtimex(2) (node_exporter timex).'),
+          kernel_hung: sw('node_kernel_hung_tasks_total (node_exporter kernel_hung).'),
+          selinux: sw('node_selinux_* (node_exporter selinux).'),
         }),
         process: collector('node_processes_* and process-exporter compatible groups.', false, {
           processes: sw('node_processes_* (node_exporter processes).'),

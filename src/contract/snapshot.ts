@@ -125,6 +125,47 @@ export interface CpuReading {
   readonly pressure?: readonly PressureEntry[];
   /** Number of logical CPUs (for OTLP's system.cpu.logical.count). */
   readonly logicalCount?: number;
+  /** Sub-switch `cpu`: /sys/devices/system/cpu/isolated; absent when the file is. */
+  readonly isolated?: readonly number[];
+  /** Sub-switch `cpu`: thermal_throttle counts per package and per (package, core). */
+  readonly throttles?: CpuThrottlesReading;
+  /** `collectors.cpu.stat.softirq`: /proc/stat's softirq line per vector. */
+  readonly softirqVectors?: readonly { readonly vector: string; readonly count: number }[];
+  /** `collectors.cpu.cpu.info`: /proc/cpuinfo per processor and the first one's filtered flags and bugs. */
+  readonly info?: CpuInfoReading;
+  /** Sub-switch `schedstat`: /proc/schedstat per CPU; absent when the kernel has none. */
+  readonly schedstat?: readonly SchedstatEntry[];
+}
+
+export interface CpuInfoReading {
+  readonly cpus: readonly {
+    readonly package: string;
+    readonly core: string;
+    readonly cpu: string;
+    readonly vendor: string;
+    readonly family: string;
+    readonly model: string;
+    readonly modelName: string;
+    readonly microcode: string;
+    readonly stepping: string;
+    readonly cachesize: string;
+  }[];
+  /** Only with an include regex set (node_exporter serves none without one). */
+  readonly flags?: readonly string[];
+  readonly bugs?: readonly string[];
+}
+
+export interface CpuThrottlesReading {
+  readonly packages: readonly { readonly package: number; readonly count: number }[];
+  readonly cores: readonly { readonly package: number; readonly core: number; readonly count: number }[];
+}
+
+/** One cpuN line of /proc/schedstat, in seconds and timeslices. */
+export interface SchedstatEntry {
+  readonly cpu: string;
+  readonly runningSeconds: number;
+  readonly waitingSeconds: number;
+  readonly timeslices: number;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -486,6 +527,33 @@ export interface HostReading {
   readonly uptimeSeconds?: number;
   /** /etc/machine-id under rootfs (for OTLP's host.id). */
   readonly machineId?: string;
+  /** Sub-switch `timex`: adjtimex(2) converted as node_exporter does. */
+  readonly timex?: TimexReading;
+  /** Sub-switch `kernel_hung`; absent when the kernel has no hung_task_detect_count. */
+  readonly kernelHungTasks?: number;
+  /** Sub-switch `selinux`; modes are 1 enforcing, 0 permissive, -1 disabled. */
+  readonly selinux?: { readonly enabled: boolean; readonly configMode: number; readonly currentMode: number };
+}
+
+/** node_exporter's timex values, in its units (seconds, ratio, hertz). */
+export interface TimexReading {
+  readonly syncStatus: number;
+  readonly offsetSeconds: number;
+  readonly frequencyAdjustmentRatio: number;
+  readonly maxerrorSeconds: number;
+  readonly estimatedErrorSeconds: number;
+  readonly status: number;
+  readonly loopTimeConstant: number;
+  readonly tickSeconds: number;
+  readonly ppsFrequencyHertz: number;
+  readonly ppsJitterSeconds: number;
+  readonly ppsShiftSeconds: number;
+  readonly ppsStabilityHertz: number;
+  readonly ppsJitterTotal: number;
+  readonly ppsCalibrationTotal: number;
+  readonly ppsErrorTotal: number;
+  readonly ppsStabilityExceededTotal: number;
+  readonly taiOffsetSeconds: number;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 //
 // What cannot come from the fixtures is made deterministic or filtered (docs/agent.md):
 // - the clock: HOSTPROBE_TEST_CLOCK (test-only) fixes the poll time, TZ=UTC the zone;
-// - uname(2) is a syscall (node_uname_info is dropped);
+// - uname(2) and adjtimex(2) are syscalls (node_uname_info and node_timex_* are dropped);
 // - statfs of the mount points runs on the real file system that holds the fixture tree,
 //   so node_filesystem_{size,free,avail}_bytes/files/files_free are replaced by 1;
 // - durations, build info and the agent's own process and runtime metrics are dropped.
@@ -19,7 +19,7 @@ const FIX = 'test/fixtures/agent-e2e';
 const GOLDEN = join(REPO_ROOT, 'test', 'fixtures', 'e2e', 'expected.prom');
 const CLOCK = '1795000000.25';
 
-const DROP = /^(node_scrape_collector_duration_seconds|hostprobe_poll_duration_seconds|hostprobe_build_info|node_uname_info|process_|nodejs_)/;
+const DROP = /^(node_scrape_collector_duration_seconds|hostprobe_poll_duration_seconds|hostprobe_build_info|node_uname_info|node_timex_|process_|nodejs_)/;
 const STATFS_VALUES = /^(node_filesystem_(size_bytes|free_bytes|avail_bytes|files|files_free))\{/;
 
 /** Applies the documented normalisation to a scraped exposition. */

@@ -44,27 +44,6 @@ const NOT_SERVED: Record<string, string> = {
 const EXPECTED_MISSING: Record<string, readonly string[]> = {
   // A macOS value that 1.12 serves on Linux too, always 0.
   filesystem: ['node_filesystem_purgeable_bytes'],
-  kernel_hung: ['node_kernel_hung_tasks_total'],
-  selinux: ['node_selinux_enabled'],
-  timex: [
-    'node_timex_estimated_error_seconds',
-    'node_timex_frequency_adjustment_ratio',
-    'node_timex_loop_time_constant',
-    'node_timex_maxerror_seconds',
-    'node_timex_offset_seconds',
-    'node_timex_pps_calibration_total',
-    'node_timex_pps_error_total',
-    'node_timex_pps_frequency_hertz',
-    'node_timex_pps_jitter_seconds',
-    'node_timex_pps_jitter_total',
-    'node_timex_pps_shift_seconds',
-    'node_timex_pps_stability_exceeded_total',
-    'node_timex_pps_stability_hertz',
-    'node_timex_status',
-    'node_timex_sync_status',
-    'node_timex_tai_offset_seconds',
-    'node_timex_tick_seconds',
-  ],
 };
 
 const MEMINFO_ALL =

@@ -123,7 +123,8 @@ describe('pressure', () => {
 
   it('handles old kernels (no cpu full line), irq (full only), no PSI at all, and bad lines', () => {
     expect(pressure({ roots: fixture('host-oldpsi') })).toEqual({
-      cpu: { some: { avg10: 0, avg60: 0, avg300: 0, total: 0.000042 }, full: null },
+      // total=42 us, divided by 1000 twice as node_exporter does: 0.000042000000000000004.
+      cpu: { some: { avg10: 0, avg60: 0, avg300: 0, total: 42 / 1000 / 1000 }, full: null },
       io: { some: { avg10: 0, avg60: 0, avg300: 0, total: 0.000001 }, full: { avg10: 0, avg60: 0, avg300: 0, total: 0.000002 } },
       memory: null,
       irq: { some: null, full: { avg10: 0.5, avg60: 0.25, avg300: 0.12, total: 0.000777 } },

@@ -91,6 +91,22 @@ export const CATALOG = {
     pressureMemoryStalled: m('node_pressure_memory_stalled_seconds_total', 'counter', 'Total time in seconds no process could make progress due to memory congestion'),
     pressureIrqStalled: m('node_pressure_irq_stalled_seconds_total', 'counter', 'Total time in seconds no process could make progress due to IRQ congestion'),
   }),
+  ...part('cpu', 'stat', {
+    softirqs: m('node_softirqs_total', 'counter', 'Number of softirq calls.', ['vector']),
+  }),
+  ...part('cpu', 'cpu', {
+    cpuInfo: m('node_cpu_info', 'gauge', 'CPU information from /proc/cpuinfo.', ['package', 'core', 'cpu', 'vendor', 'family', 'model', 'model_name', 'microcode', 'stepping', 'cachesize']),
+    cpuFlagInfo: m('node_cpu_flag_info', 'gauge', 'The `flags` field of CPU information from /proc/cpuinfo taken from the first core.', ['flag']),
+    cpuBugInfo: m('node_cpu_bug_info', 'gauge', 'The `bugs` field of CPU information from /proc/cpuinfo taken from the first core.', ['bug']),
+    cpuIsolated: m('node_cpu_isolated', 'gauge', 'Whether each core is isolated, information from /sys/devices/system/cpu/isolated.', ['cpu']),
+    cpuCoreThrottles: m('node_cpu_core_throttles_total', 'counter', 'Number of times this CPU core has been throttled.', ['package', 'core']),
+    cpuPackageThrottles: m('node_cpu_package_throttles_total', 'counter', 'Number of times this CPU package has been throttled.', ['package']),
+  }),
+  ...part('cpu', 'schedstat', {
+    schedstatRunning: m('node_schedstat_running_seconds_total', 'counter', 'Number of seconds CPU spent running a process.', ['cpu']),
+    schedstatWaiting: m('node_schedstat_waiting_seconds_total', 'counter', 'Number of seconds spent by processing waiting for this CPU.', ['cpu']),
+    schedstatTimeslices: m('node_schedstat_timeslices_total', 'counter', 'Number of timeslices executed by CPU.', ['cpu']),
+  }),
 
   // ---- filesystem -----------------------------------------------------------------------
   ...part('disk', 'filesystem', {
@@ -220,6 +236,33 @@ export const CATALOG = {
   ...part('host', 'entropy', {
     entropyAvailable: m('node_entropy_available_bits', 'gauge', 'Bits of available entropy.'),
     entropyPoolSize: m('node_entropy_pool_size_bits', 'gauge', 'Bits of entropy pool.'),
+  }),
+  ...part('host', 'timex', {
+    timexSyncStatus: m('node_timex_sync_status', 'gauge', 'Is clock synchronized to a reliable server (1 = yes, 0 = no).'),
+    timexOffset: m('node_timex_offset_seconds', 'gauge', 'Time offset in between local system and reference clock.'),
+    timexFrequency: m('node_timex_frequency_adjustment_ratio', 'gauge', 'Local clock frequency adjustment.'),
+    timexMaxerror: m('node_timex_maxerror_seconds', 'gauge', 'Maximum error in seconds.'),
+    timexEstimatedError: m('node_timex_estimated_error_seconds', 'gauge', 'Estimated error in seconds.'),
+    timexStatus: m('node_timex_status', 'gauge', 'Value of the status array bits.'),
+    timexLoopTimeConstant: m('node_timex_loop_time_constant', 'gauge', 'Phase-locked loop time constant.'),
+    timexTick: m('node_timex_tick_seconds', 'gauge', 'Seconds between clock ticks.'),
+    timexPpsFrequency: m('node_timex_pps_frequency_hertz', 'gauge', 'Pulse per second frequency.'),
+    timexPpsJitter: m('node_timex_pps_jitter_seconds', 'gauge', 'Pulse per second jitter.'),
+    timexPpsShift: m('node_timex_pps_shift_seconds', 'gauge', 'Pulse per second interval duration.'),
+    timexPpsStability: m('node_timex_pps_stability_hertz', 'gauge', 'Pulse per second stability, average of recent frequency changes.'),
+    timexPpsJitterTotal: m('node_timex_pps_jitter_total', 'counter', 'Pulse per second count of jitter limit exceeded events.'),
+    timexPpsCalibrationTotal: m('node_timex_pps_calibration_total', 'counter', 'Pulse per second count of calibration intervals.'),
+    timexPpsErrorTotal: m('node_timex_pps_error_total', 'counter', 'Pulse per second count of calibration errors.'),
+    timexPpsStabilityExceededTotal: m('node_timex_pps_stability_exceeded_total', 'counter', 'Pulse per second count of stability limit exceeded events.'),
+    timexTaiOffset: m('node_timex_tai_offset_seconds', 'gauge', 'International Atomic Time (TAI) offset.'),
+  }),
+  ...part('host', 'kernel_hung', {
+    kernelHungTasks: m('node_kernel_hung_tasks_total', 'counter', 'Total number of tasks that have been detected as hung since the system booted.'),
+  }),
+  ...part('host', 'selinux', {
+    selinuxEnabled: m('node_selinux_enabled', 'gauge', 'SELinux is enabled, 1 is true, 0 is false'),
+    selinuxConfigMode: m('node_selinux_config_mode', 'gauge', 'Configured SELinux enforcement mode'),
+    selinuxCurrentMode: m('node_selinux_current_mode', 'gauge', 'Current SELinux enforcement mode'),
   }),
 
   // ---- process (node_exporter processes, process-exporter groups, top-N) ----------------

@@ -13,6 +13,7 @@ import { renderCpu } from './cpu.js';
 import { renderDisk } from './disk.js';
 import { Exposition } from './exposition.js';
 import { renderHost } from './host.js';
+import { renderCpuKernel, renderHostKernel } from './kernel.js';
 import { renderMem } from './mem.js';
 import { renderNet } from './net.js';
 import { renderNic } from './nic.js';
@@ -35,12 +36,18 @@ export function buildExposition(
 ): Exposition {
   const x = new Exposition(s.labels);
   const r = s.readings;
-  if (r.cpu) renderCpu(r.cpu, x, o);
+  if (r.cpu) {
+    renderCpu(r.cpu, x, o);
+    renderCpuKernel(r.cpu, x);
+  }
   if (r.mem) renderMem(r.mem, x, o);
   if (r.disk) renderDisk(r.disk, x);
   if (r.net) renderNet(r.net, x, o);
   if (r.nic) renderNic(r.nic, x, o);
-  if (r.host) renderHost(r.host, x);
+  if (r.host) {
+    renderHost(r.host, x);
+    renderHostKernel(r.host, x);
+  }
   if (r.process) renderProcess(r.process, x, o);
   renderSelf(s, x, extra);
   // Last: a file's family never takes the name of one of the agent's own.

@@ -208,7 +208,7 @@ describe('the poller', () => {
     expect(isCollectorEnabled('process', await config())).toBe(false);
     const allOff = await config((c) => {
       const cpu = c.collectors.cpu as unknown as Record<string, { enabled: boolean }>;
-      for (const k of ['cpu', 'cpufreq', 'stat', 'loadavg', 'pressure']) (cpu[k] as { enabled: boolean }).enabled = false;
+      for (const k of ['cpu', 'cpufreq', 'stat', 'loadavg', 'pressure', 'schedstat']) (cpu[k] as { enabled: boolean }).enabled = false;
     });
     expect(isCollectorEnabled('cpu', allOff)).toBe(false);
     expect(isCollectorEnabled('nic', await config())).toBe(true);

@@ -176,7 +176,23 @@ export const CORPUS: readonly Case[] = [
   { file: 'sys/class/net/eth0/mtu', collector: 'nic', variant: 'missing', expect: { ok: 'node_network_up', why: 'an attribute the driver does not give' } },
   { file: 'sys/class/net/eth0/mtu', collector: 'nic', variant: 'fifo', expect: { reason: FIFO } },
   { file: 'sys/class/net/eth0/mtu', collector: 'nic', variant: 'oversized', expect: { reason: 'larger than the read limit of 4096 bytes' } },
+  // ---- cpu: schedstat, isolated CPUs, thermal throttles (optional inputs, loud when malformed)
+  { file: 'proc/schedstat', collector: 'cpu', variant: 'missing', expect: { optional: 'node_schedstat_running_seconds_total' } },
+  { file: 'proc/schedstat', collector: 'cpu', variant: 'fifo', expect: { reason: FIFO } },
+  { file: 'proc/schedstat', collector: 'cpu', variant: 'oversized', expect: { reason: BIG } },
+  { file: 'proc/schedstat', collector: 'cpu', variant: 'malformed', content: 'version 15\ncpu0 1 2 3\n', expect: { reason: "short line 'cpu0 1 2 3' (want cpuN and 9 numbers)" } },
+  { file: 'proc/schedstat', collector: 'cpu', variant: 'domain', content: 'cpu0 1 2 3 4 5 6 18446744073709551616 8 9\n', expect: { reason: "malformed numbers in 'cpu0 1 2 3 4 5 6 18446744073709551616 8 9'" } },
+  { file: 'sys/devices/system/cpu/isolated', collector: 'cpu', variant: 'missing', expect: { optional: 'node_cpu_isolated' } },
+  { file: 'sys/devices/system/cpu/isolated', collector: 'cpu', variant: 'fifo', expect: { reason: FIFO } },
+  { file: 'sys/devices/system/cpu/isolated', collector: 'cpu', variant: 'malformed', content: '1-x\n', expect: { reason: "malformed CPU range '1-x'" } },
+  { file: 'sys/devices/system/cpu/cpu0/thermal_throttle/core_throttle_count', collector: 'cpu', variant: 'missing', expect: { ok: 'node_cpu_core_throttles_total', why: "a CPU without the counter is skipped (node_exporter); cpu1's core is still there" } },
+  { file: 'sys/devices/system/cpu/cpu0/thermal_throttle/core_throttle_count', collector: 'cpu', variant: 'fifo', expect: { reason: FIFO } },
+  { file: 'sys/devices/system/cpu/cpu0/thermal_throttle/core_throttle_count', collector: 'cpu', variant: 'malformed', content: 'many\n', expect: { reason: "not a number: 'many'" } },
   // ---- host
+  { file: 'proc/sys/kernel/hung_task_detect_count', collector: 'host', variant: 'missing', expect: { optional: 'node_kernel_hung_tasks_total' } },
+  { file: 'proc/sys/kernel/hung_task_detect_count', collector: 'host', variant: 'fifo', expect: { reason: FIFO } },
+  { file: 'proc/sys/kernel/hung_task_detect_count', collector: 'host', variant: 'malformed', content: 'x\n', expect: { reason: "not a number: 'x'" } },
+  { file: 'proc/sys/kernel/hung_task_detect_count', collector: 'host', variant: 'domain', content: '-1\n', expect: { reason: "not a number: '-1'" } },
   ...required('proc/uptime', 'host', { empty: ['', 'malformed uptime'], malformed: ['up\n', 'malformed uptime'], domain: ['-5.0 1.0\n', "uptime '-5.0' is out of range (finite, >= 0)"] }),
   ...required('proc/sys/fs/file-nr', 'host', {
     empty: ['', 'expected 3 numbers'],
