@@ -10,3 +10,4 @@ export * from './disk.js';
 export * from './net.js';
 export * from './host.js';
 export * from './process.js';
+export * from './hardware.js';

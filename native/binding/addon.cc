@@ -8,6 +8,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   hpn::RegisterDisk(env, exports);
   hpn::RegisterNet(env, exports);
   hpn::RegisterHost(env, exports);
+  hpn::RegisterHardware(env, exports);
   hpn::RegisterProcess(env, exports);
   hpn::RegisterLifecycle(env, exports);
   return exports;

@@ -9,6 +9,7 @@ void RegisterMemory(Napi::Env env, Napi::Object exports);
 void RegisterDisk(Napi::Env env, Napi::Object exports);
 void RegisterNet(Napi::Env env, Napi::Object exports);
 void RegisterHost(Napi::Env env, Napi::Object exports);
+void RegisterHardware(Napi::Env env, Napi::Object exports);
 void RegisterProcess(Napi::Env env, Napi::Object exports);
 void RegisterLifecycle(Napi::Env env, Napi::Object exports);
 }  // namespace hpn
