@@ -57,6 +57,9 @@ export const NODE_EXPORTER_COLLECTORS: Readonly<Record<string, readonly string[]
   filefd: ['collectors', 'host', 'filefd'],
   entropy: ['collectors', 'host', 'entropy'],
   processes: ['collectors', 'process', 'processes'],
+  hwmon: ['collectors', 'hardware', 'hwmon'],
+  thermal_zone: ['collectors', 'hardware', 'thermal_zone'],
+  powersupplyclass: ['collectors', 'hardware', 'powersupplyclass'],
   textfile: ['collectors', 'textfile'],
 };
 
@@ -67,17 +70,18 @@ export const OWN_COLLECTORS: Readonly<Record<string, readonly string[]>> = {
   net: ['collectors', 'net'],
   nic: ['collectors', 'nic'],
   host: ['collectors', 'host'],
+  hardware: ['collectors', 'hardware'],
   process: ['collectors', 'process'],
 };
 
 /** node_exporter collectors hostprobe does not have: accepted, with a warning when enabled. */
 export const FOREIGN_COLLECTORS: readonly string[] = [
   'arp', 'bcache', 'bonding', 'btrfs', 'buddyinfo', 'cgroups', 'conntrack', 'cpu_vulnerabilities', 'devstat',
-  'dmi', 'drbd', 'drm', 'edac', 'ethtool', 'fibrechannel', 'hwmon', 'infiniband', 'interrupts', 'ipvs',
+  'dmi', 'drbd', 'drm', 'edac', 'ethtool', 'fibrechannel', 'infiniband', 'interrupts', 'ipvs',
   'kernel_hung', 'ksmd', 'lnstat', 'logind', 'mdadm', 'meminfo_numa', 'mountstats', 'network_route', 'nfs',
-  'nfsd', 'ntp', 'nvme', 'perf', 'powersupplyclass', 'qdisc', 'rapl', 'runit', 'schedstat', 'selinux',
+  'nfsd', 'ntp', 'nvme', 'perf', 'qdisc', 'rapl', 'runit', 'schedstat', 'selinux',
   'slabinfo', 'softirqs', 'softnet', 'supervisord', 'swap', 'sysctl', 'systemd', 'tapestats',
-  'thermal_zone', 'timex', 'udp_queues', 'watchdog', 'wifi', 'xfrm', 'xfs', 'zfs', 'zoneinfo', 'netclass_rtnl',
+  'timex', 'udp_queues', 'watchdog', 'wifi', 'xfrm', 'xfs', 'zfs', 'zoneinfo', 'netclass_rtnl',
 ];
 
 type Kind = 'string' | 'regex' | 'duration' | 'int' | 'bool' | 'path';
@@ -194,6 +198,31 @@ export const FLAGS: Readonly<Record<string, FlagDef>> = {
     kind: 'regex',
     path: ['collectors', 'mem', 'vmstat', 'fields'],
     help: 'Regex of vmstat fields to serve.',
+  },
+  'collector.hwmon.chip-include': {
+    kind: 'regex',
+    path: ['collectors', 'hardware', 'hwmon', 'chip_include'],
+    help: 'Regex of the only hwmon chips to serve.',
+  },
+  'collector.hwmon.chip-exclude': {
+    kind: 'regex',
+    path: ['collectors', 'hardware', 'hwmon', 'chip_exclude'],
+    help: 'Regex of hwmon chips to leave out.',
+  },
+  'collector.hwmon.sensor-include': {
+    kind: 'regex',
+    path: ['collectors', 'hardware', 'hwmon', 'sensor_include'],
+    help: 'Regex of the only hwmon sensors to serve, matched against "<chip>;<sensor>".',
+  },
+  'collector.hwmon.sensor-exclude': {
+    kind: 'regex',
+    path: ['collectors', 'hardware', 'hwmon', 'sensor_exclude'],
+    help: 'Regex of hwmon sensors to leave out, matched against "<chip>;<sensor>".',
+  },
+  'collector.powersupply.ignored-supplies': {
+    kind: 'regex',
+    path: ['collectors', 'hardware', 'powersupplyclass', 'ignored_supplies'],
+    help: 'Regex of power supplies to leave out of node_power_supply_*.',
   },
   'collector.cpu.guest': { kind: 'bool', path: ['collectors', 'cpu', 'cpu', 'guest'], help: 'Serve node_cpu_guest_seconds_total.' },
   // node_exporter's deprecated aliases.

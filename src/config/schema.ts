@@ -311,6 +311,30 @@ export const CONFIG_SPEC = {
           filefd: sw('node_filefd_* (node_exporter filefd).'),
           entropy: sw('node_entropy_* (node_exporter entropy).'),
         }),
+        hardware: collector('Hardware sensors from sysfs: hwmon, thermal zones, power supplies.', true, {
+          hwmon: sw('node_hwmon_* (node_exporter hwmon).', true, {
+            chip_include: { kind: 'regex', default: '', description: 'Only these hwmon chips (node_exporter --collector.hwmon.chip-include).' },
+            chip_exclude: { kind: 'regex', default: '', description: 'hwmon chips to leave out (node_exporter --collector.hwmon.chip-exclude).' },
+            sensor_include: {
+              kind: 'regex',
+              default: '',
+              description: 'Only these sensors, matched against "<chip>;<sensor>" (node_exporter --collector.hwmon.sensor-include).',
+            },
+            sensor_exclude: {
+              kind: 'regex',
+              default: '',
+              description: 'Sensors to leave out, matched against "<chip>;<sensor>" (node_exporter --collector.hwmon.sensor-exclude).',
+            },
+          }),
+          thermal_zone: sw('node_thermal_zone_temp, node_cooling_device_* (node_exporter thermal_zone).'),
+          powersupplyclass: sw('node_power_supply_* (node_exporter powersupplyclass).', true, {
+            ignored_supplies: {
+              kind: 'regex',
+              default: '^$',
+              description: 'Power supplies to leave out (node_exporter --collector.powersupply.ignored-supplies).',
+            },
+          }),
+        }),
         process: collector('node_processes_* and process-exporter compatible groups.', false, {
           processes: sw('node_processes_* (node_exporter processes).'),
           groups: {

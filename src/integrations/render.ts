@@ -8,6 +8,7 @@ import { CATALOG } from '../sinks/prometheus/catalog.js';
 import { renderCpu } from '../sinks/prometheus/cpu.js';
 import { renderDisk } from '../sinks/prometheus/disk.js';
 import { Exposition, type Labels, type MetricDef } from '../sinks/prometheus/exposition.js';
+import { renderHardware } from '../sinks/prometheus/hardware.js';
 import { renderHost } from '../sinks/prometheus/host.js';
 import { renderMem } from '../sinks/prometheus/mem.js';
 import { renderNet } from '../sinks/prometheus/net.js';
@@ -59,6 +60,7 @@ export function captureFamilies(s: Snapshot, o: PromRenderOptions): Map<string, 
   if (r.net) renderNet(r.net, x, o);
   if (r.nic) renderNic(r.nic, x, o);
   if (r.host) renderHost(r.host, x);
+  if (r.hardware) renderHardware(r.hardware, x);
   if (r.process) renderProcess(r.process, x, o);
   const byName = Object.entries(s.collectors).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const [name, st] of byName) {

@@ -130,6 +130,17 @@ export const CATALOG = {
   filefdMaximum: m('node_filefd_maximum', 'gauge', 'File descriptor statistics: maximum.'),
   entropyAvailable: m('node_entropy_available_bits', 'gauge', 'Bits of available entropy.'),
   entropyPoolSize: m('node_entropy_pool_size_bits', 'gauge', 'Bits of entropy pool.'),
+
+  // ---- hardware (node_exporter hwmon, thermal_zone, powersupplyclass) --------------------
+  hwmonChipNames: m('node_hwmon_chip_names', 'gauge', 'Annotation metric for human-readable chip names', ['chip', 'chip_name']),
+  hwmonSensorLabel: m('node_hwmon_sensor_label', 'gauge', 'Label for given chip and sensor', ['chip', 'sensor', 'label']),
+  hwmonBeepEnabled: m('node_hwmon_beep_enabled', 'gauge', 'Hardware beep enabled', ['chip', 'sensor']),
+  hwmonVoltageRegulatorVersion: m('node_hwmon_voltage_regulator_version', 'gauge', 'Hardware voltage regulator', ['chip', 'sensor']),
+  hwmonUpdateInterval: m('node_hwmon_update_interval_seconds', 'gauge', 'Hardware monitor update interval', ['chip', 'sensor']),
+  thermalZoneTemp: m('node_thermal_zone_temp', 'gauge', 'Zone temperature in Celsius', ['zone', 'type']),
+  coolingDeviceCurState: m('node_cooling_device_cur_state', 'gauge', 'Current throttle state of the cooling device', ['name', 'type']),
+  coolingDeviceMaxState: m('node_cooling_device_max_state', 'gauge', 'Maximum throttle state of the cooling device', ['name', 'type']),
+  powerSupplyInfo: m('node_power_supply_info', 'gauge', 'info of /sys/class/power_supply/<power_supply>.', ['power_supply', 'capacity_level', 'charge_type', 'health', 'manufacturer', 'model_name', 'scope', 'serial_number', 'status', 'technology', 'type', 'usb_type']),
 } as const satisfies Record<string, MetricDef>;
 
 // ---- families named after kernel fields -------------------------------------------------
@@ -218,3 +229,16 @@ export const netdevDef: (stem: string) => MetricDef = fieldCache((stem) => cache
 export function fixedFamilies(): MetricDef[] {
   return Object.values(CATALOG);
 }
+
+/**
+ * A node_hwmon_* family named after a sensor file (node_hwmon_temp_crit_celsius,
+ * node_hwmon_pwm_auto_point1_pwm, ...), with node_exporter's HELP for it. Labels chip, sensor.
+ */
+export function hwmonDef(name: string, type: MetricType, help: string): MetricDef {
+  return cached(name, type, help);
+}
+
+/** node_power_supply_<name>: one numeric attribute of a power supply. Label power_supply. */
+export const powerSupplyDef: (name: string) => MetricDef = fieldCache((name) =>
+  cached(`node_power_supply_${name}`, 'gauge', `${name} value of /sys/class/power_supply/<power_supply>.`),
+);

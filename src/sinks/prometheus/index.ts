@@ -12,6 +12,7 @@ import type { Logger } from '../../logger.js';
 import { renderCpu } from './cpu.js';
 import { renderDisk } from './disk.js';
 import { Exposition } from './exposition.js';
+import { renderHardware } from './hardware.js';
 import { renderHost } from './host.js';
 import { renderMem } from './mem.js';
 import { renderNet } from './net.js';
@@ -41,6 +42,7 @@ export function buildExposition(
   if (r.net) renderNet(r.net, x, o);
   if (r.nic) renderNic(r.nic, x, o);
   if (r.host) renderHost(r.host, x);
+  if (r.hardware) renderHardware(r.hardware, x);
   if (r.process) renderProcess(r.process, x, o);
   renderSelf(s, x, extra);
   // Last: a file's family never takes the name of one of the agent's own.
