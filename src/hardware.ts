@@ -9,7 +9,7 @@
  * may talk to its chip over a slow bus while a file is read).
  */
 import { constants as osConstants } from 'node:os';
-import { callNative, callNativeAsync, ParseError } from './errors.js';
+import { callNative, callNativeAsync, NotFoundError, ParseError } from './errors.js';
 import { nativeHardware, type NativeSysAttrRows, type NativeSysClassEntry } from './native/hardware.js';
 import { resolveRoots, type Roots } from './roots.js';
 
@@ -490,4 +490,158 @@ export function sensorsFans(options: HardwareRootsOption = {}): Record<string, S
  */
 export function sensorsBattery(options: HardwareRootsOption = {}): SensorBattery | null {
   return sensorsBatteryFrom(sysClass('class/power_supply', options));
+}
+
+// ---------------------------------------------------------------------------------------
+// RAPL (procfs' sysfs.GetRaplZones), DMI (DMIClass), watchdogs (WatchdogClass)
+
+/** One powercap zone of `<sysfs>/class/powercap` with a `name` (`intel-rapl:0` = `package-0`). */
+export interface RaplZone {
+  /** The zone's name without its `-<index>` suffix (`package`, `core`, `dram`, `psys`). */
+  name: string;
+  /** The `-<index>` suffix of the name, else how many zones of that name came before. */
+  index: number;
+  /** The entry's directory name (`intel-rapl:0`). */
+  entry: string;
+  /** `energy_uj`, microjoules; null when the file may only be read by root (EACCES/EPERM). */
+  energyMicrojoules: number | null;
+  /** `max_energy_range_uj`. */
+  maxMicrojoules: number;
+}
+
+function uintAttr(e: SysClassEntry, file: string, where: string): number | null {
+  const a = e.attrs.find((x) => x.name === file);
+  const path = `${where}/${e.name}/${file}`;
+  if (!a) throw new NotFoundError(`${path}: no such file`, { path, code: 'ENOENT' });
+  if (a.value === null) {
+    if (a.errno === E.EACCES || a.errno === E.EPERM) return null;
+    throw new ParseError(`${path}: read failed (errno ${a.errno})`, { path });
+  }
+  const t = a.value.trim();
+  if (!/^\d+$/.test(t)) throw new ParseError(`${path}: not an unsigned integer: ${JSON.stringify(t)}`, { path });
+  return Number(t);
+}
+
+/**
+ * The RAPL zones among `entries` of class/powercap (pure). Entries without a readable `name`
+ * are left out (`intel-rapl` itself); `where` names the class directory in errors.
+ */
+export function raplZonesFrom(entries: readonly SysClassEntry[], where = 'class/powercap'): RaplZone[] {
+  const counts = new Map<string, number>();
+  const out: RaplZone[] = [];
+  for (const e of entries) {
+    const raw = attrValue(e.attrs, 'name');
+    if (raw === undefined) continue;
+    let name = raw.trim();
+    let index: number;
+    const parts = name.split('-');
+    if (parts.length === 2 && /^[+-]?\d+$/.test(parts[1] as string)) {
+      index = Number(parts[1]);
+      name = parts[0] as string;
+    } else index = counts.get(name) ?? 0;
+    const max = uintAttr(e, 'max_energy_range_uj', where);
+    if (max === null) throw new ParseError(`${where}/${e.name}/max_energy_range_uj: permission denied`, { path: `${where}/${e.name}/max_energy_range_uj` });
+    out.push({ name, index, entry: e.name, energyMicrojoules: uintAttr(e, 'energy_uj', where), maxMicrojoules: max });
+    counts.set(name, index + 1);
+  }
+  return out;
+}
+
+/** RAPL zones of `<sysfs>/class/powercap`. Throws NotFoundError when the directory does not exist. */
+export function raplZones(options: HardwareRootsOption = {}): RaplZone[] {
+  return raplZonesFrom(sysClass('class/powercap', options));
+}
+
+/** The DMI attributes node_exporter reports (`sys_vendor` becomes its `system_vendor` label). */
+export const DMI_ATTRS = [
+  'bios_date', 'bios_release', 'bios_vendor', 'bios_version', 'board_asset_tag', 'board_name', 'board_serial', 'board_vendor',
+  'board_version', 'chassis_asset_tag', 'chassis_serial', 'chassis_vendor', 'chassis_version', 'product_family', 'product_name',
+  'product_serial', 'product_sku', 'product_uuid', 'product_version', 'sys_vendor',
+] as const;
+
+/**
+ * `<sysfs>/class/dmi/id`'s attributes (trimmed), from the `id` entry of class/dmi (pure). A
+ * file only root may read is left out; another read error throws naming the file. {} when
+ * there is no `id` entry.
+ */
+export function dmiFrom(entries: readonly SysClassEntry[]): Partial<Record<(typeof DMI_ATTRS)[number], string>> {
+  const id = entries.find((e) => e.name === 'id');
+  const out: Partial<Record<(typeof DMI_ATTRS)[number], string>> = {};
+  if (!id) return out;
+  const wanted = new Set<string>(DMI_ATTRS);
+  for (const a of id.attrs) {
+    if (!wanted.has(a.name)) continue;
+    if (a.value === null) {
+      if (a.errno === E.EACCES || a.errno === E.EPERM) continue;
+      const path = `${id.realPath || 'class/dmi/id'}/${a.name}`;
+      throw new ParseError(`failed to read file ${path} (errno ${a.errno})`, { path });
+    }
+    out[a.name as (typeof DMI_ATTRS)[number]] = a.value.trim();
+  }
+  return out;
+}
+
+/** DMI of `<sysfs>/class/dmi/id`. Throws NotFoundError when class/dmi does not exist. */
+export function dmi(options: HardwareRootsOption = {}): Partial<Record<(typeof DMI_ATTRS)[number], string>> {
+  return dmiFrom(sysClass('class/dmi', options));
+}
+
+/** `<sysfs>/class/watchdog/<name>`: each file present (null when absent). */
+export interface Watchdog {
+  name: string;
+  bootstatus: number | null;
+  fwVersion: number | null;
+  nowayout: number | null;
+  timeleft: number | null;
+  timeout: number | null;
+  pretimeout: number | null;
+  accessCs0: number | null;
+  options: string | null;
+  identity: string | null;
+  state: string | null;
+  status: string | null;
+  pretimeoutGovernor: string | null;
+}
+
+/**
+ * The watchdogs among `entries` of class/watchdog (pure). A missing file is null; a file that
+ * does not read, or a number that does not parse (Go's ParseInt(s, 0, 64)), throws naming it.
+ */
+export function watchdogsFrom(entries: readonly SysClassEntry[]): Watchdog[] {
+  return entries.map((e) => {
+    const get = (f: string): string | null => {
+      const a = e.attrs.find((x) => x.name === f);
+      if (!a) return null;
+      const path = `${e.realPath || e.name}/${f}`;
+      if (a.value === null) throw new ParseError(`failed to read file ${path} (errno ${a.errno})`, { path });
+      return a.value.trim();
+    };
+    const num = (f: string): number | null => {
+      const v = get(f);
+      if (v === null) return null;
+      const n = parseIntBase0(v);
+      if (n === null) throw new ParseError(`${e.realPath || e.name}/${f}: not an integer: ${JSON.stringify(v)}`, { path: `${e.realPath || e.name}/${f}` });
+      return n;
+    };
+    return {
+      name: e.name,
+      bootstatus: num('bootstatus'),
+      fwVersion: num('fw_version'),
+      nowayout: num('nowayout'),
+      timeleft: num('timeleft'),
+      timeout: num('timeout'),
+      pretimeout: num('pretimeout'),
+      accessCs0: num('access_cs0'),
+      options: get('options'),
+      identity: get('identity'),
+      state: get('state'),
+      status: get('status'),
+      pretimeoutGovernor: get('pretimeout_governor'),
+    };
+  });
+}
+
+/** Watchdogs of `<sysfs>/class/watchdog`. Throws NotFoundError when the directory does not exist. */
+export function watchdogs(options: HardwareRootsOption = {}): Watchdog[] {
+  return watchdogsFrom(sysClass('class/watchdog', options));
 }

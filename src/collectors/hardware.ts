@@ -1,16 +1,27 @@
 /**
- * The hardware collector: node_exporter's hwmon, thermal_zone and powersupplyclass, from
- * the sysfs device classes the library reads (src/hardware.ts). The chip naming, sensor
- * grouping and filters follow node_exporter 1.12's hwmon collector; the thermal and power
- * supply readings follow its procfs library (sysfs.ClassThermalZoneStats,
- * ClassCoolingDeviceStats, PowerSupplyClass).
+ * The hardware collector: node_exporter's hwmon, thermal_zone, powersupplyclass, rapl, dmi
+ * and watchdog, from the sysfs device classes the library reads (src/hardware.ts). The chip
+ * naming, sensor grouping and filters follow node_exporter 1.12's hwmon collector; the other
+ * parts follow its procfs library (sysfs.ClassThermalZoneStats, ClassCoolingDeviceStats,
+ * PowerSupplyClass, GetRaplZones, DMIClass, WatchdogClass).
  */
 import type { Collector, OptionalInput } from '../contract/collector.js';
 import { runParts } from '../contract/collector.js';
-import type { HardwareReading, HwmonChipReading, HwmonSensorReading, PowerSupplyReading } from '../contract/snapshot.js';
+import type { HardwareReading, HwmonChipReading, HwmonSensorReading, PowerSupplyReading, RaplZoneReading, WatchdogReading } from '../contract/snapshot.js';
 import type { HardwareCollectorConfig } from '../config/types.js';
 import { compileRegex } from '../config/spec.js';
-import { coolingDevicesFrom, powerSuppliesFrom, sysClassAsync, thermalZonesFrom, type SysAttr, type SysClassEntry } from '../hardware.js';
+import { posix } from 'node:path';
+import {
+  coolingDevicesFrom,
+  dmiFrom,
+  powerSuppliesFrom,
+  raplZonesFrom,
+  sysClassAsync,
+  thermalZonesFrom,
+  watchdogsFrom,
+  type SysAttr,
+  type SysClassEntry,
+} from '../hardware.js';
 import type { Logger } from '../logger.js';
 import { DeviceFilter } from './filters.js';
 
@@ -22,7 +33,38 @@ import { DeviceFilter } from './filters.js';
 export const OPTIONAL_INPUTS: readonly OptionalInput[] = [
   { part: 'hwmon', paths: ['<sysfs>/class/hwmon'], why: 'hosts without hardware monitoring chips (most VMs and containers): no node_hwmon_* series' },
   { part: 'powersupplyclass', paths: ['<sysfs>/class/power_supply'], why: 'kernels built without power supply class support: no node_power_supply_* series' },
+  { part: 'rapl', paths: ['<sysfs>/class/powercap'], why: 'no powercap driver (VMs, non-Intel/AMD machines): no node_rapl_* series' },
+  { part: 'dmi', paths: ['<sysfs>/class/dmi'], why: 'no DMI/SMBIOS tables (ARM boards, some VMs): no node_dmi_info' },
+  { part: 'watchdog', paths: ['<sysfs>/class/watchdog'], why: 'no watchdog driver loaded: no node_watchdog_* series' },
 ];
+
+/** node_dmi_info's label for a DMI file (`sys_vendor` is `system_vendor`). */
+function dmiLabel(file: string): string {
+  return file === 'sys_vendor' ? 'system_vendor' : file;
+}
+
+/** RAPL zones in node_exporter's form; stops at a zone whose energy_uj only root may read (node_exporter then returns "no data"). */
+export function raplReadings(entries: readonly SysClassEntry[], sysfs: string): RaplZoneReading[] {
+  const out: RaplZoneReading[] = [];
+  for (const z of raplZonesFrom(entries, posix.join(sysfs, 'class/powercap'))) {
+    if (z.energyMicrojoules === null) break;
+    out.push({ name: z.name, index: z.index, path: posix.join(sysfs, 'class/powercap', z.entry), joules: z.energyMicrojoules / 1e6 });
+  }
+  return out;
+}
+
+function watchdogReading(w: ReturnType<typeof watchdogsFrom>[number]): WatchdogReading {
+  const out: { -readonly [K in keyof WatchdogReading]: WatchdogReading[K] } = { name: w.name };
+  for (const k of ['bootstatus', 'fwVersion', 'nowayout', 'timeleft', 'timeout', 'pretimeout', 'accessCs0'] as const) {
+    const v = w[k];
+    if (v !== null) out[k] = v;
+  }
+  for (const k of ['options', 'identity', 'state', 'status', 'pretimeoutGovernor'] as const) {
+    const v = w[k];
+    if (v !== null) out[k] = v;
+  }
+  return out;
+}
 
 /** The hwmon sensor types node_exporter reads (its hwmonSensorTypes). */
 const HWMON_SENSOR_TYPES = new Set(['vrm', 'beep_enable', 'update_interval', 'in', 'cpu', 'fan', 'pwm', 'temp', 'curr', 'power', 'energy', 'humidity', 'intrusion', 'freq']);
@@ -155,6 +197,16 @@ export function create(config: HardwareCollectorConfig, _logger: Logger): Collec
                   .filter((p) => !ignoredSupplies.test(p.name))
                   .map((p) => ({ name: p.name, strings: p.strings, values: p.values }))
             : undefined,
+          rapl: config.rapl.enabled ? async () => raplReadings(await sysClassAsync('class/powercap', o), ctx.roots.sysfs) : undefined,
+          // Read every poll although node_exporter reads DMI once at start: a few hundred
+          // bytes, and a reload with another --path.sysfs needs no special case.
+          dmi: config.dmi.enabled
+            ? async () => {
+                const d = dmiFrom(await sysClassAsync('class/dmi', o));
+                return Object.fromEntries(Object.entries(d).map(([k, v]) => [dmiLabel(k), v]));
+              }
+            : undefined,
+          watchdog: config.watchdog.enabled ? async () => watchdogsFrom(await sysClassAsync('class/watchdog', o)).map(watchdogReading) : undefined,
         },
         OPTIONAL_INPUTS,
       );
@@ -165,6 +217,10 @@ export function create(config: HardwareCollectorConfig, _logger: Logger): Collec
         reading.coolingDevices = parts.thermal_zone.cooling;
       }
       if (parts.powersupplyclass) reading.powerSupplies = parts.powersupplyclass;
+      if (parts.rapl) reading.rapl = parts.rapl;
+      // node_exporter serves no node_dmi_info when DMI has none of its attributes.
+      if (parts.dmi && Object.keys(parts.dmi).length > 0) reading.dmi = parts.dmi;
+      if (parts.watchdog) reading.watchdogs = parts.watchdog;
       return reading;
     },
   };

@@ -60,6 +60,9 @@ export const NODE_EXPORTER_COLLECTORS: Readonly<Record<string, readonly string[]
   hwmon: ['collectors', 'hardware', 'hwmon'],
   thermal_zone: ['collectors', 'hardware', 'thermal_zone'],
   powersupplyclass: ['collectors', 'hardware', 'powersupplyclass'],
+  rapl: ['collectors', 'hardware', 'rapl'],
+  dmi: ['collectors', 'hardware', 'dmi'],
+  watchdog: ['collectors', 'hardware', 'watchdog'],
   textfile: ['collectors', 'textfile'],
 };
 
@@ -77,11 +80,11 @@ export const OWN_COLLECTORS: Readonly<Record<string, readonly string[]>> = {
 /** node_exporter collectors hostprobe does not have: accepted, with a warning when enabled. */
 export const FOREIGN_COLLECTORS: readonly string[] = [
   'arp', 'bcache', 'bonding', 'btrfs', 'buddyinfo', 'cgroups', 'conntrack', 'cpu_vulnerabilities', 'devstat',
-  'dmi', 'drbd', 'drm', 'edac', 'ethtool', 'fibrechannel', 'infiniband', 'interrupts', 'ipvs',
+  'drbd', 'drm', 'edac', 'ethtool', 'fibrechannel', 'infiniband', 'interrupts', 'ipvs',
   'kernel_hung', 'ksmd', 'lnstat', 'logind', 'mdadm', 'meminfo_numa', 'mountstats', 'network_route', 'nfs',
-  'nfsd', 'ntp', 'nvme', 'perf', 'qdisc', 'rapl', 'runit', 'schedstat', 'selinux',
+  'nfsd', 'ntp', 'nvme', 'perf', 'qdisc', 'runit', 'schedstat', 'selinux',
   'slabinfo', 'softirqs', 'softnet', 'supervisord', 'swap', 'sysctl', 'systemd', 'tapestats',
-  'timex', 'udp_queues', 'watchdog', 'wifi', 'xfrm', 'xfs', 'zfs', 'zoneinfo', 'netclass_rtnl',
+  'timex', 'udp_queues', 'wifi', 'xfrm', 'xfs', 'zfs', 'zoneinfo', 'netclass_rtnl',
 ];
 
 type Kind = 'string' | 'regex' | 'duration' | 'int' | 'bool' | 'path';
@@ -223,6 +226,11 @@ export const FLAGS: Readonly<Record<string, FlagDef>> = {
     kind: 'regex',
     path: ['collectors', 'hardware', 'powersupplyclass', 'ignored_supplies'],
     help: 'Regex of power supplies to leave out of node_power_supply_*.',
+  },
+  'collector.rapl.enable-zone-label': {
+    kind: 'bool',
+    path: ['collectors', 'hardware', 'rapl', 'enable_zone_label'],
+    help: 'One node_rapl_joules_total family with a rapl_zone label.',
   },
   'collector.cpu.guest': { kind: 'bool', path: ['collectors', 'cpu', 'cpu', 'guest'], help: 'Serve node_cpu_guest_seconds_total.' },
   // node_exporter's deprecated aliases.

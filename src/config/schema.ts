@@ -311,7 +311,7 @@ export const CONFIG_SPEC = {
           filefd: sw('node_filefd_* (node_exporter filefd).'),
           entropy: sw('node_entropy_* (node_exporter entropy).'),
         }),
-        hardware: collector('Hardware sensors from sysfs: hwmon, thermal zones, power supplies.', true, {
+        hardware: collector('Hardware from sysfs: hwmon, thermal zones, power supplies, RAPL, DMI, watchdogs.', true, {
           hwmon: sw('node_hwmon_* (node_exporter hwmon).', true, {
             chip_include: { kind: 'regex', default: '', description: 'Only these hwmon chips (node_exporter --collector.hwmon.chip-include).' },
             chip_exclude: { kind: 'regex', default: '', description: 'hwmon chips to leave out (node_exporter --collector.hwmon.chip-exclude).' },
@@ -334,6 +334,15 @@ export const CONFIG_SPEC = {
               description: 'Power supplies to leave out (node_exporter --collector.powersupply.ignored-supplies).',
             },
           }),
+          rapl: sw('node_rapl_*_joules_total (node_exporter rapl).', true, {
+            enable_zone_label: {
+              kind: 'boolean',
+              default: false,
+              description: 'One node_rapl_joules_total family with a rapl_zone label instead of one family per zone (node_exporter --collector.rapl.enable-zone-label).',
+            },
+          }),
+          dmi: sw('node_dmi_info (node_exporter dmi).'),
+          watchdog: sw('node_watchdog_* (node_exporter watchdog).'),
         }),
         process: collector('node_processes_* and process-exporter compatible groups.', false, {
           processes: sw('node_processes_* (node_exporter processes).'),

@@ -489,6 +489,32 @@ export interface PowerSupplyReading {
   readonly values: Readonly<Record<string, number>>;
 }
 
+/** One RAPL zone (node_rapl_<name>_joules_total). */
+export interface RaplZoneReading {
+  readonly name: string;
+  readonly index: number;
+  /** node_exporter's path label: <sysfs>/class/powercap/<entry>, as configured (not resolved). */
+  readonly path: string;
+  readonly joules: number;
+}
+
+/** One watchdog of /sys/class/watchdog; absent fields had no file. */
+export interface WatchdogReading {
+  readonly name: string;
+  readonly bootstatus?: number;
+  readonly fwVersion?: number;
+  readonly nowayout?: number;
+  readonly timeleft?: number;
+  readonly timeout?: number;
+  readonly pretimeout?: number;
+  readonly accessCs0?: number;
+  readonly options?: string;
+  readonly identity?: string;
+  readonly state?: string;
+  readonly status?: string;
+  readonly pretimeoutGovernor?: string;
+}
+
 export interface HardwareReading {
   /** Sub-switch `hwmon` (absent when <sysfs>/class/hwmon does not exist). */
   readonly hwmon?: readonly HwmonChipReading[];
@@ -497,6 +523,12 @@ export interface HardwareReading {
   readonly coolingDevices?: readonly CoolingDeviceReading[];
   /** Sub-switch `powersupplyclass` (absent when <sysfs>/class/power_supply does not exist). */
   readonly powerSupplies?: readonly PowerSupplyReading[];
+  /** Sub-switch `rapl` (absent when <sysfs>/class/powercap does not exist). */
+  readonly rapl?: readonly RaplZoneReading[];
+  /** Sub-switch `dmi`: node_dmi_info's labels (absent when <sysfs>/class/dmi does not exist). */
+  readonly dmi?: Readonly<Record<string, string>>;
+  /** Sub-switch `watchdog` (absent when <sysfs>/class/watchdog does not exist). */
+  readonly watchdogs?: readonly WatchdogReading[];
 }
 
 // ---------------------------------------------------------------------------------------

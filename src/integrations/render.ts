@@ -60,7 +60,7 @@ export function captureFamilies(s: Snapshot, o: PromRenderOptions): Map<string, 
   if (r.net) renderNet(r.net, x, o);
   if (r.nic) renderNic(r.nic, x, o);
   if (r.host) renderHost(r.host, x);
-  if (r.hardware) renderHardware(r.hardware, x);
+  if (r.hardware) renderHardware(r.hardware, x, o);
   if (r.process) renderProcess(r.process, x, o);
   const byName = Object.entries(s.collectors).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const [name, st] of byName) {

@@ -13,9 +13,11 @@ import { type Daemon, freePort, haveCli, httpGet, parseFamilies, runCli, startDa
 
 const FIX = join(FIXTURES, 'hardware-ne');
 const PROC = join(FIXTURES, 'agent-e2e', 'proc');
-const COLLECTORS = ['--collector.disable-defaults', '--collector.hwmon', '--collector.thermal_zone', '--collector.powersupplyclass'];
+const COLLECTORS = ['--collector.disable-defaults', '--collector.hwmon', '--collector.thermal_zone', '--collector.powersupplyclass', '--collector.rapl', '--collector.dmi', '--collector.watchdog'];
+/** The fixture's sysfs relative to the repository (the CLI runs there): node_rapl_*'s path label holds it as given. */
+const REL_SYS = 'test/fixtures/hardware-ne/sys';
 const E2E_FLAGS = ['--collector.hwmon.chip-include=(applesmc|asus_nb_wmi|coretemp|hwmon4|ieee80211|nct6779)'];
-const OURS = /^(?:# (?:HELP|TYPE) )?node_(?:hwmon|thermal_zone|cooling_device|power_supply)_/;
+const OURS = /^(?:# (?:HELP|TYPE) )?node_(?:hwmon|thermal_zone|cooling_device|power_supply|rapl|dmi|watchdog)_/;
 
 function lines(text: string): string[] {
   return text.split('\n').filter((l) => OURS.test(l));
@@ -43,7 +45,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'hp-hw-e2e-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe("hardware families on node_exporter's fixture tree", () => {
-  const paths = [`--path.procfs=${PROC}`, `--path.sysfs=${join(FIX, 'sys')}`];
+  const paths = [`--path.procfs=${PROC}`, `--path.sysfs=${REL_SYS}`];
   let ours = '';
 
   beforeAll(() => {
@@ -53,10 +55,16 @@ describe("hardware families on node_exporter's fixture tree", () => {
     ours = r.stdout;
   });
 
-  it("prints node_exporter's e2e-output.txt lines for hwmon, thermal_zone and powersupplyclass exactly", () => {
+  it("prints node_exporter's e2e-output.txt lines for hwmon, thermal_zone, powersupplyclass, rapl, dmi and watchdog exactly", () => {
     if (!haveCli()) return;
-    const want = readFileSync(join(FIX, 'e2e-output.txt'), 'utf8').split('\n').filter((l) => l !== '');
-    expect(want.length).toBeGreaterThan(250);
+    const want = readFileSync(join(FIX, 'e2e-output.txt'), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => l.replace('path="collector/fixtures/sys/', `path="${REL_SYS}/`));
+    expect(want.length).toBeGreaterThan(300);
+    for (const f of ['node_rapl_package_joules_total', 'node_dmi_info', 'node_watchdog_info', 'node_hwmon_temp_celsius', 'node_thermal_zone_temp', 'node_power_supply_info']) {
+      expect(want).toContain(`# TYPE ${f} ${f.endsWith('_total') ? 'counter' : 'gauge'}`);
+    }
     expect(lines(ours)).toEqual(want);
     expect(ours).toContain('node_scrape_collector_success{collector="hardware"} 1');
   });
@@ -100,8 +108,21 @@ describe("hardware families on node_exporter's fixture tree", () => {
   });
 });
 
+describe('--collector.rapl.enable-zone-label', () => {
+  it('serves one node_rapl_joules_total{rapl_zone} family, as node_exporter 1.12.1', async () => {
+    const bin = nodeExporter();
+    if (!haveCli() || !haveTool(bin)) return;
+    const flags = [`--path.procfs=${PROC}`, `--path.sysfs=${REL_SYS}`, '--collector.disable-defaults', '--collector.rapl', '--collector.rapl.enable-zone-label'];
+    const r = runCli(['metrics', ...flags]);
+    expect(r.status, r.stderr).toBe(0);
+    const got = lines(r.stdout);
+    expect(got).toContain(`node_rapl_joules_total{index="0",path="${REL_SYS}/class/powercap/intel-rapl:0",rapl_zone="package"} 240422.366267`);
+    expect(got).toEqual(lines(await scrapeNodeExporter(bin.path, flags)));
+  });
+});
+
 describe('absent and broken inputs', () => {
-  it('no class/hwmon, power_supply or thermal: no series, and the collector succeeds (node_exporter: no data)', () => {
+  it('no class/hwmon, power_supply, thermal, powercap, dmi or watchdog: no series, and the collector succeeds (node_exporter: no data)', () => {
     if (!haveCli()) return;
     const sys = join(tmp, 'empty', 'sys');
     mkdirSync(join(sys, 'class'), { recursive: true });

@@ -66,6 +66,14 @@ describe('hardware over OTLP agrees with /metrics', () => {
     for (const s of volts) expect(valueOf(req, 'hw.voltage', { 'hw.id': `${s.labels.chip}_${s.labels.sensor}` })).toBeCloseTo(s.value, 9);
   });
 
+  it('hw.energy: the RAPL package and core zones as counters', () => {
+    const pkg = prom.all('node_rapl_package_joules_total');
+    expect(pkg.length).toBe(1);
+    expect(valueOf(req, 'hw.energy', { 'hw.id': 'rapl_package_0', 'hw.type': 'cpu' })).toBe(pkg[0]!.value);
+    expect(valueOf(req, 'hw.energy', { 'hw.id': 'rapl_core_0', 'hw.type': 'cpu' })).toBe(prom.all('node_rapl_core_joules_total')[0]!.value);
+    expect(pointsOf(req, 'hw.energy').length).toBe(2);
+  });
+
   it('hw.power and hw.battery.charge from the battery', () => {
     expect(valueOf(req, 'hw.power', { 'hw.id': 'BAT0', 'hw.type': 'battery' })).toBe(prom.get('node_power_supply_power_watt', { power_supply: 'BAT0' }));
     expect(valueOf(req, 'hw.battery.charge', { 'hw.id': 'BAT0' })).toBe(prom.get('node_power_supply_capacity', { power_supply: 'BAT0' }) / 100);

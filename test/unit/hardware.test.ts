@@ -9,17 +9,20 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { NotFoundError, ParseError } from '../../src/errors.js';
 import {
   coolingDevices,
+  dmi,
   parseIntBase0,
   POWER_TIME_UNKNOWN,
   POWER_TIME_UNLIMITED,
   powerSupplies,
   powerSuppliesAsync,
+  raplZones,
   sensorsBattery,
   sensorsFans,
   sensorsTemperatures,
   sysClass,
   sysClassAsync,
   thermalZones,
+  watchdogs,
 } from '../../src/hardware.js';
 import { FIXTURES, haveTool, IN_CI, psutilPython, tool } from '../helpers/tools.js';
 
@@ -74,6 +77,49 @@ describe('thermal and power supplies (procfs semantics)', () => {
   it('parses integers as Go ParseInt(s, 0, 64)', () => {
     expect([parseIntBase0('42'), parseIntBase0('-7'), parseIntBase0('0x1f'), parseIntBase0('010'), parseIntBase0('0'), parseIntBase0('1_000')]).toEqual([42, -7, 31, 8, 0, 1000]);
     expect([parseIntBase0(''), parseIntBase0('4.5'), parseIntBase0('abc'), parseIntBase0('08')]).toEqual([null, null, null, null]);
+  });
+});
+
+describe('RAPL, DMI and watchdogs (procfs semantics)', () => {
+  it('reads RAPL zones: the name suffix is the index, entries without a name are left out', () => {
+    expect(raplZones({ roots })).toEqual([
+      { name: 'package', index: 0, entry: 'intel-rapl:0', energyMicrojoules: 240422366267, maxMicrojoules: 262143328850 },
+      { name: 'core', index: 0, entry: 'intel-rapl:0:0', energyMicrojoules: 118821284256, maxMicrojoules: 262143328850 },
+    ]);
+  });
+
+  it('a missing energy_uj or a bad max_energy_range_uj fails naming the file', () => {
+    const d = join(tmp, 'rapl', 'class', 'powercap', 'intel-rapl:0');
+    mkdirSync(d, { recursive: true });
+    writeFileSync(join(d, 'name'), 'psys\n');
+    writeFileSync(join(d, 'max_energy_range_uj'), '100\n');
+    mkdirSync(join(d, 'energy_uj'));
+    // A directory in place of energy_uj is no energy_uj file: a failure naming it, not "no data".
+    expect(() => raplZones({ roots: { sysfs: join(tmp, 'rapl') } })).toThrow(NotFoundError);
+    expect(() => raplZones({ roots: { sysfs: join(tmp, 'rapl') } })).toThrow(/intel-rapl:0\/energy_uj/);
+    rmSync(join(d, 'energy_uj'), { recursive: true });
+    writeFileSync(join(d, 'energy_uj'), '5000000\n');
+    expect(raplZones({ roots: { sysfs: join(tmp, 'rapl') } })).toEqual([{ name: 'psys', index: 0, entry: 'intel-rapl:0', energyMicrojoules: 5000000, maxMicrojoules: 100 }]);
+    writeFileSync(join(d, 'max_energy_range_uj'), '-1\n');
+    expect(() => raplZones({ roots: { sysfs: join(tmp, 'rapl') } })).toThrow(/max_energy_range_uj/);
+  });
+
+  it('reads DMI and watchdogs', () => {
+    const d = dmi({ roots });
+    expect(d.product_name).toBe('PowerEdge R6515');
+    expect(d.sys_vendor).toBe('Dell Inc.');
+    expect(d.chassis_asset_tag).toBe('');
+    expect(watchdogs({ roots })).toEqual([
+      {
+        name: 'watchdog0', bootstatus: 1, fwVersion: 2, nowayout: 0, timeleft: 300, timeout: 60, pretimeout: 120, accessCs0: 0,
+        options: '0x8380', identity: 'Software Watchdog', state: 'active', status: '0x8000', pretimeoutGovernor: 'noop',
+      },
+      {
+        name: 'watchdog1', bootstatus: null, fwVersion: null, nowayout: null, timeleft: null, timeout: null, pretimeout: null, accessCs0: null,
+        options: null, identity: null, state: null, status: null, pretimeoutGovernor: null,
+      },
+    ]);
+    expect(() => watchdogs({ roots: { sysfs: join(tmp, 'none') } })).toThrow(NotFoundError);
   });
 });
 

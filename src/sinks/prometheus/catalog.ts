@@ -140,6 +140,16 @@ export const CATALOG = {
   thermalZoneTemp: m('node_thermal_zone_temp', 'gauge', 'Zone temperature in Celsius', ['zone', 'type']),
   coolingDeviceCurState: m('node_cooling_device_cur_state', 'gauge', 'Current throttle state of the cooling device', ['name', 'type']),
   coolingDeviceMaxState: m('node_cooling_device_max_state', 'gauge', 'Maximum throttle state of the cooling device', ['name', 'type']),
+  raplJoules: m('node_rapl_joules_total', 'counter', 'Current RAPL value in joules', ['index', 'path', 'rapl_zone']),
+  dmiInfo: m('node_dmi_info', 'gauge', "A metric with a constant '1' value labeled by bios_date, bios_release, bios_vendor, bios_version, board_asset_tag, board_name, board_serial, board_vendor, board_version, chassis_asset_tag, chassis_serial, chassis_vendor, chassis_version, product_family, product_name, product_serial, product_sku, product_uuid, product_version, system_vendor if provided by DMI.", ['bios_date', 'bios_release', 'bios_vendor', 'bios_version', 'board_asset_tag', 'board_name', 'board_serial', 'board_vendor', 'board_version', 'chassis_asset_tag', 'chassis_serial', 'chassis_vendor', 'chassis_version', 'product_family', 'product_name', 'product_serial', 'product_sku', 'product_uuid', 'product_version', 'system_vendor']),
+  watchdogBootstatus: m('node_watchdog_bootstatus', 'gauge', 'Value of /sys/class/watchdog/<watchdog>/bootstatus', ['name']),
+  watchdogFwVersion: m('node_watchdog_fw_version', 'gauge', 'Value of /sys/class/watchdog/<watchdog>/fw_version', ['name']),
+  watchdogNowayout: m('node_watchdog_nowayout', 'gauge', 'Value of /sys/class/watchdog/<watchdog>/nowayout', ['name']),
+  watchdogTimeleft: m('node_watchdog_timeleft_seconds', 'gauge', 'Value of /sys/class/watchdog/<watchdog>/timeleft', ['name']),
+  watchdogTimeout: m('node_watchdog_timeout_seconds', 'gauge', 'Value of /sys/class/watchdog/<watchdog>/timeout', ['name']),
+  watchdogPretimeout: m('node_watchdog_pretimeout_seconds', 'gauge', 'Value of /sys/class/watchdog/<watchdog>/pretimeout', ['name']),
+  watchdogAccessCs0: m('node_watchdog_access_cs0', 'gauge', 'Value of /sys/class/watchdog/<watchdog>/access_cs0', ['name']),
+  watchdogInfo: m('node_watchdog_info', 'gauge', 'Info of /sys/class/watchdog/<watchdog>', ['name', 'options', 'identity', 'state', 'status', 'pretimeout_governor']),
   powerSupplyInfo: m('node_power_supply_info', 'gauge', 'info of /sys/class/power_supply/<power_supply>.', ['power_supply', 'capacity_level', 'charge_type', 'health', 'manufacturer', 'model_name', 'scope', 'serial_number', 'status', 'technology', 'type', 'usb_type']),
 } as const satisfies Record<string, MetricDef>;
 
@@ -237,6 +247,11 @@ export function fixedFamilies(): MetricDef[] {
 export function hwmonDef(name: string, type: MetricType, help: string): MetricDef {
   return cached(name, type, help);
 }
+
+/** node_rapl_<zone>_joules_total: one RAPL zone's energy counter. Labels index, path. */
+export const raplZoneDef: (zone: string) => MetricDef = fieldCache((zone) =>
+  cached(`node_rapl_${zone.replace(/[^a-zA-Z0-9_:]/g, '_')}_joules_total`, 'counter', `Current RAPL ${zone} value in joules`),
+);
 
 /** node_power_supply_<name>: one numeric attribute of a power supply. Label power_supply. */
 export const powerSupplyDef: (name: string) => MetricDef = fieldCache((name) =>

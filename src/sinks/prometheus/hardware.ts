@@ -6,7 +6,7 @@
  * client_golang gathers them.
  */
 import type { HardwareReading, HwmonChipReading, HwmonSensorReading, PowerSupplyReading } from '../../contract/snapshot.js';
-import { CATALOG as C, hwmonDef, powerSupplyDef } from './catalog.js';
+import { CATALOG as C, hwmonDef, powerSupplyDef, raplZoneDef } from './catalog.js';
 import type { Exposition, MetricDef } from './exposition.js';
 
 /** Go's strconv.ParseFloat(s, 64) for the forms sysfs files hold; null when it fails. */
@@ -163,7 +163,12 @@ function powerSupplySamples(supplies: readonly PowerSupplyReading[], out: Sample
   }
 }
 
-export function renderHardware(r: HardwareReading, x: Exposition): void {
+/** Whether node_rapl_joules_total{rapl_zone} replaces the per-zone families (--collector.rapl.enable-zone-label). */
+export interface HardwareRenderOptions {
+  readonly raplZoneLabel?: boolean;
+}
+
+export function renderHardware(r: HardwareReading, x: Exposition, o: HardwareRenderOptions = {}): void {
   const out: Sample[] = [];
   if (r.hwmon) hwmonSamples(r.hwmon, out);
   for (const z of r.thermalZones ?? []) out.push(sample(C.thermalZoneTemp, z.celsius, { zone: z.zone, type: z.type }));
@@ -172,6 +177,34 @@ export function renderHardware(r: HardwareReading, x: Exposition): void {
     out.push(sample(C.coolingDeviceMaxState, d.maxState, { name: d.name, type: d.type }));
   }
   if (r.powerSupplies) powerSupplySamples(r.powerSupplies, out);
+  for (const z of r.rapl ?? []) {
+    const labels = { index: String(z.index), path: z.path };
+    out.push(o.raplZoneLabel === true ? sample(C.raplJoules, z.joules, { ...labels, rapl_zone: z.name }) : sample(raplZoneDef(z.name), z.joules, labels));
+  }
+  if (r.dmi) out.push(sample(C.dmiInfo, 1, { ...r.dmi }));
+  for (const w of r.watchdogs ?? []) {
+    const l = { name: w.name };
+    const num: [MetricDef, number | undefined][] = [
+      [C.watchdogBootstatus, w.bootstatus],
+      [C.watchdogFwVersion, w.fwVersion],
+      [C.watchdogNowayout, w.nowayout],
+      [C.watchdogTimeleft, w.timeleft],
+      [C.watchdogTimeout, w.timeout],
+      [C.watchdogPretimeout, w.pretimeout],
+      [C.watchdogAccessCs0, w.accessCs0],
+    ];
+    for (const [def, v] of num) if (v !== undefined) out.push(sample(def, v, l));
+    out.push(
+      sample(C.watchdogInfo, 1, {
+        name: w.name,
+        options: w.options ?? '',
+        identity: w.identity ?? '',
+        state: w.state ?? '',
+        status: w.status ?? '',
+        pretimeout_governor: w.pretimeoutGovernor ?? '',
+      }),
+    );
+  }
   out.sort((a, b) => (a.def.name < b.def.name ? -1 : a.def.name > b.def.name ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   for (const s of out) x.add(s.def, s.value, s.labels);
 }

@@ -42,7 +42,7 @@ export function buildExposition(
   if (r.net) renderNet(r.net, x, o);
   if (r.nic) renderNic(r.nic, x, o);
   if (r.host) renderHost(r.host, x);
-  if (r.hardware) renderHardware(r.hardware, x);
+  if (r.hardware) renderHardware(r.hardware, x, o);
   if (r.process) renderProcess(r.process, x, o);
   renderSelf(s, x, extra);
   // Last: a file's family never takes the name of one of the agent's own.

@@ -1,7 +1,7 @@
 /**
  * hardware collector (sysfs hwmon, thermal, power_supply) → the hardware conventions'
- * hw.temperature, hw.fan.speed, hw.voltage, hw.power, hw.battery.charge and
- * hw.battery.time_left. Sensors are identified by node_exporter's chip and sensor labels
+ * hw.temperature, hw.fan.speed, hw.voltage, hw.power, hw.energy (RAPL), hw.battery.charge
+ * and hw.battery.time_left. Sensors are identified by node_exporter's chip and sensor labels
  * (`hw.id` = `<chip>_<sensor>`, `hw.parent` = chip), named by their hwmon label where they
  * have one. hwmon current, power, energy, humidity, PWM and alarm files have no hw.* metric
  * whose `hw.type` could be told from sysfs (the component they measure is not named), so they
@@ -86,6 +86,20 @@ export const hardwareMapping = defineMapping('hardware', [
     hostmetrics: null,
     points: (r, emit) => {
       for (const p of r.powerSupplies ?? []) if (p.values.power_now !== undefined) emit(p.values.power_now / 1e6, supplyAttrs(p));
+    },
+  },
+  {
+    name: 'hw.energy',
+    instrument: 'counter',
+    unit: 'J',
+    valueType: 'double',
+    description: 'Energy consumed by the component: RAPL package, core and uncore zones (hw.type cpu) and dram (hw.type memory).',
+    hostmetrics: null,
+    points: (r, emit) => {
+      for (const z of r.rapl ?? []) {
+        const type = z.name === 'dram' ? 'memory' : z.name === 'package' || z.name === 'core' || z.name === 'uncore' ? 'cpu' : undefined;
+        if (type !== undefined) emit(z.joules, { 'hw.id': `rapl_${z.name}_${z.index}`, 'hw.name': `${z.name}-${z.index}`, 'hw.type': type });
+      }
     },
   },
   {
