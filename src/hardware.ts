@@ -645,3 +645,107 @@ export function watchdogsFrom(entries: readonly SysClassEntry[]): Watchdog[] {
 export function watchdogs(options: HardwareRootsOption = {}): Watchdog[] {
   return watchdogsFrom(sysClass('class/watchdog', options));
 }
+
+// ---------------------------------------------------------------------------------------
+// EDAC memory controllers (node_exporter's edac collector)
+
+/** One EDAC channel of a csrow (`ch<N>_ce_count`, `ch<N>_ue_count`, `ch<N>_dimm_label`). */
+export interface EdacChannel {
+  channel: string;
+  /** `ch<N>_dimm_label` trimmed, null when it does not read. */
+  dimmLabel: string | null;
+  correctable: number;
+  /** null when `ch<N>_ue_count` does not read (node_exporter then leaves it out). */
+  uncorrectable: number | null;
+}
+
+export interface EdacCsrow {
+  csrow: string;
+  correctable: number;
+  uncorrectable: number;
+  channels: EdacChannel[];
+}
+
+/** `<sysfs>/devices/system/edac/mc/mc<N>`. */
+export interface EdacController {
+  controller: string;
+  correctable: number;
+  uncorrectable: number;
+  /** `ce_noinfo_count` / `ue_noinfo_count`: errors not attributed to a csrow. */
+  correctableNoInfo: number;
+  uncorrectableNoInfo: number;
+  csrows: EdacCsrow[];
+}
+
+const UINT = /^\d+$/;
+
+function edacUint(attrs: readonly SysAttr[], file: string, dir: string): number {
+  const path = `${dir}/${file}`;
+  const a = attrs.find((x) => x.name === file);
+  if (!a) throw new NotFoundError(`${path}: no such file`, { path, code: 'ENOENT' });
+  if (a.value === null) throw new ParseError(`${path}: read failed (errno ${a.errno})`, { path });
+  const t = a.value.trim();
+  if (!UINT.test(t)) throw new ParseError(`${path}: not an unsigned integer: ${JSON.stringify(t)}`, { path });
+  return Number(t);
+}
+
+/** A controller from its entry of devices/system/edac/mc and its csrow entries (pure). */
+export function edacControllerFrom(mc: SysClassEntry, csrowEntries: readonly SysClassEntry[], dir: string): EdacController {
+  const controller = (/^mc([0-9]*)/.exec(mc.name) as RegExpExecArray)[1] as string;
+  const csrows: EdacCsrow[] = [];
+  for (const c of csrowEntries) {
+    const m = /^csrow([0-9]*)/.exec(c.name);
+    if (!m || !/^csrow[0-9]/.test(c.name)) continue;
+    const cdir = `${dir}/${c.name}`;
+    const channels: EdacChannel[] = [];
+    // filepath.Glob(csrow/ch*_ce_count), sorted by name as the attrs are.
+    for (const a of c.attrs) {
+      if (!/^ch.*_ce_count$/.test(a.name)) continue;
+      const cm = /ch([0-9]+)_ce_count/.exec(a.name);
+      if (!cm) continue;
+      const n = cm[1] as string;
+      const label = attrValue(c.attrs, `ch${n}_dimm_label`);
+      const ue = c.attrs.find((x) => x.name === `ch${n}_ue_count`);
+      const ueT = ue?.value?.trim();
+      channels.push({
+        channel: n,
+        dimmLabel: label === undefined ? null : label.trim(),
+        correctable: edacUint(c.attrs, a.name, cdir),
+        uncorrectable: ueT !== undefined && UINT.test(ueT) ? Number(ueT) : null,
+      });
+    }
+    csrows.push({ csrow: m[1] as string, correctable: edacUint(c.attrs, 'ce_count', cdir), uncorrectable: edacUint(c.attrs, 'ue_count', cdir), channels });
+  }
+  const mdir = `${dir}`;
+  return {
+    controller,
+    correctable: edacUint(mc.attrs, 'ce_count', mdir),
+    correctableNoInfo: edacUint(mc.attrs, 'ce_noinfo_count', mdir),
+    uncorrectable: edacUint(mc.attrs, 'ue_count', mdir),
+    uncorrectableNoInfo: edacUint(mc.attrs, 'ue_noinfo_count', mdir),
+    csrows,
+  };
+}
+
+/**
+ * EDAC memory controllers of `<sysfs>/devices/system/edac/mc/mc[0-9]*`, sorted by name;
+ * [] when there are none (node_exporter globs them). A count that is missing or not an
+ * unsigned integer throws naming the file; a channel's ue_count is optional.
+ */
+export async function edacControllersAsync(options: HardwareRootsOption = {}): Promise<EdacController[]> {
+  const roots = resolveRoots(options.roots);
+  let mcs: SysClassEntry[];
+  try {
+    mcs = await sysClassAsync('devices/system/edac/mc', { roots });
+  } catch (e) {
+    if ((e as { code?: unknown }).code === 'ENOENT') return [];
+    throw e;
+  }
+  const out: EdacController[] = [];
+  for (const mc of mcs) {
+    if (!/^mc[0-9]/.test(mc.name)) continue;
+    const rel = `devices/system/edac/mc/${mc.name}`;
+    out.push(edacControllerFrom(mc, await sysClassAsync(rel, { roots }), `${roots.sysfs.replace(/\/+$/, '')}/${rel}`));
+  }
+  return out;
+}

@@ -7,13 +7,14 @@
  */
 import type { Collector, OptionalInput } from '../contract/collector.js';
 import { runParts } from '../contract/collector.js';
-import type { HardwareReading, HwmonChipReading, HwmonSensorReading, PowerSupplyReading, RaplZoneReading, WatchdogReading } from '../contract/snapshot.js';
+import type { EdacControllerReading, HardwareReading, HwmonChipReading, HwmonSensorReading, PowerSupplyReading, RaplZoneReading, WatchdogReading } from '../contract/snapshot.js';
 import type { HardwareCollectorConfig } from '../config/types.js';
 import { compileRegex } from '../config/spec.js';
 import { posix } from 'node:path';
 import {
   coolingDevicesFrom,
   dmiFrom,
+  edacControllersAsync,
   powerSuppliesFrom,
   raplZonesFrom,
   sysClassAsync,
@@ -51,6 +52,33 @@ export function raplReadings(entries: readonly SysClassEntry[], sysfs: string): 
     out.push({ name: z.name, index: z.index, path: posix.join(sysfs, 'class/powercap', z.entry), joules: z.energyMicrojoules / 1e6 });
   }
   return out;
+}
+
+/** node_exporter's edacDimmLabel transformation. */
+function dimmLabel(raw: string | null): string {
+  if (raw === null) return 'unknown';
+  return raw.replace(/#/g, '').replace(/csrow/g, '_csrow').replace(/channel/g, '_channel');
+}
+
+function edacReading(c: Awaited<ReturnType<typeof edacControllersAsync>>[number]): EdacControllerReading {
+  return {
+    controller: c.controller,
+    correctable: c.correctable,
+    uncorrectable: c.uncorrectable,
+    correctableNoInfo: c.correctableNoInfo,
+    uncorrectableNoInfo: c.uncorrectableNoInfo,
+    csrows: c.csrows.map((r) => ({
+      csrow: r.csrow,
+      correctable: r.correctable,
+      uncorrectable: r.uncorrectable,
+      channels: r.channels.map((ch) => ({
+        channel: ch.channel,
+        dimmLabel: dimmLabel(ch.dimmLabel),
+        correctable: ch.correctable,
+        ...(ch.uncorrectable !== null ? { uncorrectable: ch.uncorrectable } : {}),
+      })),
+    })),
+  };
 }
 
 function watchdogReading(w: ReturnType<typeof watchdogsFrom>[number]): WatchdogReading {
@@ -206,6 +234,7 @@ export function create(config: HardwareCollectorConfig, _logger: Logger): Collec
                 return Object.fromEntries(Object.entries(d).map(([k, v]) => [dmiLabel(k), v]));
               }
             : undefined,
+          edac: config.edac.enabled ? async () => (await edacControllersAsync(o)).map(edacReading) : undefined,
           watchdog: config.watchdog.enabled ? async () => watchdogsFrom(await sysClassAsync('class/watchdog', o)).map(watchdogReading) : undefined,
         },
         OPTIONAL_INPUTS,
@@ -220,6 +249,7 @@ export function create(config: HardwareCollectorConfig, _logger: Logger): Collec
       if (parts.rapl) reading.rapl = parts.rapl;
       // node_exporter serves no node_dmi_info when DMI has none of its attributes.
       if (parts.dmi && Object.keys(parts.dmi).length > 0) reading.dmi = parts.dmi;
+      if (parts.edac) reading.edac = parts.edac;
       if (parts.watchdog) reading.watchdogs = parts.watchdog;
       return reading;
     },

@@ -41,7 +41,7 @@ export const COLLECTORS: readonly CollectorEntry[] = [
   entry('net', 'interface counters, sockets, protocol counters, TCP states', ['netdev', 'sockstat', 'netstat', 'tcpstat'], () => import('./net.js')),
   entry('nic', 'interface attributes from sysfs', ['netclass'], () => import('./nic.js')),
   entry('host', 'uname, time, os-release, file descriptors, entropy', ['uname', 'time', 'os', 'filefd', 'entropy'], () => import('./host.js')),
-  entry('hardware', 'hardware sensors: hwmon chips, thermal zones, power supplies, RAPL energy, DMI, watchdogs', ['hwmon', 'thermal_zone', 'powersupplyclass', 'rapl', 'dmi', 'watchdog'], () => import('./hardware.js')),
+  entry('hardware', 'hardware sensors: hwmon chips, thermal zones, power supplies, RAPL energy, DMI, EDAC, watchdogs', ['hwmon', 'thermal_zone', 'powersupplyclass', 'rapl', 'dmi', 'edac', 'watchdog'], () => import('./hardware.js')),
   entry('process', 'process counts and process-exporter compatible groups', ['processes'], () => import('./process.js')),
   entry('textfile', 'metrics from *.prom files written by scripts and cron jobs', [], () => import('./textfile.js')),
 ];

@@ -62,6 +62,7 @@ export const NODE_EXPORTER_COLLECTORS: Readonly<Record<string, readonly string[]
   powersupplyclass: ['collectors', 'hardware', 'powersupplyclass'],
   rapl: ['collectors', 'hardware', 'rapl'],
   dmi: ['collectors', 'hardware', 'dmi'],
+  edac: ['collectors', 'hardware', 'edac'],
   watchdog: ['collectors', 'hardware', 'watchdog'],
   textfile: ['collectors', 'textfile'],
 };
@@ -80,7 +81,7 @@ export const OWN_COLLECTORS: Readonly<Record<string, readonly string[]>> = {
 /** node_exporter collectors hostprobe does not have: accepted, with a warning when enabled. */
 export const FOREIGN_COLLECTORS: readonly string[] = [
   'arp', 'bcache', 'bonding', 'btrfs', 'buddyinfo', 'cgroups', 'conntrack', 'cpu_vulnerabilities', 'devstat',
-  'drbd', 'drm', 'edac', 'ethtool', 'fibrechannel', 'infiniband', 'interrupts', 'ipvs',
+  'drbd', 'drm', 'ethtool', 'fibrechannel', 'infiniband', 'interrupts', 'ipvs',
   'kernel_hung', 'ksmd', 'lnstat', 'logind', 'mdadm', 'meminfo_numa', 'mountstats', 'network_route', 'nfs',
   'nfsd', 'ntp', 'nvme', 'perf', 'qdisc', 'runit', 'schedstat', 'selinux',
   'slabinfo', 'softirqs', 'softnet', 'supervisord', 'swap', 'sysctl', 'systemd', 'tapestats',

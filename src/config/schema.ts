@@ -342,6 +342,7 @@ export const CONFIG_SPEC = {
             },
           }),
           dmi: sw('node_dmi_info (node_exporter dmi).'),
+          edac: sw('node_edac_* (node_exporter edac).'),
           watchdog: sw('node_watchdog_* (node_exporter watchdog).'),
         }),
         process: collector('node_processes_* and process-exporter compatible groups.', false, {

@@ -515,6 +515,28 @@ export interface WatchdogReading {
   readonly pretimeoutGovernor?: string;
 }
 
+/** One EDAC memory controller (node_edac_*). */
+export interface EdacControllerReading {
+  readonly controller: string;
+  readonly correctable: number;
+  readonly uncorrectable: number;
+  /** Errors not attributed to a csrow (node_exporter's csrow="unknown"). */
+  readonly correctableNoInfo: number;
+  readonly uncorrectableNoInfo: number;
+  readonly csrows: readonly {
+    readonly csrow: string;
+    readonly correctable: number;
+    readonly uncorrectable: number;
+    readonly channels: readonly {
+      readonly channel: string;
+      /** node_exporter's dimm_label: the file with `#` removed, `_` before csrow/channel; `unknown` without one. */
+      readonly dimmLabel: string;
+      readonly correctable: number;
+      readonly uncorrectable?: number;
+    }[];
+  }[];
+}
+
 export interface HardwareReading {
   /** Sub-switch `hwmon` (absent when <sysfs>/class/hwmon does not exist). */
   readonly hwmon?: readonly HwmonChipReading[];
@@ -527,6 +549,8 @@ export interface HardwareReading {
   readonly rapl?: readonly RaplZoneReading[];
   /** Sub-switch `dmi`: node_dmi_info's labels (absent when <sysfs>/class/dmi does not exist). */
   readonly dmi?: Readonly<Record<string, string>>;
+  /** Sub-switch `edac` ([] without EDAC controllers). */
+  readonly edac?: readonly EdacControllerReading[];
   /** Sub-switch `watchdog` (absent when <sysfs>/class/watchdog does not exist). */
   readonly watchdogs?: readonly WatchdogReading[];
 }

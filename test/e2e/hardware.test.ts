@@ -13,11 +13,11 @@ import { type Daemon, freePort, haveCli, httpGet, parseFamilies, runCli, startDa
 
 const FIX = join(FIXTURES, 'hardware-ne');
 const PROC = join(FIXTURES, 'agent-e2e', 'proc');
-const COLLECTORS = ['--collector.disable-defaults', '--collector.hwmon', '--collector.thermal_zone', '--collector.powersupplyclass', '--collector.rapl', '--collector.dmi', '--collector.watchdog'];
+const COLLECTORS = ['--collector.disable-defaults', '--collector.hwmon', '--collector.thermal_zone', '--collector.powersupplyclass', '--collector.rapl', '--collector.dmi', '--collector.edac', '--collector.watchdog'];
 /** The fixture's sysfs relative to the repository (the CLI runs there): node_rapl_*'s path label holds it as given. */
 const REL_SYS = 'test/fixtures/hardware-ne/sys';
 const E2E_FLAGS = ['--collector.hwmon.chip-include=(applesmc|asus_nb_wmi|coretemp|hwmon4|ieee80211|nct6779)'];
-const OURS = /^(?:# (?:HELP|TYPE) )?node_(?:hwmon|thermal_zone|cooling_device|power_supply|rapl|dmi|watchdog)_/;
+const OURS = /^(?:# (?:HELP|TYPE) )?node_(?:hwmon|thermal_zone|cooling_device|power_supply|rapl|dmi|edac|watchdog)_/;
 
 function lines(text: string): string[] {
   return text.split('\n').filter((l) => OURS.test(l));
@@ -55,14 +55,14 @@ describe("hardware families on node_exporter's fixture tree", () => {
     ours = r.stdout;
   });
 
-  it("prints node_exporter's e2e-output.txt lines for hwmon, thermal_zone, powersupplyclass, rapl, dmi and watchdog exactly", () => {
+  it("prints node_exporter's e2e-output.txt lines for hwmon, thermal_zone, powersupplyclass, rapl, dmi, edac and watchdog exactly", () => {
     if (!haveCli()) return;
     const want = readFileSync(join(FIX, 'e2e-output.txt'), 'utf8')
       .split('\n')
       .filter((l) => l !== '')
       .map((l) => l.replace('path="collector/fixtures/sys/', `path="${REL_SYS}/`));
     expect(want.length).toBeGreaterThan(300);
-    for (const f of ['node_rapl_package_joules_total', 'node_dmi_info', 'node_watchdog_info', 'node_hwmon_temp_celsius', 'node_thermal_zone_temp', 'node_power_supply_info']) {
+    for (const f of ['node_rapl_package_joules_total', 'node_dmi_info', 'node_edac_channel_uncorrectable_errors_total', 'node_watchdog_info', 'node_hwmon_temp_celsius', 'node_thermal_zone_temp', 'node_power_supply_info']) {
       expect(want).toContain(`# TYPE ${f} ${f.endsWith('_total') ? 'counter' : 'gauge'}`);
     }
     expect(lines(ours)).toEqual(want);

@@ -10,6 +10,7 @@ import { NotFoundError, ParseError } from '../../src/errors.js';
 import {
   coolingDevices,
   dmi,
+  edacControllersAsync,
   parseIntBase0,
   POWER_TIME_UNKNOWN,
   POWER_TIME_UNLIMITED,
@@ -102,6 +103,15 @@ describe('RAPL, DMI and watchdogs (procfs semantics)', () => {
     expect(raplZones({ roots: { sysfs: join(tmp, 'rapl') } })).toEqual([{ name: 'psys', index: 0, entry: 'intel-rapl:0', energyMicrojoules: 5000000, maxMicrojoules: 100 }]);
     writeFileSync(join(d, 'max_energy_range_uj'), '-1\n');
     expect(() => raplZones({ roots: { sysfs: join(tmp, 'rapl') } })).toThrow(/max_energy_range_uj/);
+  });
+
+  it('reads EDAC controllers: csrows, channels, an optional channel ue_count; none without edac', async () => {
+    const [mc0, ...rest] = await edacControllersAsync({ roots });
+    expect(rest).toEqual([]);
+    expect(mc0).toMatchObject({ controller: '0', correctable: 1, uncorrectable: 5, correctableNoInfo: 2, uncorrectableNoInfo: 6 });
+    expect(mc0!.csrows.map((r) => [r.csrow, r.correctable, r.uncorrectable, r.channels.length])).toEqual([['0', 3, 4, 2], ['1', 0, 4, 2], ['2', 0, 5, 2]]);
+    expect(mc0!.csrows[2]!.channels[0]).toEqual({ channel: '0', dimmLabel: 'mc0csrow2channel0', correctable: 0, uncorrectable: null });
+    expect(await edacControllersAsync({ roots: { sysfs: join(tmp, 'none') } })).toEqual([]);
   });
 
   it('reads DMI and watchdogs', () => {

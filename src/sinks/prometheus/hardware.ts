@@ -182,6 +182,22 @@ export function renderHardware(r: HardwareReading, x: Exposition, o: HardwareRen
     out.push(o.raplZoneLabel === true ? sample(C.raplJoules, z.joules, { ...labels, rapl_zone: z.name }) : sample(raplZoneDef(z.name), z.joules, labels));
   }
   if (r.dmi) out.push(sample(C.dmiInfo, 1, { ...r.dmi }));
+  for (const c of r.edac ?? []) {
+    const controller = c.controller;
+    out.push(sample(C.edacCorrectable, c.correctable, { controller }));
+    out.push(sample(C.edacUncorrectable, c.uncorrectable, { controller }));
+    out.push(sample(C.edacCsrowCorrectable, c.correctableNoInfo, { controller, csrow: 'unknown' }));
+    out.push(sample(C.edacCsrowUncorrectable, c.uncorrectableNoInfo, { controller, csrow: 'unknown' }));
+    for (const row of c.csrows) {
+      out.push(sample(C.edacCsrowCorrectable, row.correctable, { controller, csrow: row.csrow }));
+      out.push(sample(C.edacCsrowUncorrectable, row.uncorrectable, { controller, csrow: row.csrow }));
+      for (const ch of row.channels) {
+        const l = { controller, csrow: row.csrow, channel: ch.channel, dimm_label: ch.dimmLabel };
+        out.push(sample(C.edacChannelCorrectable, ch.correctable, l));
+        if (ch.uncorrectable !== undefined) out.push(sample(C.edacChannelUncorrectable, ch.uncorrectable, l));
+      }
+    }
+  }
   for (const w of r.watchdogs ?? []) {
     const l = { name: w.name };
     const num: [MetricDef, number | undefined][] = [
