@@ -89,8 +89,27 @@ function watchdogReading(w: ReturnType<typeof watchdogsFrom>[number]): WatchdogR
   }
   for (const k of ['options', 'identity', 'state', 'status', 'pretimeoutGovernor'] as const) {
     const v = w[k];
-    if (v !== null) out[k] = v;
+    if (v !== null) out[k] = cutAt128Bytes(v).trim();
   }
+  return out;
+}
+
+/**
+ * node_exporter reads every sysfs attribute with one read(2) of 128 bytes (procfs'
+ * SysReadFile, hwmon's sysReadFile): a longer value (a label, a DMI string) is cut there.
+ * The library reads up to 4 KiB; the collector cuts as node_exporter does so label values
+ * agree. A cut inside a UTF-8 sequence decodes to U+FFFD, as node_exporter's ToValidUTF8.
+ */
+export function cutAt128Bytes(s: string): string {
+  if (s.length <= 32) return s;
+  const b = Buffer.from(s, 'utf8');
+  return b.length <= 128 ? s : b.subarray(0, 128).toString('utf8');
+}
+
+/** Each value of a string record cut as node_exporter reads it, then trimmed. */
+function cutAll(r: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(r)) out[k] = cutAt128Bytes(v).trim();
   return out;
 }
 
@@ -122,7 +141,7 @@ function collectSensorData(attrs: readonly SysAttr[], data: Map<string, Map<stri
     const sensor = `${x.type}${x.num}`;
     let d = data.get(sensor);
     if (!d) data.set(sensor, (d = new Map()));
-    d.set(x.property, a.value.replace(/^\n+|\n+$/g, ''));
+    d.set(x.property, cutAt128Bytes(a.value).replace(/^\n+|\n+$/g, ''));
   }
 }
 
@@ -223,7 +242,7 @@ export function create(config: HardwareCollectorConfig, _logger: Logger): Collec
             ? async (): Promise<PowerSupplyReading[]> =>
                 powerSuppliesFrom(await sysClassAsync('class/power_supply', o))
                   .filter((p) => !ignoredSupplies.test(p.name))
-                  .map((p) => ({ name: p.name, strings: p.strings, values: p.values }))
+                  .map((p) => ({ name: p.name, strings: cutAll(p.strings), values: p.values }))
             : undefined,
           rapl: config.rapl.enabled ? async () => raplReadings(await sysClassAsync('class/powercap', o), ctx.roots.sysfs) : undefined,
           // Read every poll although node_exporter reads DMI once at start: a few hundred
@@ -231,7 +250,7 @@ export function create(config: HardwareCollectorConfig, _logger: Logger): Collec
           dmi: config.dmi.enabled
             ? async () => {
                 const d = dmiFrom(await sysClassAsync('class/dmi', o));
-                return Object.fromEntries(Object.entries(d).map(([k, v]) => [dmiLabel(k), v]));
+                return Object.fromEntries(Object.entries(cutAll(d)).map(([k, v]) => [dmiLabel(k), v]));
               }
             : undefined,
           edac: config.edac.enabled ? async () => (await edacControllersAsync(o)).map(edacReading) : undefined,

@@ -121,6 +121,23 @@ describe('--collector.rapl.enable-zone-label', () => {
   });
 });
 
+describe('long values', () => {
+  it('a label or DMI string above 128 bytes is cut where node_exporter 1.12.1 cuts it, inside a UTF-8 sequence too', async () => {
+    const bin = nodeExporter();
+    if (!haveCli() || !haveTool(bin)) return;
+    const sys = join(tmp, 'long', 'sys');
+    cpSync(join(FIX, 'sys'), sys, { recursive: true, verbatimSymlinks: true });
+    writeFileSync(join(sys, 'devices', 'platform', 'coretemp.0', 'hwmon', 'hwmon0', 'temp1_label'), `${'éé '.repeat(40)}\n`);
+    writeFileSync(join(sys, 'class', 'dmi', 'id', 'product_name'), `${'x'.repeat(200)}\n`);
+    const flags = [`--path.procfs=${PROC}`, `--path.sysfs=${sys}`, '--collector.disable-defaults', '--collector.hwmon', '--collector.dmi'];
+    const r = runCli(['metrics', ...flags]);
+    expect(r.status, r.stderr).toBe(0);
+    const got = lines(r.stdout);
+    expect(got.some((l) => l.includes('label="éé éé '))).toBe(true);
+    expect(got).toEqual(lines(await scrapeNodeExporter(bin.path, flags)));
+  });
+});
+
 describe('absent and broken inputs', () => {
   it('no class/hwmon, power_supply, thermal, powercap, dmi or watchdog: no series, and the collector succeeds (node_exporter: no data)', () => {
     if (!haveCli()) return;
