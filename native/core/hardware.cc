@@ -60,6 +60,56 @@ std::vector<SysAttr> read_attrs(const std::string& dir) {
 
 }  // namespace
 
+namespace {
+
+// Length of the valid UTF-8 sequence at s[i] (1-4), or 0 when the bytes there are not one
+// (overlong forms, surrogates and code points above U+10FFFF are invalid, as in Go).
+size_t utf8_seq_len(std::string_view s, size_t i) {
+  const auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = b(i);
+  if (c < 0x80) return 1;
+  size_t n;
+  unsigned char lo = 0x80, hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) n = 2;
+  else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  if (b(i + 1) < lo || b(i + 1) > hi) return 0;
+  for (size_t k = 2; k < n; ++k)
+    if (b(i + k) < 0x80 || b(i + k) > 0xBF) return 0;
+  return n;
+}
+
+}  // namespace
+
+std::string to_valid_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  bool in_bad_run = false;
+  for (size_t i = 0; i < s.size();) {
+    const size_t n = utf8_seq_len(s, i);
+    if (n == 0) {
+      if (!in_bad_run) out.append("\xEF\xBF\xBD");
+      in_bad_run = true;
+      ++i;
+      continue;
+    }
+    in_bad_run = false;
+    out.append(s.data() + i, n);
+    i += n;
+  }
+  return out;
+}
+
 int read_sys_attr(const std::string& path, std::string& out) {
   Fd fd;
   int rc = open_for_read(AT_FDCWD, path.c_str(), fd);
@@ -70,7 +120,7 @@ int read_sys_attr(const std::string& path, std::string& out) {
     n = ::read(fd.get(), buf, sizeof buf);
   } while (n < 0 && errno == EINTR);
   if (n < 0) return errno;
-  out.assign(buf, static_cast<size_t>(n));
+  out = to_valid_utf8(std::string_view(buf, static_cast<size_t>(n)));
   return 0;
 }
 

@@ -37,7 +37,12 @@ struct SysClassEntry {
 // hwmon drivers answer EAGAIN forever to a read loop).
 constexpr size_t kSysAttrReadLimit = 4096;
 
-// Reads one attribute with a single bounded read; returns 0 or the errno.
+// `s` with each run of bytes that are not valid UTF-8 replaced by one U+FFFD, as Go's
+// strings.ToValidUTF8(s, "\uFFFD") (node_exporter's label values); valid input is returned as is.
+std::string to_valid_utf8(std::string_view s);
+
+// Reads one attribute with a single bounded read; returns 0 or the errno. The content is
+// made valid UTF-8 (to_valid_utf8).
 int read_sys_attr(const std::string& path, std::string& out);
 
 // Lists <sysfs>/<class_rel> and reads every entry that is a directory (or a symlink to one),

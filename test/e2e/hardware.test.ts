@@ -122,18 +122,21 @@ describe('--collector.rapl.enable-zone-label', () => {
 });
 
 describe('long values', () => {
-  it('a label or DMI string above 128 bytes is cut where node_exporter 1.12.1 cuts it, inside a UTF-8 sequence too', async () => {
+  it('a label or DMI string above 128 bytes is cut where node_exporter 1.12.1 cuts it, inside a UTF-8 sequence too; invalid UTF-8 is replaced as it does', async () => {
     const bin = nodeExporter();
     if (!haveCli() || !haveTool(bin)) return;
     const sys = join(tmp, 'long', 'sys');
     cpSync(join(FIX, 'sys'), sys, { recursive: true, verbatimSymlinks: true });
     writeFileSync(join(sys, 'devices', 'platform', 'coretemp.0', 'hwmon', 'hwmon0', 'temp1_label'), `${'éé '.repeat(40)}\n`);
     writeFileSync(join(sys, 'class', 'dmi', 'id', 'product_name'), `${'x'.repeat(200)}\n`);
+    // Invalid UTF-8: a run of two bad bytes and a lone one, each one U+FFFD in node_exporter.
+    writeFileSync(join(sys, 'class', 'dmi', 'id', 'board_name'), Buffer.from([0x41, 0xff, 0xfe, 0x42, 0xc3, 0x0a]));
     const flags = [`--path.procfs=${PROC}`, `--path.sysfs=${sys}`, '--collector.disable-defaults', '--collector.hwmon', '--collector.dmi'];
     const r = runCli(['metrics', ...flags]);
     expect(r.status, r.stderr).toBe(0);
     const got = lines(r.stdout);
     expect(got.some((l) => l.includes('label="éé éé '))).toBe(true);
+    expect(got.some((l) => l.includes('board_name="A\u{fffd}B\u{fffd}"'))).toBe(true);
     expect(got).toEqual(lines(await scrapeNodeExporter(bin.path, flags)));
   });
 });
