@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Fixture trees hold symlinks into the real file system (proc-*/1/cwd -> /): never search them.
     exclude: ['test/fixtures/**', '**/node_modules/**'],
+    // Empty fixture directories git cannot store (test/fixtures/EMPTY_DIRS).
+    globalSetup: ['test/helpers/fixture-dirs.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Tests spawn real processes and servers; keep files in separate forks.

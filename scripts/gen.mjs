@@ -53,7 +53,7 @@ function table(head, rows) {
   return [row(head), `|${head.map(() => '---').join('|')}|`, ...rows.map(row)].join('\n');
 }
 
-const COLLECTOR_ORDER = ['cpu', 'mem', 'disk', 'net', 'nic', 'host', 'process', 'textfile', 'self'];
+const COLLECTOR_ORDER = ['cpu', 'mem', 'disk', 'net', 'nic', 'host', 'hardware', 'process', 'textfile', 'self'];
 
 /** docs/agent.md: every Prometheus family, by collector and part. */
 function prometheusMetrics() {

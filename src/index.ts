@@ -11,3 +11,4 @@ export * from './net.js';
 export * from './host.js';
 export * from './kernel.js';
 export * from './process.js';
+export * from './hardware.js';

@@ -9,6 +9,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   hpn::RegisterNet(env, exports);
   hpn::RegisterHost(env, exports);
   hpn::RegisterKernel(env, exports);
+  hpn::RegisterHardware(env, exports);
   hpn::RegisterProcess(env, exports);
   hpn::RegisterLifecycle(env, exports);
   return exports;

@@ -10,6 +10,7 @@ void RegisterDisk(Napi::Env env, Napi::Object exports);
 void RegisterNet(Napi::Env env, Napi::Object exports);
 void RegisterHost(Napi::Env env, Napi::Object exports);
 void RegisterKernel(Napi::Env env, Napi::Object exports);
+void RegisterHardware(Napi::Env env, Napi::Object exports);
 void RegisterProcess(Napi::Env env, Napi::Object exports);
 void RegisterLifecycle(Napi::Env env, Napi::Object exports);
 }  // namespace hpn

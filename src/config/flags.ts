@@ -65,6 +65,13 @@ export const NODE_EXPORTER_COLLECTORS: Readonly<Record<string, readonly string[]
   kernel_hung: ['collectors', 'host', 'kernel_hung'],
   selinux: ['collectors', 'host', 'selinux'],
   processes: ['collectors', 'process', 'processes'],
+  hwmon: ['collectors', 'hardware', 'hwmon'],
+  thermal_zone: ['collectors', 'hardware', 'thermal_zone'],
+  powersupplyclass: ['collectors', 'hardware', 'powersupplyclass'],
+  rapl: ['collectors', 'hardware', 'rapl'],
+  dmi: ['collectors', 'hardware', 'dmi'],
+  edac: ['collectors', 'hardware', 'edac'],
+  watchdog: ['collectors', 'hardware', 'watchdog'],
   textfile: ['collectors', 'textfile'],
 };
 
@@ -75,6 +82,7 @@ export const OWN_COLLECTORS: Readonly<Record<string, readonly string[]>> = {
   net: ['collectors', 'net'],
   nic: ['collectors', 'nic'],
   host: ['collectors', 'host'],
+  hardware: ['collectors', 'hardware'],
   process: ['collectors', 'process'],
 };
 
@@ -85,11 +93,11 @@ export const OWN_COLLECTORS: Readonly<Record<string, readonly string[]>> = {
  */
 export const FOREIGN_COLLECTORS: readonly string[] = [
   'bcache', 'bcachefs', 'bonding', 'btrfs', 'buddyinfo', 'cgroups', 'cpu_vulnerabilities', 'devstat',
-  'dmi', 'dmmultipath', 'drbd', 'drm', 'edac', 'ethtool', 'fibrechannel', 'hwmon', 'infiniband', 'interrupts', 'ipvs',
+  'dmmultipath', 'drbd', 'drm', 'ethtool', 'fibrechannel', 'infiniband', 'interrupts', 'ipvs',
   'ksmd', 'lnstat', 'logind', 'mdadm', 'meminfo_numa', 'mountstats', 'network_route', 'nfs',
-  'nfsd', 'ntp', 'nvme', 'nvmesubsystem', 'pcidevice', 'perf', 'powersupplyclass', 'qdisc', 'rapl', 'runit', 'selinux',
+  'nfsd', 'ntp', 'nvme', 'nvmesubsystem', 'pcidevice', 'perf', 'qdisc', 'runit', 'selinux',
   'slabinfo', 'softirqs', 'supervisord', 'swap', 'sysctl', 'systemd', 'tapestats',
-  'thermal_zone', 'watchdog', 'wifi', 'xfrm', 'xfs', 'zfs', 'zoneinfo', 'netclass_rtnl',
+  'wifi', 'xfrm', 'xfs', 'zfs', 'zoneinfo', 'netclass_rtnl',
 ];
 
 type Kind = 'string' | 'regex' | 'duration' | 'int' | 'bool' | 'path';
@@ -227,6 +235,36 @@ export const FLAGS: Readonly<Record<string, FlagDef>> = {
     path: ['collectors', 'mem', 'vmstat', 'fields'],
     help: 'Regex of vmstat fields to serve.',
   },
+  'collector.hwmon.chip-include': {
+    kind: 'regex',
+    path: ['collectors', 'hardware', 'hwmon', 'chip_include'],
+    help: 'Regex of the only hwmon chips to serve.',
+  },
+  'collector.hwmon.chip-exclude': {
+    kind: 'regex',
+    path: ['collectors', 'hardware', 'hwmon', 'chip_exclude'],
+    help: 'Regex of hwmon chips to leave out.',
+  },
+  'collector.hwmon.sensor-include': {
+    kind: 'regex',
+    path: ['collectors', 'hardware', 'hwmon', 'sensor_include'],
+    help: 'Regex of the only hwmon sensors to serve, matched against "<chip>;<sensor>".',
+  },
+  'collector.hwmon.sensor-exclude': {
+    kind: 'regex',
+    path: ['collectors', 'hardware', 'hwmon', 'sensor_exclude'],
+    help: 'Regex of hwmon sensors to leave out, matched against "<chip>;<sensor>".',
+  },
+  'collector.powersupply.ignored-supplies': {
+    kind: 'regex',
+    path: ['collectors', 'hardware', 'powersupplyclass', 'ignored_supplies'],
+    help: 'Regex of power supplies to leave out of node_power_supply_*.',
+  },
+  'collector.rapl.enable-zone-label': {
+    kind: 'bool',
+    path: ['collectors', 'hardware', 'rapl', 'enable_zone_label'],
+    help: 'One node_rapl_joules_total family with a rapl_zone label.',
+  },
   'collector.cpu.guest': { kind: 'bool', path: ['collectors', 'cpu', 'cpu', 'guest'], help: 'Serve node_cpu_guest_seconds_total.' },
   'collector.stat.softirq': { kind: 'bool', path: ['collectors', 'cpu', 'stat', 'softirq'], help: 'Serve node_softirqs_total{vector} from /proc/stat.' },
   'collector.cpu.info': { kind: 'bool', path: ['collectors', 'cpu', 'cpu', 'info'], help: 'Serve node_cpu_info from /proc/cpuinfo.' },
@@ -284,10 +322,6 @@ const IGNORED_FLAGS: Readonly<Record<string, 'bool' | 'value'>> = {
   'collector.ethtool.device-include': 'value',
   'collector.ethtool.device-exclude': 'value',
   'collector.ethtool.metrics-include': 'value',
-  'collector.hwmon.chip-include': 'value',
-  'collector.hwmon.chip-exclude': 'value',
-  'collector.hwmon.sensor-include': 'value',
-  'collector.hwmon.sensor-exclude': 'value',
   'collector.infiniband.device-include': 'value',
   'collector.infiniband.device-exclude': 'value',
   'collector.interrupts.name-include': 'value',
@@ -313,11 +347,9 @@ const IGNORED_FLAGS: Readonly<Record<string, 'bool' | 'value'>> = {
   'collector.perf.software-profilers': 'value',
   'collector.perf.disable-cache-profilers': 'bool',
   'collector.perf.cache-profilers': 'value',
-  'collector.powersupply.ignored-supplies': 'value',
   'collector.qdisc.fixtures': 'value',
   'collector.qdisc.device-include': 'value',
   'collector.qdisc.device-exclude': 'value',
-  'collector.rapl.enable-zone-label': 'bool',
   'collector.runit.servicedir': 'value',
   'collector.slabinfo.slabs-include': 'value',
   'collector.slabinfo.slabs-exclude': 'value',

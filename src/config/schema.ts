@@ -353,6 +353,40 @@ export const CONFIG_SPEC = {
           kernel_hung: sw('node_kernel_hung_tasks_total (node_exporter kernel_hung).'),
           selinux: sw('node_selinux_* (node_exporter selinux).'),
         }),
+        hardware: collector('Hardware from sysfs: hwmon, thermal zones, power supplies, RAPL, DMI, watchdogs.', true, {
+          hwmon: sw('node_hwmon_* (node_exporter hwmon).', true, {
+            chip_include: { kind: 'regex', default: '', description: 'Only these hwmon chips (node_exporter --collector.hwmon.chip-include).' },
+            chip_exclude: { kind: 'regex', default: '', description: 'hwmon chips to leave out (node_exporter --collector.hwmon.chip-exclude).' },
+            sensor_include: {
+              kind: 'regex',
+              default: '',
+              description: 'Only these sensors, matched against "<chip>;<sensor>" (node_exporter --collector.hwmon.sensor-include).',
+            },
+            sensor_exclude: {
+              kind: 'regex',
+              default: '',
+              description: 'Sensors to leave out, matched against "<chip>;<sensor>" (node_exporter --collector.hwmon.sensor-exclude).',
+            },
+          }),
+          thermal_zone: sw('node_thermal_zone_temp, node_cooling_device_* (node_exporter thermal_zone).'),
+          powersupplyclass: sw('node_power_supply_* (node_exporter powersupplyclass).', true, {
+            ignored_supplies: {
+              kind: 'regex',
+              default: '^$',
+              description: 'Power supplies to leave out (node_exporter --collector.powersupply.ignored-supplies).',
+            },
+          }),
+          rapl: sw('node_rapl_*_joules_total (node_exporter rapl).', true, {
+            enable_zone_label: {
+              kind: 'boolean',
+              default: false,
+              description: 'One node_rapl_joules_total family with a rapl_zone label instead of one family per zone (node_exporter --collector.rapl.enable-zone-label).',
+            },
+          }),
+          dmi: sw('node_dmi_info (node_exporter dmi).'),
+          edac: sw('node_edac_* (node_exporter edac).'),
+          watchdog: sw('node_watchdog_* (node_exporter watchdog).'),
+        }),
         process: collector('node_processes_* and process-exporter compatible groups.', false, {
           processes: sw('node_processes_* (node_exporter processes).'),
           groups: {

@@ -18,6 +18,7 @@ export type DiskCollectorConfig = CollectorsConfig['disk'];
 export type NetCollectorConfig = CollectorsConfig['net'];
 export type NicCollectorConfig = CollectorsConfig['nic'];
 export type HostCollectorConfig = CollectorsConfig['host'];
+export type HardwareCollectorConfig = CollectorsConfig['hardware'];
 export type ProcessCollectorConfig = CollectorsConfig['process'];
 export type TextfileCollectorConfig = CollectorsConfig['textfile'];
 /** process-exporter's process_names item. */

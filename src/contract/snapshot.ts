@@ -20,7 +20,7 @@
  */
 
 /** The collectors the agent runs, by config key (`collectors.<name>` in the YAML). */
-export const COLLECTOR_NAMES = ['cpu', 'mem', 'disk', 'net', 'nic', 'host', 'process', 'textfile'] as const;
+export const COLLECTOR_NAMES = ['cpu', 'mem', 'disk', 'net', 'nic', 'host', 'hardware', 'process', 'textfile'] as const;
 export type CollectorName = (typeof COLLECTOR_NAMES)[number];
 
 /** How one collector fared in one poll (`node_scrape_collector_{success,duration_seconds}`). */
@@ -557,6 +557,117 @@ export interface TimexReading {
 }
 
 // ---------------------------------------------------------------------------------------
+// hardware: hwmon, thermal_zone, powersupplyclass (src/collectors/hardware.ts).
+// ---------------------------------------------------------------------------------------
+
+/** One hwmon sensor (`temp1`, `fan2`, `in0`, `beep_enable0`, ...) and its files' contents. */
+export interface HwmonSensorReading {
+  /** `<type><N>` (node_exporter's sensor label). */
+  readonly sensor: string;
+  /** `temp`, `fan`, `in`, `power`, `curr`, `energy`, `pwm`, `humidity`, `intrusion`, `freq`, ... */
+  readonly type: string;
+  /** Property (`input`, `max`, `label`, ...; `''` for the bare `<type><N>` file) → content, newlines trimmed. */
+  readonly props: Readonly<Record<string, string>>;
+}
+
+/** One hwmon chip after the chip filter, its sensors after the sensor filter (sorted by name). */
+export interface HwmonChipReading {
+  /** node_exporter's chip label (`platform_coretemp_0`, ...). */
+  readonly chip: string;
+  /** The chip's `name` file, cleaned (node_hwmon_chip_names); absent without one. */
+  readonly chipName?: string;
+  readonly sensors: readonly HwmonSensorReading[];
+}
+
+export interface ThermalZoneReading {
+  readonly zone: string;
+  readonly type: string;
+  readonly celsius: number;
+}
+
+export interface CoolingDeviceReading {
+  readonly name: string;
+  readonly type: string;
+  readonly curState: number;
+  readonly maxState: number;
+}
+
+/** One power supply after the ignored-supplies filter, attributes in the kernel's units. */
+export interface PowerSupplyReading {
+  readonly name: string;
+  /** `capacity_level`, `manufacturer`, `status`, `type`, ... (the library's POWER_SUPPLY_STRING_ATTRS). */
+  readonly strings: Readonly<Record<string, string>>;
+  /** `capacity`, `energy_now` (µWh), `voltage_now` (µV), `temp` (0.1 °C), ... (POWER_SUPPLY_NUMERIC_ATTRS). */
+  readonly values: Readonly<Record<string, number>>;
+}
+
+/** One RAPL zone (node_rapl_<name>_joules_total). */
+export interface RaplZoneReading {
+  readonly name: string;
+  readonly index: number;
+  /** node_exporter's path label: <sysfs>/class/powercap/<entry>, as configured (not resolved). */
+  readonly path: string;
+  readonly joules: number;
+}
+
+/** One watchdog of /sys/class/watchdog; absent fields had no file. */
+export interface WatchdogReading {
+  readonly name: string;
+  readonly bootstatus?: number;
+  readonly fwVersion?: number;
+  readonly nowayout?: number;
+  readonly timeleft?: number;
+  readonly timeout?: number;
+  readonly pretimeout?: number;
+  readonly accessCs0?: number;
+  readonly options?: string;
+  readonly identity?: string;
+  readonly state?: string;
+  readonly status?: string;
+  readonly pretimeoutGovernor?: string;
+}
+
+/** One EDAC memory controller (node_edac_*). */
+export interface EdacControllerReading {
+  readonly controller: string;
+  readonly correctable: number;
+  readonly uncorrectable: number;
+  /** Errors not attributed to a csrow (node_exporter's csrow="unknown"). */
+  readonly correctableNoInfo: number;
+  readonly uncorrectableNoInfo: number;
+  readonly csrows: readonly {
+    readonly csrow: string;
+    readonly correctable: number;
+    readonly uncorrectable: number;
+    readonly channels: readonly {
+      readonly channel: string;
+      /** node_exporter's dimm_label: the file with `#` removed, `_` before csrow/channel; `unknown` without one. */
+      readonly dimmLabel: string;
+      readonly correctable: number;
+      readonly uncorrectable?: number;
+    }[];
+  }[];
+}
+
+export interface HardwareReading {
+  /** Sub-switch `hwmon` (absent when <sysfs>/class/hwmon does not exist). */
+  readonly hwmon?: readonly HwmonChipReading[];
+  /** Sub-switch `thermal_zone`. */
+  readonly thermalZones?: readonly ThermalZoneReading[];
+  readonly coolingDevices?: readonly CoolingDeviceReading[];
+  /** Sub-switch `powersupplyclass` (absent when <sysfs>/class/power_supply does not exist). */
+  readonly powerSupplies?: readonly PowerSupplyReading[];
+  /** Sub-switch `rapl` (absent when <sysfs>/class/powercap does not exist). */
+  readonly rapl?: readonly RaplZoneReading[];
+  /** Sub-switch `dmi`: node_dmi_info's labels (absent when <sysfs>/class/dmi does not exist). */
+  readonly dmi?: Readonly<Record<string, string>>;
+  /** Sub-switch `edac` ([] without EDAC controllers). */
+  readonly edac?: readonly EdacControllerReading[];
+  /** Sub-switch `watchdog` (absent when <sysfs>/class/watchdog does not exist). */
+  readonly watchdogs?: readonly WatchdogReading[];
+}
+
+// ---------------------------------------------------------------------------------------
 // process: node_processes_* and process-exporter compatible groups. Built by the process
 // collector (src/collectors/process.ts); the shape is the contract both sinks render from.
 // ---------------------------------------------------------------------------------------
@@ -707,6 +818,7 @@ export interface Readings {
   readonly net?: NetReading;
   readonly nic?: NicReading;
   readonly host?: HostReading;
+  readonly hardware?: HardwareReading;
   readonly process?: ProcessReading;
   readonly textfile?: TextfileReading;
 }

@@ -5,15 +5,9 @@
  */
 import type { Snapshot } from '../contract/snapshot.js';
 import { CATALOG } from '../sinks/prometheus/catalog.js';
-import { renderCpu } from '../sinks/prometheus/cpu.js';
-import { renderDisk } from '../sinks/prometheus/disk.js';
+import { renderReadings } from '../sinks/prometheus/index.js';
 import { Exposition, type Labels, type PromFamily } from '../sinks/prometheus/exposition.js';
-import { renderHost } from '../sinks/prometheus/host.js';
-import { renderMem } from '../sinks/prometheus/mem.js';
-import { renderNet } from '../sinks/prometheus/net.js';
-import { renderNic } from '../sinks/prometheus/nic.js';
 import type { PromRenderOptions } from '../sinks/prometheus/options.js';
-import { renderProcess } from '../sinks/prometheus/process.js';
 
 export interface CapturedSample {
   readonly labels: Readonly<Record<string, string>>;
@@ -52,14 +46,7 @@ class CapturingExposition extends Exposition {
  */
 export function captureFamilies(s: Snapshot, o: PromRenderOptions): Map<string, CapturedFamily> {
   const x = new CapturingExposition();
-  const r = s.readings;
-  if (r.cpu) renderCpu(r.cpu, x, o);
-  if (r.mem) renderMem(r.mem, x, o);
-  if (r.disk) renderDisk(r.disk, x);
-  if (r.net) renderNet(r.net, x, o);
-  if (r.nic) renderNic(r.nic, x, o);
-  if (r.host) renderHost(r.host, x);
-  if (r.process) renderProcess(r.process, x, o);
+  renderReadings(s, x, o);
   const byName = Object.entries(s.collectors).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const [name, st] of byName) {
     if (!st) continue;

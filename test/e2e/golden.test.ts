@@ -82,7 +82,7 @@ describe('golden exposition over fixture trees', () => {
     if (!agent) return;
     const fams = parseFamilies(scraped);
     const ok = fams.get('node_scrape_collector_success')?.samples ?? [];
-    expect(ok.map((s) => `${s.labels.collector}=${s.value}`).sort()).toEqual(['cpu=1', 'disk=1', 'host=1', 'mem=1', 'net=1', 'nic=1', 'textfile=1']);
+    expect(ok.map((s) => `${s.labels.collector}=${s.value}`).sort()).toEqual(['cpu=1', 'disk=1', 'hardware=1', 'host=1', 'mem=1', 'net=1', 'nic=1', 'textfile=1']);
     // node_exporter's default exclusions: /proc, /sys, cgroup tmpfs, docker overlay and iso9660 are gone.
     const mps = (fams.get('node_filesystem_device_error')?.samples ?? []).map((s) => s.labels.mountpoint).sort();
     expect(mps).toEqual(['/', '/boot', '/mnt/gone', '/run', '/run/netns', '/srv/ro', '/srv/with space']);

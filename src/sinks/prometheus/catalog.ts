@@ -306,6 +306,47 @@ export const CATALOG = {
   ...part('process', 'processes', {
     processSkipped: m('hostprobe_process_skipped_total', 'counter', 'Processes skipped by the process collector because they vanished mid-read or access was denied.', ['reason']),
   }),
+
+  // ---- hardware (node_exporter hwmon, thermal_zone, powersupplyclass, rapl, dmi, edac, watchdog)
+  ...part('hardware', 'hwmon', {
+    hwmonChipNames: m('node_hwmon_chip_names', 'gauge', 'Annotation metric for human-readable chip names', ['chip', 'chip_name']),
+    hwmonSensorLabel: m('node_hwmon_sensor_label', 'gauge', 'Label for given chip and sensor', ['chip', 'sensor', 'label']),
+    hwmonBeepEnabled: m('node_hwmon_beep_enabled', 'gauge', 'Hardware beep enabled', ['chip', 'sensor']),
+    hwmonVoltageRegulatorVersion: m('node_hwmon_voltage_regulator_version', 'gauge', 'Hardware voltage regulator', ['chip', 'sensor']),
+    hwmonUpdateInterval: m('node_hwmon_update_interval_seconds', 'gauge', 'Hardware monitor update interval', ['chip', 'sensor']),
+  }),
+  ...part('hardware', 'thermal_zone', {
+    thermalZoneTemp: m('node_thermal_zone_temp', 'gauge', 'Zone temperature in Celsius', ['zone', 'type']),
+    coolingDeviceCurState: m('node_cooling_device_cur_state', 'gauge', 'Current throttle state of the cooling device', ['name', 'type']),
+    coolingDeviceMaxState: m('node_cooling_device_max_state', 'gauge', 'Maximum throttle state of the cooling device', ['name', 'type']),
+  }),
+  ...part('hardware', 'rapl', {
+    raplJoules: m('node_rapl_joules_total', 'counter', 'Current RAPL value in joules', ['index', 'path', 'rapl_zone']),
+  }),
+  ...part('hardware', 'dmi', {
+    dmiInfo: m('node_dmi_info', 'gauge', "A metric with a constant '1' value labeled by bios_date, bios_release, bios_vendor, bios_version, board_asset_tag, board_name, board_serial, board_vendor, board_version, chassis_asset_tag, chassis_serial, chassis_vendor, chassis_version, product_family, product_name, product_serial, product_sku, product_uuid, product_version, system_vendor if provided by DMI.", ['bios_date', 'bios_release', 'bios_vendor', 'bios_version', 'board_asset_tag', 'board_name', 'board_serial', 'board_vendor', 'board_version', 'chassis_asset_tag', 'chassis_serial', 'chassis_vendor', 'chassis_version', 'product_family', 'product_name', 'product_serial', 'product_sku', 'product_uuid', 'product_version', 'system_vendor']),
+  }),
+  ...part('hardware', 'edac', {
+    edacCorrectable: m('node_edac_correctable_errors_total', 'counter', 'Total correctable memory errors.', ['controller']),
+    edacUncorrectable: m('node_edac_uncorrectable_errors_total', 'counter', 'Total uncorrectable memory errors.', ['controller']),
+    edacCsrowCorrectable: m('node_edac_csrow_correctable_errors_total', 'counter', 'Total correctable memory errors for this csrow.', ['controller', 'csrow']),
+    edacCsrowUncorrectable: m('node_edac_csrow_uncorrectable_errors_total', 'counter', 'Total uncorrectable memory errors for this csrow.', ['controller', 'csrow']),
+    edacChannelCorrectable: m('node_edac_channel_correctable_errors_total', 'counter', 'Total correctable memory errors for this channel.', ['controller', 'csrow', 'channel', 'dimm_label']),
+    edacChannelUncorrectable: m('node_edac_channel_uncorrectable_errors_total', 'counter', 'Total uncorrectable memory errors for this channel.', ['controller', 'csrow', 'channel', 'dimm_label']),
+  }),
+  ...part('hardware', 'watchdog', {
+    watchdogBootstatus: m('node_watchdog_bootstatus', 'gauge', 'Value of /sys/class/watchdog/<watchdog>/bootstatus', ['name']),
+    watchdogFwVersion: m('node_watchdog_fw_version', 'gauge', 'Value of /sys/class/watchdog/<watchdog>/fw_version', ['name']),
+    watchdogNowayout: m('node_watchdog_nowayout', 'gauge', 'Value of /sys/class/watchdog/<watchdog>/nowayout', ['name']),
+    watchdogTimeleft: m('node_watchdog_timeleft_seconds', 'gauge', 'Value of /sys/class/watchdog/<watchdog>/timeleft', ['name']),
+    watchdogTimeout: m('node_watchdog_timeout_seconds', 'gauge', 'Value of /sys/class/watchdog/<watchdog>/timeout', ['name']),
+    watchdogPretimeout: m('node_watchdog_pretimeout_seconds', 'gauge', 'Value of /sys/class/watchdog/<watchdog>/pretimeout', ['name']),
+    watchdogAccessCs0: m('node_watchdog_access_cs0', 'gauge', 'Value of /sys/class/watchdog/<watchdog>/access_cs0', ['name']),
+    watchdogInfo: m('node_watchdog_info', 'gauge', 'Info of /sys/class/watchdog/<watchdog>', ['name', 'options', 'identity', 'state', 'status', 'pretimeout_governor']),
+  }),
+  ...part('hardware', 'powersupplyclass', {
+    powerSupplyInfo: m('node_power_supply_info', 'gauge', 'info of /sys/class/power_supply/<power_supply>.', ['power_supply', 'capacity_level', 'charge_type', 'health', 'manufacturer', 'model_name', 'scope', 'serial_number', 'status', 'technology', 'type', 'usb_type']),
+  }),
 } as const satisfies Record<string, CatalogFamily>;
 
 // ---- families named after kernel fields -------------------------------------------------
@@ -326,6 +367,9 @@ const VMSTAT: FamilySource = { collector: 'mem', part: 'vmstat' };
 const NETSTAT: FamilySource = { collector: 'net', part: 'netstat' };
 const SOCKSTAT: FamilySource = { collector: 'net', part: 'sockstat' };
 const NETDEV: FamilySource = { collector: 'net', part: 'netdev' };
+const HWMON: FamilySource = { collector: 'hardware', part: 'hwmon' };
+const RAPL: FamilySource = { collector: 'hardware', part: 'rapl' };
+const POWER_SUPPLY: FamilySource = { collector: 'hardware', part: 'powersupplyclass' };
 
 /**
  * A cache of defs by the raw kernel field, so the hot path (~700 lookups a poll) neither
@@ -424,5 +468,26 @@ export function promCatalog(): CatalogRow[] {
     fixed(netdevDef(NETDEV_NOHANDLER)),
     pattern(sockstatDef('<PROTO>', '<field>')),
     pattern(netstatDef('<Proto>_<Field>')),
+    pattern(hwmonDef('node_hwmon_<sensor>_<unit>', 'gauge', 'Hardware monitor for &lt;sensor&gt; (&lt;file&gt;), named as node_exporter names it.')),
+    pattern(cached(RAPL, 'node_rapl_<zone>_joules_total', 'counter', 'Current RAPL &lt;zone&gt; value in joules', ['index', 'path'])),
+    pattern(powerSupplyDef('<attribute>')),
   ];
 }
+
+/**
+ * A node_hwmon_* family named after a sensor file (node_hwmon_temp_crit_celsius,
+ * node_hwmon_pwm_auto_point1_pwm, ...), with node_exporter's HELP for it. Labels chip, sensor.
+ */
+export function hwmonDef(name: string, type: MetricType, help: string): CatalogFamily {
+  return cached(HWMON, name, type, help, ['chip', 'sensor']);
+}
+
+/** node_rapl_<zone>_joules_total: one RAPL zone's energy counter. Labels index, path. */
+export const raplZoneDef: (zone: string) => CatalogFamily = fieldCache((zone) =>
+  cached(RAPL, `node_rapl_${zone.replace(/[^a-zA-Z0-9_:]/g, '_')}_joules_total`, 'counter', `Current RAPL ${zone} value in joules`, ['index', 'path']),
+);
+
+/** node_power_supply_<name>: one numeric attribute of a power supply. Label power_supply. */
+export const powerSupplyDef: (name: string) => CatalogFamily = fieldCache((name) =>
+  cached(POWER_SUPPLY, `node_power_supply_${name}`, 'gauge', `${name} value of /sys/class/power_supply/<power_supply>.`, ['power_supply']),
+);

@@ -12,6 +12,7 @@ import type { Logger } from '../../logger.js';
 import { renderCpu } from './cpu.js';
 import { renderDisk } from './disk.js';
 import { Exposition } from './exposition.js';
+import { renderHardware } from './hardware.js';
 import { renderHost } from './host.js';
 import { renderCpuKernel, renderHostKernel } from './kernel.js';
 import { renderMem } from './mem.js';
@@ -28,13 +29,12 @@ const GZIP = { level: zlibConstants.Z_BEST_SPEED };
 
 export { OPENMETRICS_CONTENT_TYPE, TEXT_CONTENT_TYPE } from '../../contract/scrape.js';
 
-/** Builds the exposition of one snapshot. */
-export function buildExposition(
-  s: Snapshot,
-  o: PromRenderOptions,
-  extra: readonly RuntimeFamily[] = [],
-): Exposition {
-  const x = new Exposition(s.labels);
+/**
+ * Writes the families of every collector's reading (not the agent's own, not the textfile
+ * collector's) into `x`: the one list of areas, shared by the agent's exposition and the
+ * library integrations (src/integrations/render.ts).
+ */
+export function renderReadings(s: Snapshot, x: Exposition, o: PromRenderOptions): void {
   const r = s.readings;
   if (r.cpu) {
     renderCpu(r.cpu, x, o);
@@ -48,7 +48,19 @@ export function buildExposition(
     renderHost(r.host, x);
     renderHostKernel(r.host, x);
   }
+  if (r.hardware) renderHardware(r.hardware, x, o);
   if (r.process) renderProcess(r.process, x, o);
+}
+
+/** Builds the exposition of one snapshot. */
+export function buildExposition(
+  s: Snapshot,
+  o: PromRenderOptions,
+  extra: readonly RuntimeFamily[] = [],
+): Exposition {
+  const x = new Exposition(s.labels);
+  const r = s.readings;
+  renderReadings(s, x, o);
   renderSelf(s, x, extra);
   // Last: a file's family never takes the name of one of the agent's own.
   if (r.textfile) renderTextfile(r.textfile, x);

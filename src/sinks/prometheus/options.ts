@@ -11,6 +11,8 @@ export interface PromRenderOptions {
   readonly netstatFields: RegExp;
   /** node_exporter --collector.netclass.ignore-invalid-speed. */
   readonly ignoreInvalidSpeed: boolean;
+  /** node_exporter --collector.rapl.enable-zone-label (default false). */
+  readonly raplZoneLabel?: boolean;
 }
 
 export function renderOptions(config: AgentConfig): PromRenderOptions {
@@ -20,6 +22,7 @@ export function renderOptions(config: AgentConfig): PromRenderOptions {
     vmstatFields: compileRegex(c.mem.vmstat.fields || '^$'),
     netstatFields: compileRegex(c.net.netstat.fields || '^$'),
     ignoreInvalidSpeed: c.nic.ignore_invalid_speed,
+    raplZoneLabel: c.hardware.rapl.enable_zone_label,
   };
 }
 

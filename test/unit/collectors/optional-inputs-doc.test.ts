@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { OptionalInput } from '../../../src/contract/collector.js';
 import * as cpu from '../../../src/collectors/cpu.js';
 import * as disk from '../../../src/collectors/disk.js';
+import * as hardware from '../../../src/collectors/hardware.js';
 import * as host from '../../../src/collectors/host.js';
 import * as mem from '../../../src/collectors/mem.js';
 import * as net from '../../../src/collectors/net.js';
@@ -20,6 +21,7 @@ const CODE: Record<string, readonly OptionalInput[]> = {
   net: net.OPTIONAL_INPUTS,
   nic: nic.OPTIONAL_INPUTS,
   host: host.OPTIONAL_INPUTS,
+  hardware: hardware.OPTIONAL_INPUTS,
   process: proc.OPTIONAL_INPUTS,
 };
 

@@ -54,7 +54,7 @@ describe('registerHostMetrics', () => {
     expect(fams.get('node_load1')?.type).toBe('gauge');
     // Every collector ran and succeeded.
     const success = fams.get('node_scrape_collector_success')?.samples ?? [];
-    expect(success.map((s) => s.labels.collector).sort()).toEqual(['cpu', 'disk', 'host', 'mem', 'net', 'nic', 'process']);
+    expect(success.map((s) => s.labels.collector).sort()).toEqual(['cpu', 'disk', 'hardware', 'host', 'mem', 'net', 'nic', 'process']);
     for (const s of success) expect(s.value, s.labels.collector).toBe(1);
     // The process group holds this process.
     const group = fams.get('namedprocess_namegroup_num_procs')?.samples.find((s) => s.labels.groupname === 'self');

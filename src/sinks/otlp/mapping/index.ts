@@ -1,6 +1,7 @@
 /** Every collector's OTLP mapping, in the order metrics are sent. */
 import { cpuMapping } from './cpu.js';
 import { diskMapping } from './disk.js';
+import { hardwareMapping } from './hardware.js';
 import { hostMapping } from './host.js';
 import { memMapping } from './mem.js';
 import { netMapping } from './net.js';
@@ -18,5 +19,6 @@ export const MAPPINGS: readonly CollectorMapping[] = [
   netMapping,
   nicMapping,
   hostMapping,
+  hardwareMapping,
   processMapping,
 ] as readonly CollectorMapping[];

@@ -50,7 +50,7 @@ describe('the Prometheus catalog', () => {
     const names = rows.map((r) => r.family.name);
     expect(names.length).toBeGreaterThan(150);
     expect(new Set(names).size).toBe(names.length);
-    for (const r of rows) expect(r.family.collector, r.family.name).toMatch(/^(cpu|mem|disk|net|nic|host|process|textfile|self)$/);
+    for (const r of rows) expect(r.family.collector, r.family.name).toMatch(/^(cpu|mem|disk|net|nic|host|hardware|process|textfile|self)$/);
   });
 
   it('holds every family served, with its type, help and labels', () => {
