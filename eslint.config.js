@@ -9,24 +9,32 @@ import tseslint from 'typescript-eslint';
 // and typescript-eslint turns no-undef off for them).
 const nodeGlobals = Object.fromEntries(
   [
-    'process', 'console', 'Buffer', 'URL', 'URLSearchParams', 'TextEncoder', 'TextDecoder',
-    'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate',
-    'queueMicrotask', 'structuredClone', 'AbortController', 'AbortSignal', 'fetch', 'performance',
+    'process',
+    'console',
+    'Buffer',
+    'URL',
+    'URLSearchParams',
+    'TextEncoder',
+    'TextDecoder',
+    'setTimeout',
+    'clearTimeout',
+    'setInterval',
+    'clearInterval',
+    'setImmediate',
+    'clearImmediate',
+    'queueMicrotask',
+    'structuredClone',
+    'AbortController',
+    'AbortSignal',
+    'fetch',
+    'performance',
     'globalThis',
   ].map((name) => [name, 'readonly']),
 );
 
 export default defineConfig(
   {
-    ignores: [
-      'dist/**',
-      'build/**',
-      'build-*/**',
-      'prebuilds/**',
-      'node_modules/**',
-      'test/fixtures/**',
-      'deploy/**',
-    ],
+    ignores: ['dist/**', 'build/**', 'build-*/**', 'prebuilds/**', 'node_modules/**', 'test/fixtures/**', 'deploy/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -39,10 +47,7 @@ export default defineConfig(
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
       // An unused binding is allowed when its name says so (`_err`, `[, second]` holes are fine anyway).
-      '@typescript-eslint/no-unused-vars': [
-        'error',
-        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
-      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
     },
   },
   {

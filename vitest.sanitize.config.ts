@@ -18,5 +18,10 @@ const config = mergeConfig(
   }),
 );
 // Set, not merged: mergeConfig would append these to the base's test/**/*.test.ts.
-config.test!.include = ['test/unit/*.test.ts', 'test/unit/internal/**/*.test.ts', 'test/unit/cli/agent-deps.test.ts', 'test/live/**/*.test.ts'];
+config.test!.include = [
+  'test/unit/*.test.ts',
+  'test/unit/internal/**/*.test.ts',
+  'test/unit/cli/agent-deps.test.ts',
+  'test/live/**/*.test.ts',
+];
 export default config;

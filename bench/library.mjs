@@ -38,8 +38,7 @@ function parseArgs(argv) {
     else if (a === '--clock') {
       opts.clock = argv[++i];
       if (opts.clock !== 'cpu' && opts.clock !== 'wall') throw new Error('--clock is cpu or wall');
-    }
-    else if (a === '-h' || a === '--help') {
+    } else if (a === '-h' || a === '--help') {
       console.log('usage: node bench/library.mjs [filter ...] [--json] [--samples N] [--batch-ms MS] [--clock cpu|wall]');
       process.exit(0);
     } else opts.filters.push(a.toLowerCase());
@@ -50,7 +49,9 @@ function parseArgs(argv) {
 async function loadCases(filters) {
   const dir = join(root, 'bench', 'library');
   const out = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.mjs')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.mjs'))
+    .sort()) {
     const area = file.replace(/\.mjs$/, '');
     const mod = await import(pathToFileURL(join(dir, file)).href);
     (mod.cases ?? []).forEach((c, i) => {
@@ -283,7 +284,9 @@ async function main() {
     );
     return;
   }
-  console.log(`machine: ${m.nproc} CPUs, ${m.model}, Linux ${m.kernel}; node ${m.node}; psutil ${versions.psutil ?? '-'} on Python ${versions.python ?? '-'}`);
+  console.log(
+    `machine: ${m.nproc} CPUs, ${m.model}, Linux ${m.kernel}; node ${m.node}; psutil ${versions.psutil ?? '-'} on Python ${versions.python ?? '-'}`,
+  );
   console.log(
     `method: ${opts.clock === 'cpu' ? 'process CPU time' : 'wall time'} per call, median of ${opts.samples} alternating batches of ~${opts.batchMs} ms after warm-up; ratio = psutil / hostprobe (> 1: hostprobe faster)\n`,
   );

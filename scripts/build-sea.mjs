@@ -15,7 +15,18 @@
 // and CI use Node 24 from ~/.node24: the binary is that Node).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -103,7 +114,15 @@ if (result.warnings.length) {
 
 // 2. bcryptjs as one CommonJS file for the worker threads (they cannot share the bundle).
 const bcryptBundle = join(work, 'bcryptjs.cjs');
-await build({ entryPoints: [bcryptjs], outfile: bcryptBundle, bundle: true, platform: 'node', format: 'cjs', target: 'node22', logLevel: 'error' });
+await build({
+  entryPoints: [bcryptjs],
+  outfile: bcryptBundle,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node22',
+  logLevel: 'error',
+});
 
 // 3. The blob (asset keys: SEA_ASSETS in src/sea.ts).
 const blob = join(work, 'sea-prep.blob');
@@ -137,4 +156,6 @@ renameSync(tmp, binary);
 writeFileSync(`${stampFile}.${process.pid}`, `${inputs}\n`);
 renameSync(`${stampFile}.${process.pid}`, stampFile);
 const mb = (statSync(binary).size / 1e6).toFixed(1);
-process.stdout.write(`build-sea: ${relative(root, binary)} (${mb} MB) built in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${check.stdout}`);
+process.stdout.write(
+  `build-sea: ${relative(root, binary)} (${mb} MB) built in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${check.stdout}`,
+);

@@ -53,7 +53,9 @@ if (!checkout && process.env.HOSTPROBE_BUILD_FROM_SOURCE !== '1') {
       console.log(`hostprobe: using the prebuilt addon ${rel} (no compiler needed)`);
       process.exit(0);
     }
-    console.log(`hostprobe: the prebuilt addon ${rel} does not load here (${why}); building from source with cmake-js (needs cmake, g++) ...`);
+    console.log(
+      `hostprobe: the prebuilt addon ${rel} does not load here (${why}); building from source with cmake-js (needs cmake, g++) ...`,
+    );
   } else {
     console.log(`hostprobe: no prebuilt addon for ${tag}; building from source with cmake-js (needs cmake, g++) ...`);
   }

@@ -69,7 +69,13 @@ function seedPatterns() {
     if (line === '' || line.startsWith('#')) continue;
     const colon = line.indexOf(':');
     if (colon < 0) throw new Error(`native/fuzz/seeds.txt: no ':' in "${line}"`);
-    out.set(line.slice(0, colon).trim(), line.slice(colon + 1).trim().split(/\s+/));
+    out.set(
+      line.slice(0, colon).trim(),
+      line
+        .slice(colon + 1)
+        .trim()
+        .split(/\s+/),
+    );
   }
   return out;
 }
@@ -79,10 +85,22 @@ function buildNative() {
     if (spawnSync(tool, ['--version'], { stdio: 'ignore' }).status !== 0)
       throw new Error(`fuzz: ${tool} not found (apt-get install clang libfuzzer-14-dev cmake ninja-build)`);
   }
-  run('cmake', [
-    '-S', '.', '-B', buildDir, '-G', 'Ninja', '-DHOSTPROBE_FUZZ=ON', '-DCMAKE_BUILD_TYPE=RelWithDebInfo',
-    '-DCMAKE_CXX_COMPILER=clang++', '-DCMAKE_C_COMPILER=clang',
-  ], { stdio: ['ignore', 'ignore', 'inherit'] });
+  run(
+    'cmake',
+    [
+      '-S',
+      '.',
+      '-B',
+      buildDir,
+      '-G',
+      'Ninja',
+      '-DHOSTPROBE_FUZZ=ON',
+      '-DCMAKE_BUILD_TYPE=RelWithDebInfo',
+      '-DCMAKE_CXX_COMPILER=clang++',
+      '-DCMAKE_C_COMPILER=clang',
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   run('cmake', ['--build', buildDir, '-j', process.env.CMAKE_BUILD_PARALLEL_LEVEL ?? '2']);
 }
 
@@ -93,7 +111,11 @@ function globFiles(base, pattern) {
   const toRe = (seg) =>
     new RegExp(
       '^' +
-        seg.replace(/[.+^${}()|\\]/g, '\\$&').replaceAll('*', '[^/]*').replaceAll('?', '[^/]').replace(/\[!/g, '[^') +
+        seg
+          .replace(/[.+^${}()|\\]/g, '\\$&')
+          .replaceAll('*', '[^/]*')
+          .replaceAll('?', '[^/]')
+          .replace(/\[!/g, '[^') +
         '$',
     );
   let paths = [''];
@@ -149,8 +171,13 @@ function runTarget(name, patterns) {
   mkdirSync(join(buildDir, 'logs'), { recursive: true });
   const logPath = join(buildDir, 'logs', `${name}.log`);
   const args = [
-    `-max_total_time=${opts.seconds}`, '-timeout=30', '-rss_limit_mb=2048', '-print_final_stats=1',
-    `-artifact_prefix=${artifacts}/`, corpus, seeds.dir,
+    `-max_total_time=${opts.seconds}`,
+    '-timeout=30',
+    '-rss_limit_mb=2048',
+    '-print_final_stats=1',
+    `-artifact_prefix=${artifacts}/`,
+    corpus,
+    seeds.dir,
   ];
   if (existsSync(keep)) args.push(keep);
   return new Promise((done) => {
@@ -194,7 +221,11 @@ function runTarget(name, patterns) {
         failed,
         detail: failed
           ? `exit ${code ?? signal}; log ${logPath.slice(root.length + 1)}; kept ${kept.join(', ') || 'nothing'}\n` +
-            text.split('\n').filter((l) => /ERROR|violated|runtime error|SUMMARY|==\d+==/.test(l)).slice(0, 8).join('\n')
+            text
+              .split('\n')
+              .filter((l) => /ERROR|violated|runtime error|SUMMARY|==\d+==/.test(l))
+              .slice(0, 8)
+              .join('\n')
           : '',
       });
     });
@@ -237,7 +268,11 @@ function runTs() {
   if (opts.only) env.FUZZ_ONLY = [...opts.only].join(',');
   const r = spawnSync('npx', args, { cwd: root, stdio: 'inherit', env });
   const rows = existsSync(reportPath)
-    ? readFileSync(reportPath, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l))
+    ? readFileSync(reportPath, 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
     : [];
   const results = rows.map((row) => ({
     name: row.name,

@@ -66,7 +66,10 @@ function prometheusMetrics() {
   // Parts in the order they first appear in the catalog, families in catalog order.
   const partFirst = new Map();
   for (const r of rows) if (!partFirst.has(r.family.part)) partFirst.set(r.family.part, r.i);
-  rows.sort((a, b) => order(a.family.collector) - order(b.family.collector) || partFirst.get(a.family.part) - partFirst.get(b.family.part) || a.i - b.i);
+  rows.sort(
+    (a, b) =>
+      order(a.family.collector) - order(b.family.collector) || partFirst.get(a.family.part) - partFirst.get(b.family.part) || a.i - b.i,
+  );
   return table(
     ['collector', 'part', 'metric', 'type', 'labels', 'help'],
     rows.map(({ family: f, pattern }) => [
@@ -92,7 +95,13 @@ function otlpMetrics() {
     const unit = d.hostmetrics?.unit;
     const parts = [name && name !== d.name ? code(name) : 'same'];
     if (unit && unit !== d.unit) parts[0] += `, ${code(unit)}`;
-    const renamed = [...new Set(Object.keys(d.attributes).map((k) => HOSTMETRICS_ATTRIBUTE_KEYS[k]).filter(Boolean))];
+    const renamed = [
+      ...new Set(
+        Object.keys(d.attributes)
+          .map((k) => HOSTMETRICS_ATTRIBUTE_KEYS[k])
+          .filter(Boolean),
+      ),
+    ];
     const extra = [];
     if (renamed.length) extra.push(renamed.map(code).join(', '));
     if (d.hostmetricsValues) extra.push(d.hostmetricsValues);
@@ -103,7 +112,14 @@ function otlpMetrics() {
     for (const d of m.metrics) {
       if (d.hostmetricsOnly) {
         const renamed = Object.keys(d.attributes).map((k) => HOSTMETRICS_ATTRIBUTE_KEYS[k] ?? k);
-        rows.push([m.collector, '–', d.instrument, code(d.unit), '–', `${code(d.name)} only${renamed.length ? `; ${renamed.map(code).join(', ')}` : ''}`]);
+        rows.push([
+          m.collector,
+          '–',
+          d.instrument,
+          code(d.unit),
+          '–',
+          `${code(d.name)} only${renamed.length ? `; ${renamed.map(code).join(', ')}` : ''}`,
+        ]);
       } else {
         rows.push([m.collector, code(d.name), d.instrument, code(d.unit), attrs(d.attributes), hostmetrics(d)]);
       }
@@ -157,7 +173,8 @@ try {
   process.exit(2);
 }
 if (check && stale.length) {
-  for (const f of stale) process.stderr.write(`gen: ${f} is stale: regenerating would change it (run \`npm run gen\` and commit the result)\n`);
+  for (const f of stale)
+    process.stderr.write(`gen: ${f} is stale: regenerating would change it (run \`npm run gen\` and commit the result)\n`);
   process.exit(1);
 }
 if (!stale.length) process.stdout.write(`gen: ${TARGETS.length} files up to date\n`);

@@ -87,7 +87,9 @@ function prebuild(arch) {
   }
   for (const tool of [t.compiler, t.objdump].filter(Boolean)) {
     if (spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status !== 0) {
-      fail(`${tool} not found, needed for the linux-${arch} prebuilt (Debian: apt-get install ${arch === 'arm64' ? 'g++-aarch64-linux-gnu' : 'binutils'}; HOSTPROBE_PREBUILD_ARCHES=x64 builds only linux-x64)`);
+      fail(
+        `${tool} not found, needed for the linux-${arch} prebuilt (Debian: apt-get install ${arch === 'arm64' ? 'g++-aarch64-linux-gnu' : 'binutils'}; HOSTPROBE_PREBUILD_ARCHES=x64 builds only linux-x64)`,
+      );
     }
   }
   run(process.execPath, [require.resolve('cmake-js/bin/cmake-js'), 'compile', '--out', t.out, '--config', 'Release', ...t.cmake]);
@@ -104,7 +106,9 @@ function prebuild(arch) {
     ['GLIBCXX', glibcxx, GLIBCXX_BASELINE],
   ]) {
     if (found.max !== '0' && newer(found.max, baseline)) {
-      fail(`${built} needs ${family}_${found.max} (${found.symbol}), newer than Debian 12's ${family}_${baseline}: build the prebuilt on Debian 12`);
+      fail(
+        `${built} needs ${family}_${found.max} (${found.symbol}), newer than Debian 12's ${family}_${baseline}: build the prebuilt on Debian 12`,
+      );
     }
   }
   mkdirSync(dirname(dest), { recursive: true });

@@ -98,7 +98,12 @@ export function cpuTimes(options?: CpuTimesOptions): CpuTimes | PerCpuTimes[];
 export function cpuTimes(options: CpuTimesOptions = {}): CpuTimes | PerCpuTimes[] {
   const roots = resolveRoots(options.roots);
   const div = clockTicks();
-  if (!options.perCpu) return timesAt(callNative(() => nativeCpu.cpuTimes(roots, false, scratch10)), 0, div);
+  if (!options.perCpu)
+    return timesAt(
+      callNative(() => nativeCpu.cpuTimes(roots, false, scratch10)),
+      0,
+      div,
+    );
   const a = callNative(() => nativeCpu.cpuTimes(roots, true));
   const out: PerCpuTimes[] = [];
   for (let o = 0; o < a.length; o += FIELDS + 1) {
@@ -300,9 +305,7 @@ export function cpuTimesPercent(options: CpuPercentOptions = {}): CpuTimes | Per
   const roots = resolveRoots(options.roots);
   const perCpu = !!options.perCpu;
   const now = sample(roots, perCpu);
-  return compare(previous('timesPercent', roots, perCpu, now), now, perCpu, timesPercentOf, withCpu) as
-    | CpuTimes
-    | PerCpuTimes[];
+  return compare(previous('timesPercent', roots, perCpu, now), now, perCpu, timesPercentOf, withCpu) as CpuTimes | PerCpuTimes[];
 }
 
 /** {@link cpuTimesPercent} that can wait `interval` seconds between its samples (see {@link cpuPercentAsync}). */

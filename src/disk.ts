@@ -413,20 +413,14 @@ function sumOf(a: Float64Array, rows: number): DiskIoCounters {
  */
 export function diskIoCounters(options?: DiskIoCountersOptions & { perDisk?: false }): DiskIoCounters | null;
 export function diskIoCounters(options: DiskIoCountersOptions & { perDisk: true }): Record<string, DiskIoCountersPerDisk>;
-export function diskIoCounters(
-  options?: DiskIoCountersOptions,
-): DiskIoCounters | null | Record<string, DiskIoCountersPerDisk>;
-export function diskIoCounters(
-  options: DiskIoCountersOptions = {},
-): DiskIoCounters | null | Record<string, DiskIoCountersPerDisk> {
+export function diskIoCounters(options?: DiskIoCountersOptions): DiskIoCounters | null | Record<string, DiskIoCountersPerDisk>;
+export function diskIoCounters(options: DiskIoCountersOptions = {}): DiskIoCounters | null | Record<string, DiskIoCountersPerDisk> {
   const roots = resolveRoots(options.roots);
   const perDisk = options.perDisk === true;
   const [names, raw] = callNative(() => nativeDisk.diskIoCounters(roots, perDisk));
   const list = names === '' ? [] : names.split('\n');
   const values =
-    options.nowrap === false
-      ? raw
-      : wrapNumbers.run(`${roots.procfs}\0${roots.sysfs}\0${perDisk ? 'perdisk' : 'total'}`, list, raw, names);
+    options.nowrap === false ? raw : wrapNumbers.run(`${roots.procfs}\0${roots.sysfs}\0${perDisk ? 'perdisk' : 'total'}`, list, raw, names);
   if (!perDisk) return list.length === 0 ? null : sumOf(values, list.length);
   const out: Record<string, DiskIoCountersPerDisk> = {};
   for (let i = 0; i < list.length; i++) out[list[i]!] = rowOf(values, i * DISK_IO_FIELDS);

@@ -58,7 +58,13 @@ function attrsOf(rows: NativeSysAttrRows): SysAttr[] {
 }
 
 function entryOf(e: NativeSysClassEntry): SysClassEntry {
-  return { name: e.name, realPath: e.realPath, deviceRealPath: e.deviceRealPath, attrs: attrsOf(e.attrs), deviceAttrs: attrsOf(e.deviceAttrs) };
+  return {
+    name: e.name,
+    realPath: e.realPath,
+    deviceRealPath: e.deviceRealPath,
+    attrs: attrsOf(e.attrs),
+    deviceAttrs: attrsOf(e.deviceAttrs),
+  };
 }
 
 /**
@@ -86,10 +92,13 @@ export function attrValue(attrs: readonly SysAttr[], name: string): string | und
 
 /** Go's strconv.ParseInt(s, 0, 64) (decimal, 0x hex, 0o/leading-0 octal, 0b binary); null when invalid. */
 export function parseIntBase0(s: string): number | null {
-  const m = /^([+-]?)(?:0[xX]([0-9a-fA-F](?:_?[0-9a-fA-F])*)|0[oO]?([0-7](?:_?[0-7])*)|0[bB]([01](?:_?[01])*)|([1-9](?:_?[0-9])*|0))$/.exec(s);
+  const m = /^([+-]?)(?:0[xX]([0-9a-fA-F](?:_?[0-9a-fA-F])*)|0[oO]?([0-7](?:_?[0-7])*)|0[bB]([01](?:_?[01])*)|([1-9](?:_?[0-9])*|0))$/.exec(
+    s,
+  );
   if (!m) return null;
   const sign = m[1] === '-' ? -1 : 1;
-  const [radix, digits] = m[2] !== undefined ? [16, m[2]] : m[3] !== undefined ? [8, m[3]] : m[4] !== undefined ? [2, m[4]] : [10, m[5] as string];
+  const [radix, digits] =
+    m[2] !== undefined ? [16, m[2]] : m[3] !== undefined ? [8, m[3]] : m[4] !== undefined ? [2, m[4]] : [10, m[5] as string];
   const v = sign * parseInt(digits.replace(/_/g, ''), radix);
   return Number.isFinite(v) ? v : null;
 }
@@ -163,8 +172,10 @@ export function coolingDevicesFrom(entries: readonly SysClassEntry[], classDir =
     if (type === null || maxS === null || curS === null) continue;
     const max = /^[+-]?\d+$/.test(maxS) ? Number(maxS) : NaN;
     const cur = /^[+-]?\d+$/.test(curS) ? Number(curS) : NaN;
-    if (Number.isNaN(max)) throw new ParseError(`${e.realPath}/max_state: not an integer: ${JSON.stringify(maxS)}`, { path: `${e.realPath}/max_state` });
-    if (Number.isNaN(cur)) throw new ParseError(`${e.realPath}/cur_state: not an integer: ${JSON.stringify(curS)}`, { path: `${e.realPath}/cur_state` });
+    if (Number.isNaN(max))
+      throw new ParseError(`${e.realPath}/max_state: not an integer: ${JSON.stringify(maxS)}`, { path: `${e.realPath}/max_state` });
+    if (Number.isNaN(cur))
+      throw new ParseError(`${e.realPath}/cur_state: not an integer: ${JSON.stringify(curS)}`, { path: `${e.realPath}/cur_state` });
     out.push({ name: m[1] as string, type, curState: cur, maxState: max });
   }
   return out;
@@ -194,20 +205,77 @@ function classOrEmpty(rel: string, options: SysClassOptions): SysClassEntry[] {
 
 /** The string attributes of a power supply node_exporter reports as node_power_supply_info labels. */
 export const POWER_SUPPLY_STRING_ATTRS = [
-  'capacity_level', 'charge_type', 'health', 'manufacturer', 'model_name', 'scope', 'serial_number', 'status', 'technology', 'type', 'usb_type',
+  'capacity_level',
+  'charge_type',
+  'health',
+  'manufacturer',
+  'model_name',
+  'scope',
+  'serial_number',
+  'status',
+  'technology',
+  'type',
+  'usb_type',
 ] as const;
 
 /** The numeric attributes procfs parses (the others are ignored). */
 export const POWER_SUPPLY_NUMERIC_ATTRS = [
-  'authentic', 'calibrate', 'capacity', 'capacity_alert_max', 'capacity_alert_min', 'charge_avg', 'charge_control_limit',
-  'charge_control_limit_max', 'charge_counter', 'charge_empty', 'charge_empty_design', 'charge_full', 'charge_full_design',
-  'charge_now', 'charge_term_current', 'constant_charge_current', 'constant_charge_current_max', 'constant_charge_voltage',
-  'constant_charge_voltage_max', 'current_avg', 'current_boot', 'current_max', 'current_now', 'cycle_count', 'energy_avg',
-  'energy_empty', 'energy_empty_design', 'energy_full', 'energy_full_design', 'energy_now', 'input_current_limit', 'online',
-  'power_avg', 'power_now', 'precharge_current', 'present', 'temp', 'temp_alert_max', 'temp_alert_min', 'temp_ambient',
-  'temp_ambient_max', 'temp_ambient_min', 'temp_max', 'temp_min', 'time_to_empty_avg', 'time_to_empty_now', 'time_to_full_avg',
-  'time_to_full_now', 'voltage_avg', 'voltage_boot', 'voltage_max', 'voltage_max_design', 'voltage_min', 'voltage_min_design',
-  'voltage_now', 'voltage_ocv',
+  'authentic',
+  'calibrate',
+  'capacity',
+  'capacity_alert_max',
+  'capacity_alert_min',
+  'charge_avg',
+  'charge_control_limit',
+  'charge_control_limit_max',
+  'charge_counter',
+  'charge_empty',
+  'charge_empty_design',
+  'charge_full',
+  'charge_full_design',
+  'charge_now',
+  'charge_term_current',
+  'constant_charge_current',
+  'constant_charge_current_max',
+  'constant_charge_voltage',
+  'constant_charge_voltage_max',
+  'current_avg',
+  'current_boot',
+  'current_max',
+  'current_now',
+  'cycle_count',
+  'energy_avg',
+  'energy_empty',
+  'energy_empty_design',
+  'energy_full',
+  'energy_full_design',
+  'energy_now',
+  'input_current_limit',
+  'online',
+  'power_avg',
+  'power_now',
+  'precharge_current',
+  'present',
+  'temp',
+  'temp_alert_max',
+  'temp_alert_min',
+  'temp_ambient',
+  'temp_ambient_max',
+  'temp_ambient_min',
+  'temp_max',
+  'temp_min',
+  'time_to_empty_avg',
+  'time_to_empty_now',
+  'time_to_full_avg',
+  'time_to_full_now',
+  'voltage_avg',
+  'voltage_boot',
+  'voltage_max',
+  'voltage_max_design',
+  'voltage_min',
+  'voltage_min_design',
+  'voltage_now',
+  'voltage_ocv',
 ] as const;
 
 export type PowerSupplyStringAttr = (typeof POWER_SUPPLY_STRING_ATTRS)[number];
@@ -240,7 +308,8 @@ export function powerSuppliesFrom(entries: readonly SysClassEntry[]): PowerSuppl
       if (!isString && !NUMERIC_SET.has(a.name)) continue;
       const path = `${e.realPath || e.name}/${a.name}`;
       if (a.value === null) {
-        if (a.errno === E.ENOENT || a.errno === E.EOPNOTSUPP || a.errno === E.ENODEV || a.errno === E.EINVAL || a.errno === E.ENODATA) continue;
+        if (a.errno === E.ENOENT || a.errno === E.EOPNOTSUPP || a.errno === E.ENODEV || a.errno === E.EINVAL || a.errno === E.ENODATA)
+          continue;
         throw new ParseError(`failed to read file ${path} (errno ${a.errno})`, { path });
       }
       const v = a.value.trim();
@@ -346,7 +415,10 @@ function stems(d: PsDir, prefix: string): string[] {
 }
 
 /** sensorsTemperatures over class/hwmon and class/thermal entries (pure). */
-export function sensorsTemperaturesFrom(hwmon: readonly SysClassEntry[], thermal: readonly SysClassEntry[]): Record<string, SensorTemperature[]> {
+export function sensorsTemperaturesFrom(
+  hwmon: readonly SysClassEntry[],
+  thermal: readonly SysClassEntry[],
+): Record<string, SensorTemperature[]> {
   const ret = new Map<string, SensorTemperature[]>();
   // psutil sorts the full paths "/sys/class/hwmon/hwmonN[/device]/tempM".
   const bases: { dir: PsDir; stem: string; key: string }[] = [];
@@ -395,8 +467,11 @@ export function sensorsFansFrom(hwmon: readonly SysClassEntry[]): Record<string,
   const ret = new Map<string, SensorFan[]>();
   const dirs = psDirs(hwmon);
   let bases: { dir: PsDir; stem: string; key: string }[] = [];
-  for (const d of dirs) if (!d.path.endsWith('/device')) for (const stem of stems(d, 'fan')) bases.push({ dir: d, stem, key: `${d.path}/${stem}` });
-  if (bases.length === 0) for (const d of dirs) if (d.path.endsWith('/device')) for (const stem of stems(d, 'fan')) bases.push({ dir: d, stem, key: `${d.path}/${stem}` });
+  for (const d of dirs)
+    if (!d.path.endsWith('/device')) for (const stem of stems(d, 'fan')) bases.push({ dir: d, stem, key: `${d.path}/${stem}` });
+  if (bases.length === 0)
+    for (const d of dirs)
+      if (d.path.endsWith('/device')) for (const stem of stems(d, 'fan')) bases.push({ dir: d, stem, key: `${d.path}/${stem}` });
   bases = bases.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   for (const { dir, stem } of bases) {
     const current = pyInt(attrValue(dir.attrs, `${stem}_input`));
@@ -412,7 +487,10 @@ export function sensorsFansFrom(hwmon: readonly SysClassEntry[]): Record<string,
 
 /** sensorsBattery over class/power_supply entries (pure); null when there is no battery. */
 export function sensorsBatteryFrom(supplies: readonly SysClassEntry[]): SensorBattery | null {
-  const bats = supplies.filter((s) => s.name.startsWith('BAT') || s.name.toLowerCase().includes('battery')).map((s) => s.name).sort();
+  const bats = supplies
+    .filter((s) => s.name.startsWith('BAT') || s.name.toLowerCase().includes('battery'))
+    .map((s) => s.name)
+    .sort();
   if (bats.length === 0) return null;
   const bat = supplies.find((s) => s.name === bats[0]) as SysClassEntry;
   const byName = new Map(supplies.map((s) => [s.name, s]));
@@ -540,7 +618,8 @@ export function raplZonesFrom(entries: readonly SysClassEntry[], where = 'class/
       name = parts[0] as string;
     } else index = counts.get(name) ?? 0;
     const max = uintAttr(e, 'max_energy_range_uj', where);
-    if (max === null) throw new ParseError(`${where}/${e.name}/max_energy_range_uj: permission denied`, { path: `${where}/${e.name}/max_energy_range_uj` });
+    if (max === null)
+      throw new ParseError(`${where}/${e.name}/max_energy_range_uj: permission denied`, { path: `${where}/${e.name}/max_energy_range_uj` });
     out.push({ name, index, entry: e.name, energyMicrojoules: uintAttr(e, 'energy_uj', where), maxMicrojoules: max });
     counts.set(name, index + 1);
   }
@@ -554,9 +633,26 @@ export function raplZones(options: HardwareRootsOption = {}): RaplZone[] {
 
 /** The DMI attributes node_exporter reports (`sys_vendor` becomes its `system_vendor` label). */
 export const DMI_ATTRS = [
-  'bios_date', 'bios_release', 'bios_vendor', 'bios_version', 'board_asset_tag', 'board_name', 'board_serial', 'board_vendor',
-  'board_version', 'chassis_asset_tag', 'chassis_serial', 'chassis_vendor', 'chassis_version', 'product_family', 'product_name',
-  'product_serial', 'product_sku', 'product_uuid', 'product_version', 'sys_vendor',
+  'bios_date',
+  'bios_release',
+  'bios_vendor',
+  'bios_version',
+  'board_asset_tag',
+  'board_name',
+  'board_serial',
+  'board_vendor',
+  'board_version',
+  'chassis_asset_tag',
+  'chassis_serial',
+  'chassis_vendor',
+  'chassis_version',
+  'product_family',
+  'product_name',
+  'product_serial',
+  'product_sku',
+  'product_uuid',
+  'product_version',
+  'sys_vendor',
 ] as const;
 
 /**
@@ -620,7 +716,10 @@ export function watchdogsFrom(entries: readonly SysClassEntry[]): Watchdog[] {
       const v = get(f);
       if (v === null) return null;
       const n = parseIntBase0(v);
-      if (n === null) throw new ParseError(`${e.realPath || e.name}/${f}: not an integer: ${JSON.stringify(v)}`, { path: `${e.realPath || e.name}/${f}` });
+      if (n === null)
+        throw new ParseError(`${e.realPath || e.name}/${f}: not an integer: ${JSON.stringify(v)}`, {
+          path: `${e.realPath || e.name}/${f}`,
+        });
       return n;
     };
     return {
@@ -714,7 +813,12 @@ export function edacControllerFrom(mc: SysClassEntry, csrowEntries: readonly Sys
         uncorrectable: ueT !== undefined && UINT.test(ueT) ? Number(ueT) : null,
       });
     }
-    csrows.push({ csrow: m[1] as string, correctable: edacUint(c.attrs, 'ce_count', cdir), uncorrectable: edacUint(c.attrs, 'ue_count', cdir), channels });
+    csrows.push({
+      csrow: m[1] as string,
+      correctable: edacUint(c.attrs, 'ce_count', cdir),
+      uncorrectable: edacUint(c.attrs, 'ue_count', cdir),
+      channels,
+    });
   }
   const mdir = `${dir}`;
   return {

@@ -5,7 +5,14 @@
  * (`cpu`). All synchronous: one syscall or a few small files each.
  */
 import { callNative } from './errors.js';
-import { nativeKernel, type NativeCpuInfoEntry, type NativeSchedstatCpu, type NativeSelinux, type NativeThrottles, type NativeTimex } from './native/kernel.js';
+import {
+  nativeKernel,
+  type NativeCpuInfoEntry,
+  type NativeSchedstatCpu,
+  type NativeSelinux,
+  type NativeThrottles,
+  type NativeTimex,
+} from './native/kernel.js';
 import { resolveRoots, type Roots } from './roots.js';
 
 /** Per-call override of the module-level roots (see `setRoots`). */

@@ -30,13 +30,7 @@ import {
 } from './enums.js';
 import { InvalidArgumentError, callNative, callNativeAsync } from './errors.js';
 import { WrapNumbers } from './internal/wrap-numbers.js';
-import {
-  nativeNet,
-  type NativeConntrackStat,
-  type NativeNetClass,
-  type NativeNicStats,
-  type NativeTcpStates,
-} from './native/net.js';
+import { nativeNet, type NativeConntrackStat, type NativeNetClass, type NativeNicStats, type NativeTcpStates } from './native/net.js';
 import { resolveRoots, type Roots } from './roots.js';
 
 /** Per-call override of the module-level roots (see `setRoots`). */

@@ -34,7 +34,27 @@ const JSON_OUT = opt('json', '');
 const NE_BIN = opt('node-exporter', join(homedir(), 'go', 'bin', 'node_exporter'));
 const ONLY = opt('only', ''); // cpu | http
 const MAX_AGE = opt('max-snapshot-age', '');
-const SHARED = ['cpu', 'cpufreq', 'stat', 'loadavg', 'meminfo', 'vmstat', 'filesystem', 'diskstats', 'netdev', 'netclass', 'sockstat', 'netstat', 'tcpstat', 'uname', 'time', 'os', 'filefd', 'entropy', 'pressure'];
+const SHARED = [
+  'cpu',
+  'cpufreq',
+  'stat',
+  'loadavg',
+  'meminfo',
+  'vmstat',
+  'filesystem',
+  'diskstats',
+  'netdev',
+  'netclass',
+  'sockstat',
+  'netstat',
+  'tcpstat',
+  'uname',
+  'time',
+  'os',
+  'filefd',
+  'entropy',
+  'pressure',
+];
 const TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -162,8 +182,20 @@ async function cpuSideBySide(neArgs) {
     const polls = metric(hpText1, 'hostprobe_polls_total') - polls0;
     // The two scrapes of the agent used to count polls are in its CPU time; they are rendered bytes only.
     return {
-      hostprobe: { polls, cpuSeconds: a1 - a0, perPollMs: ((a1 - a0) / polls) * 1000, kernelPerPollMs: ((as1 - as0) / polls) * 1000, series: hpText1.split('\n').filter((l) => l && !l.startsWith('#')).length },
-      nodeExporter: { scrapes, cpuSeconds: n1 - n0, perScrapeMs: ((n1 - n0) / scrapes) * 1000, kernelPerScrapeMs: ((ns1 - ns0) / scrapes) * 1000, series: neSeries },
+      hostprobe: {
+        polls,
+        cpuSeconds: a1 - a0,
+        perPollMs: ((a1 - a0) / polls) * 1000,
+        kernelPerPollMs: ((as1 - as0) / polls) * 1000,
+        series: hpText1.split('\n').filter((l) => l && !l.startsWith('#')).length,
+      },
+      nodeExporter: {
+        scrapes,
+        cpuSeconds: n1 - n0,
+        perScrapeMs: ((n1 - n0) / scrapes) * 1000,
+        kernelPerScrapeMs: ((ns1 - ns0) / scrapes) * 1000,
+        series: neSeries,
+      },
     };
   } finally {
     await Promise.all([stop(agent), stop(ne)]);
@@ -176,7 +208,11 @@ async function throughput() {
   const agentArgs = [CLI, `--web.listen-address=127.0.0.1:${hpPort}`, '--poll.interval=15s', '--log.level=error'];
   if (MAX_AGE) agentArgs.push(`--web.max-snapshot-age=${MAX_AGE}`);
   const agent = start(process.execPath, agentArgs);
-  const ne = start(NE_BIN, [`--web.listen-address=127.0.0.1:${nePort}`, '--collector.disable-defaults', ...SHARED.map((c) => `--collector.${c}`)]);
+  const ne = start(NE_BIN, [
+    `--web.listen-address=127.0.0.1:${nePort}`,
+    '--collector.disable-defaults',
+    ...SHARED.map((c) => `--collector.${c}`),
+  ]);
   const out = [];
   // From the landing page: a scrape to read hostprobe_polls_total could itself poll.
   // Retried once: the kept-alive connection may have been closed by the agent (5 s idle) during wrk.
@@ -210,31 +246,44 @@ async function main() {
   console.log(`each measurement runs ${SECONDS}s\n`);
 
   if (ONLY !== 'http') {
-  const shared = await cpuSideBySide(['--collector.disable-defaults', ...SHARED.map((c) => `--collector.${c}`)]);
-  const defaults = await cpuSideBySide([]);
-  const hp = shared.hostprobe;
-  const neShared = shared.nodeExporter;
-  const neDefault = defaults.nodeExporter;
-  console.log('CPU time per collection (process utime+stime, both measured in the same window)');
-  console.log(`  hostprobe poll (all system collectors + render):      ${fmt(hp.perPollMs, 3)} ms over ${hp.polls} polls (${hp.series} series)`);
-  console.log(`  node_exporter scrape, same collectors:                 ${fmt(neShared.perScrapeMs, 3)} ms over ${neShared.scrapes} scrapes (${neShared.series} series)`);
-  console.log(`  hostprobe poll, second window:                         ${fmt(defaults.hostprobe.perPollMs, 3)} ms over ${defaults.hostprobe.polls} polls`);
-  console.log(`  node_exporter scrape, its default collectors:          ${fmt(neDefault.perScrapeMs, 3)} ms over ${neDefault.scrapes} scrapes (${neDefault.series} series)`);
-  const cpuRatio = hp.perPollMs / neShared.perScrapeMs;
-  console.log(`  ratio hostprobe / node_exporter (same collectors): ${fmt(cpuRatio, 3)} (target <= 0.25) ${cpuRatio <= 0.25 ? 'MET' : 'NOT MET'}`);
-  console.log(`  ratio hostprobe / node_exporter (its defaults):    ${fmt(defaults.hostprobe.perPollMs / neDefault.perScrapeMs, 3)}`);
-  // The kernel's share (stime): the same files and the same TCP hash walk on both sides. When
-  // hostprobe's kernel time alone exceeds a quarter of node_exporter's total, the target is
-  // out of reach with these collectors, whatever user space does.
-  console.log(`  kernel time (stime) per collection, same collectors: hostprobe ${fmt(hp.kernelPerPollMs, 3)} ms, node_exporter ${fmt(neShared.kernelPerScrapeMs, 3)} ms`);
-  console.log(`  hostprobe's kernel time alone / node_exporter's total: ${fmt(hp.kernelPerPollMs / neShared.perScrapeMs, 3)}\n`);
-  results.cpu = { shared, defaults, ratio: cpuRatio };
-
+    const shared = await cpuSideBySide(['--collector.disable-defaults', ...SHARED.map((c) => `--collector.${c}`)]);
+    const defaults = await cpuSideBySide([]);
+    const hp = shared.hostprobe;
+    const neShared = shared.nodeExporter;
+    const neDefault = defaults.nodeExporter;
+    console.log('CPU time per collection (process utime+stime, both measured in the same window)');
+    console.log(
+      `  hostprobe poll (all system collectors + render):      ${fmt(hp.perPollMs, 3)} ms over ${hp.polls} polls (${hp.series} series)`,
+    );
+    console.log(
+      `  node_exporter scrape, same collectors:                 ${fmt(neShared.perScrapeMs, 3)} ms over ${neShared.scrapes} scrapes (${neShared.series} series)`,
+    );
+    console.log(
+      `  hostprobe poll, second window:                         ${fmt(defaults.hostprobe.perPollMs, 3)} ms over ${defaults.hostprobe.polls} polls`,
+    );
+    console.log(
+      `  node_exporter scrape, its default collectors:          ${fmt(neDefault.perScrapeMs, 3)} ms over ${neDefault.scrapes} scrapes (${neDefault.series} series)`,
+    );
+    const cpuRatio = hp.perPollMs / neShared.perScrapeMs;
+    console.log(
+      `  ratio hostprobe / node_exporter (same collectors): ${fmt(cpuRatio, 3)} (target <= 0.25) ${cpuRatio <= 0.25 ? 'MET' : 'NOT MET'}`,
+    );
+    console.log(`  ratio hostprobe / node_exporter (its defaults):    ${fmt(defaults.hostprobe.perPollMs / neDefault.perScrapeMs, 3)}`);
+    // The kernel's share (stime): the same files and the same TCP hash walk on both sides. When
+    // hostprobe's kernel time alone exceeds a quarter of node_exporter's total, the target is
+    // out of reach with these collectors, whatever user space does.
+    console.log(
+      `  kernel time (stime) per collection, same collectors: hostprobe ${fmt(hp.kernelPerPollMs, 3)} ms, node_exporter ${fmt(neShared.kernelPerScrapeMs, 3)} ms`,
+    );
+    console.log(`  hostprobe's kernel time alone / node_exporter's total: ${fmt(hp.kernelPerPollMs / neShared.perScrapeMs, 3)}\n`);
+    results.cpu = { shared, defaults, ratio: cpuRatio };
   }
   if (ONLY === 'cpu') return;
   const tp = await throughput();
   console.log(`Scrape throughput and latency (wrk), hostprobe collecting on scrape (max snapshot age ${MAX_AGE || 'default, 500ms'})`);
-  console.log('  conns  gzip   hostprobe req/s   p50 ms   p99 ms  polls | node_exporter req/s   p50 ms   p99 ms | throughput x   p99 ratio');
+  console.log(
+    '  conns  gzip   hostprobe req/s   p50 ms   p99 ms  polls | node_exporter req/s   p50 ms   p99 ms | throughput x   p99 ratio',
+  );
   for (const r of tp) {
     console.log(
       `  ${String(r.conns).padStart(5)}  ${String(r.gzip).padEnd(5)}  ${fmt(r.hostprobe.rps, 0).padStart(15)} ${fmt(r.hostprobe.p50).padStart(8)} ${fmt(r.hostprobe.p99).padStart(8)} ${String(r.hostprobe.polls).padStart(6)} | ${fmt(r.nodeExporter.rps, 1).padStart(19)} ${fmt(r.nodeExporter.p50).padStart(8)} ${fmt(r.nodeExporter.p99).padStart(8)} | ${fmt(r.throughputRatio, 1).padStart(12)} ${fmt(r.p99Ratio, 4).padStart(11)}`,
@@ -243,7 +292,12 @@ async function main() {
   const tpMet = tp.every((r) => r.throughputRatio >= 5 && r.p99Ratio <= 0.2);
   console.log(`  targets (>= 5x throughput, <= 1/5 p99): ${tpMet ? 'MET' : 'NOT MET'} in every row`);
   if (tp.some((r) => r.hostprobe.non2xx || r.nodeExporter.non2xx)) console.log('  note: some responses were not 2xx');
-  if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify({ machine: m, seconds: SECONDS, maxSnapshotAge: MAX_AGE || 'default', cpu: results.cpu, throughput: tp }, null, 2) + '\n');
+  if (JSON_OUT)
+    writeFileSync(
+      JSON_OUT,
+      JSON.stringify({ machine: m, seconds: SECONDS, maxSnapshotAge: MAX_AGE || 'default', cpu: results.cpu, throughput: tp }, null, 2) +
+        '\n',
+    );
 }
 
 main().catch((e) => {

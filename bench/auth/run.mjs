@@ -43,7 +43,27 @@ const JSON_OUT = opt('json', '');
 const NE_BIN = opt('node-exporter', join(homedir(), 'go', 'bin', 'node_exporter'));
 const SCRAPE_TIMEOUT_MS = 10_000;
 // The collectors hostprobe replaces (as bench/agent), so both serve comparable expositions.
-const SHARED = ['cpu', 'cpufreq', 'stat', 'loadavg', 'meminfo', 'vmstat', 'filesystem', 'diskstats', 'netdev', 'netclass', 'sockstat', 'netstat', 'tcpstat', 'uname', 'time', 'os', 'filefd', 'entropy', 'pressure'];
+const SHARED = [
+  'cpu',
+  'cpufreq',
+  'stat',
+  'loadavg',
+  'meminfo',
+  'vmstat',
+  'filesystem',
+  'diskstats',
+  'netdev',
+  'netclass',
+  'sockstat',
+  'netstat',
+  'tcpstat',
+  'uname',
+  'time',
+  'os',
+  'filefd',
+  'entropy',
+  'pressure',
+];
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const basic = (user, pass) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
@@ -135,7 +155,9 @@ async function measure(name, port) {
   // The scraper on its own thread (this file again, in scraper mode).
   const scraper = () =>
     new Promise((resolve, reject) => {
-      const w = new Worker(fileURLToPath(import.meta.url), { workerData: { port, auth: right, untilMs: deadline, intervalMs: INTERVAL_MS } });
+      const w = new Worker(fileURLToPath(import.meta.url), {
+        workerData: { port, auth: right, untilMs: deadline, intervalMs: INTERVAL_MS },
+      });
       w.once('message', resolve);
       w.once('error', reject);
     });
@@ -164,11 +186,19 @@ async function main() {
   writeFileSync(web, `basic_auth_users:\n  prometheus: ${hash}\n`);
   const model = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU';
   console.log(`machine: ${model}, ${cpus().length} cores, node ${process.version}`);
-  console.log(`flood: ${CLIENTS} keep-alive clients of wrong passwords (half for the real user, half for unknown ones), ${SECONDS} s, bcrypt cost ${COST}; one correct scrape every ${INTERVAL_MS} ms\n`);
+  console.log(
+    `flood: ${CLIENTS} keep-alive clients of wrong passwords (half for the real user, half for unknown ones), ${SECONDS} s, bcrypt cost ${COST}; one correct scrape every ${INTERVAL_MS} ms\n`,
+  );
   const results = [];
   try {
     const hpPort = await freePort();
-    const hp = start(process.execPath, [CLI, `--web.listen-address=127.0.0.1:${hpPort}`, `--web.config.file=${web}`, '--poll.interval=15s', '--log.level=error']);
+    const hp = start(process.execPath, [
+      CLI,
+      `--web.listen-address=127.0.0.1:${hpPort}`,
+      `--web.config.file=${web}`,
+      '--poll.interval=15s',
+      '--log.level=error',
+    ]);
     try {
       await waitUp(hpPort, basic('prometheus', 'correct horse'), hp);
       results.push(await measure('hostprobe', hpPort));
@@ -176,7 +206,12 @@ async function main() {
       await stop(hp);
     }
     const nePort = await freePort();
-    const ne = start(NE_BIN, [`--web.listen-address=127.0.0.1:${nePort}`, `--web.config.file=${web}`, '--collector.disable-defaults', ...SHARED.map((c) => `--collector.${c}`)]);
+    const ne = start(NE_BIN, [
+      `--web.listen-address=127.0.0.1:${nePort}`,
+      `--web.config.file=${web}`,
+      '--collector.disable-defaults',
+      ...SHARED.map((c) => `--collector.${c}`),
+    ]);
     try {
       await waitUp(nePort, basic('prometheus', 'correct horse'), ne);
       results.push(await measure('node_exporter', nePort));
@@ -186,7 +221,9 @@ async function main() {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  console.log('                 no flood p50/p99 ms | under flood: scrapes  p50 ms   p99 ms   max ms | flood req/s    401    503  errors  other | scrape statuses');
+  console.log(
+    '                 no flood p50/p99 ms | under flood: scrapes  p50 ms   p99 ms   max ms | flood req/s    401    503  errors  other | scrape statuses',
+  );
   for (const r of results) {
     if (r.flood.errors) console.log(`  (${r.name} flood errors: ${JSON.stringify(r.flood.errorKinds)})`);
     console.log(
@@ -195,7 +232,11 @@ async function main() {
   }
   const [hp, ne] = results;
   console.log(`\n  ratio hostprobe / node_exporter under the flood: p50 ${fmt(hp.p50 / ne.p50, 3)}, p99 ${fmt(hp.p99 / ne.p99, 3)}`);
-  if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify({ seconds: SECONDS, clients: CLIENTS, cost: COST, intervalMs: INTERVAL_MS, results }, null, 2) + '\n');
+  if (JSON_OUT)
+    writeFileSync(
+      JSON_OUT,
+      JSON.stringify({ seconds: SECONDS, clients: CLIENTS, cost: COST, intervalMs: INTERVAL_MS, results }, null, 2) + '\n',
+    );
 }
 
 /** Scraper mode (a worker thread): one correct scrape every INTERVAL_MS until the deadline. */

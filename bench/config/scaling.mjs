@@ -10,7 +10,8 @@ import { checkConfigText } from '../../dist/config/load.js';
 
 const SHAPES = {
   labels: (n) => 'labels:\n' + Array.from({ length: n }, (_, i) => `  l${i}: v${i}\n`).join(''),
-  directories: (n) => 'collectors:\n  textfile:\n    directories:\n' + Array.from({ length: n }, (_, i) => `      - /var/lib/d${i}\n`).join(''),
+  directories: (n) =>
+    'collectors:\n  textfile:\n    directories:\n' + Array.from({ length: n }, (_, i) => `      - /var/lib/d${i}\n`).join(''),
   'unset env': (n) => 'labels:\n' + Array.from({ length: n }, (_, i) => `  l${i}: \${UNSET_${i}}\n`).join(''),
   'syntax errors': (n) => Array.from({ length: n }, (_, i) => `k${i}: [\n`).join(''),
 };
@@ -25,7 +26,9 @@ for (const [name, make] of Object.entries(SHAPES)) {
     const t0 = performance.now();
     for (let i = 0; i < runs; i++) await checkConfigText(text, 'bench.yaml', { env: {} });
     const ms = (performance.now() - t0) / runs;
-    row.push(`${mult}x ${(text.length / 1024).toFixed(0)} KiB ${ms.toFixed(1)} ms (${((ms / text.length) * 1024 * 1000).toFixed(0)} us/KiB)`);
+    row.push(
+      `${mult}x ${(text.length / 1024).toFixed(0)} KiB ${ms.toFixed(1)} ms (${((ms / text.length) * 1024 * 1000).toFixed(0)} us/KiB)`,
+    );
   }
   console.log(`${name.padEnd(14)} ${row.join(' | ')}`);
 }

@@ -110,8 +110,12 @@ const out = {
 if (JSON_OUT) console.log(JSON.stringify(out, null, 2));
 else {
   console.log(`${ROUNDS} interleaved rounds of ${REPS} collections each, medians (CPU = process user+system + ended children)`);
-  console.log(`hostprobe/otel:                ${(out.hostprobe.cpuUsPerCollection / 1000).toFixed(2)} ms CPU per collection, ${ptsHp} points`);
-  console.log(`@opentelemetry/host-metrics:   ${(out.hostMetrics.cpuUsPerCollection / 1000).toFixed(2)} ms CPU per collection, ${ptsHm} points`);
+  console.log(
+    `hostprobe/otel:                ${(out.hostprobe.cpuUsPerCollection / 1000).toFixed(2)} ms CPU per collection, ${ptsHp} points`,
+  );
+  console.log(
+    `@opentelemetry/host-metrics:   ${(out.hostMetrics.cpuUsPerCollection / 1000).toFixed(2)} ms CPU per collection, ${ptsHm} points`,
+  );
   console.log(`host-metrics / hostprobe:      ${out.hostMetricsOverHostprobe.toFixed(2)}x CPU per collection`);
   const perPoint = (o) => (o.points ? (o.cpuUsPerCollection / o.points).toFixed(1) : 'n/a');
   console.log(`CPU per data point:            hostprobe ${perPoint(out.hostprobe)} µs, host-metrics ${perPoint(out.hostMetrics)} µs`);

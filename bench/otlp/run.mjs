@@ -117,12 +117,15 @@ otlp:
       otlpJsonUs: cpuUs(() => serializeRequest(builder.build(snap, resource).resourceMetrics, 'http/json'), REPS),
       promTextUs: cpuUs(() => prom.renderText(snap, renderOpts), REPS),
       promTextGzipUs: cpuUs(() => gzipSync(Buffer.from(prom.renderText(snap, renderOpts))), REPS),
-      otlpExportUs: await cpuUsAsync(async () => {
-        clock += 2000;
-        sink.onSnapshot(snap);
-        const r = await sink.pending;
-        if (r.result !== 'success') throw new Error(`export failed: ${JSON.stringify(r.transport)}`);
-      }, Math.max(5, Math.floor(REPS / 5))),
+      otlpExportUs: await cpuUsAsync(
+        async () => {
+          clock += 2000;
+          sink.onSnapshot(snap);
+          const r = await sink.pending;
+          if (r.result !== 'success') throw new Error(`export failed: ${JSON.stringify(r.transport)}`);
+        },
+        Math.max(5, Math.floor(REPS / 5)),
+      ),
       protoBytes: proto.byteLength,
       protoGzipBytes: protoGz.byteLength,
       jsonBytes: json.byteLength,
@@ -152,7 +155,9 @@ otlp:
   console.log(`| OTLP: + protobuf | ${us(summary.otlpProtoUs)} | ${kb(summary.protoBytes)} |`);
   console.log(`| OTLP: + protobuf + gzip | ${us(summary.otlpProtoGzipUs)} | ${kb(summary.protoGzipBytes)} |`);
   console.log(`| OTLP: + JSON (for comparison) | ${us(summary.otlpJsonUs)} | ${kb(summary.jsonBytes)} |`);
-  console.log(`| OTLP: whole export (protobuf + gzip + HTTP POST to a local receiver) | ${us(summary.otlpExportUs)} | ${kb(summary.protoGzipBytes)} |`);
+  console.log(
+    `| OTLP: whole export (protobuf + gzip + HTTP POST to a local receiver) | ${us(summary.otlpExportUs)} | ${kb(summary.protoGzipBytes)} |`,
+  );
   console.log(`| Prometheus: text exposition | ${us(summary.promTextUs)} | ${kb(summary.promTextBytes)} |`);
   console.log(`| Prometheus: text + gzip | ${us(summary.promTextGzipUs)} | ${kb(summary.promTextGzipBytes)} |`);
   console.log('');

@@ -29,8 +29,34 @@ const ITER = opt('iterations', 40);
 const SI_ITER = opt('si-iterations', 5);
 const JSON_OUT = args.includes('--json');
 
-const ATTRS = ['name', 'cmdline', 'status', 'cpuTimes', 'memoryInfo', 'numThreads', 'numFds', 'numCtxSwitches', 'ioCounters', 'createTime', 'ppid', 'username'];
-const PSUTIL_ATTRS = ['name', 'cmdline', 'status', 'cpu_times', 'memory_info', 'num_threads', 'num_fds', 'num_ctx_switches', 'io_counters', 'create_time', 'ppid', 'username'];
+const ATTRS = [
+  'name',
+  'cmdline',
+  'status',
+  'cpuTimes',
+  'memoryInfo',
+  'numThreads',
+  'numFds',
+  'numCtxSwitches',
+  'ioCounters',
+  'createTime',
+  'ppid',
+  'username',
+];
+const PSUTIL_ATTRS = [
+  'name',
+  'cmdline',
+  'status',
+  'cpu_times',
+  'memory_info',
+  'num_threads',
+  'num_fds',
+  'num_ctx_switches',
+  'io_counters',
+  'create_time',
+  'ppid',
+  'username',
+];
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -229,7 +255,9 @@ async function main() {
     const f = (x) => (x === undefined || x === null ? 'n/a' : `${x.toFixed(2)} ms`);
     log('');
     log(`load average after the run:     ${result.machine.loadavg} (the machine is shared: other work slows every tool)`);
-    log(`processes in the table:         ${ours.processes} (floor ${floor.processes}, psutil ${psutil.processes ?? 'n/a'}, systeminformation ${sysinfo.processes ?? 'n/a'})`);
+    log(
+      `processes in the table:         ${ours.processes} (floor ${floor.processes}, psutil ${psutil.processes ?? 'n/a'}, systeminformation ${sysinfo.processes ?? 'n/a'})`,
+    );
     log(`C floor (same syscalls):        ${f(floorMs)}`);
     log(`hostprobe scanProcesses:        ${f(ours.scanMs)}   (+ rows as objects: ${f(ours.objectsMs)})`);
     log(`psutil ${psutil.version ?? ''} process_iter:    ${psutil.error ? psutil.error : f(psutil.ms)}`);
@@ -240,7 +268,9 @@ async function main() {
     const x = (v, d = 1) => (v === null || v === undefined ? 'n/a' : `${v.toFixed(d)}x`);
     log('ratios (of the medians | median of the per-round ratios):');
     log(`psutil / hostprobe:             ${x(r.psutilOverHostprobe)} | ${x(p.psutilOverHostprobe)} faster   (target >= 3x)`);
-    log(`systeminformation / hostprobe:  ${x(r.systeminformationOverHostprobe)} | ${x(p.systeminformationOverHostprobe)} faster   (target >= 15x)`);
+    log(
+      `systeminformation / hostprobe:  ${x(r.systeminformationOverHostprobe)} | ${x(p.systeminformationOverHostprobe)} faster   (target >= 15x)`,
+    );
     log(`hostprobe / C floor:            ${x(r.hostprobeOverFloor, 2)} | ${x(p.hostprobeOverFloor, 2)}   (target <= 1.2x)`);
     log(`result memory:                  ${ours.bytesPerProcess.toFixed(0)} bytes/process (typed columns + strings)`);
   } finally {

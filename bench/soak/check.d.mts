@@ -20,7 +20,10 @@ export class CounterTracker {
   observe(parsed: Parsed, pollTime: number, where: string): void;
 }
 export function slope(xs: readonly number[], ys: readonly number[]): number;
-export function countLeak(points: readonly number[], opts: { allowance: number; minPoints?: number }): { rise: number; from: number; to: number } | undefined;
+export function countLeak(
+  points: readonly number[],
+  opts: { allowance: number; minPoints?: number },
+): { rise: number; from: number; to: number } | undefined;
 export function heapLeak(
   samples: readonly { minute: number; bytes: number }[],
   opts: { slopePerMinute: number; margin: number; minPoints?: number },

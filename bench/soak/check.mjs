@@ -150,6 +150,7 @@ export function heapLeak(samples, { slopePerMinute, margin, minPoints = 6 }) {
   const firstMax = Math.max(...first);
   const lastMin = Math.min(...last);
   const rise = mean(last) - mean(first);
-  if (k > slopePerMinute && lastMin > firstMax && rise > margin) return { slopePerMinute: k, firstHalfMax: firstMax, lastHalfMin: lastMin, rise };
+  if (k > slopePerMinute && lastMin > firstMax && rise > margin)
+    return { slopePerMinute: k, firstHalfMax: firstMax, lastHalfMin: lastMin, rise };
   return undefined;
 }

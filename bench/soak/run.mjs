@@ -199,7 +199,9 @@ otlp:
 }
 
 function startAgent(a) {
-  const p = spawn(process.execPath, ['--expose-gc', '--require', PROBE, CLI, `--config.file=${a.config}`], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const p = spawn(process.execPath, ['--expose-gc', '--require', PROBE, CLI, `--config.file=${a.config}`], {
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
   let err = '';
   p.stderr.on('data', (d) => (err = (err + d).slice(-8000)));
   p.tail = () => err.trim().split('\n').slice(-10).join('\n');
@@ -248,7 +250,12 @@ async function stopAgent(p) {
 function procStats(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (k) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
-  return { rss: kb('VmRSS') * 1024, threads: kb('Threads'), fds: readdirSync(`/proc/${pid}/fd`).length, tasks: readdirSync(`/proc/${pid}/task`).length };
+  return {
+    rss: kb('VmRSS') * 1024,
+    threads: kb('Threads'),
+    fds: readdirSync(`/proc/${pid}/fd`).length,
+    tasks: readdirSync(`/proc/${pid}/task`).length,
+  };
 }
 
 // ---------------------------------------------------------------- scraping
@@ -282,13 +289,23 @@ function getOnce(a, gzip) {
     const req = mod.request({ host: '127.0.0.1', port: a.port, path: '/metrics', agent: a.httpAgent, headers }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, encoding: res.headers['content-encoding'], body: Buffer.concat(chunks), ms: ms() }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, encoding: res.headers['content-encoding'], body: Buffer.concat(chunks), ms: ms() }),
+      );
       res.on('error', (e) => resolve({ status: 0, error: e.message, ms: ms() }));
     });
     let answered = false;
     req.once('response', () => (answered = true));
     req.setTimeout(SCRAPE_TIMEOUT_MS, () => req.destroy(new Error(`timeout after ${SCRAPE_TIMEOUT_MS / 1000} s`)));
-    req.on('error', (e) => resolve({ status: 0, error: `${e.message}${req.reusedSocket ? ' (reused connection)' : ''}`, reused: req.reusedSocket, answered, ms: ms() }));
+    req.on('error', (e) =>
+      resolve({
+        status: 0,
+        error: `${e.message}${req.reusedSocket ? ' (reused connection)' : ''}`,
+        reused: req.reusedSocket,
+        answered,
+        ms: ms(),
+      }),
+    );
     req.end();
   });
 }
@@ -334,13 +351,15 @@ async function scrapeOnce(a, gzip, t0) {
   const added = a.tracker.backwards.length - before;
   if (added) {
     b.backwards += added;
-    for (const x of a.tracker.backwards.slice(before)) fail(`${a.name}: counter went backwards: ${x.series} ${x.from} -> ${x.to} (polls ${x.fromPoll} -> ${x.toPoll})`);
+    for (const x of a.tracker.backwards.slice(before))
+      fail(`${a.name}: counter went backwards: ${x.series} ${x.from} -> ${x.to} (polls ${x.fromPoll} -> ${x.toPoll})`);
   }
   const processOk = s.get('node_scrape_collector_success{collector="process"}');
   let failed = 0;
   for (const [k, v] of s) if (k.startsWith('node_scrape_collector_success{') && v === 0) failed++;
   if (failed) b.collectorFailures++;
-  if (processOk === 1 && !(s.get(`namedprocess_namegroup_num_procs{groupname="${CHURN_GROUP}"}`) > 0)) return error(`the process collector succeeded without group ${CHURN_GROUP}`);
+  if (processOk === 1 && !(s.get(`namedprocess_namegroup_num_procs{groupname="${CHURN_GROUP}"}`) > 0))
+    return error(`the process collector succeeded without group ${CHURN_GROUP}`);
   if (s.get('hostprobe_config_last_reload_successful') === 0) return error('hostprobe_config_last_reload_successful 0: a reload failed');
   const reloadAt = s.get('hostprobe_config_last_reload_success_timestamp_seconds');
   if (reloadAt !== undefined && pollTime >= a.lastPollTime) {
@@ -425,7 +444,9 @@ async function main() {
   for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => fail(`interrupted (${sig})`));
   const dir = mkdtempSync(join(tmpdir(), 'hostprobe-soak-'));
   const model = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU';
-  console.log(`soak: ${MINUTES} min, ${model}, ${cpus().length} cores, node ${process.version}, load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+  console.log(
+    `soak: ${MINUTES} min, ${model}, ${cpus().length} cores, node ${process.version}, load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
+  );
   let churn;
   let receiver;
   const agents = [];
@@ -433,12 +454,39 @@ async function main() {
   try {
     // TLS material and a bcrypt user, as test/agent/http.test.ts and bench/auth make them.
     try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'server.key'), '-out', join(dir, 'server.crt'), '-days', '2', '-subj', '/CN=hostprobe-soak', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'pipe' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:prime256v1',
+          '-nodes',
+          '-keyout',
+          join(dir, 'server.key'),
+          '-out',
+          join(dir, 'server.crt'),
+          '-days',
+          '2',
+          '-subj',
+          '/CN=hostprobe-soak',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+        ],
+        { stdio: 'pipe' },
+      );
     } catch (e) {
-      throw new Error(`openssl could not make the soak's certificate (apt-get install openssl): ${e.stderr?.toString() ?? e.message}`, { cause: e });
+      throw new Error(`openssl could not make the soak's certificate (apt-get install openssl): ${e.stderr?.toString() ?? e.message}`, {
+        cause: e,
+      });
     }
     const web = join(dir, 'web.yml');
-    writeFileSync(web, `tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\nbasic_auth_users:\n  prometheus: ${bcrypt.hashSync('soak secret', 10)}\n`);
+    writeFileSync(
+      web,
+      `tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\nbasic_auth_users:\n  prometheus: ${bcrypt.hashSync('soak secret', 10)}\n`,
+    );
 
     churn = spawn('bash', ['-c', CHURN, 'hostprobe-soak-churn'], { stdio: 'ignore', detached: true });
     receiver = await startReceiver();
@@ -463,7 +511,9 @@ async function main() {
         reloadsSent: 0,
         series: 0,
       };
-      a.httpAgent = a.ca ? new https.Agent({ keepAlive: true, maxSockets: 4, ca: a.ca }) : new http.Agent({ keepAlive: true, maxSockets: 4 });
+      a.httpAgent = a.ca
+        ? new https.Agent({ keepAlive: true, maxSockets: 4, ca: a.ca })
+        : new http.Agent({ keepAlive: true, maxSockets: 4 });
       writeFileSync(a.config, configYaml(a, receiver.port, 0));
       a.proc = startAgent(a);
       a.proc.on('exit', (code, signal) => {
@@ -544,7 +594,7 @@ async function main() {
       await sleep(Math.min(SAMPLE_EVERY_MS, Math.max(0, end - now())));
       await sample();
       const m = minuteOf(now(), t0) - 1;
-      for (; lastPrinted < m && lastPrinted < MINUTES - 1; ) {
+      for (; lastPrinted < m && lastPrinted < MINUTES - 1;) {
         lastPrinted++;
         for (const a of agents) if (a.minutes[lastPrinted]) printRow(minuteRow(a, lastPrinted, a.minutes[lastPrinted]));
       }
@@ -554,7 +604,7 @@ async function main() {
     await Promise.all(pending);
     // The last sample closes the last minute.
     if (reasons.length === 0) await sample();
-    for (; lastPrinted < MINUTES - 1; ) {
+    for (; lastPrinted < MINUTES - 1;) {
       lastPrinted++;
       for (const a of agents) if (a.minutes[lastPrinted]) printRow(minuteRow(a, lastPrinted, a.minutes[lastPrinted]));
     }
@@ -564,7 +614,8 @@ async function main() {
     receiver.acceptAll();
     if (reasons.length === 0) {
       for (let i = 0; i < 600 && agents.some((a) => receiver.lastOk[a.name] <= recoverFrom); i++) await sleep(100);
-      for (const a of agents) if (receiver.lastOk[a.name] <= recoverFrom) fail(`${a.name}: no OTLP push accepted within 60 s after the receiver recovered`);
+      for (const a of agents)
+        if (receiver.lastOk[a.name] <= recoverFrom) fail(`${a.name}: no OTLP push accepted within 60 s after the receiver recovered`);
     }
     // Reloads: at least one applied reload seen per agent when any was sent.
     for (const a of agents) {
@@ -575,13 +626,19 @@ async function main() {
     // Leaks.
     const leaks = {};
     for (const a of agents) {
-      const floors = (k) => a.minutes.filter(Boolean).map((b) => min(b.samples.map((s) => s[k]))).filter(Number.isFinite);
+      const floors = (k) =>
+        a.minutes
+          .filter(Boolean)
+          .map((b) => min(b.samples.map((s) => s[k])))
+          .filter(Number.isFinite);
       const halves = (pts, allowance) => {
         const h = Math.floor(pts.length / 2);
         if (h < 1) return undefined;
         const firstMax = max(pts.slice(0, h));
         const lastMin = min(pts.slice(pts.length - h));
-        return lastMin - firstMax > allowance ? countLeak(pts, { allowance }) ?? { rise: lastMin - firstMax, from: firstMax, to: lastMin } : undefined;
+        return lastMin - firstMax > allowance
+          ? (countLeak(pts, { allowance }) ?? { rise: lastMin - firstMax, from: firstMax, to: lastMin })
+          : undefined;
       };
       const fd = halves(floors('fds'), FD_ALLOWANCE);
       const th = halves(floors('threads'), THREAD_ALLOWANCE);
@@ -589,17 +646,33 @@ async function main() {
         a.samples.filter((s) => Number.isFinite(s.heapAfterGc)).map((s) => ({ minute: s.minute, bytes: s.heapAfterGc })),
         { slopePerMinute: HEAP_SLOPE, margin: HEAP_MARGIN },
       );
-      leaks[a.name] = { fds: fd ?? null, threads: th ?? null, heapAfterGc: heap ?? null, fdFloors: floors('fds'), threadFloors: floors('threads') };
-      if (fd) fail(`${a.name}: descriptors leak: per-minute floors ${floors('fds').join(' ')} (last half above first half by more than ${FD_ALLOWANCE})`);
-      if (th) fail(`${a.name}: threads leak: per-minute floors ${floors('threads').join(' ')} (last half above first half by more than ${THREAD_ALLOWANCE})`);
-      if (heap) fail(`${a.name}: heap after GC leaks: slope ${MiB(heap.slopePerMinute)} MiB/min, every sample of the last half (>= ${MiB(heap.lastHalfMin)} MiB) above the first half (<= ${MiB(heap.firstHalfMax)} MiB), means ${MiB(heap.rise)} MiB apart`);
+      leaks[a.name] = {
+        fds: fd ?? null,
+        threads: th ?? null,
+        heapAfterGc: heap ?? null,
+        fdFloors: floors('fds'),
+        threadFloors: floors('threads'),
+      };
+      if (fd)
+        fail(
+          `${a.name}: descriptors leak: per-minute floors ${floors('fds').join(' ')} (last half above first half by more than ${FD_ALLOWANCE})`,
+        );
+      if (th)
+        fail(
+          `${a.name}: threads leak: per-minute floors ${floors('threads').join(' ')} (last half above first half by more than ${THREAD_ALLOWANCE})`,
+        );
+      if (heap)
+        fail(
+          `${a.name}: heap after GC leaks: slope ${MiB(heap.slopePerMinute)} MiB/min, every sample of the last half (>= ${MiB(heap.lastHalfMin)} MiB) above the first half (<= ${MiB(heap.firstHalfMax)} MiB), means ${MiB(heap.rise)} MiB apart`,
+        );
     }
 
     const exits = {};
     for (const a of agents) {
       a.stopping = true;
       exits[a.name] = await stopAgent(a.proc);
-      if (exits[a.name].killed || exits[a.name].code !== 0) fail(`${a.name}: did not stop cleanly on SIGTERM: ${JSON.stringify(exits[a.name])} ${a.proc.tail()}`);
+      if (exits[a.name].killed || exits[a.name].code !== 0)
+        fail(`${a.name}: did not stop cleanly on SIGTERM: ${JSON.stringify(exits[a.name])} ${a.proc.tail()}`);
     }
 
     const summary = {
@@ -635,14 +708,25 @@ async function main() {
               leaks: leaks[a.name],
               exit: exits[a.name],
               perMinute: a.minutes.map((b, m) => (b ? minuteRow(a, m, b) : null)).filter(Boolean),
-              samples: a.samples.map((x) => ({ minute: Number(x.minute.toFixed(3)), rss: x.rss, heapAfterGc: x.heapAfterGc, external: x.external, fds: x.fds, threads: x.threads, eldP99Ms: x.eld?.p99, eldMaxMs: x.eld?.max })),
+              samples: a.samples.map((x) => ({
+                minute: Number(x.minute.toFixed(3)),
+                rss: x.rss,
+                heapAfterGc: x.heapAfterGc,
+                external: x.external,
+                fds: x.fds,
+                threads: x.threads,
+                eldP99Ms: x.eld?.p99,
+                eldMaxMs: x.eld?.max,
+              })),
             },
           ];
         }),
       ),
     };
     const text = JSON.stringify(summary, null, 2);
-    console.log(`\nsummary:\n${JSON.stringify({ ok: summary.ok, reasons, agents: Object.fromEntries(Object.entries(summary.agents).map(([k, v]) => [k, { ...v, perMinute: undefined, samples: undefined }])) }, null, 2)}`);
+    console.log(
+      `\nsummary:\n${JSON.stringify({ ok: summary.ok, reasons, agents: Object.fromEntries(Object.entries(summary.agents).map(([k, v]) => [k, { ...v, perMinute: undefined, samples: undefined }])) }, null, 2)}`,
+    );
     if (JSON_OUT) writeFileSync(JSON_OUT, text + '\n');
   } finally {
     for (const t of timers) clearInterval(t);

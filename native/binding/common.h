@@ -131,9 +131,8 @@ class PromiseWorker : public Napi::AsyncWorker {
 // as thrown JS errors (the TS layer turns them into rejections).
 template <typename T, typename Compute, typename Convert>
 Napi::Value RunAsync(const Napi::CallbackInfo& info, Compute compute, Convert convert) {
-  return Guard(info, [&]() -> Napi::Value {
-    return PromiseWorker<T>::Run(info.Env(), std::move(compute), std::move(convert));
-  });
+  return Guard(
+      info, [&]() -> Napi::Value { return PromiseWorker<T>::Run(info.Env(), std::move(compute), std::move(convert)); });
 }
 
 }  // namespace hpn

@@ -5,8 +5,8 @@
 // CPU number first): the TypeScript side builds the objects faster than per-property
 // N-API calls, divides by USER_HZ (cpuClockTicks) for seconds, and computes the
 // percentages on exact integer tick deltas.
-#include "common.h"
 #include "cpu.h"
+#include "common.h"
 #include "registry.h"
 
 namespace hpn {
@@ -153,7 +153,8 @@ Napi::Value cpu_load_avg_bind(const Napi::CallbackInfo& info) {
     napi_typedarray_type type;
     size_t length = 0;
     void* data = nullptr;
-    if (info.Length() < 1 || napi_get_typedarray_info(env, info[0], &type, &length, &data, nullptr, nullptr) != napi_ok ||
+    if (info.Length() < 1 ||
+        napi_get_typedarray_info(env, info[0], &type, &length, &data, nullptr, nullptr) != napi_ok ||
         type != napi_float64_array || length < 3)
       throw hp::Error(hp::ErrorKind::InvalidArgument, "cpuLoadAvgBind: expected a Float64Array of 3");
     LoadAvgSlot& s = load_avg_slot;

@@ -19,9 +19,9 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "block_info.h"
 #include "common.h"
 #include "disk.h"
-#include "block_info.h"
 #include "disk_statfs.h"
 #include "registry.h"
 
@@ -151,15 +151,16 @@ std::shared_ptr<EnvCtx> env_ctx(Napi::Env env) {
   // The finalizer gets its own reference: it may run after the cleanup hook dropped the
   // table's one.
   auto* keep = new std::shared_ptr<EnvCtx>(ctx);
-  ctx->tsfn = Tsfn::New(env, "hostprobe:statvfs", 0, 1, ctx.get(),
-                        [](Napi::Env, std::shared_ptr<EnvCtx>* data, EnvCtx*) {
-                          {
-                            std::lock_guard<std::mutex> l(g_mu);
-                            (*data)->alive = false;
-                          }
-                          delete data;
-                        },
-                        keep);
+  ctx->tsfn = Tsfn::New(
+      env, "hostprobe:statvfs", 0, 1, ctx.get(),
+      [](Napi::Env, std::shared_ptr<EnvCtx>* data, EnvCtx*) {
+        {
+          std::lock_guard<std::mutex> l(g_mu);
+          (*data)->alive = false;
+        }
+        delete data;
+      },
+      keep);
   ctx->tsfn.Unref(env);
   napi_env raw = env;
   env.AddCleanupHook([raw]() {

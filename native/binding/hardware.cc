@@ -1,7 +1,7 @@
 // N-API glue for the hardware area: sysfs device classes, read on the libuv pool (a hwmon
 // driver may talk to its chip over a slow bus while a file is read).
-#include "common.h"
 #include "hardware.h"
+#include "common.h"
 #include "registry.h"
 
 namespace hpn {

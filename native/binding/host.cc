@@ -1,7 +1,7 @@
 // N-API glue for the host area. Synchronous, except hostUsersAsync: utmp is a file on
 // the root file system (not procfs), so it is also offered on the libuv pool.
-#include "common.h"
 #include "host.h"
+#include "common.h"
 #include "registry.h"
 
 namespace hpn {

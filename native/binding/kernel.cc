@@ -1,8 +1,8 @@
 // N-API glue for the kernel facts of native/core/kernel.h (timex, hung tasks, SELinux,
 // schedstat, isolated CPUs, thermal throttles). All synchronous: one syscall or a few small
 // files each.
-#include "common.h"
 #include "kernel.h"
+#include "common.h"
 #include "registry.h"
 
 namespace hpn {

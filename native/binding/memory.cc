@@ -4,8 +4,8 @@
 // memoryVirtual and memorySwap return flat Float64Arrays in psutil's field order; the
 // TypeScript side names the fields. memoryMeminfo and memoryVmstat return the kernel's
 // field names and their values, which the TypeScript side turns into plain objects.
-#include "common.h"
 #include "memory.h"
+#include "common.h"
 #include "registry.h"
 
 namespace hpn {
@@ -77,7 +77,8 @@ Napi::Value named_values(Napi::Env env, const std::vector<hp::NamedValue>& rows)
 
 // memoryMeminfo(roots) -> [names, values]: MemTotal (bytes), ..., HugePages_Total (count), ...
 Napi::Value memory_meminfo(const Napi::CallbackInfo& info) {
-  return Guard(info, [&]() -> Napi::Value { return named_values(info.Env(), hp::read_meminfo(cached_roots(info, 0))); });
+  return Guard(info,
+               [&]() -> Napi::Value { return named_values(info.Env(), hp::read_meminfo(cached_roots(info, 0))); });
 }
 
 // memoryVmstat(roots) -> [names, values]: nr_free_pages, ...

@@ -82,7 +82,8 @@ Napi::Value nic_stats_array(Napi::Env env, const std::vector<hp::NicStats>& rows
 }
 
 Napi::Value net_if_stats(const Napi::CallbackInfo& info) {
-  return Guard(info, [&]() -> Napi::Value { return nic_stats_array(info.Env(), hp::read_nic_stats(roots_arg(info, 0))); });
+  return Guard(info,
+               [&]() -> Napi::Value { return nic_stats_array(info.Env(), hp::read_nic_stats(roots_arg(info, 0))); });
 }
 
 Napi::Value net_if_stats_async(const Napi::CallbackInfo& info) {
@@ -126,7 +127,8 @@ Napi::Value net_class_array(Napi::Env env, const std::vector<hp::NetClassInfo>& 
 }
 
 Napi::Value net_class(const Napi::CallbackInfo& info) {
-  return Guard(info, [&]() -> Napi::Value { return net_class_array(info.Env(), hp::read_net_class(roots_arg(info, 0))); });
+  return Guard(info,
+               [&]() -> Napi::Value { return net_class_array(info.Env(), hp::read_net_class(roots_arg(info, 0))); });
 }
 
 Napi::Value net_class_async(const Napi::CallbackInfo& info) {
@@ -183,11 +185,13 @@ Napi::Value stat_groups_json(Napi::Env env, const hp::StatGroups& groups) {
 }
 
 Napi::Value net_sock_stat(const Napi::CallbackInfo& info) {
-  return Guard(info, [&]() -> Napi::Value { return stat_groups_json(info.Env(), hp::read_sockstat(roots_arg(info, 0))); });
+  return Guard(info,
+               [&]() -> Napi::Value { return stat_groups_json(info.Env(), hp::read_sockstat(roots_arg(info, 0))); });
 }
 
 Napi::Value net_net_stat(const Napi::CallbackInfo& info) {
-  return Guard(info, [&]() -> Napi::Value { return stat_groups_json(info.Env(), hp::read_netstat(roots_arg(info, 0))); });
+  return Guard(info,
+               [&]() -> Napi::Value { return stat_groups_json(info.Env(), hp::read_netstat(roots_arg(info, 0))); });
 }
 
 Napi::Value tcp_states_obj(Napi::Env env, const hp::TcpStateCounts& c) {
@@ -202,7 +206,8 @@ Napi::Value tcp_states_obj(Napi::Env env, const hp::TcpStateCounts& c) {
 }
 
 Napi::Value net_tcp_states(const Napi::CallbackInfo& info) {
-  return Guard(info, [&]() -> Napi::Value { return tcp_states_obj(info.Env(), hp::read_tcp_states(roots_arg(info, 0))); });
+  return Guard(info,
+               [&]() -> Napi::Value { return tcp_states_obj(info.Env(), hp::read_tcp_states(roots_arg(info, 0))); });
 }
 
 Napi::Value net_tcp_states_async(const Napi::CallbackInfo& info) {

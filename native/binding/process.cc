@@ -52,9 +52,7 @@ bool has_number(const Napi::CallbackInfo& info, size_t index) {
 }
 
 // RLIM_INFINITY <-> -1, as psutil (Python's resource.RLIM_INFINITY).
-double rlim_to_js(uint64_t v) {
-  return v == static_cast<uint64_t>(RLIM_INFINITY) ? -1.0 : static_cast<double>(v);
-}
+double rlim_to_js(uint64_t v) { return v == static_cast<uint64_t>(RLIM_INFINITY) ? -1.0 : static_cast<double>(v); }
 uint64_t rlim_from_js(double v, const char* what) {
   if (v == -1 || std::isinf(v)) return static_cast<uint64_t>(RLIM_INFINITY);
   if (!std::isfinite(v) || v < 0 || v != std::floor(v))
@@ -492,8 +490,8 @@ Napi::Value process_rlimit(const Napi::CallbackInfo& info) {
   return Guard(info, [&]() -> Napi::Value {
     Napi::Env env = info.Env();
     hp::Roots roots = roots_arg(info, 0);
-    pc::RlimitPair l = pc::get_rlimit(roots, pid_arg(info, 1), ticks_arg(info, 2),
-                                      static_cast<int>(int_arg(info, 3, "resource")));
+    pc::RlimitPair l =
+        pc::get_rlimit(roots, pid_arg(info, 1), ticks_arg(info, 2), static_cast<int>(int_arg(info, 3, "resource")));
     Napi::Array a = Napi::Array::New(env, 2);
     a.Set(0u, num(env, rlim_to_js(l.soft)));
     a.Set(1u, num(env, rlim_to_js(l.hard)));
@@ -547,7 +545,8 @@ double d(int64_t v) { return static_cast<double>(v); }
 
 // Every numeric column, in output order. A column is emitted when its attribute was asked.
 const Column kColumns[] = {
-    {"state", pc::kScanStatus, [](const pc::ScanRow& r) { return static_cast<double>(static_cast<unsigned char>(r.state)); }},
+    {"state", pc::kScanStatus,
+     [](const pc::ScanRow& r) { return static_cast<double>(static_cast<unsigned char>(r.state)); }},
     {"ppid", pc::kScanPpid, [](const pc::ScanRow& r) { return d(r.ppid); }},
     {"uidReal", pc::kScanUids | pc::kScanUsername, [](const pc::ScanRow& r) { return d(r.uids[0]); }},
     {"uidEffective", pc::kScanUids | pc::kScanUsername, [](const pc::ScanRow& r) { return d(r.uids[1]); }},
@@ -596,7 +595,8 @@ const Column kColumns[] = {
     {"threadst", pc::kScanThreadStates, [](const pc::ScanRow& r) { return static_cast<double>(r.thread_states[5]); }},
     {"threadsI", pc::kScanThreadStates, [](const pc::ScanRow& r) { return static_cast<double>(r.thread_states[6]); }},
     {"threadsX", pc::kScanThreadStates, [](const pc::ScanRow& r) { return static_cast<double>(r.thread_states[7]); }},
-    {"threadsOther", pc::kScanThreadStates, [](const pc::ScanRow& r) { return static_cast<double>(r.thread_states[8]); }},
+    {"threadsOther", pc::kScanThreadStates,
+     [](const pc::ScanRow& r) { return static_cast<double>(r.thread_states[8]); }},
 };
 
 struct ScanJob {
@@ -764,11 +764,13 @@ Napi::Value processes_summary(const Napi::CallbackInfo& info) {
 Napi::Value process_thread_totals(const Napi::CallbackInfo& info) {
   return Guard(info, [&]() -> Napi::Value {
     hp::Roots roots = roots_arg(info, 0);
-    if (info.Length() < 2 || !info[1].IsArray()) throw hp::Error(hp::ErrorKind::InvalidArgument, "pids must be an array");
+    if (info.Length() < 2 || !info[1].IsArray())
+      throw hp::Error(hp::ErrorKind::InvalidArgument, "pids must be an array");
     Napi::Array a = info[1].As<Napi::Array>();
     std::vector<int> pids;
     pids.reserve(a.Length());
-    for (uint32_t i = 0; i < a.Length(); ++i) pids.push_back(static_cast<int>(a.Get(i).As<Napi::Number>().Int32Value()));
+    for (uint32_t i = 0; i < a.Length(); ++i)
+      pids.push_back(static_cast<int>(a.Get(i).As<Napi::Number>().Int32Value()));
     bool want_wchans = info.Length() > 2 && info[2].ToBoolean().Value();
     bool want_ctx = info.Length() > 3 && info[3].ToBoolean().Value();
     bool want_threads = info.Length() > 4 && info[4].ToBoolean().Value();

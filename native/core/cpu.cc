@@ -44,7 +44,7 @@ int read_one_shot_raw(const std::string& path, std::string& buf, size_t& len) {
     len += static_cast<size_t>(n);
     if (len > kReadLimit) return kErrTooLarge;
     if (n == 0 || len < buf.size()) return 0;  // short read: the whole file
-    buf.resize(buf.size() * 2);                 // filled the buffer: there may be more
+    buf.resize(buf.size() * 2);                // filled the buffer: there may be more
   }
 }
 
@@ -145,8 +145,7 @@ CpuTimes parse_cpu_times(std::string_view stat, long clk_tck, const std::string&
   return parse_cpu_line(line, clk_tck, path);
 }
 
-std::vector<CpuTimesEntry> parse_per_cpu_times(std::string_view stat, long clk_tck,
-                                               const std::string& path) {
+std::vector<CpuTimesEntry> parse_per_cpu_times(std::string_view stat, long clk_tck, const std::string& path) {
   std::vector<CpuTimesEntry> out;
   Lines lines(stat);
   std::string_view line;
@@ -162,7 +161,8 @@ std::vector<CpuTimesEntry> parse_per_cpu_times(std::string_view stat, long clk_t
     std::string_view token = first_token(line);
     auto num = cpu_number(token);
     if (!num) continue;  // the aggregate "cpu" line
-    if (*num < 0) throw_parse_error(path, "line " + std::to_string(lineno) + ": bad CPU number '" + std::string(token) + "'");
+    if (*num < 0)
+      throw_parse_error(path, "line " + std::to_string(lineno) + ": bad CPU number '" + std::string(token) + "'");
     if (!seen.add(token))
       throw_parse_error(path, "line " + std::to_string(lineno) + ": duplicate '" + std::string(token) + "' line");
     out.push_back(CpuTimesEntry{*num, parse_cpu_line(line, clk_tck, path)});
@@ -286,7 +286,10 @@ int count_cpuinfo_processors(std::string_view cpuinfo) {
       bool match = true;
       static constexpr std::string_view kw = "processor";
       for (size_t i = 0; i < kw.size(); ++i)
-        if ((line[i] | 0x20) != kw[i]) { match = false; break; }
+        if ((line[i] | 0x20) != kw[i]) {
+          match = false;
+          break;
+        }
       if (match) ++n;
     }
   }
@@ -529,8 +532,7 @@ std::vector<CpuFreq> read_cpu_freq(const Roots& r) {
     for (auto& name : list_dir(cpudir + "/cpufreq")) {
       if (!starts_with(name, "policy")) continue;
       if (name.size() > 6 && name[6] >= '0' && name[6] <= '9')
-        if (auto n = to_int<int>(std::string_view(name).substr(6)))
-          paths.emplace_back(*n, cpudir + "/cpufreq/" + name);
+        if (auto n = to_int<int>(std::string_view(name).substr(6))) paths.emplace_back(*n, cpudir + "/cpufreq/" + name);
     }
   }
   if (paths.empty()) {

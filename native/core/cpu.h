@@ -15,8 +15,8 @@ namespace hp {
 // Seconds spent in each mode (ticks / USER_HZ). Fields the kernel does not report
 // (old kernels print fewer columns) are 0, as in psutil.
 struct CpuTimes {
-  double user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0,
-         steal = 0, guest = 0, guest_nice = 0;
+  double user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0, guest = 0,
+         guest_nice = 0;
 };
 
 // One "cpuN" line. Offline CPUs have no line, so `cpu` is not always the index.
@@ -97,8 +97,7 @@ int count_cpuinfo_processors(std::string_view cpuinfo);
 int count_stat_cpus(std::string_view stat);
 // Sum of "cpu cores" over distinct "physical id"s of /proc/cpuinfo (psutil's fallback).
 int cpuinfo_cores(std::string_view cpuinfo);
-std::vector<CpuinfoMhz> parse_cpuinfo_mhz(std::string_view cpuinfo,
-                                          const std::string& path = "/proc/cpuinfo");
+std::vector<CpuinfoMhz> parse_cpuinfo_mhz(std::string_view cpuinfo, const std::string& path = "/proc/cpuinfo");
 // The three load averages of /proc/loadavg.
 std::array<double, 3> parse_loadavg(std::string_view text, const std::string& path = "/proc/loadavg");
 

@@ -65,7 +65,11 @@ std::vector<MountInfo> parse_mountinfo(std::string_view text, const std::string&
       }
     }
     if (sep == 0 || f.size() < sep + 4)
-      throw_parse_error(path, line_error(lineno, "expected 'id parent major:minor root mountpoint options [optional...] - fstype source superoptions'"));
+      throw_parse_error(
+          path,
+          line_error(
+              lineno,
+              "expected 'id parent major:minor root mountpoint options [optional...] - fstype source superoptions'"));
     MountInfo m;
     auto id = to_u64(f[0]);
     auto parent = to_u64(f[1]);
@@ -263,8 +267,8 @@ DiskUsage disk_usage_from(const StatvfsNumbers& s) {
   u.files = s.files;
   u.files_free = s.ffree;
   const uint64_t total_user = u.used + u.free;
-  u.percent = total_user == 0 ? 0.0
-                              : python_round(static_cast<double>(u.used) / static_cast<double>(total_user) * 100.0, 1);
+  u.percent =
+      total_user == 0 ? 0.0 : python_round(static_cast<double>(u.used) / static_cast<double>(total_user) * 100.0, 1);
   return u;
 }
 
@@ -423,7 +427,9 @@ void read_sys_stat(const Roots& roots, const std::string& dir, const std::string
   if (!text) {
     if (!path_exists(roots.sys(dir))) return;  // the device went away
     // A block device directory always has stat: without it the tree is not a sysfs.
-    throw Error(ErrorKind::NotFound, "cannot read " + stat + ": No such file or directory (and no " + roots.proc("diskstats") + ")", stat, ENOENT);
+    throw Error(ErrorKind::NotFound,
+                "cannot read " + stat + ": No such file or directory (and no " + roots.proc("diskstats") + ")", stat,
+                ENOENT);
   }
   DiskIo d = parse_block_stat(*text, stat);
   d.name = name;

@@ -27,13 +27,13 @@ struct MountInfo {
   uint64_t parent_id = 0;
   unsigned major = 0;
   unsigned minor = 0;
-  std::string root;        // the directory of the file system mounted here (bind mounts)
-  std::string mountpoint;  // relative to the reading process's root
-  std::string mount_opts;  // per-mount options ("rw,nosuid,relatime")
+  std::string root;                          // the directory of the file system mounted here (bind mounts)
+  std::string mountpoint;                    // relative to the reading process's root
+  std::string mount_opts;                    // per-mount options ("rw,nosuid,relatime")
   std::vector<std::string> optional_fields;  // "shared:1", "master:2", ...
-  std::string fstype;      // "ext4", "fuse.sshfs", ...
-  std::string source;      // the mount source ("/dev/sda1", "tmpfs", "none", "")
-  std::string super_opts;  // per-superblock options ("rw,errors=remount-ro")
+  std::string fstype;                        // "ext4", "fuse.sshfs", ...
+  std::string source;                        // the mount source ("/dev/sda1", "tmpfs", "none", "")
+  std::string super_opts;                    // per-superblock options ("rw,errors=remount-ro")
 };
 
 // Parses a whole mountinfo text. A malformed line raises a Parse error naming `path` and
@@ -108,10 +108,10 @@ struct StatvfsNumbers {
 };
 
 struct DiskUsage {
-  uint64_t total = 0;   // f_blocks * f_frsize
-  uint64_t used = 0;    // (f_blocks - f_bfree) * f_frsize
-  uint64_t free = 0;    // f_bavail * f_frsize (psutil's free = df's Avail)
-  double percent = 0;   // used / (used + free) * 100, rounded to 1 decimal like Python's round()
+  uint64_t total = 0;        // f_blocks * f_frsize
+  uint64_t used = 0;         // (f_blocks - f_bfree) * f_frsize
+  uint64_t free = 0;         // f_bavail * f_frsize (psutil's free = df's Avail)
+  double percent = 0;        // used / (used + free) * 100, rounded to 1 decimal like Python's round()
   uint64_t avail_bytes = 0;  // = free (node_filesystem_avail_bytes)
   uint64_t free_bytes = 0;   // f_bfree * f_frsize (node_filesystem_free_bytes)
   uint64_t files = 0;        // f_files

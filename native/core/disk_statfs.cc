@@ -43,8 +43,7 @@ struct StatfsRegistry::State {
     if (it != self->running.end()) {
       if (it->second->stuck)
         throw Error(ErrorKind::Timeout,
-                    "statvfs " + path + " has not returned since an earlier call timed out (stuck mount)", path,
-                    EBUSY);
+                    "statvfs " + path + " has not returned since an earlier call timed out (stuck mount)", path, EBUSY);
       return it->second;
     }
     auto call = std::make_shared<Call>();
@@ -61,8 +60,7 @@ struct StatfsRegistry::State {
     } catch (const std::system_error& e) {
       self->queue.pop_back();
       self->running.erase(path);
-      throw Error(ErrorKind::Io, "cannot start a statvfs thread for " + path + ": " + e.what(), path,
-                  e.code().value());
+      throw Error(ErrorKind::Io, "cannot start a statvfs thread for " + path + ": " + e.what(), path, e.code().value());
     }
     return call;
   }

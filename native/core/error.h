@@ -8,15 +8,15 @@
 namespace hp {
 
 enum class ErrorKind {
-  NoSuchProcess,   // the process is gone (ESRCH, or its /proc dir vanished)
-  ZombieProcess,   // the process is a zombie and the data asked for is gone
-  AccessDenied,    // EACCES / EPERM
-  NotFound,        // a file or device that should exist does not (ENOENT, ENODEV)
-  Parse,           // a file had an unexpected format
-  Io,              // any other OS error
-  Unsupported,     // the kernel or this host does not provide it
-  InvalidArgument, // a caller passed a bad value
-  Timeout,         // a wait ran out of time
+  NoSuchProcess,    // the process is gone (ESRCH, or its /proc dir vanished)
+  ZombieProcess,    // the process is a zombie and the data asked for is gone
+  AccessDenied,     // EACCES / EPERM
+  NotFound,         // a file or device that should exist does not (ENOENT, ENODEV)
+  Parse,            // a file had an unexpected format
+  Io,               // any other OS error
+  Unsupported,      // the kernel or this host does not provide it
+  InvalidArgument,  // a caller passed a bad value
+  Timeout,          // a wait ran out of time
 };
 
 const char* error_kind_name(ErrorKind k);

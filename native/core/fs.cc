@@ -59,7 +59,8 @@ std::string read_error_text(int err, size_t limit) {
     case kErrDirectory: return "not a regular file (a directory)";
     case kErrNotRegular: return "not a regular file";
     case kErrTooLarge: {
-      std::string lim = limit % (1u << 20) == 0 ? std::to_string(limit >> 20) + " MiB" : std::to_string(limit) + " bytes";
+      std::string lim =
+          limit % (1u << 20) == 0 ? std::to_string(limit >> 20) + " MiB" : std::to_string(limit) + " bytes";
       return "larger than the read limit of " + lim;
     }
     default: return std::strerror(err);

@@ -20,7 +20,11 @@ class Fd {
   ~Fd();
   int get() const { return fd_; }
   bool valid() const { return fd_ >= 0; }
-  int release() { int f = fd_; fd_ = -1; return f; }
+  int release() {
+    int f = fd_;
+    fd_ = -1;
+    return f;
+  }
 
  private:
   int fd_ = -1;
@@ -56,7 +60,8 @@ int open_for_read(int dirfd, const char* rel, Fd& fd);
 std::string read_error_text(int err, size_t limit = kReadLimit);
 // Throws the hp::Error for a failed read of `path`: kErr codes give Io errors naming the
 // path (and the limit), errno values go through throw_os_error.
-[[noreturn]] void throw_read_error(int err, const std::string& what, const std::string& path, size_t limit = kReadLimit);
+[[noreturn]] void throw_read_error(int err, const std::string& what, const std::string& path,
+                                   size_t limit = kReadLimit);
 
 // Reads the whole file. Throws hp::Error (NotFound, AccessDenied, Io) naming the path.
 std::string read_file(const std::string& path, size_t limit = kReadLimit);

@@ -39,7 +39,7 @@ std::vector<SysAttr> read_attrs(const std::string& dir) {
     if (n == "." || n == "..") continue;
     unsigned char type = e->d_type;
     if (type == DT_UNKNOWN) {
-      struct stat st{};
+      struct stat st {};
       if (::fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
       type = S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
     }
@@ -70,7 +70,8 @@ size_t utf8_seq_len(std::string_view s, size_t i) {
   if (c < 0x80) return 1;
   size_t n;
   unsigned char lo = 0x80, hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF) n = 2;
+  if (c >= 0xC2 && c <= 0xDF)
+    n = 2;
   else if (c >= 0xE0 && c <= 0xEF) {
     n = 3;
     if (c == 0xE0) lo = 0xA0;
@@ -132,7 +133,7 @@ std::vector<SysClassEntry> read_sys_class(const Roots& roots, std::string_view c
   out.reserve(names.size());
   for (auto& n : names) {
     const std::string path = dir + "/" + n;
-    struct stat st{};
+    struct stat st {};
     if (::stat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;  // gone, or a file
     SysClassEntry e;
     e.real_path = real_path_of(path);

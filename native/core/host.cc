@@ -17,15 +17,15 @@ namespace hp {
 namespace {
 
 // Byte offsets of glibc's struct utmp (see <bits/utmp.h>).
-constexpr size_t kOffType = 0;      // short ut_type (+2 bytes padding)
-constexpr size_t kOffPid = 4;       // pid_t ut_pid
-constexpr size_t kOffLine = 8;      // char ut_line[32]
+constexpr size_t kOffType = 0;  // short ut_type (+2 bytes padding)
+constexpr size_t kOffPid = 4;   // pid_t ut_pid
+constexpr size_t kOffLine = 8;  // char ut_line[32]
 constexpr size_t kLineLen = 32;
-constexpr size_t kOffUser = 44;     // char ut_user[32] (after ut_id[4])
+constexpr size_t kOffUser = 44;  // char ut_user[32] (after ut_id[4])
 constexpr size_t kUserLen = 32;
-constexpr size_t kOffHost = 76;     // char ut_host[256]
+constexpr size_t kOffHost = 76;  // char ut_host[256]
 constexpr size_t kHostLen = 256;
-constexpr size_t kOffTvSec = 340;   // int32 ut_tv.tv_sec (after ut_exit and ut_session)
+constexpr size_t kOffTvSec = 340;  // int32 ut_tv.tv_sec (after ut_exit and ut_session)
 
 template <typename T>
 T load(const char* p) {
@@ -73,9 +73,12 @@ std::optional<PsiLine> parse_psi_fields(std::string_view line, const std::string
     // A share of the window, in percent (fuzzing found 5e19 and "nan" published as is).
     if (!std::isfinite(*v) || *v < 0 || *v > 100)
       throw_parse_error(path, "average '" + std::string(f[i]) + "' is out of range (0..100)");
-    if (kv->key == "avg10") p.avg10 = *v, a10 = true;
-    else if (kv->key == "avg60") p.avg60 = *v, a60 = true;
-    else if (kv->key == "avg300") p.avg300 = *v, a300 = true;
+    if (kv->key == "avg10")
+      p.avg10 = *v, a10 = true;
+    else if (kv->key == "avg60")
+      p.avg60 = *v, a60 = true;
+    else if (kv->key == "avg300")
+      p.avg300 = *v, a300 = true;
   }
   if (!(a10 && a60 && a300 && tot)) throw_parse_error(path, "incomplete line '" + std::string(line) + "'");
   return p;
@@ -109,8 +112,10 @@ std::string unquote_shell_value(std::string_view raw) {
   for (size_t i = 0; i < raw.size(); ++i) {
     char c = raw[i];
     if (quote == '\'') {
-      if (c == '\'') quote = 0;
-      else out.push_back(c);
+      if (c == '\'')
+        quote = 0;
+      else
+        out.push_back(c);
     } else if (c == '\\' && i + 1 < raw.size()) {
       // Inside "..." a backslash escapes only $ ` " \ and newline; outside, anything.
       char n = raw[i + 1];
@@ -121,8 +126,10 @@ std::string unquote_shell_value(std::string_view raw) {
         ++i;
       }
     } else if (quote == '"') {
-      if (c == '"') quote = 0;
-      else out.push_back(c);
+      if (c == '"')
+        quote = 0;
+      else
+        out.push_back(c);
     } else if (c == '"' || c == '\'') {
       quote = c;
     } else {
@@ -143,18 +150,30 @@ OsRelease parse_os_release(std::string_view text) {
     if (eq == std::string_view::npos) continue;  // os-release(5): ignore what is not an assignment
     std::string_view key = trim(t.substr(0, eq));
     std::optional<std::string>* slot = nullptr;
-    if (key == "ID") slot = &o.id;
-    else if (key == "ID_LIKE") slot = &o.id_like;
-    else if (key == "NAME") slot = &o.name;
-    else if (key == "PRETTY_NAME") slot = &o.pretty_name;
-    else if (key == "VERSION") slot = &o.version;
-    else if (key == "VERSION_ID") slot = &o.version_id;
-    else if (key == "VERSION_CODENAME") slot = &o.version_codename;
-    else if (key == "BUILD_ID") slot = &o.build_id;
-    else if (key == "VARIANT") slot = &o.variant;
-    else if (key == "VARIANT_ID") slot = &o.variant_id;
-    else if (key == "IMAGE_ID") slot = &o.image_id;
-    else if (key == "IMAGE_VERSION") slot = &o.image_version;
+    if (key == "ID")
+      slot = &o.id;
+    else if (key == "ID_LIKE")
+      slot = &o.id_like;
+    else if (key == "NAME")
+      slot = &o.name;
+    else if (key == "PRETTY_NAME")
+      slot = &o.pretty_name;
+    else if (key == "VERSION")
+      slot = &o.version;
+    else if (key == "VERSION_ID")
+      slot = &o.version_id;
+    else if (key == "VERSION_CODENAME")
+      slot = &o.version_codename;
+    else if (key == "BUILD_ID")
+      slot = &o.build_id;
+    else if (key == "VARIANT")
+      slot = &o.variant;
+    else if (key == "VARIANT_ID")
+      slot = &o.variant_id;
+    else if (key == "IMAGE_ID")
+      slot = &o.image_id;
+    else if (key == "IMAGE_VERSION")
+      slot = &o.image_version;
     if (slot) *slot = unquote_shell_value(t.substr(eq + 1));
   }
   return o;
@@ -175,9 +194,12 @@ PsiResource parse_psi(std::string_view text, const std::string& path) {
   std::string_view line;
   while (lines.next(line)) {
     if (trim(line).empty()) continue;
-    if (starts_with(line, "some ")) r.some = parse_psi_fields(line, path);
-    else if (starts_with(line, "full ")) r.full = parse_psi_fields(line, path);
-    else throw_parse_error(path, "unexpected line '" + std::string(trim(line)) + "'");
+    if (starts_with(line, "some "))
+      r.some = parse_psi_fields(line, path);
+    else if (starts_with(line, "full "))
+      r.full = parse_psi_fields(line, path);
+    else
+      throw_parse_error(path, "unexpected line '" + std::string(trim(line)) + "'");
   }
   return r;
 }
@@ -187,7 +209,8 @@ double parse_uptime(std::string_view text, const std::string& path) {
   std::optional<double> v;
   if (!f.empty()) v = to_double(f[0]);
   if (!v) throw_parse_error(path, "malformed uptime");
-  if (!std::isfinite(*v) || *v < 0) throw_parse_error(path, "uptime '" + std::string(f[0]) + "' is out of range (finite, >= 0)");
+  if (!std::isfinite(*v) || *v < 0)
+    throw_parse_error(path, "uptime '" + std::string(f[0]) + "' is out of range (finite, >= 0)");
   return *v;
 }
 
@@ -228,8 +251,8 @@ OsRelease read_os_release(const Roots& r) {
       return o;
     }
   }
-  throw Error(ErrorKind::NotFound, "no os-release: neither " + first + " nor " + r.root("usr/lib/os-release"),
-              first, ENOENT);
+  throw Error(ErrorKind::NotFound, "no os-release: neither " + first + " nor " + r.root("usr/lib/os-release"), first,
+              ENOENT);
 }
 
 HostInfo read_host_info(const Roots& r) {

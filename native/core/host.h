@@ -32,8 +32,8 @@ struct Uname {
 
 // os-release(5) fields; nullopt when the file does not set them.
 struct OsRelease {
-  std::optional<std::string> id, id_like, name, pretty_name, version, version_id, version_codename,
-      build_id, variant, variant_id, image_id, image_version;
+  std::optional<std::string> id, id_like, name, pretty_name, version, version_id, version_codename, build_id, variant,
+      variant_id, image_id, image_version;
   std::string path;  // the file that was read
 };
 

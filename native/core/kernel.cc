@@ -40,7 +40,8 @@ std::vector<SchedstatCpu> parse_schedstat(std::string_view text, const std::stri
     auto f = fields(line);
     std::string_view num = f[0].substr(3);
     if (!all_digits(num)) continue;
-    if (f.size() < 10) throw_parse_error(path, "short line '" + std::string(trim(line)) + "' (want cpuN and 9 numbers)");
+    if (f.size() < 10)
+      throw_parse_error(path, "short line '" + std::string(trim(line)) + "' (want cpuN and 9 numbers)");
     auto run = to_u64(f[7]), wait = to_u64(f[8]), slices = to_u64(f[9]);
     if (!run || !wait || !slices) throw_parse_error(path, "malformed numbers in '" + std::string(trim(line)) + "'");
     out.push_back(SchedstatCpu{std::string(num), *run, *wait, *slices});
@@ -58,7 +59,8 @@ int parse_selinux_config_mode(std::string_view text) {
     size_t eq = t.find('=');
     if (eq == std::string_view::npos || trim(t.substr(0, eq)) != "SELINUX") continue;
     std::string_view v = trim(t.substr(eq + 1));
-    if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front()) v = v.substr(1, v.size() - 2);
+    if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front())
+      v = v.substr(1, v.size() - 2);
     mode = v == "enforcing" ? 1 : v == "permissive" ? 0 : -1;
   }
   return mode;
@@ -77,7 +79,9 @@ std::optional<std::vector<uint64_t>> parse_stat_softirq_vectors(std::string_view
   while (lines.next(line)) {
     if (!starts_with(line, "softirq ")) continue;
     auto f = fields(line);
-    if (f.size() < 12) throw_parse_error(path, "softirq line with " + std::to_string(f.size() - 1) + " numbers (want the total and 10 vectors)");
+    if (f.size() < 12)
+      throw_parse_error(
+          path, "softirq line with " + std::to_string(f.size() - 1) + " numbers (want the total and 10 vectors)");
     std::vector<uint64_t> out;
     for (size_t i = 2; i < 12; ++i) {
       auto v = to_u64(f[i]);
@@ -106,7 +110,8 @@ std::vector<CpuInfoEntry> parse_cpuinfo_entries(std::string_view text, const std
   while (lines.next(line)) {
     size_t colon = line.find(':');
     if (colon == std::string_view::npos) {
-      if (out.empty() && !trim(line).empty()) throw_parse_error(path, "expected 'processor : N' first, got '" + std::string(trim(line)) + "'");
+      if (out.empty() && !trim(line).empty())
+        throw_parse_error(path, "expected 'processor : N' first, got '" + std::string(trim(line)) + "'");
       continue;
     }
     std::string_view key = trim(line.substr(0, colon));
@@ -121,17 +126,28 @@ std::vector<CpuInfoEntry> parse_cpuinfo_entries(std::string_view text, const std
     }
     if (out.empty()) throw_parse_error(path, "expected 'processor : N' first, got '" + std::string(trim(line)) + "'");
     CpuInfoEntry& e = out.back();
-    if (key == "vendor" || key == "vendor_id") e.vendor_id = std::string(value);
-    else if (key == "cpu family") e.cpu_family = std::string(value);
-    else if (key == "model") e.model = std::string(value);
-    else if (key == "model name") e.model_name = std::string(value);
-    else if (key == "stepping") e.stepping = std::string(value);
-    else if (key == "microcode") e.microcode = std::string(value);
-    else if (key == "cache size") e.cache_size = std::string(value);
-    else if (key == "physical id") e.physical_id = std::string(value);
-    else if (key == "core id") e.core_id = std::string(value);
-    else if (key == "flags") e.flags = words(value);
-    else if (key == "bugs") e.bugs = words(value);
+    if (key == "vendor" || key == "vendor_id")
+      e.vendor_id = std::string(value);
+    else if (key == "cpu family")
+      e.cpu_family = std::string(value);
+    else if (key == "model")
+      e.model = std::string(value);
+    else if (key == "model name")
+      e.model_name = std::string(value);
+    else if (key == "stepping")
+      e.stepping = std::string(value);
+    else if (key == "microcode")
+      e.microcode = std::string(value);
+    else if (key == "cache size")
+      e.cache_size = std::string(value);
+    else if (key == "physical id")
+      e.physical_id = std::string(value);
+    else if (key == "core id")
+      e.core_id = std::string(value);
+    else if (key == "flags")
+      e.flags = words(value);
+    else if (key == "bugs")
+      e.bugs = words(value);
   }
   return out;
 }
@@ -224,7 +240,8 @@ Throttles read_throttles(const Roots& r) {
   if (!is_directory(dir)) return t;  // node_exporter's glob finds nothing
   std::vector<std::string> cpus;
   for (auto& name : list_dir(dir))
-    if (name.size() > 3 && starts_with(name, "cpu") && all_digits(std::string_view(name).substr(3))) cpus.push_back(name);
+    if (name.size() > 3 && starts_with(name, "cpu") && all_digits(std::string_view(name).substr(3)))
+      cpus.push_back(name);
   std::sort(cpus.begin(), cpus.end());  // glob order, as node_exporter reads them
   std::map<uint64_t, std::optional<uint64_t>> packages;
   std::map<std::pair<uint64_t, uint64_t>, std::optional<uint64_t>> cores;

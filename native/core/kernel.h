@@ -71,7 +71,8 @@ int parse_selinux_enforce(std::string_view text, const std::string& path);
 // The ten vectors of /proc/stat's `softirq` line (hi, timer, net_tx, net_rx, block,
 // block_iopoll, tasklet, sched, hrtimer, rcu); nullopt without the line, ParseError when it
 // has fewer than the total and ten numbers.
-std::optional<std::vector<uint64_t>> parse_stat_softirq_vectors(std::string_view stat, const std::string& path = "/proc/stat");
+std::optional<std::vector<uint64_t>> parse_stat_softirq_vectors(std::string_view stat,
+                                                                const std::string& path = "/proc/stat");
 std::vector<CpuInfoEntry> parse_cpuinfo_entries(std::string_view text, const std::string& path = "/proc/cpuinfo");
 
 // --- readers ------------------------------------------------------------------------

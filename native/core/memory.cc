@@ -73,8 +73,7 @@ std::vector<MeminfoEntry> parse_meminfo(std::string_view text, const std::string
     ++lineno;
     if (trim(line).empty()) continue;
     size_t colon = line.find(':');
-    if (colon == std::string_view::npos)
-      throw_parse_error(path, "line without ':' '" + std::string(trim(line)) + "'");
+    if (colon == std::string_view::npos) throw_parse_error(path, "line without ':' '" + std::string(trim(line)) + "'");
     std::string_view name = trim(line.substr(0, colon));
     uint64_t value = 0;
     std::string_view unit;
@@ -87,8 +86,10 @@ std::vector<MeminfoEntry> parse_meminfo(std::string_view text, const std::string
     if (!kb && !unit.empty())
       throw_parse_error(path, "unknown unit '" + std::string(unit) + "' in line '" + std::string(name) + "'");
     if (kb && value > UINT64_MAX / 1024)
-      throw_parse_error(path, "line " + std::to_string(lineno) + ": " + std::string(name) + " " + std::to_string(value) + " kB is beyond 2^64 bytes");
-    if (!seen.add(name)) throw_parse_error(path, "line " + std::to_string(lineno) + ": duplicate key '" + std::string(name) + "'");
+      throw_parse_error(path, "line " + std::to_string(lineno) + ": " + std::string(name) + " " +
+                                  std::to_string(value) + " kB is beyond 2^64 bytes");
+    if (!seen.add(name))
+      throw_parse_error(path, "line " + std::to_string(lineno) + ": duplicate key '" + std::string(name) + "'");
     out.push_back(MeminfoEntry{name, kb ? value * 1024 : value, kb});
   }
   return out;
@@ -112,7 +113,8 @@ std::vector<VmstatEntry> parse_vmstat(std::string_view text, const std::string& 
     std::string_view name = t.substr(0, i);
     auto v = to_u64(t.substr(i));
     if (!v) throw_parse_error(path, "malformed line '" + std::string(t) + "'");
-    if (!seen.add(name)) throw_parse_error(path, "line " + std::to_string(lineno) + ": duplicate key '" + std::string(name) + "'");
+    if (!seen.add(name))
+      throw_parse_error(path, "line " + std::to_string(lineno) + ": duplicate key '" + std::string(name) + "'");
     out.push_back(VmstatEntry{name, *v});
   }
   return out;
@@ -152,8 +154,8 @@ int64_t estimate_available(const std::vector<MeminfoEntry>& m, std::optional<uin
   return static_cast<int64_t>(std::trunc(avail));
 }
 
-VirtualMemory compute_virtual_memory(const std::vector<MeminfoEntry>& m,
-                                     std::optional<uint64_t> zoneinfo_low_bytes, const std::string& path) {
+VirtualMemory compute_virtual_memory(const std::vector<MeminfoEntry>& m, std::optional<uint64_t> zoneinfo_low_bytes,
+                                     const std::string& path) {
   VirtualMemory v;
   auto total = find(m, "MemTotal");
   auto free = find(m, "MemFree");
@@ -194,9 +196,9 @@ VirtualMemory compute_virtual_memory(const std::vector<MeminfoEntry>& m,
   }
   v.available = static_cast<uint64_t>(avail);
   v.used = v.total - v.available;
-  v.percent = v.total == 0 ? 0.0
-                           : round_percent(static_cast<double>(v.total - v.available) /
-                                           static_cast<double>(v.total) * 100);
+  v.percent = v.total == 0
+                  ? 0.0
+                  : round_percent(static_cast<double>(v.total - v.available) / static_cast<double>(v.total) * 100);
   return v;
 }
 
@@ -223,7 +225,7 @@ void swap_totals(const std::vector<MeminfoEntry>& entries, SwapMemory& s) {
     s.total = *total;
     s.free = *free;
   } else {
-    struct sysinfo si{};
+    struct sysinfo si {};
     if (::sysinfo(&si) != 0) throw_os_error(errno, "sysinfo");
     s.total = static_cast<uint64_t>(si.totalswap) * si.mem_unit;
     s.free = static_cast<uint64_t>(si.freeswap) * si.mem_unit;
@@ -296,8 +298,7 @@ MemoryReadings read_memory(const Roots& r) {
 std::vector<NamedValue> read_meminfo(const Roots& r) {
   std::string path = r.proc("meminfo");
   std::vector<NamedValue> out;
-  for (auto& e : parse_meminfo(read_one_shot(path), path))
-    out.push_back(NamedValue{std::string(e.name), e.value});
+  for (auto& e : parse_meminfo(read_one_shot(path), path)) out.push_back(NamedValue{std::string(e.name), e.value});
   return out;
 }
 

@@ -60,8 +60,7 @@ uint64_t parse_zoneinfo_low_watermarks(std::string_view text, const std::string&
 // field or report 0: free - low + pagecache - min(pagecache/2, low) + SReclaimable
 // - min(SReclaimable/2, low). `low_watermark_bytes` is nullopt when zoneinfo is
 // unreadable; then, or when a needed meminfo field is missing, MemFree + Cached.
-int64_t estimate_available(const std::vector<MeminfoEntry>& meminfo,
-                           std::optional<uint64_t> low_watermark_bytes);
+int64_t estimate_available(const std::vector<MeminfoEntry>& meminfo, std::optional<uint64_t> low_watermark_bytes);
 
 // psutil HEAD's virtual_memory() over parsed meminfo. `zoneinfo_low_bytes` is only
 // consulted when MemAvailable is missing or 0.

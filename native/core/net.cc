@@ -63,13 +63,12 @@ std::vector<NetDevCounters> parse_net_dev(std::string_view text, const std::stri
       throw_parse_error(path, line_ref(lineno) + ": duplicate interface '" + row.name + "'");
     auto f = fields(line.substr(colon + 1));
     if (f.size() < kNetDevFieldCount)
-      throw_parse_error(path, line_ref(lineno) + " (" + row.name + "): expected 16 counters, got " +
-                                  std::to_string(f.size()));
+      throw_parse_error(
+          path, line_ref(lineno) + " (" + row.name + "): expected 16 counters, got " + std::to_string(f.size()));
     for (size_t i = 0; i < kNetDevFieldCount; ++i) {
       auto v = to_u64(f[i]);
       if (!v)
-        throw_parse_error(path, line_ref(lineno) + " (" + row.name + "): bad counter '" +
-                                    std::string(f[i]) + "'");
+        throw_parse_error(path, line_ref(lineno) + " (" + row.name + "): bad counter '" + std::string(f[i]) + "'");
       row.v[i] = *v;
     }
     out.push_back(std::move(row));
@@ -93,7 +92,8 @@ void add_field(StatGroup& g, std::string_view name, V value, const std::string& 
   // Both names end up in a metric name: empty or blank ones are no kernel's (fuzzing).
   auto bad_name = [](std::string_view s) { return s.empty() || std::any_of(s.begin(), s.end(), is_space); };
   if (bad_name(g.name) || bad_name(name))
-    throw_parse_error(path, line_ref(lineno) + ": bad protocol or counter name '" + g.name + " " + std::string(name) + "'");
+    throw_parse_error(path,
+                      line_ref(lineno) + ": bad protocol or counter name '" + g.name + " " + std::string(name) + "'");
   for (const auto& f : g.fields)
     if (f.first == name)
       throw_parse_error(path, line_ref(lineno) + ": duplicate key '" + g.name + " " + std::string(name) + "'");
@@ -115,8 +115,8 @@ void parse_sockstat(std::string_view text, const std::string& path, StatGroups& 
     if (!kv || kv->key.empty()) throw_parse_error(path, line_ref(lineno) + ": no 'PROTO:' prefix");
     auto f = fields(kv->value);
     if (f.size() % 2 != 0)
-      throw_parse_error(path, line_ref(lineno) + " (" + std::string(kv->key) +
-                                  "): fields do not come in name/value pairs");
+      throw_parse_error(path,
+                        line_ref(lineno) + " (" + std::string(kv->key) + "): fields do not come in name/value pairs");
     StatGroup& g = group_for(out, kv->key);
     for (size_t i = 0; i < f.size(); i += 2) {
       auto v = stat_number(f[i + 1]);
@@ -138,22 +138,19 @@ void parse_netstat_pairs(std::string_view text, const std::string& path, StatGro
     ++lineno;
     if (trim(header).empty()) continue;
     std::string_view values;
-    if (!lines.next(values))
-      throw_parse_error(path, line_ref(lineno) + ": header line without a value line");
+    if (!lines.next(values)) throw_parse_error(path, line_ref(lineno) + ": header line without a value line");
     ++lineno;
     auto hk = split_key_value(header);
     auto vk = split_key_value(values);
-    if (!hk || !vk || hk->key.empty())
-      throw_parse_error(path, line_ref(lineno) + ": no 'Proto:' prefix");
+    if (!hk || !vk || hk->key.empty()) throw_parse_error(path, line_ref(lineno) + ": no 'Proto:' prefix");
     if (hk->key != vk->key)
-      throw_parse_error(path, line_ref(lineno) + ": value line '" + std::string(vk->key) +
-                                  "' does not match header '" + std::string(hk->key) + "'");
+      throw_parse_error(path, line_ref(lineno) + ": value line '" + std::string(vk->key) + "' does not match header '" +
+                                  std::string(hk->key) + "'");
     auto names = fields(hk->value);
     auto nums = fields(vk->value);
     if (names.size() != nums.size())
-      throw_parse_error(path, line_ref(lineno) + " (" + std::string(hk->key) + "): " +
-                                  std::to_string(names.size()) + " names but " +
-                                  std::to_string(nums.size()) + " values");
+      throw_parse_error(path, line_ref(lineno) + " (" + std::string(hk->key) + "): " + std::to_string(names.size()) +
+                                  " names but " + std::to_string(nums.size()) + " values");
     StatGroup& g = group_for(out, hk->key);
     for (size_t i = 0; i < names.size(); ++i) {
       auto v = stat_number(nums[i]);
@@ -183,8 +180,7 @@ void parse_snmp6(std::string_view text, const std::string& path, StatGroups& out
       throw_parse_error(path, line_ref(lineno) + ": no counter name after '" + std::string(f[0]) + "'");
     auto v = stat_number(f[1]);
     if (!v)
-      throw_parse_error(path, line_ref(lineno) + ": bad value '" + std::string(f[1]) + "' for " +
-                                  std::string(f[0]));
+      throw_parse_error(path, line_ref(lineno) + ": bad value '" + std::string(f[1]) + "' for " + std::string(f[0]));
     add_field(group_for(out, f[0].substr(0, six + 1)), f[0].substr(six + 1), *v, path, lineno);
   }
 }

@@ -22,8 +22,22 @@ namespace hp {
 
 // The 16 columns of /proc/net/dev, in file order.
 enum NetDevField : size_t {
-  kRxBytes, kRxPackets, kRxErrs, kRxDrop, kRxFifo, kRxFrame, kRxCompressed, kRxMulticast,
-  kTxBytes, kTxPackets, kTxErrs, kTxDrop, kTxFifo, kTxColls, kTxCarrier, kTxCompressed,
+  kRxBytes,
+  kRxPackets,
+  kRxErrs,
+  kRxDrop,
+  kRxFifo,
+  kRxFrame,
+  kRxCompressed,
+  kRxMulticast,
+  kTxBytes,
+  kTxPackets,
+  kTxErrs,
+  kTxDrop,
+  kTxFifo,
+  kTxColls,
+  kTxCarrier,
+  kTxCompressed,
   kNetDevFieldCount
 };
 
@@ -42,8 +56,8 @@ std::vector<NetDevCounters> read_net_dev(const Roots& roots);
 // ------------------------------------------- protocol -> field -> number tables
 
 struct StatGroup {
-  std::string name;                                   // "TCP", "TcpExt", "Ip6", ...
-  std::vector<std::pair<std::string, double>> fields; // in file order
+  std::string name;                                    // "TCP", "TcpExt", "Ip6", ...
+  std::vector<std::pair<std::string, double>> fields;  // in file order
 };
 using StatGroups = std::vector<StatGroup>;
 
@@ -67,9 +81,8 @@ StatGroups read_netstat(const Roots& roots);
 struct NetClassInfo {
   std::string name;
   std::optional<std::string> address, broadcast, duplex, operstate, ifalias;
-  std::optional<int64_t> mtu, speed, carrier, carrier_changes, carrier_up_count, carrier_down_count,
-      dormant, flags, iflink, ifindex, link_mode, type, addr_assign_type, name_assign_type,
-      netdev_group, dev_id, tx_queue_len;
+  std::optional<int64_t> mtu, speed, carrier, carrier_changes, carrier_up_count, carrier_down_count, dormant, flags,
+      iflink, ifindex, link_mode, type, addr_assign_type, name_assign_type, netdev_group, dev_id, tx_queue_len;
 };
 
 // Parses a sysfs integer attribute: decimal, or hex with a 0x prefix ("0x1003"), with an

@@ -139,8 +139,8 @@ InetAddr decode_inet_address(std::string_view text, int family, const std::strin
   InetAddr a;
   a.ip = family == AF_INET6 ? decode_ipv6_hex(hex) : decode_ipv4_hex(hex);
   if (a.ip.empty())
-    throw_parse_error(path, line_ref(lineno) + ": bad " + (family == AF_INET6 ? "IPv6" : "IPv4") +
-                                " address '" + std::string(hex) + "'");
+    throw_parse_error(path, line_ref(lineno) + ": bad " + (family == AF_INET6 ? "IPv6" : "IPv4") + " address '" +
+                                std::string(hex) + "'");
   a.port = static_cast<uint16_t>(*port);
   return a;
 }
@@ -181,8 +181,8 @@ std::vector<UnixSocketRow> parse_unix_table(std::string_view text, const std::st
     std::string_view tok[7];
     size_t n = 0;
     while (n < 7 && t.next(tok[n])) ++n;
-    bool row_start = n >= 1 && tok[0].size() > 1 && tok[0].back() == ':' &&
-                     is_hex_digits(tok[0].substr(0, tok[0].size() - 1));
+    bool row_start =
+        n >= 1 && tok[0].size() > 1 && tok[0].back() == ':' && is_hex_digits(tok[0].substr(0, tok[0].size() - 1));
     if (!row_start) {
       // A bound path may hold '\n': the kernel prints it raw, so the rest of the name
       // arrives as its own line.
@@ -215,13 +215,13 @@ std::vector<UnixSocketRow> parse_unix_table(std::string_view text, const std::st
 }
 
 const char* tcp_status_name(int state) {
-  static const char* names[] = {"NONE",      "ESTABLISHED", "SYN_SENT", "SYN_RECV",   "FIN_WAIT1", "FIN_WAIT2",
+  static const char* names[] = {"NONE",      "ESTABLISHED", "SYN_SENT",   "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",
                                 "TIME_WAIT", "CLOSE",       "CLOSE_WAIT", "LAST_ACK", "LISTEN",    "CLOSING"};
   return state >= 1 && state <= 11 ? names[state] : "NONE";
 }
 
 const char* tcp_state_label(int state) {
-  static const char* names[] = {nullptr,     "established", "syn_sent", "syn_recv",   "fin_wait1", "fin_wait2",
+  static const char* names[] = {nullptr,     "established", "syn_sent",   "syn_recv", "fin_wait1", "fin_wait2",
                                 "time_wait", "close",       "close_wait", "last_ack", "listen",    "closing"};
   return state >= 1 && state <= 11 ? names[state] : nullptr;
 }
@@ -361,8 +361,7 @@ std::vector<Connection> read_connections(const Roots& roots, std::string_view ki
   }
 
   auto table_path = [&](const char* file) {
-    return only_pid ? roots.proc(std::to_string(*only_pid) + "/net/" + file)
-                    : roots.proc_net(file);
+    return only_pid ? roots.proc(std::to_string(*only_pid) + "/net/" + file) : roots.proc_net(file);
   };
 
   // TCP through one sock_diag dump when the tables would describe the caller's own network
@@ -394,8 +393,7 @@ std::vector<Connection> read_connections(const Roots& roots, std::string_view ki
     if (!text) {
       bool optional_v6 = spec.family == AF_INET6;  // no IPv6 in this kernel/netns
       if (optional_v6) continue;
-      if (only_pid && !path_exists(roots.proc(std::to_string(*only_pid))))
-        throw_pid_error(ENOENT, *only_pid, path);
+      if (only_pid && !path_exists(roots.proc(std::to_string(*only_pid)))) throw_pid_error(ENOENT, *only_pid, path);
       throw Error(ErrorKind::NotFound, "cannot read " + path + ": no such file", path, ENOENT);
     }
     Table t{spec, std::move(path), std::move(*text), {}, false};
@@ -474,7 +472,8 @@ std::vector<Connection> read_connections(const Roots& roots, std::string_view ki
       for (const auto& d : *diag) {
         if (d.family != t.spec.family) continue;
         emit_inet(t.spec, d.state, d.inode, [&d] {
-          return std::pair<InetAddr, InetAddr>{InetAddr{diag_ip(d, true), d.sport}, InetAddr{diag_ip(d, false), d.dport}};
+          return std::pair<InetAddr, InetAddr>{InetAddr{diag_ip(d, true), d.sport},
+                                               InetAddr{diag_ip(d, false), d.dport}};
         });
       }
       continue;
@@ -513,7 +512,8 @@ void count_tcp_states(std::string_view text, const std::string& path, TcpStateCo
     // Every table line has at least 10 fields (up to the inode); fewer means a cut line.
     if (n < 10) throw_parse_error(path, line_ref(lineno) + ": expected at least 10 fields, got " + std::to_string(n));
     auto st = to_u64(tok[3], 16);
-    if (!st || tok[3].size() > 2) throw_parse_error(path, line_ref(lineno) + ": bad state '" + std::string(tok[3]) + "'");
+    if (!st || tok[3].size() > 2)
+      throw_parse_error(path, line_ref(lineno) + ": bad state '" + std::string(tok[3]) + "'");
     size_t colon = tok[4].find(':');
     std::optional<uint64_t> tx, rx;
     if (colon != std::string_view::npos) {

@@ -35,8 +35,7 @@ bool send_all(int fd, const void* buf, size_t len) {
 
 }  // namespace
 
-DiagParse parse_diag_messages(std::string_view buf, std::vector<TcpDiagRow>& listeners,
-                              std::vector<TcpDiagRow>& rows) {
+DiagParse parse_diag_messages(std::string_view buf, std::vector<TcpDiagRow>& listeners, std::vector<TcpDiagRow>& rows) {
   // NLMSG_OK / NLMSG_NEXT over a buffer that need not be aligned: the header and the message
   // are copied out, never dereferenced in place.
   size_t off = 0;
@@ -85,12 +84,9 @@ bool run_dump(const void* request, size_t len, std::vector<TcpDiagRow>& listener
     }
     if (got == 0) return false;
     switch (parse_diag_messages(std::string_view(buf, static_cast<size_t>(got)), listeners, rows)) {
-      case DiagParse::Done:
-        return true;
-      case DiagParse::Refused:
-        return false;
-      case DiagParse::More:
-        break;
+      case DiagParse::Done: return true;
+      case DiagParse::Refused: return false;
+      case DiagParse::More: break;
     }
   }
 }

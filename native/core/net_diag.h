@@ -21,8 +21,8 @@ namespace hp {
 
 // One TCP socket as inet_diag reports it, with the /proc/net/tcp meaning of each field.
 struct TcpDiagRow {
-  int family = 0;  // AF_INET or AF_INET6
-  int state = 0;   // kernel TCP state number, as the st column
+  int family = 0;                              // AF_INET or AF_INET6
+  int state = 0;                               // kernel TCP state number, as the st column
   std::array<unsigned char, 16> src{}, dst{};  // network byte order; IPv4 uses the first 4
   uint16_t sport = 0, dport = 0;               // host order
   uint64_t rx_queue = 0, tx_queue = 0;         // as /proc/net/tcp (0 tx for listeners)
@@ -38,8 +38,7 @@ struct TcpDiagRow {
 // too short for an inet_diag_msg, More when the buffer ended without either. Pure (no
 // socket), and safe on any bytes: the netlink parser the fuzz target net_diag exercises.
 enum class DiagParse { More, Done, Refused };
-DiagParse parse_diag_messages(std::string_view buf, std::vector<TcpDiagRow>& listeners,
-                              std::vector<TcpDiagRow>& rows);
+DiagParse parse_diag_messages(std::string_view buf, std::vector<TcpDiagRow>& listeners, std::vector<TcpDiagRow>& rows);
 
 std::optional<std::vector<TcpDiagRow>> tcp_sock_diag_dump(bool compat = true);
 

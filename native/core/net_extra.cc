@@ -33,7 +33,8 @@ uint64_t hex_u64(std::string_view s, const std::string& path, size_t lineno, con
 
 uint32_t hex_u32(std::string_view s, const std::string& path, size_t lineno, const char* what) {
   uint64_t v = hex_u64(s, path, lineno, what);
-  if (v > UINT32_MAX) throw_parse_error(path, at_line(lineno) + ": " + what + " '" + std::string(s) + "' is above 32 bits");
+  if (v > UINT32_MAX)
+    throw_parse_error(path, at_line(lineno) + ": " + what + " '" + std::string(s) + "' is above 32 bits");
   return static_cast<uint32_t>(v);
 }
 
@@ -298,9 +299,7 @@ std::optional<NohandlerCounts> read_rx_nohandler_netlink() {
         const char* data = static_cast<const char*>(RTA_DATA(a));
         size_t len = RTA_PAYLOAD(a);
         switch (a->rta_type) {
-          case IFLA_IFNAME:
-            name.assign(data, strnlen(data, len));
-            break;
+          case IFLA_IFNAME: name.assign(data, strnlen(data, len)); break;
           case IFLA_STATS64:
             if (len >= offsetof(struct rtnl_link_stats64, rx_nohandler) + sizeof(uint64_t)) {
               uint64_t v;
@@ -315,8 +314,7 @@ std::optional<NohandlerCounts> read_rx_nohandler_netlink() {
               nohandler32 = v;
             }
             break;
-          default:
-            break;
+          default: break;
         }
       }
       auto v = nohandler64 ? nohandler64 : nohandler32;

@@ -19,8 +19,8 @@ namespace hp {
 // The counters of /proc/net/stat/nf_conntrack summed over its per-CPU lines (node_exporter's
 // node_nf_conntrack_stat_*). search_restart is 0 on kernels before 2.6.35 (16 columns).
 struct ConntrackStat {
-  uint64_t found = 0, invalid = 0, ignore = 0, insert = 0, insert_failed = 0, drop = 0,
-           early_drop = 0, search_restart = 0;
+  uint64_t found = 0, invalid = 0, ignore = 0, insert = 0, insert_failed = 0, drop = 0, early_drop = 0,
+           search_restart = 0;
 };
 
 struct ConntrackReading {
@@ -38,8 +38,8 @@ ConntrackReading read_conntrack(const Roots& roots);
 
 struct SoftnetRow {
   uint32_t cpu = 0;  // the 13th column (5.14+), else the line index
-  uint32_t processed = 0, dropped = 0, time_squeezed = 0, cpu_collision = 0, received_rps = 0,
-           flow_limit_count = 0, backlog_len = 0;
+  uint32_t processed = 0, dropped = 0, time_squeezed = 0, cpu_collision = 0, received_rps = 0, flow_limit_count = 0,
+           backlog_len = 0;
 };
 
 // Parses net/softnet_stat: one line per CPU of at least 9 hex columns; older kernels have

@@ -53,8 +53,7 @@ namespace {
 // interface, whose name is `ifname`, so no if_indextoname() round trip is needed), the
 // number otherwise.
 // `ifindex` is the index of `ifname` when known (0 otherwise).
-std::optional<std::string> sockaddr_text(const struct sockaddr* sa, int family, const char* ifname,
-                                         unsigned ifindex) {
+std::optional<std::string> sockaddr_text(const struct sockaddr* sa, int family, const char* ifname, unsigned ifindex) {
   if (!sa) return std::nullopt;
   char buf[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
   if (family == AF_INET) {
@@ -106,8 +105,8 @@ std::vector<NicAddr> read_nic_addrs() {
   std::vector<std::pair<std::string_view, unsigned>> indexes;
   for (struct ifaddrs* ifa = head; ifa; ifa = ifa->ifa_next)
     if (ifa->ifa_addr && ifa->ifa_addr->sa_family == AF_PACKET && ifa->ifa_name)
-      indexes.emplace_back(ifa->ifa_name,
-                           static_cast<unsigned>(reinterpret_cast<const struct sockaddr_ll*>(ifa->ifa_addr)->sll_ifindex));
+      indexes.emplace_back(ifa->ifa_name, static_cast<unsigned>(
+                                              reinterpret_cast<const struct sockaddr_ll*>(ifa->ifa_addr)->sll_ifindex));
   auto index_of = [&indexes](const char* name) -> unsigned {
     if (!name) return 0;
     for (const auto& [n, i] : indexes)
@@ -153,11 +152,21 @@ std::vector<NicAddr> read_nic_addrs() {
 
 std::string iff_flags_string(unsigned flags) {
   static const std::pair<unsigned, const char*> names[] = {
-      {IFF_UP, "up"},           {IFF_BROADCAST, "broadcast"}, {IFF_DEBUG, "debug"},
-      {IFF_LOOPBACK, "loopback"}, {IFF_POINTOPOINT, "pointopoint"}, {IFF_NOTRAILERS, "notrailers"},
-      {IFF_RUNNING, "running"}, {IFF_NOARP, "noarp"},         {IFF_PROMISC, "promisc"},
-      {IFF_ALLMULTI, "allmulti"}, {IFF_MASTER, "master"},     {IFF_SLAVE, "slave"},
-      {IFF_MULTICAST, "multicast"}, {IFF_PORTSEL, "portsel"}, {IFF_AUTOMEDIA, "automedia"},
+      {IFF_UP, "up"},
+      {IFF_BROADCAST, "broadcast"},
+      {IFF_DEBUG, "debug"},
+      {IFF_LOOPBACK, "loopback"},
+      {IFF_POINTOPOINT, "pointopoint"},
+      {IFF_NOTRAILERS, "notrailers"},
+      {IFF_RUNNING, "running"},
+      {IFF_NOARP, "noarp"},
+      {IFF_PROMISC, "promisc"},
+      {IFF_ALLMULTI, "allmulti"},
+      {IFF_MASTER, "master"},
+      {IFF_SLAVE, "slave"},
+      {IFF_MULTICAST, "multicast"},
+      {IFF_PORTSEL, "portsel"},
+      {IFF_AUTOMEDIA, "automedia"},
       {IFF_DYNAMIC, "dynamic"},
   };
   std::string out;
@@ -256,7 +265,10 @@ std::optional<NicStats> nic_stats_from_sysfs(const Roots& roots, const std::stri
   s.is_up = (flags & IFF_RUNNING) != 0;
   s.mtu = static_cast<int>(c.mtu.value_or(0));
   s.speed = c.speed && *c.speed > 0 && *c.speed <= INT_MAX ? static_cast<uint32_t>(*c.speed) : 0;
-  s.duplex = !c.duplex ? kDuplexUnknown : *c.duplex == "full" ? kDuplexFull : *c.duplex == "half" ? kDuplexHalf : kDuplexUnknown;
+  s.duplex = !c.duplex             ? kDuplexUnknown
+             : *c.duplex == "full" ? kDuplexFull
+             : *c.duplex == "half" ? kDuplexHalf
+                                   : kDuplexUnknown;
   return s;
 }
 

@@ -43,12 +43,12 @@ enum NicDuplex : int { kDuplexUnknown = 0, kDuplexHalf = 1, kDuplexFull = 2 };
 
 struct NicStats {
   std::string name;
-  bool is_up = false;      // IFF_RUNNING, as psutil
+  bool is_up = false;  // IFF_RUNNING, as psutil
   int duplex = kDuplexUnknown;
-  uint32_t speed = 0;      // Mb/s, 0 when unknown
+  uint32_t speed = 0;  // Mb/s, 0 when unknown
   int mtu = 0;
-  unsigned flags = 0;      // IFF_* bits
-  std::string flags_str;   // "up,broadcast,running,multicast"
+  unsigned flags = 0;     // IFF_* bits
+  std::string flags_str;  // "up,broadcast,running,multicast"
 };
 
 // Comma-joined IFF_* names in psutil's order.

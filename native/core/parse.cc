@@ -90,8 +90,8 @@ bool starts_with(std::string_view s, std::string_view prefix) {
 void reject_nul(std::string_view text, const std::string& path) {
   size_t at = text.find('\0');
   if (at != std::string_view::npos)
-    throw Error(ErrorKind::Parse, (path.empty() ? std::string("parse error") : path) + ": NUL byte at offset " +
-                                      std::to_string(at),
+    throw Error(ErrorKind::Parse,
+                (path.empty() ? std::string("parse error") : path) + ": NUL byte at offset " + std::to_string(at),
                 path);
 }
 
@@ -102,8 +102,8 @@ std::string unescape_octal(std::string_view s) {
   for (size_t i = 0; i < s.size(); ++i) {
     // "\\000" stays as it is: the kernel escapes only space, tab, newline and backslash, and a
     // decoded NUL would cut the path short wherever it is used as a C string (fuzzing).
-    if (s[i] == '\\' && i + 3 < s.size() && isoct(s[i + 1]) && isoct(s[i + 2]) &&
-        isoct(s[i + 3]) && s.substr(i + 1, 3) != "000") {
+    if (s[i] == '\\' && i + 3 < s.size() && isoct(s[i + 1]) && isoct(s[i + 2]) && isoct(s[i + 3]) &&
+        s.substr(i + 1, 3) != "000") {
       out.push_back(static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0')));
       i += 3;
       continue;

@@ -143,8 +143,7 @@ std::string clean_link(const Roots& roots, std::string path) {
   size_t nul = path.find('\0');
   if (nul != std::string::npos) path.resize(nul);
   constexpr std::string_view kDeleted = " (deleted)";
-  if (path.size() > kDeleted.size() &&
-      std::string_view(path).substr(path.size() - kDeleted.size()) == kDeleted) {
+  if (path.size() > kDeleted.size() && std::string_view(path).substr(path.size() - kDeleted.size()) == kDeleted) {
     struct stat st;
     if (::stat(roots.root(path).c_str(), &st) != 0) path.resize(path.size() - kDeleted.size());
   }
@@ -229,21 +228,20 @@ uint64_t mem_total(const Roots& roots) {
 
 void throw_nsp(int64_t pid, const std::string& detail, int err) {
   throw Error(ErrorKind::NoSuchProcess,
-              "process no longer exists (pid=" + pid_str(pid) + ")" + (detail.empty() ? "" : ": " + detail),
-              detail, err, pid);
+              "process no longer exists (pid=" + pid_str(pid) + ")" + (detail.empty() ? "" : ": " + detail), detail,
+              err, pid);
 }
 
 void throw_zombie(int64_t pid, const std::string& detail, int err) {
-  throw Error(ErrorKind::ZombieProcess,
-              "process still exists but it's a zombie (pid=" + pid_str(pid) + ")" +
-                  (detail.empty() ? "" : ": " + detail),
-              detail, err, pid);
+  throw Error(
+      ErrorKind::ZombieProcess,
+      "process still exists but it's a zombie (pid=" + pid_str(pid) + ")" + (detail.empty() ? "" : ": " + detail),
+      detail, err, pid);
 }
 
 void throw_access_denied(int64_t pid, const std::string& detail, int err) {
   throw Error(ErrorKind::AccessDenied,
-              "access denied (pid=" + pid_str(pid) + ")" + (detail.empty() ? "" : ": " + detail), detail, err,
-              pid);
+              "access denied (pid=" + pid_str(pid) + ")" + (detail.empty() ? "" : ": " + detail), detail, err, pid);
 }
 
 // ---------------------------------------------------------------- ProcDir
@@ -286,9 +284,7 @@ int ProcDir::open_at(const Roots& roots, int procfs_fd, int64_t pid) {
   return fd_.valid() ? 0 : errno;
 }
 
-std::string ProcDir::path(std::string_view rel) const {
-  return roots_->proc(pid_str(pid_) + "/" + std::string(rel));
-}
+std::string ProcDir::path(std::string_view rel) const { return roots_->proc(pid_str(pid_) + "/" + std::string(rel)); }
 
 int ProcDir::read(const char* rel, std::string& buf) const { return slurp_at(fd_.get(), rel, buf); }
 
@@ -451,9 +447,7 @@ std::string read_exe(const ProcDir& d) {
   return clean_link(d.roots(), std::move(out));
 }
 
-std::string read_cwd(const ProcDir& d) {
-  return clean_link(d.roots(), d.readlink_or_fail("cwd"));
-}
+std::string read_cwd(const ProcDir& d) { return clean_link(d.roots(), d.readlink_or_fail("cwd")); }
 
 std::vector<std::pair<std::string, std::string>> read_environ(const ProcDir& d) {
   std::string text;
@@ -801,10 +795,10 @@ void check_identity(const Roots& roots, int64_t pid, uint64_t start_ticks) {
     throw_nsp(pid, what, err);
   }
   if (err == EINVAL)
-    throw Error(ErrorKind::InvalidArgument, std::string(what) + ": invalid argument (pid=" + pid_str(pid) + ")",
-                "", err, pid);
-  throw Error(kind_for_errno(err), std::string(what) + ": " + std::strerror(err) + " (pid=" + pid_str(pid) + ")",
-              "", err, pid);
+    throw Error(ErrorKind::InvalidArgument, std::string(what) + ": invalid argument (pid=" + pid_str(pid) + ")", "",
+                err, pid);
+  throw Error(kind_for_errno(err), std::string(what) + ": " + std::strerror(err) + " (pid=" + pid_str(pid) + ")", "",
+              err, pid);
 }
 
 }  // namespace
@@ -915,7 +909,8 @@ RlimitPair get_rlimit(const Roots& roots, int64_t pid, uint64_t start_ticks, int
     std::string text = d.read_or_fail("limits");
     auto all = with_path(d, "limits", [&] { return parse_limits(text); });
     const auto& v = all[static_cast<size_t>(resource)];
-    if (!v) throw Error(ErrorKind::Unsupported, d.path("limits") + ": no line for resource " + std::to_string(resource));
+    if (!v)
+      throw Error(ErrorKind::Unsupported, d.path("limits") + ": no line for resource " + std::to_string(resource));
     return *v;
   }
   check_identity(roots, pid, start_ticks);
@@ -931,7 +926,9 @@ void set_rlimit(const Roots& roots, int64_t pid, uint64_t start_ticks, int resou
     throw Error(ErrorKind::InvalidArgument, "unknown rlimit resource " + std::to_string(resource));
   if (pid == 0) throw Error(ErrorKind::InvalidArgument, "can't use prlimit() against PID 0 process");
   check_identity(roots, pid, start_ticks);
-  struct rlimit nw{limits.soft, limits.hard};
+  struct rlimit nw {
+    limits.soft, limits.hard
+  };
   if (::prlimit(static_cast<pid_t>(pid), static_cast<enum __rlimit_resource>(resource), &nw, nullptr) != 0)
     fail_syscall(roots, pid, errno, "prlimit");
 }

@@ -151,8 +151,10 @@ ProcStatus parse_status(std::string_view text) {
     switch (key.empty() ? '\0' : key[0]) {
       case 'N':
         // comm is a C string: a NUL (only in a corrupt file; fuzzing) ends it.
-        if (key == "Name") s.name.assign(trim(val.substr(0, val.find('\0'))));
-        else if (key == "NSpid" || key == "NStgid") {}
+        if (key == "Name")
+          s.name.assign(trim(val.substr(0, val.find('\0'))));
+        else if (key == "NSpid" || key == "NStgid") {
+        }
         break;
       case 'S':
         if (key == "State") {
@@ -161,8 +163,10 @@ ProcStatus parse_status(std::string_view text) {
         }
         break;
       case 'T':
-        if (key == "Tgid") s.tgid = first_int(val);
-        else if (key == "Threads") s.threads = first_int(val);
+        if (key == "Tgid")
+          s.tgid = first_int(val);
+        else if (key == "Threads")
+          s.threads = first_int(val);
         break;
       case 'P':
         if (key == "PPid") s.ppid = first_int(val);
@@ -264,13 +268,20 @@ ProcIo parse_io(std::string_view text) {
     std::string_view key = line.substr(0, sep);
     uint64_t v = 0;
     if (!num(trim(line.substr(sep + 2)), v)) continue;
-    if (key == "rchar") io.rchar = v, seen |= 1;
-    else if (key == "wchar") io.wchar = v, seen |= 2;
-    else if (key == "syscr") io.syscr = v, seen |= 4;
-    else if (key == "syscw") io.syscw = v, seen |= 8;
-    else if (key == "read_bytes") io.read_bytes = v, seen |= 16;
-    else if (key == "write_bytes") io.write_bytes = v, seen |= 32;
-    else if (key == "cancelled_write_bytes") io.cancelled_write_bytes = v;
+    if (key == "rchar")
+      io.rchar = v, seen |= 1;
+    else if (key == "wchar")
+      io.wchar = v, seen |= 2;
+    else if (key == "syscr")
+      io.syscr = v, seen |= 4;
+    else if (key == "syscw")
+      io.syscw = v, seen |= 8;
+    else if (key == "read_bytes")
+      io.read_bytes = v, seen |= 16;
+    else if (key == "write_bytes")
+      io.write_bytes = v, seen |= 32;
+    else if (key == "cancelled_write_bytes")
+      io.cancelled_write_bytes = v;
   }
   if (seen == 0) throw_parse_error("", "io: file was empty");
   if (seen != 63) throw_parse_error("", "io: missing field(s)");
@@ -335,8 +346,8 @@ std::vector<ProcMap> parse_smaps(std::string_view text, PathExistsFn path_exists
         m.path.assign(path);
         constexpr std::string_view kDeleted = " (deleted)";
         if (m.path.size() > kDeleted.size() &&
-            std::string_view(m.path).substr(m.path.size() - kDeleted.size()) == kDeleted &&
-            path_exists && !path_exists(m.path, ctx)) {
+            std::string_view(m.path).substr(m.path.size() - kDeleted.size()) == kDeleted && path_exists &&
+            !path_exists(m.path, ctx)) {
           m.path.resize(m.path.size() - kDeleted.size());
         }
       }
@@ -352,16 +363,26 @@ std::vector<ProcMap> parse_smaps(std::string_view text, PathExistsFn path_exists
       throw_parse_error("", "smaps: don't know how to interpret line '" + std::string(line) + "'");
     }
     uint64_t bytes = *v * 1024;
-    if (key == "Rss") cur->rss = bytes;
-    else if (key == "Size") cur->size = bytes;
-    else if (key == "Pss") cur->pss = bytes;
-    else if (key == "Shared_Clean") cur->shared_clean = bytes;
-    else if (key == "Shared_Dirty") cur->shared_dirty = bytes;
-    else if (key == "Private_Clean") cur->private_clean = bytes;
-    else if (key == "Private_Dirty") cur->private_dirty = bytes;
-    else if (key == "Referenced") cur->referenced = bytes;
-    else if (key == "Anonymous") cur->anonymous = bytes;
-    else if (key == "Swap") cur->swap = bytes;
+    if (key == "Rss")
+      cur->rss = bytes;
+    else if (key == "Size")
+      cur->size = bytes;
+    else if (key == "Pss")
+      cur->pss = bytes;
+    else if (key == "Shared_Clean")
+      cur->shared_clean = bytes;
+    else if (key == "Shared_Dirty")
+      cur->shared_dirty = bytes;
+    else if (key == "Private_Clean")
+      cur->private_clean = bytes;
+    else if (key == "Private_Dirty")
+      cur->private_dirty = bytes;
+    else if (key == "Referenced")
+      cur->referenced = bytes;
+    else if (key == "Anonymous")
+      cur->anonymous = bytes;
+    else if (key == "Swap")
+      cur->swap = bytes;
   }
   return out;
 }
@@ -416,8 +437,10 @@ std::vector<std::pair<std::string, std::string>> parse_environ(std::string_view 
       std::string value(data.substr(pos + eq + 1, next - pos - eq - 1));
       // A later duplicate wins, as with a Python dict.
       auto it = std::find_if(out.begin(), out.end(), [&](const auto& kv) { return kv.first == key; });
-      if (it != out.end()) it->second = std::move(value);
-      else out.emplace_back(std::move(key), std::move(value));
+      if (it != out.end())
+        it->second = std::move(value);
+      else
+        out.emplace_back(std::move(key), std::move(value));
     }
     pos = next + 1;
   }
@@ -458,14 +481,22 @@ std::string file_flags_to_mode(uint64_t flags) {
 
 std::vector<std::optional<RlimitPair>> parse_limits(std::string_view text) {
   static constexpr std::pair<std::string_view, int> kNames[] = {
-      {"Max cpu time", RLIMIT_CPU},           {"Max file size", RLIMIT_FSIZE},
-      {"Max data size", RLIMIT_DATA},         {"Max stack size", RLIMIT_STACK},
-      {"Max core file size", RLIMIT_CORE},    {"Max resident set", RLIMIT_RSS},
-      {"Max processes", RLIMIT_NPROC},        {"Max open files", RLIMIT_NOFILE},
-      {"Max locked memory", RLIMIT_MEMLOCK},  {"Max address space", RLIMIT_AS},
-      {"Max file locks", RLIMIT_LOCKS},       {"Max pending signals", RLIMIT_SIGPENDING},
-      {"Max msgqueue size", RLIMIT_MSGQUEUE}, {"Max nice priority", RLIMIT_NICE},
-      {"Max realtime priority", RLIMIT_RTPRIO}, {"Max realtime timeout", RLIMIT_RTTIME},
+      {"Max cpu time", RLIMIT_CPU},
+      {"Max file size", RLIMIT_FSIZE},
+      {"Max data size", RLIMIT_DATA},
+      {"Max stack size", RLIMIT_STACK},
+      {"Max core file size", RLIMIT_CORE},
+      {"Max resident set", RLIMIT_RSS},
+      {"Max processes", RLIMIT_NPROC},
+      {"Max open files", RLIMIT_NOFILE},
+      {"Max locked memory", RLIMIT_MEMLOCK},
+      {"Max address space", RLIMIT_AS},
+      {"Max file locks", RLIMIT_LOCKS},
+      {"Max pending signals", RLIMIT_SIGPENDING},
+      {"Max msgqueue size", RLIMIT_MSGQUEUE},
+      {"Max nice priority", RLIMIT_NICE},
+      {"Max realtime priority", RLIMIT_RTPRIO},
+      {"Max realtime timeout", RLIMIT_RTTIME},
   };
   std::vector<std::optional<RlimitPair>> out(RLIM_NLIMITS);
   Lines lines(text);

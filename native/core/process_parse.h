@@ -16,19 +16,19 @@ namespace hp::proc {
 // /proc/<pid>/stat. Field numbering follows psutil ("man proc position minus 3" for the
 // fields after the command name). Counts are raw: clock ticks and pages.
 struct ProcStat {
-  std::string comm;        // between the first '(' and the LAST ')': may hold spaces and ')'
-  char state = '?';        // R S D T t Z X x K W I P
+  std::string comm;  // between the first '(' and the LAST ')': may hold spaces and ')'
+  char state = '?';  // R S D T t Z X x K W I P
   int64_t ppid = 0;
   int64_t pgrp = 0;
   int64_t session = 0;
-  int64_t tty_nr = 0;      // kernel-encoded dev_t of the controlling terminal, 0 if none
+  int64_t tty_nr = 0;  // kernel-encoded dev_t of the controlling terminal, 0 if none
   int64_t tpgid = 0;
-  uint64_t flags = 0;      // PF_* (PF_KTHREAD = 0x00200000 marks a kernel thread)
+  uint64_t flags = 0;  // PF_* (PF_KTHREAD = 0x00200000 marks a kernel thread)
   uint64_t minflt = 0;
   uint64_t cminflt = 0;
   uint64_t majflt = 0;
   uint64_t cmajflt = 0;
-  uint64_t utime = 0;      // ticks
+  uint64_t utime = 0;  // ticks
   uint64_t stime = 0;
   int64_t cutime = 0;
   int64_t cstime = 0;
@@ -63,8 +63,8 @@ struct ProcStatus {
   int64_t vm_swap_kb = -1;  // VmSwap; -1 for kernel threads (no mm)
   // The statm numbers, in kB (parse_status_numbers only); -1 when absent (kernel threads,
   // zombies, kernels before 4.5 without RssFile/RssShmem).
-  int64_t vm_size_kb = -1, vm_rss_kb = -1, rss_file_kb = -1, rss_shmem_kb = -1, vm_exe_kb = -1,
-          vm_data_kb = -1, vm_stk_kb = -1;
+  int64_t vm_size_kb = -1, vm_rss_kb = -1, rss_file_kb = -1, rss_shmem_kb = -1, vm_exe_kb = -1, vm_data_kb = -1,
+          vm_stk_kb = -1;
   // True when every statm number above is present.
   bool has_statm() const {
     return vm_size_kb >= 0 && vm_rss_kb >= 0 && rss_file_kb >= 0 && rss_shmem_kb >= 0 && vm_exe_kb >= 0 &&
@@ -88,8 +88,7 @@ ProcStatm parse_statm(std::string_view text);
 // /proc/<pid>/io. Blank or malformed lines are skipped (gh#1004); an empty file or a
 // missing key is a Parse error, as in psutil.
 struct ProcIo {
-  uint64_t rchar = 0, wchar = 0, syscr = 0, syscw = 0, read_bytes = 0, write_bytes = 0,
-           cancelled_write_bytes = 0;
+  uint64_t rchar = 0, wchar = 0, syscr = 0, syscw = 0, read_bytes = 0, write_bytes = 0, cancelled_write_bytes = 0;
 };
 ProcIo parse_io(std::string_view text);
 
@@ -104,14 +103,13 @@ ProcMemFull parse_smaps_totals(std::string_view text);
 // One mapping of /proc/<pid>/smaps (psutil's memory_maps row). Sizes in bytes.
 struct ProcMap {
   std::string addr, perms, path;
-  uint64_t rss = 0, size = 0, pss = 0, shared_clean = 0, shared_dirty = 0, private_clean = 0,
-           private_dirty = 0, referenced = 0, anonymous = 0, swap = 0;
+  uint64_t rss = 0, size = 0, pss = 0, shared_clean = 0, shared_dirty = 0, private_clean = 0, private_dirty = 0,
+           referenced = 0, anonymous = 0, swap = 0;
 };
 // `path_exists` decides whether a " (deleted)" suffix is stripped (psutil strips it only
 // when the path without it does not exist); nullptr means "never strip".
 using PathExistsFn = bool (*)(const std::string& path, const void* ctx);
-std::vector<ProcMap> parse_smaps(std::string_view text, PathExistsFn path_exists = nullptr,
-                                 const void* ctx = nullptr);
+std::vector<ProcMap> parse_smaps(std::string_view text, PathExistsFn path_exists = nullptr, const void* ctx = nullptr);
 // psutil's grouped memory_maps: one row per path, fields summed, in first-seen order;
 // addr and perms are left empty.
 std::vector<ProcMap> group_maps(const std::vector<ProcMap>& maps);

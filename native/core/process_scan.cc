@@ -62,8 +62,12 @@ size_t thread_state_column(char c) {
 class RowReader {
  public:
   RowReader(const Roots& roots, uint32_t mask, ScanResult& res)
-      : roots_(roots), mask_(mask), res_(res), hz_(static_cast<double>(clock_ticks())),
-        page_(static_cast<uint64_t>(page_size())), privileged_(can_read_any_fd_dir()) {}
+      : roots_(roots),
+        mask_(mask),
+        res_(res),
+        hz_(static_cast<double>(clock_ticks())),
+        page_(static_cast<uint64_t>(page_size())),
+        privileged_(can_read_any_fd_dir()) {}
 
   void read(const ProcDir& d, ScanRow& row);
 
@@ -228,8 +232,13 @@ void RowReader::read(const ProcDir& d, ScanRow& row) {
       if (s.has_statm()) {
         // statm's numbers from the status just read: one file less per process.
         auto kb = [](int64_t v) { return static_cast<uint64_t>(v) * 1024; };
-        row.mem = {kb(s.vm_rss_kb), kb(s.vm_size_kb), kb(s.rss_file_kb + s.rss_shmem_kb), kb(s.vm_exe_kb),
-                   0,               kb(s.vm_data_kb + s.vm_stk_kb), 0};
+        row.mem = {kb(s.vm_rss_kb),
+                   kb(s.vm_size_kb),
+                   kb(s.rss_file_kb + s.rss_shmem_kb),
+                   kb(s.vm_exe_kb),
+                   0,
+                   kb(s.vm_data_kb + s.vm_stk_kb),
+                   0};
         mem_from_status_ = true;
       } else if (zombie_ || (st.flags & kPfKthread)) {
         // No mm (a kernel thread, a zombie): statm reads all zeros; no need to read it.

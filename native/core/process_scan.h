@@ -9,10 +9,10 @@
 #include <array>
 #include <cstdint>
 #include <map>
-#include <utility>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "roots.h"
@@ -20,30 +20,30 @@
 namespace hp::proc {
 
 enum ScanAttr : uint32_t {
-  kScanName = 1u << 0,            // stat comm, resolved through cmdline when 15+ chars
-  kScanCmdline = 1u << 1,         // cmdline
-  kScanExe = 1u << 2,             // readlink exe (+ psutil's cmdline guess)
-  kScanCwd = 1u << 3,             // readlink cwd
-  kScanStatus = 1u << 4,          // stat state
-  kScanPpid = 1u << 5,            // stat
-  kScanUids = 1u << 6,            // status Uid
-  kScanGids = 1u << 7,            // status Gid
-  kScanUsername = 1u << 8,        // status Uid (real) -> user name
-  kScanCreateTime = 1u << 9,      // stat starttime / CLK_TCK + btime
-  kScanCpuTimes = 1u << 10,       // stat utime stime cutime cstime blkio
-  kScanMemoryInfo = 1u << 11,     // statm
-  kScanMemoryFullInfo = 1u << 12, // statm + smaps_rollup (uss, pss, swap)
-  kScanMemorySwap = 1u << 13,     // status VmSwap
-  kScanNumThreads = 1u << 14,     // stat num_threads
-  kScanNumFds = 1u << 15,         // fd/ count
-  kScanFdLimit = 1u << 16,        // limits "Max open files" (soft, hard)
-  kScanNumCtxSwitches = 1u << 17, // status voluntary/nonvoluntary_ctxt_switches
-  kScanIoCounters = 1u << 18,     // io
-  kScanPageFaults = 1u << 19,     // stat minflt majflt
-  kScanNice = 1u << 20,           // stat nice
-  kScanCpuNum = 1u << 21,         // stat processor
-  kScanTerminal = 1u << 22,       // stat tty_nr -> /dev path
-  kScanThreadStates = 1u << 23,   // task/*/stat state letters, counted
+  kScanName = 1u << 0,             // stat comm, resolved through cmdline when 15+ chars
+  kScanCmdline = 1u << 1,          // cmdline
+  kScanExe = 1u << 2,              // readlink exe (+ psutil's cmdline guess)
+  kScanCwd = 1u << 3,              // readlink cwd
+  kScanStatus = 1u << 4,           // stat state
+  kScanPpid = 1u << 5,             // stat
+  kScanUids = 1u << 6,             // status Uid
+  kScanGids = 1u << 7,             // status Gid
+  kScanUsername = 1u << 8,         // status Uid (real) -> user name
+  kScanCreateTime = 1u << 9,       // stat starttime / CLK_TCK + btime
+  kScanCpuTimes = 1u << 10,        // stat utime stime cutime cstime blkio
+  kScanMemoryInfo = 1u << 11,      // statm
+  kScanMemoryFullInfo = 1u << 12,  // statm + smaps_rollup (uss, pss, swap)
+  kScanMemorySwap = 1u << 13,      // status VmSwap
+  kScanNumThreads = 1u << 14,      // stat num_threads
+  kScanNumFds = 1u << 15,          // fd/ count
+  kScanFdLimit = 1u << 16,         // limits "Max open files" (soft, hard)
+  kScanNumCtxSwitches = 1u << 17,  // status voluntary/nonvoluntary_ctxt_switches
+  kScanIoCounters = 1u << 18,      // io
+  kScanPageFaults = 1u << 19,      // stat minflt majflt
+  kScanNice = 1u << 20,            // stat nice
+  kScanCpuNum = 1u << 21,          // stat processor
+  kScanTerminal = 1u << 22,        // stat tty_nr -> /dev path
+  kScanThreadStates = 1u << 23,    // task/*/stat state letters, counted
 };
 constexpr uint32_t kScanAllAttrs = (1u << 24) - 1;
 
@@ -66,21 +66,21 @@ struct ScanRow {
   int64_t pid = 0;
   uint64_t start_ticks = 0;  // with pid, the identity
   uint8_t flags = 0;
-  uint32_t missing = 0;      // requested attributes this row does not have
+  uint32_t missing = 0;  // requested attributes this row does not have
 
   char state = '?';
   int64_t ppid = 0;
   std::array<int64_t, 3> uids{}, gids{};
   double create_time = 0;
-  std::array<double, 5> cpu{};       // user system children_user children_system iowait (s)
-  std::array<uint64_t, 7> mem{};     // rss vms shared text lib data dirty (bytes)
-  std::array<uint64_t, 3> full{};    // uss pss swap (bytes)
-  uint64_t swap = 0;                 // VmSwap (bytes)
+  std::array<double, 5> cpu{};     // user system children_user children_system iowait (s)
+  std::array<uint64_t, 7> mem{};   // rss vms shared text lib data dirty (bytes)
+  std::array<uint64_t, 3> full{};  // uss pss swap (bytes)
+  uint64_t swap = 0;               // VmSwap (bytes)
   int64_t num_threads = 0, num_fds = 0;
   std::array<uint64_t, 2> fd_limit{};  // soft hard (RLIM_INFINITY when unlimited)
-  std::array<int64_t, 2> ctx{};      // voluntary involuntary
-  std::array<uint64_t, 6> io{};      // read_count write_count read_bytes write_bytes read_chars write_chars
-  std::array<uint64_t, 2> faults{};  // minor major
+  std::array<int64_t, 2> ctx{};        // voluntary involuntary
+  std::array<uint64_t, 6> io{};        // read_count write_count read_bytes write_bytes read_chars write_chars
+  std::array<uint64_t, 2> faults{};    // minor major
   int64_t nice = 0, cpu_num = -1;
   std::array<uint32_t, kThreadStateColumns> thread_states{};
   bool has_terminal = false;
@@ -89,7 +89,7 @@ struct ScanRow {
 };
 
 struct ScanResult {
-  std::vector<ScanRow> rows;         // in pid order
+  std::vector<ScanRow> rows;             // in pid order
   std::map<int64_t, std::string> users;  // uid -> name, for the real and effective uids seen
   double boot_time = 0;
   long clock_ticks = 100;
@@ -103,10 +103,10 @@ ScanResult scan_processes(const Roots& roots, uint32_t mask, const std::vector<i
 // /proc/<pid>/task/<tid>/stat (the task listing is skipped for single-threaded processes,
 // whose only thread is the process itself), plus pid_max and threads-max.
 struct ProcessesSummary {
-  int64_t pids = 0;           // processes whose stat could be read
-  int64_t threads = 0;        // sum of stat num_threads
-  std::optional<int64_t> pid_max;      // <procfs>/sys/kernel/pid_max
-  std::optional<int64_t> threads_max;  // <procfs>/sys/kernel/threads-max
+  int64_t pids = 0;                       // processes whose stat could be read
+  int64_t threads = 0;                    // sum of stat num_threads
+  std::optional<int64_t> pid_max;         // <procfs>/sys/kernel/pid_max
+  std::optional<int64_t> threads_max;     // <procfs>/sys/kernel/threads-max
   std::map<char, int64_t> states;         // process state letter -> count
   std::map<char, int64_t> thread_states;  // thread state letter -> count
 };
@@ -136,6 +136,7 @@ struct ThreadTotals {
   std::optional<std::pair<int64_t, int64_t>> ctx;  // voluntary, nonvoluntary
   std::vector<ThreadRow> threads;
 };
-std::optional<ThreadTotals> read_thread_totals(const Roots& roots, int pid, bool wchans, bool ctx, bool threads = false);
+std::optional<ThreadTotals> read_thread_totals(const Roots& roots, int pid, bool wchans, bool ctx,
+                                               bool threads = false);
 
 }  // namespace hp::proc

@@ -34,8 +34,8 @@ namespace hp::fuzz {
   __builtin_trap();
 }
 
-#define HP_FUZZ_CHECK(cond)                                        \
-  do {                                                             \
+#define HP_FUZZ_CHECK(cond)                                       \
+  do {                                                            \
     if (!(cond)) ::hp::fuzz::violated(#cond, __FILE__, __LINE__); \
   } while (0)
 
@@ -85,7 +85,7 @@ struct Registrar {
 
 // Defines a target: a function over the input, registered under `name` (entry.cc picks the
 // one a libFuzzer binary runs; the GoogleTest suite runs them all).
-#define HP_FUZZ_TARGET(name)                                                                   \
-  static void hp_fuzz_body_##name(std::string_view input);                                   \
-  static ::hp::fuzz::Registrar hp_fuzz_registrar_##name(#name, hp_fuzz_body_##name);         \
+#define HP_FUZZ_TARGET(name)                                                         \
+  static void hp_fuzz_body_##name(std::string_view input);                           \
+  static ::hp::fuzz::Registrar hp_fuzz_registrar_##name(#name, hp_fuzz_body_##name); \
   static void hp_fuzz_body_##name(std::string_view input)

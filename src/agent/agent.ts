@@ -81,7 +81,12 @@ export class Agent {
       this.logger.setLevel(config.log.level);
     }
     const bi = buildInfo();
-    this.logger.info('starting hostprobe', { version: bi.version, revision: bi.revision, node: bi.nodeVersion, config: this.opts.configFile ?? '<built-in default>' });
+    this.logger.info('starting hostprobe', {
+      version: bi.version,
+      revision: bi.revision,
+      node: bi.nodeVersion,
+      config: this.opts.configFile ?? '<built-in default>',
+    });
     if (typeof process.getuid === 'function' && process.getuid() === 0) {
       this.logger.warn('hostprobe is designed to run as an unprivileged user, root is not required');
     }
@@ -98,7 +103,10 @@ export class Agent {
 
     const reloadStatus = new ReloadStatus(this.opts.clock ?? clockFromEnv(process.env.HOSTPROBE_TEST_CLOCK) ?? Date.now);
     this.reloadStatus = reloadStatus;
-    this.prom = new PrometheusSink(renderOptions(config), this.logger, () => [...reloadStatus.families(), ...this.sinks.flatMap((k) => k.selfMetrics())]);
+    this.prom = new PrometheusSink(renderOptions(config), this.logger, () => [
+      ...reloadStatus.families(),
+      ...this.sinks.flatMap((k) => k.selfMetrics()),
+    ]);
     this.sinks = [this.prom, ...(await this.pushSinks(config))];
     this.poller.onSnapshot((s) => {
       for (const k of this.sinks) if (k.feed === 'every') k.onSnapshot(s);
@@ -144,7 +152,12 @@ export class Agent {
     if (!otlp?.enabled) return [];
     // Imported when first enabled: an agent that does not push does not load the OTLP packages.
     const { createOtlpSink } = await import('../sinks/otlp/index.js');
-    const sink = createOtlpSink(otlp, { version: buildInfo().version, rootfs: config.paths.rootfs, logger: this.logger, running: this.sinks });
+    const sink = createOtlpSink(otlp, {
+      version: buildInfo().version,
+      rootfs: config.paths.rootfs,
+      logger: this.logger,
+      running: this.sinks,
+    });
     return sink ? [sink] : [];
   }
 

@@ -102,7 +102,9 @@ export function parseCollectFilter(
     const t = resolve(name, table);
     if (t) return t;
     if (excluding && FOREIGN_COLLECTORS.includes(name)) return undefined;
-    const why = FOREIGN_COLLECTORS.includes(name) ? ' (a node_exporter collector hostprobe does not have)' : ` (known: ${knownNames(table)})`;
+    const why = FOREIGN_COLLECTORS.includes(name)
+      ? ' (a node_exporter collector hostprobe does not have)'
+      : ` (known: ${knownNames(table)})`;
     throw new CollectFilterError(`Couldn't create filtered metrics handler: missing collector: ${JSON.stringify(name)}${why}`);
   };
   const on = (t: Target): boolean => enabled.includes(t.collector) && partEnabled(config, t);

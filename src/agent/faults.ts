@@ -19,7 +19,10 @@ export type Faults = Partial<Record<CollectorName, Fault>>;
 export function parseFaults(text: string | undefined): Faults {
   const out: Faults = {};
   if (!text) return out;
-  for (const item of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^([a-z]+)=(fail|hang|partial|slow:(\d+(?:\.\d+)?))$/.exec(item);
     if (!m || !(COLLECTOR_NAMES as readonly string[]).includes(m[1] as string)) {
       throw new Error(`HOSTPROBE_TEST_FAULTS: cannot parse ${JSON.stringify(item)} (want <collector>=fail|hang|partial|slow:<seconds>)`);

@@ -75,7 +75,14 @@ export function sectionKey(section: unknown): string | undefined {
   const text = JSON.stringify(section, (_k, v: unknown) => {
     if (v instanceof RegExp) return `/${v.source}/${v.flags}`;
     if (typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint') opaque = true;
-    else if (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) !== Object.prototype && Object.getPrototypeOf(v) !== null) opaque = true;
+    else if (
+      typeof v === 'object' &&
+      v !== null &&
+      !Array.isArray(v) &&
+      Object.getPrototypeOf(v) !== Object.prototype &&
+      Object.getPrototypeOf(v) !== null
+    )
+      opaque = true;
     return v;
   });
   return opaque ? undefined : text;

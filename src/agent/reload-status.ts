@@ -30,7 +30,12 @@ export class ReloadStatus {
   }
 
   families(): RuntimeFamily[] {
-    const fam = (d: { name: string; help: string }, value: number): RuntimeFamily => ({ name: d.name, help: d.help, type: 'gauge', values: [{ labels: {}, value }] });
+    const fam = (d: { name: string; help: string }, value: number): RuntimeFamily => ({
+      name: d.name,
+      help: d.help,
+      type: 'gauge',
+      values: [{ labels: {}, value }],
+    });
     return [fam(C.configLastReloadSuccessful, this.successful ? 1 : 0), fam(C.configLastReloadSuccessTimestamp, this.successSeconds)];
   }
 }

@@ -62,7 +62,9 @@ export class Scrapes implements ScrapeSource {
       if (!snap) return { unavailable: `no poll has completed yet: ${reason}` };
       const unserved = snap.seq > this.servedSeq;
       const fields = { reason, poll_seq: snap.seq };
-      const msg = unserved ? 'scrape served an older snapshot no scrape had been served' : 'scrape answered 503: no snapshot it has not already been served';
+      const msg = unserved
+        ? 'scrape served an older snapshot no scrape had been served'
+        : 'scrape answered 503: no snapshot it has not already been served';
       if (!this.staleRun) this.logger.warn(msg, fields);
       else this.logger.debug(msg, fields);
       this.staleRun = true;

@@ -92,7 +92,10 @@ export async function runAgent(argv: string[]): Promise<number> {
     stopping = true;
     agent.logger.info('shutting down', { signal });
     setTimeout(() => {
-      agent.logger.warn('shutdown did not finish in time (a read that does not return?), exiting now', { signal, grace: `${STOP_GRACE_MS}ms` });
+      agent.logger.warn('shutdown did not finish in time (a read that does not return?), exiting now', {
+        signal,
+        grace: `${STOP_GRACE_MS}ms`,
+      });
       exitNow(0);
     }, STOP_GRACE_MS);
     void started

@@ -69,11 +69,7 @@ export function numberOption(
   const n = Number(raw);
   const min = opts.min ?? 0;
   if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(n) || n < min || (opts.integer && !Number.isInteger(n))) {
-    return usageError(
-      command,
-      `option --${name} expects ${opts.integer ? 'an integer' : 'a number'} >= ${min}, got '${String(raw)}'`,
-      io,
-    );
+    return usageError(command, `option --${name} expects ${opts.integer ? 'an integer' : 'a number'} >= ${min}, got '${String(raw)}'`, io);
   }
   return n;
 }

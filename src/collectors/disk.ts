@@ -12,7 +12,15 @@ import type { Collector, OptionalInput } from '../contract/collector.js';
 import { errorLine, runParts } from '../contract/collector.js';
 import type { DiskInfoEntry, DiskIoEntry, DiskReading, FilesystemEntry } from '../contract/snapshot.js';
 import type { DiskCollectorConfig } from '../config/types.js';
-import { DiskUsageTimeout, blockDeviceInfo, defaultUdevDataPath, diskIoCounters, diskPartitions, diskUsage, type BlockDeviceInfo } from '../disk.js';
+import {
+  DiskUsageTimeout,
+  blockDeviceInfo,
+  defaultUdevDataPath,
+  diskIoCounters,
+  diskPartitions,
+  diskUsage,
+  type BlockDeviceInfo,
+} from '../disk.js';
 import type { Logger } from '../logger.js';
 import { DeviceFilter, mapLimit } from './filters.js';
 
@@ -84,7 +92,11 @@ const STAT_WORKERS = 8;
 /** Inputs this collector may lack (the native reads skip them); mountinfo, diskstats and
  * statfs results are required (docs/agent.md "Failure semantics"). */
 export const OPTIONAL_INPUTS: readonly OptionalInput[] = [
-  { part: 'io', paths: ['<rootfs>/run/udev/data/b*:*', '<sysfs>/block/*/queue/rotational', '<sysfs>/block/*/slaves'], why: 'udev data (no udev in the image, or --collector.diskstats.udev-data-path unset), the queue flags and slaves of devices without them: fewer labels on node_disk_info, no udev families' },
+  {
+    part: 'io',
+    paths: ['<rootfs>/run/udev/data/b*:*', '<sysfs>/block/*/queue/rotational', '<sysfs>/block/*/slaves'],
+    why: 'udev data (no udev in the image, or --collector.diskstats.udev-data-path unset), the queue flags and slaves of devices without them: fewer labels on node_disk_info, no udev families',
+  },
 ];
 
 export function create(config: DiskCollectorConfig, logger: Logger): Collector<'disk'> {
@@ -98,85 +110,95 @@ export function create(config: DiskCollectorConfig, logger: Logger): Collector<'
     name: 'disk',
     async collect(ctx) {
       const o = { roots: ctx.roots };
-      const parts = await runParts(ctx, {
-        filesystems: fs.enabled
-          ? async (): Promise<FilesystemEntry[]> => {
-              // One series per (device, mountpoint, fstype): the last mount on a path is the visible one.
-              const byKey = new Map<string, ReturnType<typeof diskPartitions>[number]>();
-              for (const p of diskPartitions({ ...o, all: true })) {
-                if (mountFilter.ignored(p.mountpoint) || typeFilter.ignored(p.fstype)) continue;
-                byKey.set(`${p.device}\0${p.mountpoint}\0${p.fstype}`, p);
-              }
-              const unique = [...byKey.values()];
-              return mapLimit(unique, STAT_WORKERS, async (p): Promise<FilesystemEntry> => {
-                const base = {
-                  device: p.device === '' ? 'none' : p.device,
-                  mountpoint: p.mountpoint,
-                  fstype: p.fstype,
-                  major: String(p.major),
-                  minor: String(p.minor),
-                  readonly: p.readonly,
-                  options: p.opts,
-                };
-                if (ctx.signal.aborted) return { ...base, deviceError: true, error: 'collector deadline passed' };
-                try {
-                  const u = await diskUsage(p.mountpoint, { ...o, timeoutMs });
-                  return {
-                    ...base,
-                    deviceError: false,
-                    sizeBytes: u.total,
-                    freeBytes: u.freeBytes,
-                    availBytes: u.availBytes,
-                    files: u.files,
-                    filesFree: u.filesFree,
-                  };
-                } catch (e) {
-                  if (e instanceof DiskUsageTimeout) {
-                    if (!e.alreadyStuck) logger.warn('mount point timed out, it is being labeled as stuck and will not be monitored', { mountpoint: p.mountpoint });
-                    return { ...base, deviceError: true, stuck: true, error: 'mountpoint timeout' };
-                  }
-                  logger.debug('error on statfs() system call', { mountpoint: p.mountpoint, err: errorLine(e) });
-                  return { ...base, deviceError: true, error: statfsError(e) };
+      const parts = await runParts(
+        ctx,
+        {
+          filesystems: fs.enabled
+            ? async (): Promise<FilesystemEntry[]> => {
+                // One series per (device, mountpoint, fstype): the last mount on a path is the visible one.
+                const byKey = new Map<string, ReturnType<typeof diskPartitions>[number]>();
+                for (const p of diskPartitions({ ...o, all: true })) {
+                  if (mountFilter.ignored(p.mountpoint) || typeFilter.ignored(p.fstype)) continue;
+                  byKey.set(`${p.device}\0${p.mountpoint}\0${p.fstype}`, p);
                 }
-              });
-            }
-          : undefined,
-        io: config.diskstats.enabled
-          ? async (): Promise<{ io: DiskIoEntry[]; info: DiskInfoEntry[] }> => {
-              const io: DiskIoEntry[] = [];
-              const info: DiskInfoEntry[] = [];
-              for (const [device, d] of Object.entries(diskIoCounters({ ...o, perDisk: true }))) {
-                if (devFilter.ignored(device)) continue;
-                const e: { -readonly [K in keyof DiskIoEntry]: DiskIoEntry[K] } = {
-                  device,
-                  major: d.major,
-                  minor: d.minor,
-                  readsCompleted: d.readCount,
-                  readsMerged: d.readMergedCount,
-                  readBytes: d.readBytes,
-                  readTimeSeconds: d.readTime / 1000,
-                  writesCompleted: d.writeCount,
-                  writesMerged: d.writeMergedCount,
-                  writtenBytes: d.writeBytes,
-                  writeTimeSeconds: d.writeTime / 1000,
-                  ioInProgress: d.inProgress ?? 0,
-                  ioTimeSeconds: d.busyTime / 1000,
-                  ioTimeWeightedSeconds: (d.weightedTime ?? 0) / 1000,
-                };
-                if (d.discardCount !== null) e.discardsCompleted = d.discardCount;
-                if (d.discardMergedCount !== null) e.discardsMerged = d.discardMergedCount;
-                if (d.discardSectors !== null) e.discardedSectors = d.discardSectors;
-                if (d.discardTime !== null) e.discardTimeSeconds = d.discardTime / 1000;
-                if (d.flushCount !== null) e.flushRequests = d.flushCount;
-                if (d.flushTime !== null) e.flushTimeSeconds = d.flushTime / 1000;
-                io.push(e);
-                const facts = blockDeviceInfo({ name: device, major: d.major, minor: d.minor }, { ...o, udevDataPath: udevDir ?? defaultUdevDataPath(ctx.roots.rootfs) });
-                info.push(diskInfoEntry(device, d.major, d.minor, facts));
+                const unique = [...byKey.values()];
+                return mapLimit(unique, STAT_WORKERS, async (p): Promise<FilesystemEntry> => {
+                  const base = {
+                    device: p.device === '' ? 'none' : p.device,
+                    mountpoint: p.mountpoint,
+                    fstype: p.fstype,
+                    major: String(p.major),
+                    minor: String(p.minor),
+                    readonly: p.readonly,
+                    options: p.opts,
+                  };
+                  if (ctx.signal.aborted) return { ...base, deviceError: true, error: 'collector deadline passed' };
+                  try {
+                    const u = await diskUsage(p.mountpoint, { ...o, timeoutMs });
+                    return {
+                      ...base,
+                      deviceError: false,
+                      sizeBytes: u.total,
+                      freeBytes: u.freeBytes,
+                      availBytes: u.availBytes,
+                      files: u.files,
+                      filesFree: u.filesFree,
+                    };
+                  } catch (e) {
+                    if (e instanceof DiskUsageTimeout) {
+                      if (!e.alreadyStuck)
+                        logger.warn('mount point timed out, it is being labeled as stuck and will not be monitored', {
+                          mountpoint: p.mountpoint,
+                        });
+                      return { ...base, deviceError: true, stuck: true, error: 'mountpoint timeout' };
+                    }
+                    logger.debug('error on statfs() system call', { mountpoint: p.mountpoint, err: errorLine(e) });
+                    return { ...base, deviceError: true, error: statfsError(e) };
+                  }
+                });
               }
-              return { io, info };
-            }
-          : undefined,
-      }, OPTIONAL_INPUTS);
+            : undefined,
+          io: config.diskstats.enabled
+            ? async (): Promise<{ io: DiskIoEntry[]; info: DiskInfoEntry[] }> => {
+                const io: DiskIoEntry[] = [];
+                const info: DiskInfoEntry[] = [];
+                for (const [device, d] of Object.entries(diskIoCounters({ ...o, perDisk: true }))) {
+                  if (devFilter.ignored(device)) continue;
+                  const e: { -readonly [K in keyof DiskIoEntry]: DiskIoEntry[K] } = {
+                    device,
+                    major: d.major,
+                    minor: d.minor,
+                    readsCompleted: d.readCount,
+                    readsMerged: d.readMergedCount,
+                    readBytes: d.readBytes,
+                    readTimeSeconds: d.readTime / 1000,
+                    writesCompleted: d.writeCount,
+                    writesMerged: d.writeMergedCount,
+                    writtenBytes: d.writeBytes,
+                    writeTimeSeconds: d.writeTime / 1000,
+                    ioInProgress: d.inProgress ?? 0,
+                    ioTimeSeconds: d.busyTime / 1000,
+                    ioTimeWeightedSeconds: (d.weightedTime ?? 0) / 1000,
+                  };
+                  if (d.discardCount !== null) e.discardsCompleted = d.discardCount;
+                  if (d.discardMergedCount !== null) e.discardsMerged = d.discardMergedCount;
+                  if (d.discardSectors !== null) e.discardedSectors = d.discardSectors;
+                  if (d.discardTime !== null) e.discardTimeSeconds = d.discardTime / 1000;
+                  if (d.flushCount !== null) e.flushRequests = d.flushCount;
+                  if (d.flushTime !== null) e.flushTimeSeconds = d.flushTime / 1000;
+                  io.push(e);
+                  const facts = blockDeviceInfo(
+                    { name: device, major: d.major, minor: d.minor },
+                    { ...o, udevDataPath: udevDir ?? defaultUdevDataPath(ctx.roots.rootfs) },
+                  );
+                  info.push(diskInfoEntry(device, d.major, d.minor, facts));
+                }
+                return { io, info };
+              }
+            : undefined,
+        },
+        OPTIONAL_INPUTS,
+      );
       const reading: { -readonly [K in keyof DiskReading]: DiskReading[K] } = {};
       if (parts.filesystems) reading.filesystems = parts.filesystems;
       if (parts.io) {

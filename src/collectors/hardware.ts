@@ -7,7 +7,15 @@
  */
 import type { Collector, OptionalInput } from '../contract/collector.js';
 import { runParts } from '../contract/collector.js';
-import type { EdacControllerReading, HardwareReading, HwmonChipReading, HwmonSensorReading, PowerSupplyReading, RaplZoneReading, WatchdogReading } from '../contract/snapshot.js';
+import type {
+  EdacControllerReading,
+  HardwareReading,
+  HwmonChipReading,
+  HwmonSensorReading,
+  PowerSupplyReading,
+  RaplZoneReading,
+  WatchdogReading,
+} from '../contract/snapshot.js';
 import type { HardwareCollectorConfig } from '../config/types.js';
 import { compileRegex } from '../config/spec.js';
 import { posix } from 'node:path';
@@ -32,8 +40,16 @@ import { DeviceFilter } from './filters.js';
  * globs its entries, so a missing class/thermal is simply no zones.
  */
 export const OPTIONAL_INPUTS: readonly OptionalInput[] = [
-  { part: 'hwmon', paths: ['<sysfs>/class/hwmon'], why: 'hosts without hardware monitoring chips (most VMs and containers): no node_hwmon_* series' },
-  { part: 'powersupplyclass', paths: ['<sysfs>/class/power_supply'], why: 'kernels built without power supply class support: no node_power_supply_* series' },
+  {
+    part: 'hwmon',
+    paths: ['<sysfs>/class/hwmon'],
+    why: 'hosts without hardware monitoring chips (most VMs and containers): no node_hwmon_* series',
+  },
+  {
+    part: 'powersupplyclass',
+    paths: ['<sysfs>/class/power_supply'],
+    why: 'kernels built without power supply class support: no node_power_supply_* series',
+  },
   { part: 'rapl', paths: ['<sysfs>/class/powercap'], why: 'no powercap driver (VMs, non-Intel/AMD machines): no node_rapl_* series' },
   { part: 'dmi', paths: ['<sysfs>/class/dmi'], why: 'no DMI/SMBIOS tables (ARM boards, some VMs): no node_dmi_info' },
   { part: 'watchdog', paths: ['<sysfs>/class/watchdog'], why: 'no watchdog driver loaded: no node_watchdog_* series' },
@@ -57,7 +73,10 @@ export function raplReadings(entries: readonly SysClassEntry[], sysfs: string): 
 /** node_exporter's edacDimmLabel transformation. */
 function dimmLabel(raw: string | null): string {
   if (raw === null) return 'unknown';
-  return raw.replace(/#/g, '').replace(/csrow/g, '_csrow').replace(/channel/g, '_channel');
+  return raw
+    .replace(/#/g, '')
+    .replace(/csrow/g, '_csrow')
+    .replace(/channel/g, '_channel');
 }
 
 function edacReading(c: Awaited<ReturnType<typeof edacControllersAsync>>[number]): EdacControllerReading {
@@ -114,13 +133,31 @@ function cutAll(r: Readonly<Record<string, string>>): Record<string, string> {
 }
 
 /** The hwmon sensor types node_exporter reads (its hwmonSensorTypes). */
-const HWMON_SENSOR_TYPES = new Set(['vrm', 'beep_enable', 'update_interval', 'in', 'cpu', 'fan', 'pwm', 'temp', 'curr', 'power', 'energy', 'humidity', 'intrusion', 'freq']);
+const HWMON_SENSOR_TYPES = new Set([
+  'vrm',
+  'beep_enable',
+  'update_interval',
+  'in',
+  'cpu',
+  'fan',
+  'pwm',
+  'temp',
+  'curr',
+  'power',
+  'energy',
+  'humidity',
+  'intrusion',
+  'freq',
+]);
 
 const FILENAME = /^([^0-9]+)([0-9]*)?(_(.+))?$/;
 
 /** node_exporter's cleanMetricName: lower case, [^a-z0-9:_] to `_`, `_` trimmed at both ends. */
 export function cleanMetricName(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9:_]/g, '_').replace(/^_+|_+$/g, '');
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9:_]/g, '_')
+    .replace(/^_+|_+$/g, '');
 }
 
 /** node_exporter's explodeSensorFilename: `temp1_input` → type temp, number 1, property input. */
@@ -254,7 +291,9 @@ export function create(config: HardwareCollectorConfig, _logger: Logger): Collec
               }
             : undefined,
           edac: config.edac.enabled ? async () => (await edacControllersAsync(o)).map(edacReading) : undefined,
-          watchdog: config.watchdog.enabled ? async () => watchdogsFrom(await sysClassAsync('class/watchdog', o)).map(watchdogReading) : undefined,
+          watchdog: config.watchdog.enabled
+            ? async () => watchdogsFrom(await sysClassAsync('class/watchdog', o)).map(watchdogReading)
+            : undefined,
         },
         OPTIONAL_INPUTS,
       );

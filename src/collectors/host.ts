@@ -42,9 +42,21 @@ function timeZoneAt(ms: number): { name: string; offsetSeconds: number } {
  * reads (<procfs>/uptime, <procfs>/sys/fs/file-nr, entropy_avail) is required.
  */
 export const OPTIONAL_INPUTS: readonly OptionalInput[] = [
-  { part: 'os', paths: ['<rootfs>/etc/os-release', '<rootfs>/usr/lib/os-release'], why: 'minimal images and some appliances have neither file: no node_os_info' },
-  { part: 'time', paths: ['<sysfs>/devices/system/clocksource/clocksource0/current_clocksource'], why: 'no clocksource in sysfs (some containers): no node_time_clocksource_* series' },
-  { part: 'entropy', paths: ['<procfs>/sys/kernel/random/poolsize'], why: 'kernels 5.18+ removed it from some configurations: no node_entropy_pool_size_bits' },
+  {
+    part: 'os',
+    paths: ['<rootfs>/etc/os-release', '<rootfs>/usr/lib/os-release'],
+    why: 'minimal images and some appliances have neither file: no node_os_info',
+  },
+  {
+    part: 'time',
+    paths: ['<sysfs>/devices/system/clocksource/clocksource0/current_clocksource'],
+    why: 'no clocksource in sysfs (some containers): no node_time_clocksource_* series',
+  },
+  {
+    part: 'entropy',
+    paths: ['<procfs>/sys/kernel/random/poolsize'],
+    why: 'kernels 5.18+ removed it from some configurations: no node_entropy_pool_size_bits',
+  },
   KERNEL_OPTIONAL_INPUTS.kernelHung,
   KERNEL_OPTIONAL_INPUTS.selinux,
 ];
@@ -54,52 +66,76 @@ export function create(config: HostCollectorConfig, _logger: Logger): Collector<
     name: 'host',
     async collect(ctx) {
       const o = { roots: ctx.roots };
-      const parts = await runParts(ctx, {
-        info: config.uname.enabled ? async () => hostInfo(o) : undefined,
-        time: config.time.enabled
-          ? async (): Promise<TimeReading> => {
-              const now = ctx.now();
-              const tz = timeZoneAt(now);
-              const cs = clockSource(o);
-              return {
-                nowSeconds: now / 1000,
-                timeZone: tz.name,
-                timeZoneOffsetSeconds: tz.offsetSeconds,
-                ...(cs ? { clocksources: [{ device: '0', available: [...cs.available], current: cs.current }] } : {}),
-              };
-            }
-          : undefined,
-        os: config.os.enabled
-          ? async (): Promise<OsReleaseReading> => {
-              const r = osRelease(o);
-              const out: { -readonly [K in keyof OsReleaseReading]: OsReleaseReading[K] } = {};
-              for (const k of ['name', 'id', 'idLike', 'prettyName', 'version', 'versionId', 'versionCodename', 'buildId', 'variant', 'variantId', 'imageId', 'imageVersion'] as const) {
-                const v = r[k];
-                if (v !== null) out[k] = v;
+      const parts = await runParts(
+        ctx,
+        {
+          info: config.uname.enabled ? async () => hostInfo(o) : undefined,
+          time: config.time.enabled
+            ? async (): Promise<TimeReading> => {
+                const now = ctx.now();
+                const tz = timeZoneAt(now);
+                const cs = clockSource(o);
+                return {
+                  nowSeconds: now / 1000,
+                  timeZone: tz.name,
+                  timeZoneOffsetSeconds: tz.offsetSeconds,
+                  ...(cs ? { clocksources: [{ device: '0', available: [...cs.available], current: cs.current }] } : {}),
+                };
               }
-              return out;
-            }
-          : undefined,
-        filefd: config.filefd.enabled
-          ? async () => {
-              const f = fileNr(o);
-              return { allocated: f.allocated, maximum: f.maximum };
-            }
-          : undefined,
-        entropy: config.entropy.enabled
-          ? async () => {
-              const pool = entropyPoolSize(o);
-              return { availableBits: entropyAvail(o), ...(pool !== null ? { poolSizeBits: pool } : {}) };
-            }
-          : undefined,
-        timex: config.timex.enabled ? async () => timexReading(timex()) : undefined,
-        kernelHung: config.kernel_hung.enabled ? async () => kernelHungTasks(o) ?? undefined : undefined,
-        selinux: config.selinux.enabled ? async () => selinux(o) : undefined,
-      }, OPTIONAL_INPUTS);
+            : undefined,
+          os: config.os.enabled
+            ? async (): Promise<OsReleaseReading> => {
+                const r = osRelease(o);
+                const out: { -readonly [K in keyof OsReleaseReading]: OsReleaseReading[K] } = {};
+                for (const k of [
+                  'name',
+                  'id',
+                  'idLike',
+                  'prettyName',
+                  'version',
+                  'versionId',
+                  'versionCodename',
+                  'buildId',
+                  'variant',
+                  'variantId',
+                  'imageId',
+                  'imageVersion',
+                ] as const) {
+                  const v = r[k];
+                  if (v !== null) out[k] = v;
+                }
+                return out;
+              }
+            : undefined,
+          filefd: config.filefd.enabled
+            ? async () => {
+                const f = fileNr(o);
+                return { allocated: f.allocated, maximum: f.maximum };
+              }
+            : undefined,
+          entropy: config.entropy.enabled
+            ? async () => {
+                const pool = entropyPoolSize(o);
+                return { availableBits: entropyAvail(o), ...(pool !== null ? { poolSizeBits: pool } : {}) };
+              }
+            : undefined,
+          timex: config.timex.enabled ? async () => timexReading(timex()) : undefined,
+          kernelHung: config.kernel_hung.enabled ? async () => kernelHungTasks(o) ?? undefined : undefined,
+          selinux: config.selinux.enabled ? async () => selinux(o) : undefined,
+        },
+        OPTIONAL_INPUTS,
+      );
       const reading: { -readonly [K in keyof HostReading]: HostReading[K] } = {};
       if (parts.info) {
         const h = parts.info;
-        reading.uname = { sysname: h.sysname, nodename: h.nodename, release: h.release, version: h.version, machine: h.machine, domainname: h.domainname };
+        reading.uname = {
+          sysname: h.sysname,
+          nodename: h.nodename,
+          release: h.release,
+          version: h.version,
+          machine: h.machine,
+          domainname: h.domainname,
+        };
         reading.uptimeSeconds = h.uptime;
       }
       if (parts.time) reading.time = parts.time;

@@ -35,13 +35,33 @@ function entry<N extends CollectorName>(
 
 /** All collectors, in the order they are documented and rendered. */
 export const COLLECTORS: readonly CollectorEntry[] = [
-  entry('cpu', 'CPU times, frequencies, /proc/stat counters, load average, pressure, schedstat', ['cpu', 'cpufreq', 'stat', 'loadavg', 'pressure', 'schedstat'], () => import('./cpu.js')),
+  entry(
+    'cpu',
+    'CPU times, frequencies, /proc/stat counters, load average, pressure, schedstat',
+    ['cpu', 'cpufreq', 'stat', 'loadavg', 'pressure', 'schedstat'],
+    () => import('./cpu.js'),
+  ),
   entry('mem', '/proc/meminfo and /proc/vmstat', ['meminfo', 'vmstat'], () => import('./mem.js')),
   entry('disk', 'filesystems (statfs, stuck mounts skipped) and block device I/O', ['filesystem', 'diskstats'], () => import('./disk.js')),
-  entry('net', 'interface counters, sockets, protocol counters, TCP states, conntrack, softnet, ARP, UDP queues', ['netdev', 'sockstat', 'netstat', 'tcpstat', 'conntrack', 'softnet', 'arp', 'udp_queues'], () => import('./net.js')),
+  entry(
+    'net',
+    'interface counters, sockets, protocol counters, TCP states, conntrack, softnet, ARP, UDP queues',
+    ['netdev', 'sockstat', 'netstat', 'tcpstat', 'conntrack', 'softnet', 'arp', 'udp_queues'],
+    () => import('./net.js'),
+  ),
   entry('nic', 'interface attributes from sysfs', ['netclass'], () => import('./nic.js')),
-  entry('host', 'uname, time, os-release, file descriptors, entropy, timex, hung tasks, SELinux', ['uname', 'time', 'os', 'filefd', 'entropy', 'timex', 'kernel_hung', 'selinux'], () => import('./host.js')),
-  entry('hardware', 'hardware sensors: hwmon chips, thermal zones, power supplies, RAPL energy, DMI, EDAC, watchdogs', ['hwmon', 'thermal_zone', 'powersupplyclass', 'rapl', 'dmi', 'edac', 'watchdog'], () => import('./hardware.js')),
+  entry(
+    'host',
+    'uname, time, os-release, file descriptors, entropy, timex, hung tasks, SELinux',
+    ['uname', 'time', 'os', 'filefd', 'entropy', 'timex', 'kernel_hung', 'selinux'],
+    () => import('./host.js'),
+  ),
+  entry(
+    'hardware',
+    'hardware sensors: hwmon chips, thermal zones, power supplies, RAPL energy, DMI, EDAC, watchdogs',
+    ['hwmon', 'thermal_zone', 'powersupplyclass', 'rapl', 'dmi', 'edac', 'watchdog'],
+    () => import('./hardware.js'),
+  ),
   entry('process', 'process counts and process-exporter compatible groups', ['processes'], () => import('./process.js')),
   entry('textfile', 'metrics from *.prom files written by scripts and cron jobs', [], () => import('./textfile.js')),
 ];

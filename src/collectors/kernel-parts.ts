@@ -6,7 +6,18 @@
 import type { OptionalInput } from '../contract/collector.js';
 import type { CpuInfoReading, CpuThrottlesReading, SchedstatEntry, TimexReading } from '../contract/snapshot.js';
 import { compileRegex } from '../config/spec.js';
-import { cpuInfoEntries, cpuThrottles, isolatedCpus, softirqVectors, schedstat, STA_NANO, TIME_ERROR, type KernelRootsOption, type SchedstatCpu, type Timex } from '../kernel.js';
+import {
+  cpuInfoEntries,
+  cpuThrottles,
+  isolatedCpus,
+  softirqVectors,
+  schedstat,
+  STA_NANO,
+  TIME_ERROR,
+  type KernelRootsOption,
+  type SchedstatCpu,
+  type Timex,
+} from '../kernel.js';
 
 const NANO = 1e9;
 const MICRO = 1e6;
@@ -43,7 +54,12 @@ export function timexReading(t: Timex): TimexReading {
 
 /** /proc/schedstat in seconds (node_exporter schedstat). */
 export function schedstatEntries(rows: readonly SchedstatCpu[]): SchedstatEntry[] {
-  return rows.map((c) => ({ cpu: c.cpu, runningSeconds: c.runningNs / NANO, waitingSeconds: c.waitingNs / NANO, timeslices: c.timeslices }));
+  return rows.map((c) => ({
+    cpu: c.cpu,
+    runningSeconds: c.runningNs / NANO,
+    waitingSeconds: c.waitingNs / NANO,
+    timeslices: c.timeslices,
+  }));
 }
 
 /** Schedstat part: undefined when the kernel has no /proc/schedstat. */
@@ -110,9 +126,21 @@ export function readSoftirqVectors(o: KernelRootsOption): { vector: string; coun
 
 /** Inputs of these parts whose absence is normal (the readers return null for them). */
 export const KERNEL_OPTIONAL_INPUTS = {
-  kernelHung: { part: 'kernelHung', paths: ['<procfs>/sys/kernel/hung_task_detect_count'], why: 'kernels before 6.11 or without CONFIG_DETECT_HUNG_TASK: no node_kernel_hung_tasks_total' },
-  selinux: { part: 'selinux', paths: ['<sysfs>/fs/selinux/enforce', '<rootfs>/etc/selinux/config'], why: 'no SELinux (most Debian/Ubuntu hosts): node_selinux_enabled 0 only' },
+  kernelHung: {
+    part: 'kernelHung',
+    paths: ['<procfs>/sys/kernel/hung_task_detect_count'],
+    why: 'kernels before 6.11 or without CONFIG_DETECT_HUNG_TASK: no node_kernel_hung_tasks_total',
+  },
+  selinux: {
+    part: 'selinux',
+    paths: ['<sysfs>/fs/selinux/enforce', '<rootfs>/etc/selinux/config'],
+    why: 'no SELinux (most Debian/Ubuntu hosts): node_selinux_enabled 0 only',
+  },
   schedstat: { part: 'schedstat', paths: ['<procfs>/schedstat'], why: 'CONFIG_SCHEDSTATS off: no node_schedstat_* series' },
   isolated: { part: 'isolated', paths: ['<sysfs>/devices/system/cpu/isolated'], why: 'kernels without the file: no node_cpu_isolated' },
-  throttles: { part: 'throttles', paths: ['<sysfs>/devices/system/cpu/cpu*/thermal_throttle/*', '<sysfs>/devices/system/cpu/cpu*/topology/*'], why: 'no thermal_throttle (VMs, non-Intel): no throttle series' },
+  throttles: {
+    part: 'throttles',
+    paths: ['<sysfs>/devices/system/cpu/cpu*/thermal_throttle/*', '<sysfs>/devices/system/cpu/cpu*/topology/*'],
+    why: 'no thermal_throttle (VMs, non-Intel): no throttle series',
+  },
 } as const satisfies Record<string, OptionalInput>;

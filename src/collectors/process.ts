@@ -21,7 +21,13 @@
  */
 import type { CollectContext, Collector, OptionalInput } from '../contract/collector.js';
 import { clockTicks } from '../cpu.js';
-import type { ProcessGroupReading, ProcessReading, ProcessThreadGroupReading, ProcessesSummary, TopProcessReading } from '../contract/snapshot.js';
+import type {
+  ProcessGroupReading,
+  ProcessReading,
+  ProcessThreadGroupReading,
+  ProcessesSummary,
+  TopProcessReading,
+} from '../contract/snapshot.js';
 import type { ProcessCollectorConfig } from '../config/types.js';
 import type { Logger } from '../logger.js';
 import {
@@ -128,11 +134,20 @@ const fin = (v: number | undefined): number => (v !== undefined && Number.isFini
 /** Counts one task in its state's bucket (the state letter as a char code, as the scan's `state` column). */
 function countState(g: GroupGauges, code: number | undefined): void {
   switch (code === undefined ? '' : String.fromCharCode(code)) {
-    case 'R': g.running++; break;
-    case 'S': g.sleeping++; break;
-    case 'D': g.waiting++; break;
-    case 'Z': g.zombie++; break;
-    default: g.other++;
+    case 'R':
+      g.running++;
+      break;
+    case 'S':
+      g.sleeping++;
+      break;
+    case 'D':
+      g.waiting++;
+      break;
+    case 'Z':
+      g.zombie++;
+      break;
+    default:
+      g.other++;
   }
 }
 
@@ -141,9 +156,22 @@ export function scanAttrs(config: ProcessCollectorConfig, usesUsername: boolean)
   const attrs = new Set<ScanAttr>();
   if (config.groups.length) {
     for (const a of [
-      'name', 'cmdline', 'createTime', 'cpuTimes', 'memoryInfo', 'memorySwap', 'numThreads', 'numFds', 'fdLimit',
-      'numCtxSwitches', 'ioCounters', 'pageFaults', 'threadStates', 'status',
-    ] as const) attrs.add(a);
+      'name',
+      'cmdline',
+      'createTime',
+      'cpuTimes',
+      'memoryInfo',
+      'memorySwap',
+      'numThreads',
+      'numFds',
+      'fdLimit',
+      'numCtxSwitches',
+      'ioCounters',
+      'pageFaults',
+      'threadStates',
+      'status',
+    ] as const)
+      attrs.add(a);
     if (config.children) attrs.add('ppid');
     if (usesUsername) {
       attrs.add('uids');
@@ -218,7 +246,11 @@ export class ProcessTracker {
    * members' counters, kept as running maxima like the others, and the groups' totals are
    * recomputed from them.
    */
-  applyThreadCtx(groups: readonly ProcessGroupReading[], members: Map<string, GroupMember[]>, ctx: Map<string, readonly [number, number]>): ProcessGroupReading[] {
+  applyThreadCtx(
+    groups: readonly ProcessGroupReading[],
+    members: Map<string, GroupMember[]>,
+    ctx: Map<string, readonly [number, number]>,
+  ): ProcessGroupReading[] {
     return groups.map((g) => {
       const list = members.get(g.name);
       const gs = this.#groups.get(g.name);
@@ -270,7 +302,11 @@ export class ProcessTracker {
    * counters in its name's base, so the per-name counters never go backwards while the group
    * lives. `rows` holds the threads of the members that were read this poll.
    */
-  applyThreads(groups: readonly ProcessGroupReading[], members: Map<string, GroupMember[]>, rows: Map<string, readonly ProcessThreadRow[]>): ProcessGroupReading[] {
+  applyThreads(
+    groups: readonly ProcessGroupReading[],
+    members: Map<string, GroupMember[]>,
+    rows: Map<string, readonly ProcessThreadRow[]>,
+  ): ProcessGroupReading[] {
     const live = new Set<string>();
     const liveMembers = new Map<string, string>();
     for (const [group, list] of members) for (const m of list) liveMembers.set(m.key, group);
@@ -286,7 +322,16 @@ export class ProcessTracker {
           t = undefined;
         }
         if (!t) this.#threads.set(key, (t = { group, name: r.name, last: new Float64Array(NTHREAD) }));
-        const cur = [toTicks(r.cpuUserSeconds), toTicks(r.cpuSystemSeconds), r.readBytes, r.writeBytes, r.majorFaults, r.minorFaults, r.voluntaryCtxSwitches, r.involuntaryCtxSwitches];
+        const cur = [
+          toTicks(r.cpuUserSeconds),
+          toTicks(r.cpuSystemSeconds),
+          r.readBytes,
+          r.writeBytes,
+          r.majorFaults,
+          r.minorFaults,
+          r.voluntaryCtxSwitches,
+          r.involuntaryCtxSwitches,
+        ];
         for (let k = 0; k < NTHREAD; k++) if ((cur[k] as number) > (t.last[k] as number)) t.last[k] = cur[k] as number;
       }
     }
@@ -339,7 +384,10 @@ export class ProcessTracker {
   }
 
   /** Feeds one scan; returns the groups and top processes for the snapshot. */
-  update(t: ProcessTable, nowSeconds: number): { groups?: ProcessGroupReading[]; top?: TopProcessReading[]; members?: Map<string, GroupMember[]> } {
+  update(
+    t: ProcessTable,
+    nowSeconds: number,
+  ): { groups?: ProcessGroupReading[]; top?: TopProcessReading[]; members?: Map<string, GroupMember[]> } {
     const cfg = this.#config;
     const n = t.length;
     const col = (name: Parameters<ProcessTable['column']>[0]): Float64Array | undefined => t.column(name);
@@ -582,10 +630,9 @@ export class ProcessTracker {
  * them): the library gives null when they are missing or not an integer, the part fails.
  */
 function requireLimits<S extends { maxProcesses: number | null; maxThreads: number | null }>(s: S, roots: Roots): S {
-  const bad = [
-    ...(s.maxProcesses === null ? ['pid_max'] : []),
-    ...(s.maxThreads === null ? ['threads-max'] : []),
-  ].map((f) => `${roots.procfs.replace(/\/+$/, '')}/sys/kernel/${f}`);
+  const bad = [...(s.maxProcesses === null ? ['pid_max'] : []), ...(s.maxThreads === null ? ['threads-max'] : [])].map(
+    (f) => `${roots.procfs.replace(/\/+$/, '')}/sys/kernel/${f}`,
+  );
   if (bad.length) throw new Error(`cannot read ${bad.join(' and ')}: missing or not an integer`);
   return s;
 }
@@ -668,7 +715,8 @@ export function create(config: ProcessCollectorConfig, _logger: Logger): Collect
       if (parts.processes) reading.summary = toSummary(parts.processes);
       if (parts.scan) {
         const r = tracker.update(parts.scan, ctx.now() / 1000);
-        if (r.groups && r.members) reading.groups = await withThreadTotals(tracker, r.groups, r.members, config.threads_wchan, config.threads, roots, ctx);
+        if (r.groups && r.members)
+          reading.groups = await withThreadTotals(tracker, r.groups, r.members, config.threads_wchan, config.threads, roots, ctx);
         else if (r.groups) reading.groups = r.groups;
         if (r.top) reading.top = r.top;
         reading.skipped = tracker.skipped;

@@ -94,14 +94,18 @@ async function readPromFile(path: string): Promise<FileResult> {
     throw new Error(`textfile ${JSON.stringify(path)} is not valid UTF-8, skipping entire file`);
   }
   const parsed = parseTextFormat(text);
-  if (parsed.hasTimestamps) throw new Error(`textfile ${JSON.stringify(path)} contains unsupported client-side timestamps, skipping entire file`);
+  if (parsed.hasTimestamps)
+    throw new Error(`textfile ${JSON.stringify(path)} contains unsupported client-side timestamps, skipping entire file`);
   // The modification time of the file read (fstat of the open file), once it parsed.
   return { path, families: parsed.families, mtimeSeconds: Math.floor(stats.mtimeMs / 1000) };
 }
 
 /** Merges the files' families in file order; returns what conflicted. */
 function merge(results: readonly FileResult[]): { families: TextfileFamily[]; conflicts: string[] } {
-  const byName = new Map<string, { type: TextfileFamily['type']; help: string; samples: TextfileFamily['samples'][number][]; seen: Set<string>; labelNames: Set<string> }>();
+  const byName = new Map<
+    string,
+    { type: TextfileFamily['type']; help: string; samples: TextfileFamily['samples'][number][]; seen: Set<string>; labelNames: Set<string> }
+  >();
   const conflicts: string[] = [];
   for (const r of results) {
     for (const f of r.families) {
@@ -160,7 +164,12 @@ function orderSamples(type: TextfileFamily['type'], labelNames: readonly string[
   const decorated = samples.map((s) => {
     const part = !parts ? 0 : s.name.endsWith('_sum') ? 1 : s.name.endsWith('_count') ? 2 : 0;
     // Go float syntax: "+Inf" is the last bucket (Number() would give NaN).
-    return { s, series: keys.map((k) => s.labels[k] ?? ''), part, bound: parts && part === 0 ? (parseGoFloat(s.labels[bound] ?? '') ?? 0) : 0 };
+    return {
+      s,
+      series: keys.map((k) => s.labels[k] ?? ''),
+      part,
+      bound: parts && part === 0 ? (parseGoFloat(s.labels[bound] ?? '') ?? 0) : 0,
+    };
   });
   decorated.sort((a, b) => {
     for (let i = 0; i < keys.length; i++) {
@@ -193,7 +202,9 @@ export function create(config: TextfileCollectorConfig, logger: Logger): Collect
         for (const dir of dirs.length ? dirs : [pattern]) {
           let names: string[];
           try {
-            names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.name.endsWith('.prom') && !d.isDirectory()).map((d) => d.name);
+            names = (await readdir(dir, { withFileTypes: true }))
+              .filter((d) => d.name.endsWith('.prom') && !d.isDirectory())
+              .map((d) => d.name);
           } catch (e) {
             error = true;
             report(dir, 'failed to read textfile collector directory', { path: dir, err: errorLine(e) });

@@ -92,12 +92,52 @@ export const OWN_COLLECTORS: Readonly<Record<string, readonly string[]>> = {
  * (test/e2e/node-exporter-fixtures.test.ts checks it against its --help).
  */
 export const FOREIGN_COLLECTORS: readonly string[] = [
-  'bcache', 'bcachefs', 'bonding', 'btrfs', 'buddyinfo', 'cgroups', 'cpu_vulnerabilities', 'devstat',
-  'dmmultipath', 'drbd', 'drm', 'ethtool', 'fibrechannel', 'infiniband', 'interrupts', 'ipvs',
-  'ksmd', 'lnstat', 'logind', 'mdadm', 'meminfo_numa', 'mountstats', 'network_route', 'nfs',
-  'nfsd', 'ntp', 'nvme', 'nvmesubsystem', 'pcidevice', 'perf', 'qdisc', 'runit', 'selinux',
-  'slabinfo', 'softirqs', 'supervisord', 'swap', 'sysctl', 'systemd', 'tapestats',
-  'wifi', 'xfrm', 'xfs', 'zfs', 'zoneinfo', 'netclass_rtnl',
+  'bcache',
+  'bcachefs',
+  'bonding',
+  'btrfs',
+  'buddyinfo',
+  'cgroups',
+  'cpu_vulnerabilities',
+  'devstat',
+  'dmmultipath',
+  'drbd',
+  'drm',
+  'ethtool',
+  'fibrechannel',
+  'infiniband',
+  'interrupts',
+  'ipvs',
+  'ksmd',
+  'lnstat',
+  'logind',
+  'mdadm',
+  'meminfo_numa',
+  'mountstats',
+  'network_route',
+  'nfs',
+  'nfsd',
+  'ntp',
+  'nvme',
+  'nvmesubsystem',
+  'pcidevice',
+  'perf',
+  'qdisc',
+  'runit',
+  'selinux',
+  'slabinfo',
+  'softirqs',
+  'supervisord',
+  'swap',
+  'sysctl',
+  'systemd',
+  'tapestats',
+  'wifi',
+  'xfrm',
+  'xfs',
+  'zfs',
+  'zoneinfo',
+  'netclass_rtnl',
 ];
 
 type Kind = 'string' | 'regex' | 'duration' | 'int' | 'bool' | 'path';
@@ -266,17 +306,21 @@ export const FLAGS: Readonly<Record<string, FlagDef>> = {
     help: 'One node_rapl_joules_total family with a rapl_zone label.',
   },
   'collector.cpu.guest': { kind: 'bool', path: ['collectors', 'cpu', 'cpu', 'guest'], help: 'Serve node_cpu_guest_seconds_total.' },
-  'collector.stat.softirq': { kind: 'bool', path: ['collectors', 'cpu', 'stat', 'softirq'], help: 'Serve node_softirqs_total{vector} from /proc/stat.' },
+  'collector.stat.softirq': {
+    kind: 'bool',
+    path: ['collectors', 'cpu', 'stat', 'softirq'],
+    help: 'Serve node_softirqs_total{vector} from /proc/stat.',
+  },
   'collector.cpu.info': { kind: 'bool', path: ['collectors', 'cpu', 'cpu', 'info'], help: 'Serve node_cpu_info from /proc/cpuinfo.' },
   'collector.cpu.info.flags-include': {
     kind: 'regex',
     path: ['collectors', 'cpu', 'cpu', 'info_flags_include'],
-    help: 'Regex of the first CPU\'s flags to serve as node_cpu_flag_info (turns cpu.info on).',
+    help: "Regex of the first CPU's flags to serve as node_cpu_flag_info (turns cpu.info on).",
   },
   'collector.cpu.info.bugs-include': {
     kind: 'regex',
     path: ['collectors', 'cpu', 'cpu', 'info_bugs_include'],
-    help: 'Regex of the first CPU\'s bugs to serve as node_cpu_bug_info (turns cpu.info on).',
+    help: "Regex of the first CPU's bugs to serve as node_cpu_bug_info (turns cpu.info on).",
   },
   // node_exporter's deprecated aliases.
   'collector.filesystem.ignored-mount-points': {
@@ -383,7 +427,10 @@ function convert(name: string, kind: Kind, raw: string): unknown {
     case 'duration': {
       const d = parseDuration(raw) ?? (/^\d+(\.\d+)?$/.test(raw) ? Number(raw) : undefined);
       if (d === undefined) throw new FlagError(`--${name}: expected a duration such as "15s" or "500ms", got ${JSON.stringify(raw)}`);
-      if (d > MAX_DURATION_SECONDS) throw new FlagError(`--${name}: ${JSON.stringify(raw)} is longer than a timer can hold; expected at most ${formatDuration(MAX_DURATION_SECONDS)}`);
+      if (d > MAX_DURATION_SECONDS)
+        throw new FlagError(
+          `--${name}: ${JSON.stringify(raw)} is longer than a timer can hold; expected at most ${formatDuration(MAX_DURATION_SECONDS)}`,
+        );
       return d;
     }
     case 'int': {

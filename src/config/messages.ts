@@ -45,7 +45,12 @@ export function formatIssue(i: ConfigIssue): string {
 export class ConfigError extends Error {
   readonly issues: readonly ConfigIssue[];
   constructor(issues: readonly ConfigIssue[], header?: string) {
-    super([header ?? `invalid configuration (${issues.length} problem${issues.length === 1 ? '' : 's'}):`, ...issues.map((i) => '  ' + formatIssue(i))].join('\n'));
+    super(
+      [
+        header ?? `invalid configuration (${issues.length} problem${issues.length === 1 ? '' : 's'}):`,
+        ...issues.map((i) => '  ' + formatIssue(i)),
+      ].join('\n'),
+    );
     this.name = 'ConfigError';
     this.issues = issues;
   }

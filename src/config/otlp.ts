@@ -95,7 +95,11 @@ const OTLP_FIELDS = {
     kind: 'object',
     description: 'TLS for https:// endpoints.',
     fields: {
-      ca_file: { kind: 'string', minLength: 1, description: "PEM CA bundle to trust instead of the system's (OTEL_EXPORTER_OTLP_CERTIFICATE)." },
+      ca_file: {
+        kind: 'string',
+        minLength: 1,
+        description: "PEM CA bundle to trust instead of the system's (OTEL_EXPORTER_OTLP_CERTIFICATE).",
+      },
       cert_file: {
         kind: 'string',
         minLength: 1,
@@ -198,7 +202,12 @@ export const OTLP_DEFAULTS: OtlpConfig = Object.freeze({
   protocol: OTLP_FIELDS.protocol.default,
   compression: OTLP_FIELDS.compression.default,
   headers: Object.freeze({}),
-  tls: Object.freeze({ ca_file: '', cert_file: '', key_file: '', insecure_skip_verify: OTLP_FIELDS.tls.fields.insecure_skip_verify.default }),
+  tls: Object.freeze({
+    ca_file: '',
+    cert_file: '',
+    key_file: '',
+    insecure_skip_verify: OTLP_FIELDS.tls.fields.insecure_skip_verify.default,
+  }),
   timeout: OTLP_FIELDS.timeout.default,
   interval: OTLP_FIELDS.interval.default,
   temporality: OTLP_FIELDS.temporality.default,
@@ -240,7 +249,12 @@ export function parseKeyValueList(text: string, what: string, report: Report | u
     try {
       const k = decodeURIComponent(item.slice(0, eq).trim());
       // Baggage-style properties after ';' are ignored.
-      const v = decodeURIComponent(item.slice(eq + 1).split(';')[0]!.trim());
+      const v = decodeURIComponent(
+        item
+          .slice(eq + 1)
+          .split(';')[0]!
+          .trim(),
+      );
       out[k] = v;
     } catch {
       report?.([], `${what}: bad percent-encoding in ${JSON.stringify(item)}`, 'comma-separated key=value pairs, values percent-encoded');
@@ -285,7 +299,11 @@ function headerValue(v: HeaderValue, path: readonly (string | number)[], report:
     try {
       value = readFileSync(v.file, 'utf8').replace(/\r?\n$/, '');
     } catch (e) {
-      report([...path, 'file'], `cannot read ${JSON.stringify(v.file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'a readable file holding the header value');
+      report(
+        [...path, 'file'],
+        `cannot read ${JSON.stringify(v.file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        'a readable file holding the header value',
+      );
       return undefined;
     }
   }
@@ -392,7 +410,11 @@ export function resolveOtlp(f: OtlpFileSection, ctx: ResolveContext): OtlpConfig
     if (err) report(['tls', k], `cannot read ${JSON.stringify(tls[k])}: ${err}`, 'a readable PEM file');
   }
   if ((tls.cert_file === '') !== (tls.key_file === '')) {
-    report(['tls', tls.cert_file === '' ? 'cert_file' : 'key_file'], 'cert_file and key_file go together', 'both (client certificate and its key) or neither');
+    report(
+      ['tls', tls.cert_file === '' ? 'cert_file' : 'key_file'],
+      'cert_file and key_file go together',
+      'both (client certificate and its key) or neither',
+    );
   }
 
   // Interval and timeout (at most one export in flight: the timeout fits in the interval).
@@ -423,7 +445,11 @@ export function resolveOtlp(f: OtlpFileSection, ctx: ResolveContext): OtlpConfig
   if (!set('temporality')) {
     const v = e('OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE');
     if (v !== undefined && v.toLowerCase() !== 'cumulative') {
-      report([], `OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=${JSON.stringify(v)} is not supported`, '"cumulative" (kernel counters are cumulative; Prometheus rejects delta)');
+      report(
+        [],
+        `OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=${JSON.stringify(v)} is not supported`,
+        '"cumulative" (kernel counters are cumulative; Prometheus rejects delta)',
+      );
     }
   }
 

@@ -28,7 +28,10 @@ const LABEL_NAME = { source: '^[a-zA-Z_][a-zA-Z0-9_]*$', what: 'a Prometheus lab
 type SwitchFields = { readonly enabled: BooleanSpec & { readonly default: boolean } };
 
 /** A part of a collector that can be switched off, with its own settings. */
-function sw(description: string, defaultOn?: boolean): { readonly kind: 'object'; readonly description: string; readonly fields: SwitchFields };
+function sw(
+  description: string,
+  defaultOn?: boolean,
+): { readonly kind: 'object'; readonly description: string; readonly fields: SwitchFields };
 function sw<const M extends Readonly<Record<string, Spec>>>(
   description: string,
   defaultOn: boolean,
@@ -78,7 +81,8 @@ const processGroup = {
     name: {
       kind: 'string',
       minLength: 1,
-      description: 'Group name template ({{.Comm}}, {{.ExeBase}}, {{.ExeFull}}, {{.Username}}, {{.Matches.<name>}}, {{.PID}}, {{.StartTime}}); default {{.ExeBase}}.',
+      description:
+        'Group name template ({{.Comm}}, {{.ExeBase}}, {{.ExeFull}}, {{.Username}}, {{.Matches.<name>}}, {{.PID}}, {{.StartTime}}); default {{.ExeBase}}.',
     },
     comm: { kind: 'stringOrList', description: 'Process names (/proc/<pid>/comm, 15 characters).' },
     exe: { kind: 'stringOrList', description: "argv[0]; matched on the basename unless the entry contains a '/'." },
@@ -99,13 +103,14 @@ export const CONFIG_SPEC = {
       kind: 'duration',
       default: 15,
       minimum: 0.05,
-      description: 'How often the collectors run on their own (OTLP push, process tracking); a scrape polls when the latest poll is older than http.max_snapshot_age.',
+      description:
+        'How often the collectors run on their own (OTLP push, process tracking); a scrape polls when the latest poll is older than http.max_snapshot_age.',
     },
     collector_timeout: {
       kind: 'duration',
       default: 10,
       minimum: 0.001,
-      description: "Default deadline of each collector in a poll; a collector past it is reported failed for that poll.",
+      description: 'Default deadline of each collector in a poll; a collector past it is reported failed for that poll.',
     },
     paths: {
       kind: 'object',
@@ -199,26 +204,36 @@ export const CONFIG_SPEC = {
     },
     collectors: {
       kind: 'object',
-      description: "The collectors and their parts; each part is named after the node_exporter collector it replaces.",
+      description: 'The collectors and their parts; each part is named after the node_exporter collector it replaces.',
       fields: {
         cpu: collector('CPU times, frequencies, /proc/stat, load average, pressure, schedstat.', true, {
           cpu: sw('node_cpu_seconds_total (node_exporter cpu).', true, {
             guest: { kind: 'boolean', default: true, description: 'Also node_cpu_guest_seconds_total.' },
-            info: { kind: 'boolean', default: false, description: 'Also node_cpu_info from /proc/cpuinfo (node_exporter --collector.cpu.info).' },
+            info: {
+              kind: 'boolean',
+              default: false,
+              description: 'Also node_cpu_info from /proc/cpuinfo (node_exporter --collector.cpu.info).',
+            },
             info_flags_include: {
               kind: 'regex',
               default: '',
-              description: 'node_cpu_flag_info for the first CPU\'s flags matching this (--collector.cpu.info.flags-include); setting it turns info on.',
+              description:
+                "node_cpu_flag_info for the first CPU's flags matching this (--collector.cpu.info.flags-include); setting it turns info on.",
             },
             info_bugs_include: {
               kind: 'regex',
               default: '',
-              description: 'node_cpu_bug_info for the first CPU\'s bugs matching this (--collector.cpu.info.bugs-include); setting it turns info on.',
+              description:
+                "node_cpu_bug_info for the first CPU's bugs matching this (--collector.cpu.info.bugs-include); setting it turns info on.",
             },
           }),
           cpufreq: sw('node_cpu_*frequency* and governors (node_exporter cpufreq).'),
           stat: sw('context switches, interrupts, forks, procs running/blocked, boot time (node_exporter stat).', true, {
-            softirq: { kind: 'boolean', default: false, description: 'Also node_softirqs_total{vector} (node_exporter --collector.stat.softirq).' },
+            softirq: {
+              kind: 'boolean',
+              default: false,
+              description: 'Also node_softirqs_total{vector} (node_exporter --collector.stat.softirq).',
+            },
           }),
           loadavg: sw('node_load1/5/15 (node_exporter loadavg).'),
           pressure: sw('node_pressure_* (node_exporter pressure).'),
@@ -319,8 +334,16 @@ export const CONFIG_SPEC = {
             exclusive: [['device_exclude', 'device_include']],
             fields: {
               enabled: { kind: 'boolean', default: true, description: 'Serve this part (default true).' },
-              device_exclude: { kind: 'regex', default: '', description: 'Interfaces to leave out (node_exporter --collector.arp.device-exclude).' },
-              device_include: { kind: 'regex', default: '', description: 'Only these interfaces (node_exporter --collector.arp.device-include).' },
+              device_exclude: {
+                kind: 'regex',
+                default: '',
+                description: 'Interfaces to leave out (node_exporter --collector.arp.device-exclude).',
+              },
+              device_include: {
+                kind: 'regex',
+                default: '',
+                description: 'Only these interfaces (node_exporter --collector.arp.device-include).',
+              },
               netlink: {
                 kind: 'boolean',
                 default: true,
@@ -355,8 +378,16 @@ export const CONFIG_SPEC = {
         }),
         hardware: collector('Hardware from sysfs: hwmon, thermal zones, power supplies, RAPL, DMI, watchdogs.', true, {
           hwmon: sw('node_hwmon_* (node_exporter hwmon).', true, {
-            chip_include: { kind: 'regex', default: '', description: 'Only these hwmon chips (node_exporter --collector.hwmon.chip-include).' },
-            chip_exclude: { kind: 'regex', default: '', description: 'hwmon chips to leave out (node_exporter --collector.hwmon.chip-exclude).' },
+            chip_include: {
+              kind: 'regex',
+              default: '',
+              description: 'Only these hwmon chips (node_exporter --collector.hwmon.chip-include).',
+            },
+            chip_exclude: {
+              kind: 'regex',
+              default: '',
+              description: 'hwmon chips to leave out (node_exporter --collector.hwmon.chip-exclude).',
+            },
             sensor_include: {
               kind: 'regex',
               default: '',
@@ -380,7 +411,8 @@ export const CONFIG_SPEC = {
             enable_zone_label: {
               kind: 'boolean',
               default: false,
-              description: 'One node_rapl_joules_total family with a rapl_zone label instead of one family per zone (node_exporter --collector.rapl.enable-zone-label).',
+              description:
+                'One node_rapl_joules_total family with a rapl_zone label instead of one family per zone (node_exporter --collector.rapl.enable-zone-label).',
             },
           }),
           dmi: sw('node_dmi_info (node_exporter dmi).'),

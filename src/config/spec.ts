@@ -7,16 +7,7 @@
  */
 
 export type Spec =
-  | ObjectSpec
-  | MapSpec
-  | ArraySpec
-  | StringSpec
-  | NumberSpec
-  | BooleanSpec
-  | DurationSpec
-  | RegexSpec
-  | StringOrListSpec
-  | OneOfSpec;
+  ObjectSpec | MapSpec | ArraySpec | StringSpec | NumberSpec | BooleanSpec | DurationSpec | RegexSpec | StringOrListSpec | OneOfSpec;
 
 interface Base {
   /** One sentence for the JSON Schema and the docs. */

@@ -51,7 +51,10 @@ export function checkTlsMaterial(t: TlsMaterial): TlsProblem | undefined {
     return { key: 'key_file', message: `${t.keyFile} is not a PEM private key (an encrypted key is not supported): ${reason(e)}` };
   }
   if (!cert.checkPrivateKey(key)) {
-    return { key: 'key_file', message: `the key ${t.keyFile} does not belong to the certificate ${t.certFile} (subject ${cert.subject.replace(/\n/g, ', ')})` };
+    return {
+      key: 'key_file',
+      message: `the key ${t.keyFile} does not belong to the certificate ${t.certFile} (subject ${cert.subject.replace(/\n/g, ', ')})`,
+    };
   }
   if (t.ca !== undefined) {
     const blocks = t.ca.toString('latin1').match(PEM_CERT) ?? [];

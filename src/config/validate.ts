@@ -65,12 +65,25 @@ export function validateConfigText(text: string, spec: ObjectSpec, opts: Validat
   }
   if (doc.errors.length > MAX_SYNTAX_ERRORS) {
     const last = issues[issues.length - 1];
-    issues.push({ file: opts.file, line: last?.line ?? 1, col: last?.col ?? 1, path: '', message: `YAML syntax error: ${doc.errors.length - MAX_SYNTAX_ERRORS} more not shown` });
+    issues.push({
+      file: opts.file,
+      line: last?.line ?? 1,
+      col: last?.col ?? 1,
+      path: '',
+      message: `YAML syntax error: ${doc.errors.length - MAX_SYNTAX_ERRORS} more not shown`,
+    });
   }
   if (issues.length) return failed(issues);
   // Undefined aliases, alias bombs and duplicate keys, before anything resolves an alias.
   for (const g of guardDocument(doc, lc)) {
-    issues.push({ file: opts.file, line: g.line, col: g.col, path: pathString(g.path), message: g.message, ...(g.expected ? { expected: g.expected } : {}) });
+    issues.push({
+      file: opts.file,
+      line: g.line,
+      col: g.col,
+      path: pathString(g.path),
+      message: g.message,
+      ...(g.expected ? { expected: g.expected } : {}),
+    });
   }
   if (issues.length) return failed(issues);
 
@@ -103,7 +116,11 @@ export interface ValueIssue {
  * spec, by the same walk; `undefined` is "the key is absent". For a section's own tests and
  * for callers that build a section in code.
  */
-export function validateValue<T>(value: unknown, spec: Spec, env: NodeJS.ProcessEnv = process.env): { value: T | undefined; issues: ValueIssue[] } {
+export function validateValue<T>(
+  value: unknown,
+  spec: Spec,
+  env: NodeJS.ProcessEnv = process.env,
+): { value: T | undefined; issues: ValueIssue[] } {
   const doc = new Document(value === undefined ? null : value);
   const positions = new Positions(doc, undefined);
   const w = new Walker(doc, positions, env, spec);

@@ -52,7 +52,10 @@ export function checkHttpUrl(v: string): { message: string; expected: string } |
     return { message: `invalid URL ${JSON.stringify(v)}`, expected: 'an http:// or https:// URL' };
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    return { message: `unsupported scheme "${u.protocol}" in ${JSON.stringify(v)}`, expected: 'http:// or https:// (OTLP over gRPC is not supported)' };
+    return {
+      message: `unsupported scheme "${u.protocol}" in ${JSON.stringify(v)}`,
+      expected: 'http:// or https:// (OTLP over gRPC is not supported)',
+    };
   }
   return undefined;
 }
@@ -72,7 +75,12 @@ export class Walker {
     this.index = keyIndex(root);
   }
 
-  report(node: YamlNode | null | undefined, path: readonly PathSeg[], message: string, extra: { expected?: string; suggestion?: string } = {}): void {
+  report(
+    node: YamlNode | null | undefined,
+    path: readonly PathSeg[],
+    message: string,
+    extra: { expected?: string; suggestion?: string } = {},
+  ): void {
     this.problems.push({ node, path, message, ...extra });
   }
 
@@ -184,7 +192,9 @@ export class Walker {
         const unsupported = spec.unsupported?.[k];
         if (!fieldSpec && unsupported !== undefined) {
           ok = false;
-          this.report(pair.key as YamlNode, [...path, k], `${JSON.stringify(k)} is not supported by hostprobe: ${unsupported}`, { expected: fieldList() });
+          this.report(pair.key as YamlNode, [...path, k], `${JSON.stringify(k)} is not supported by hostprobe: ${unsupported}`, {
+            expected: fieldList(),
+          });
           continue;
         }
         if (!fieldSpec) {
@@ -195,7 +205,8 @@ export class Walker {
           let message = `unknown key ${JSON.stringify(k)}`;
           if (!s) {
             const elsewhere = this.index.get(k);
-            if (elsewhere?.length) message += ` (it belongs under ${elsewhere.map((e) => e.split('.').slice(0, -1).join('.') || 'the top level').join(' or ')})`;
+            if (elsewhere?.length)
+              message += ` (it belongs under ${elsewhere.map((e) => e.split('.').slice(0, -1).join('.') || 'the top level').join(' or ')})`;
           }
           this.report(pair.key as YamlNode, [...path, k], message, extra);
           continue;
@@ -235,9 +246,14 @@ export class Walker {
       const vb = out[b];
       if (typeof va === 'number' && typeof vb === 'number' && va > vb) {
         const p = seen.get(a) ?? seen.get(b);
-        this.report((p?.value as YamlNode | undefined) ?? node ?? keyNode, [...path, p === seen.get(a) ? a : b], `${a} (${va}s) is longer than ${b} (${vb}s)`, {
-          expected: `${a} <= ${b}`,
-        });
+        this.report(
+          (p?.value as YamlNode | undefined) ?? node ?? keyNode,
+          [...path, p === seen.get(a) ? a : b],
+          `${a} (${va}s) is longer than ${b} (${vb}s)`,
+          {
+            expected: `${a} <= ${b}`,
+          },
+        );
         ok = false;
       }
     }

@@ -110,10 +110,14 @@ export async function loadWebConfig(file: string): Promise<WebConfig> {
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new ConfigError([{ file, line: 1, col: 1, path: '', message: `cannot read the web config file: ${(e as Error).message}` }], 'cannot load the web config:');
+    throw new ConfigError(
+      [{ file, line: 1, col: 1, path: '', message: `cannot read the web config file: ${(e as Error).message}` }],
+      'cannot load the web config:',
+    );
   }
   const r = validateConfigText(text, WEB_CONFIG_SPEC, { file });
-  if (r.issues.length) throw new ConfigError(r.issues, `invalid web config (${r.issues.length} problem${r.issues.length === 1 ? '' : 's'}):`);
+  if (r.issues.length)
+    throw new ConfigError(r.issues, `invalid web config (${r.issues.length} problem${r.issues.length === 1 ? '' : 's'}):`);
   const v = r.value as {
     tls_server_config?: {
       cert_file: string;
@@ -199,7 +203,8 @@ export async function loadWebConfig(file: string): Promise<WebConfig> {
   }
   const rl = v.rate_limit;
   if (rl && rl.interval > 0) {
-    if (rl.burst < 1) throw invalid(['rate_limit', 'burst'], 'burst must be at least 1 when interval is set: with 0 every request would be refused');
+    if (rl.burst < 1)
+      throw invalid(['rate_limit', 'burst'], 'burst must be at least 1 when interval is set: with 0 every request would be refused');
     out.rateLimit = { intervalSeconds: rl.interval, burst: rl.burst };
   }
   return out;

@@ -71,7 +71,10 @@ export function guardDocument(doc: Document.Parsed, lc: LineCounter): GuardIssue
       for (const pair of node.items) {
         const k = pair.key;
         let name: string | number = '?';
-        if (isScalar(k) && (typeof k.value === 'string' || typeof k.value === 'number' || typeof k.value === 'boolean' || k.value === null)) {
+        if (
+          isScalar(k) &&
+          (typeof k.value === 'string' || typeof k.value === 'number' || typeof k.value === 'boolean' || k.value === null)
+        ) {
           name = typeof k.value === 'number' ? k.value : String(k.value);
           const id = `${typeof k.value}:${String(k.value)}`;
           if (seen.has(id)) issues.push({ ...at(k), path: [...path, name], message: 'YAML syntax error: Map keys must be unique' });

@@ -86,7 +86,10 @@ function inputPattern(path: string, roots: Roots): RegExp {
     .replace('<procfs>', () => roots.procfs.replace(/\/+$/, ''))
     .replace('<sysfs>', () => roots.sysfs.replace(/\/+$/, ''))
     .replace('<rootfs>', () => roots.rootfs.replace(/\/+$/, ''));
-  const re = abs.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*');
+  const re = abs
+    .split('*')
+    .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('[^/]*');
   return new RegExp(`^${re}$`);
 }
 
@@ -120,7 +123,9 @@ export async function runParts<N extends CollectorName, T extends Record<string,
   optional: readonly OptionalInput[] = [],
 ): Promise<{ [K in keyof T]: NonNullable<T[K]> extends () => Promise<infer R> ? R | undefined : undefined }> {
   const keys = Object.keys(parts);
-  const settled = await Promise.allSettled(keys.map((k) => (parts[k] ? (parts[k] as () => Promise<unknown>)() : Promise.resolve(undefined))));
+  const settled = await Promise.allSettled(
+    keys.map((k) => (parts[k] ? (parts[k] as () => Promise<unknown>)() : Promise.resolve(undefined))),
+  );
   const out: Record<string, unknown> = {};
   settled.forEach((r, i) => {
     const k = keys[i] as string;

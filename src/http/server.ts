@@ -58,7 +58,8 @@ type TlsSettings = NonNullable<WebConfig['tls']>;
 
 /** Settings baked into a TLS listener (allowedSans is read per connection instead). */
 function tlsListenerChanged(a: TlsSettings, b: TlsSettings): boolean {
-  const sameBuf = (x: Buffer | undefined, y: Buffer | undefined): boolean => (x === undefined ? y === undefined : y !== undefined && x.equals(y));
+  const sameBuf = (x: Buffer | undefined, y: Buffer | undefined): boolean =>
+    x === undefined ? y === undefined : y !== undefined && x.equals(y);
   return (
     !a.cert.equals(b.cert) ||
     !a.key.equals(b.key) ||
@@ -148,7 +149,12 @@ export class MetricsServer {
     }
     server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
       if (socket.writable && err.code !== 'ECONNRESET') {
-        const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+        const status =
+          err.code === 'HPE_HEADER_OVERFLOW'
+            ? '431 Request Header Fields Too Large'
+            : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+              ? '408 Request Timeout'
+              : '400 Bad Request';
         socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       } else socket.destroy();
     });
@@ -366,7 +372,10 @@ export class MetricsServer {
       const sock = req.socket as TLSSocket;
       const cert = sock.getPeerCertificate?.();
       const has = !!cert && Object.keys(cert).length > 0;
-      if ((tls.clientAuth === 'RequireAnyClientCert' && !has) || (tls.clientAuth === 'VerifyClientCertIfGiven' && has && !sock.authorized)) {
+      if (
+        (tls.clientAuth === 'RequireAnyClientCert' && !has) ||
+        (tls.clientAuth === 'VerifyClientCertIfGiven' && has && !sock.authorized)
+      ) {
         this.send(res, 403, 'text/plain; charset=utf-8', 'client certificate required\n');
         return;
       }

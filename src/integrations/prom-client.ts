@@ -94,7 +94,10 @@ function registerFamily(registry: Registry, first: CapturedFamily, current: () =
   /** A sample with a label the family was not registered with fails the scrape, naming it (a mapping bug, never silent). */
   const check = (labels: Readonly<Record<string, string>>): Readonly<Record<string, string>> => {
     for (const k of Object.keys(labels)) {
-      if (!known.has(k)) throw new Error(`hostprobe/prom-client: ${def.name} has a sample with label "${k}", not among its registered labels (${labelNames.join(', ')})`);
+      if (!known.has(k))
+        throw new Error(
+          `hostprobe/prom-client: ${def.name} has a sample with label "${k}", not among its registered labels (${labelNames.join(', ')})`,
+        );
     }
     return labels;
   };

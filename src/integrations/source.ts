@@ -44,20 +44,34 @@ export async function resolveHostConfig(opts: HostSourceOptions): Promise<AgentC
     const collectors = { ...((raw.collectors as Record<string, unknown> | undefined) ?? {}) };
     // Groups asked for are groups served: the process collector (off by default) is turned on
     // unless the config says otherwise.
-    collectors.process = { enabled: true, ...((collectors.process as Record<string, unknown> | undefined) ?? {}), groups: opts.processGroups };
+    collectors.process = {
+      enabled: true,
+      ...((collectors.process as Record<string, unknown> | undefined) ?? {}),
+      groups: opts.processGroups,
+    };
     raw.collectors = collectors;
   }
   // The embedded source has no scrape endpoint and no push of its own.
   for (const k of Object.keys(raw)) {
     if (k !== 'paths' && k !== 'collectors' && k !== 'collector_timeout') {
-      throw new ConfigError([{ file: OPTIONS_FILE, line: 1, col: 1, path: k, message: `unknown option "${k}" (allowed: paths, collectors, collector_timeout)` }]);
+      throw new ConfigError([
+        { file: OPTIONS_FILE, line: 1, col: 1, path: k, message: `unknown option "${k}" (allowed: paths, collectors, collector_timeout)` },
+      ]);
     }
   }
   // The textfile collector serves what scripts write, not host metrics of this process's host:
   // the integrations leave it off (its histograms and summaries have no place in them either).
   const collectors = { ...((raw.collectors as Record<string, unknown> | undefined) ?? {}) };
   if (collectors.textfile !== undefined) {
-    throw new ConfigError([{ file: OPTIONS_FILE, line: 1, col: 1, path: 'collectors.textfile', message: 'the textfile collector is not available in the library integrations (run the agent for *.prom files)' }]);
+    throw new ConfigError([
+      {
+        file: OPTIONS_FILE,
+        line: 1,
+        col: 1,
+        path: 'collectors.textfile',
+        message: 'the textfile collector is not available in the library integrations (run the agent for *.prom files)',
+      },
+    ]);
   }
   collectors.textfile = { enabled: false };
   raw.collectors = collectors;

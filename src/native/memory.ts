@@ -12,7 +12,9 @@ export interface NativeMemory {
   /** [field names joined by '\n', their values] */
   memoryVmstat(roots: Roots): [string, Float64Array];
   /** The four above from one read of meminfo and one of vmstat (vmstat null when missing). */
-  memoryAll(roots: Roots): [virtual: Float64Array, swap: Float64Array, meminfo: [string, Float64Array], vmstat: [string, Float64Array] | null];
+  memoryAll(
+    roots: Roots,
+  ): [virtual: Float64Array, swap: Float64Array, meminfo: [string, Float64Array], vmstat: [string, Float64Array] | null];
   /** sysconf(_SC_PAGESIZE) */
   memoryPageSize(): number;
 }

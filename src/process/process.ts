@@ -446,7 +446,7 @@ export class Process {
       if (seen.has(pid)) continue;
       seen.add(pid);
       for (const child of byParent.get(pid) ?? []) {
-        if (child.start < this.startTicks) continue;  // reused pid, older than us
+        if (child.start < this.startTicks) continue; // reused pid, older than us
         out.push(processFromIdentity(child.pid, child.start, this.#roots));
         if (options.recursive) stack.push(child.pid);
       }
@@ -741,7 +741,9 @@ export class Process {
    */
   sendSignal(sig: number | NodeJS.Signals): void {
     if (this.pid === 0) {
-      throw new InvalidArgumentError('preventing sending signal to process with PID 0 as it would affect every process in the process group of the calling process');
+      throw new InvalidArgumentError(
+        'preventing sending signal to process with PID 0 as it would affect every process in the process group of the calling process',
+      );
     }
     const n = signalNumber(sig);
     this.#call(() => nativeProcess.processSignal(this.#roots, this.pid, this.startTicks, n));
@@ -913,7 +915,7 @@ export function* processIter<K extends ProcessAttr = never, D = null>(
 
   for (let i = 0; i < table.length; i++) {
     if (table.isVanished(i)) continue;
-    if (table.hasError(i) && table.startTicks[i] === 0) continue;  // stat unreadable
+    if (table.hasError(i) && table.startTicks[i] === 0) continue; // stat unreadable
     const key = table.key(i);
     const proc = old.get(key) ?? processFromIdentity(table.pid[i] as number, table.startTicks[i] as number, roots);
     next.set(key, proc);
@@ -933,7 +935,7 @@ export function* processIter<K extends ProcessAttr = never, D = null>(
         try {
           Object.assign(info, proc.asDict({ attrs: perProcess, adValue }));
         } catch (e) {
-          if (e instanceof NoSuchProcess) continue;  // gone meanwhile: skipped, as psutil
+          if (e instanceof NoSuchProcess) continue; // gone meanwhile: skipped, as psutil
           throw e;
         }
       }

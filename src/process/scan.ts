@@ -339,7 +339,7 @@ export class ProcessTable<K extends ScanAttr = ScanAttr> implements Iterable<Sca
     if (first) bytes += first.buffer.byteLength;
     for (const col of Object.values(this.#native.strings)) {
       if (!col) continue;
-      bytes += col.length * 8;  // the array's element slots
+      bytes += col.length * 8; // the array's element slots
       for (const s of col) if (s) bytes += s.length * 2;
     }
     return bytes;
@@ -378,9 +378,7 @@ function scanArgs<K extends ScanAttr>(options: ScanOptions<K>): { roots: Roots; 
  *
  * @throws InvalidArgumentError for an unknown attribute; an IoError when the procfs itself cannot be listed.
  */
-export async function scanProcesses<K extends ScanAttr = CommonScanAttr>(
-  options: ScanOptions<K> = {},
-): Promise<ProcessTable<K>> {
+export async function scanProcesses<K extends ScanAttr = CommonScanAttr>(options: ScanOptions<K> = {}): Promise<ProcessTable<K>> {
   const { roots, attrs, pids } = scanArgs(options);
   const native = await callNativeAsync(() =>
     pids === undefined ? nativeProcess.processScan(roots, attrs) : nativeProcess.processScan(roots, attrs, pids),
@@ -389,9 +387,7 @@ export async function scanProcesses<K extends ScanAttr = CommonScanAttr>(
 }
 
 /** The same scan on the calling thread (what `processIter` uses). Prefer `scanProcesses`. */
-export function scanProcessesSync<K extends ScanAttr = CommonScanAttr>(
-  options: ScanOptions<K> = {},
-): ProcessTable<K> {
+export function scanProcessesSync<K extends ScanAttr = CommonScanAttr>(options: ScanOptions<K> = {}): ProcessTable<K> {
   const { roots, attrs, pids } = scanArgs(options);
   const native = callNative(() =>
     pids === undefined ? nativeProcess.processScanSync(roots, attrs) : nativeProcess.processScanSync(roots, attrs, pids),
@@ -452,7 +448,13 @@ export async function processThreadTotals(
 ): Promise<(ProcessThreadTotals | null)[]> {
   const roots = resolveRoots(options.roots);
   const raw = await callNativeAsync(() =>
-    nativeProcess.processThreadTotals(roots, [...pids], options.waitChannels ?? true, options.ctxSwitches ?? true, options.threads ?? false),
+    nativeProcess.processThreadTotals(
+      roots,
+      [...pids],
+      options.waitChannels ?? true,
+      options.ctxSwitches ?? true,
+      options.threads ?? false,
+    ),
   );
   return raw.map((r) =>
     r === null
@@ -477,7 +479,10 @@ export async function processThreadTotals(
 }
 
 /** The wait channels of processes (`processThreadTotals` without the context switches). */
-export async function processWaitChannels(pids: readonly number[], options: ProcessOptions = {}): Promise<(Record<string, number> | null)[]> {
+export async function processWaitChannels(
+  pids: readonly number[],
+  options: ProcessOptions = {},
+): Promise<(Record<string, number> | null)[]> {
   const totals = await processThreadTotals(pids, { ...options, waitChannels: true, ctxSwitches: false });
   return totals.map((t) => (t === null ? null : t.waitChannels));
 }

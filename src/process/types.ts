@@ -326,9 +326,27 @@ export interface LimitPair {
 
 /** The `asDict()` attributes the batch scan reads too, with the same types as in ProcessInfo. */
 type SharedScanAttr =
-  | 'name' | 'cmdline' | 'exe' | 'cwd' | 'status' | 'ppid' | 'uids' | 'gids' | 'username' | 'createTime'
-  | 'cpuTimes' | 'memoryInfo' | 'memoryFullInfo' | 'numThreads' | 'numFds' | 'numCtxSwitches'
-  | 'ioCounters' | 'pageFaults' | 'nice' | 'cpuNum' | 'terminal';
+  | 'name'
+  | 'cmdline'
+  | 'exe'
+  | 'cwd'
+  | 'status'
+  | 'ppid'
+  | 'uids'
+  | 'gids'
+  | 'username'
+  | 'createTime'
+  | 'cpuTimes'
+  | 'memoryInfo'
+  | 'memoryFullInfo'
+  | 'numThreads'
+  | 'numFds'
+  | 'numCtxSwitches'
+  | 'ioCounters'
+  | 'pageFaults'
+  | 'nice'
+  | 'cpuNum'
+  | 'terminal';
 
 /** What the batch scan can read, by attribute: ProcessInfo's shared attributes plus three of its own. */
 export interface ScanInfo extends Pick<ProcessInfo, SharedScanAttr> {

@@ -93,23 +93,52 @@ describe('soak leak decisions', () => {
   });
 
   const MiB = 1 << 20;
-  const series = (f: (i: number) => number, n = 30): { minute: number; bytes: number }[] => Array.from({ length: n }, (_, i) => ({ minute: i / 6, bytes: f(i) }));
+  const series = (f: (i: number) => number, n = 30): { minute: number; bytes: number }[] =>
+    Array.from({ length: n }, (_, i) => ({ minute: i / 6, bytes: f(i) }));
   const opts = { slopePerMinute: 256 * 1024, margin: 2 * MiB };
 
   it('heap: steady growth is a leak', () => {
-    const r = heapLeak(series((i) => 17 * MiB + i * 200 * 1024), opts);
+    const r = heapLeak(
+      series((i) => 17 * MiB + i * 200 * 1024),
+      opts,
+    );
     expect(r?.slopePerMinute).toBeCloseTo(6 * 200 * 1024, 0);
   });
 
   it('heap: a sawtooth, noise, or growth within the margin is not', () => {
-    expect(heapLeak(series((i) => 17 * MiB + (i % 5) * 512 * 1024), opts)).toBeUndefined();
+    expect(
+      heapLeak(
+        series((i) => 17 * MiB + (i % 5) * 512 * 1024),
+        opts,
+      ),
+    ).toBeUndefined();
     // Deterministic pseudo-noise of +-1.5 MiB around a flat line.
-    expect(heapLeak(series((i) => 17 * MiB + (((i * 7919) % 13) - 6) * 256 * 1024), opts)).toBeUndefined();
+    expect(
+      heapLeak(
+        series((i) => 17 * MiB + (((i * 7919) % 13) - 6) * 256 * 1024),
+        opts,
+      ),
+    ).toBeUndefined();
     // 1 MiB over the whole run: a slope and separated halves, but 0.5 MiB between their means.
-    expect(heapLeak(series((i) => 17 * MiB + (i * MiB) / 30), opts)).toBeUndefined();
+    expect(
+      heapLeak(
+        series((i) => 17 * MiB + (i * MiB) / 30),
+        opts,
+      ),
+    ).toBeUndefined();
     // A step up and back down: the halves are not separated.
-    expect(heapLeak(series((i) => (i > 10 && i < 25 ? 30 : 17) * MiB), opts)).toBeUndefined();
+    expect(
+      heapLeak(
+        series((i) => (i > 10 && i < 25 ? 30 : 17) * MiB),
+        opts,
+      ),
+    ).toBeUndefined();
     // Too few samples to be certain of anything.
-    expect(heapLeak(series((i) => i * 10 * MiB, 5), opts)).toBeUndefined();
+    expect(
+      heapLeak(
+        series((i) => i * 10 * MiB, 5),
+        opts,
+      ),
+    ).toBeUndefined();
   });
 });

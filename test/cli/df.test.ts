@@ -39,7 +39,14 @@ function coreutilsDf(all: boolean): Map<string, DfRow> {
     if (f.length < 6) continue;
     const [source, size, used, avail, fstype, ...target] = f;
     if (size === '-') continue;
-    rows.set(target.join(' '), { source: source!, size: Number(size), used: Number(used), avail: Number(avail), fstype: fstype!, target: target.join(' ') });
+    rows.set(target.join(' '), {
+      source: source!,
+      size: Number(size),
+      used: Number(used),
+      avail: Number(avail),
+      fstype: fstype!,
+      target: target.join(' '),
+    });
   }
   return rows;
 }
@@ -59,7 +66,15 @@ function parseOurs(out: string): Map<string, OurRow> {
   expect(header).toEqual(['Device', 'Total', 'Used', 'Free', 'Use%', 'Type', 'Mount']);
   for (const c of body) {
     const [device, total, used, free, pct, type, ...mount] = c;
-    rows.set(mount.join(' '), { device: device!, total: Number(total), used: Number(used), free: Number(free), pct: pct!, type: type!, mount: mount.join(' ') });
+    rows.set(mount.join(' '), {
+      device: device!,
+      total: Number(total),
+      used: Number(used),
+      free: Number(free),
+      pct: pct!,
+      type: type!,
+      mount: mount.join(' '),
+    });
   }
   return rows;
 }
@@ -151,7 +166,7 @@ describe('hostprobe df', () => {
     expect(badType.err).toContain("Option '-t, --type <value>' argument missing");
     const badTimeout = await runCli(df, ['--timeout', 'soon']);
     expect(badTimeout.code).toBe(2);
-    expect(badTimeout.err).toContain("option --timeout expects a number");
+    expect(badTimeout.err).toContain('option --timeout expects a number');
   });
 
   describe('with a mount whose statfs never returns', () => {

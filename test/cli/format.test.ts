@@ -60,9 +60,7 @@ describe('time formats', () => {
     const now = Date.UTC(2026, 10, 20, 12, 0, 0) / 1000;
     const recent = now - 3600;
     const d = new Date(recent * 1000);
-    expect(formatStart(recent, now)).toBe(
-      `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`,
-    );
+    expect(formatStart(recent, now)).toBe(`${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`);
     expect(formatStart(now - 3 * 86400, now)).toMatch(/^[A-Z][a-z]{2}\d{2}$/);
     expect(formatStart(now - 400 * 86400, now)).toBe(String(new Date((now - 400 * 86400) * 1000).getFullYear()));
     expect(formatCpuTime(0)).toBe('0:00');
@@ -94,7 +92,7 @@ describe('argument parsing', () => {
     const r = parseCommandArgs('x', ['--nope'], { json: { type: 'boolean' } }, 'usage', io);
     expect(r).toEqual({ ok: false, code: EXIT_USAGE });
     expect(io.err()).toContain("Unknown option '--nope'");
-    expect(io.err()).toContain("hostprobe x --help");
+    expect(io.err()).toContain('hostprobe x --help');
   });
   it('validates numbers', () => {
     const io = bufferIo();

@@ -40,7 +40,10 @@ describe('hostprobe free', () => {
     // used, free, shared, buff/cache, available move with the machine: between the two
     // readings, with 256 MiB of slack for what moved while both tools read (compilers come and go).
     for (let i = 1; i < 6; i++) {
-      expect(within(ours[i]!, before.Mem![i]!, after.Mem![i]!, 256 * MiB), `column ${header![i]}: ${ours[i]} vs ${before.Mem![i]}..${after.Mem![i]}`).toBe(true);
+      expect(
+        within(ours[i]!, before.Mem![i]!, after.Mem![i]!, 256 * MiB),
+        `column ${header![i]}: ${ours[i]} vs ${before.Mem![i]}..${after.Mem![i]}`,
+      ).toBe(true);
     }
     const oursSwap = swap!.slice(1).map(Number);
     expect(oursSwap[0]).toBe(before.Swap![0]);

@@ -32,7 +32,10 @@ function ssListeners(): Set<string> {
     const local = f[3];
     if (!local) continue;
     const i = local.lastIndexOf(':');
-    let ip = local.slice(0, i).replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+    let ip = local
+      .slice(0, i)
+      .replace(/^\[|\]$/g, '')
+      .replace(/%.*$/, '');
     if (ip === '*') ip = '::';
     set.add(ip.includes(':') ? `[${ip}]:${local.slice(i + 1)}` : `${ip}:${local.slice(i + 1)}`);
   }

@@ -98,7 +98,11 @@ describe('hostprobe ps', () => {
     const before = procpsPids();
     const res = await runCli(ps, []);
     const after = procpsPids();
-    const ours = new Set(cells(res.out).slice(1).map((r) => Number(r[1])));
+    const ours = new Set(
+      cells(res.out)
+        .slice(1)
+        .map((r) => Number(r[1])),
+    );
     const stable = [...before].filter((p) => after.has(p));
     expect(stable.length).toBeGreaterThan(10);
     expect(stable).toContain(sleeper.pid);
@@ -121,11 +125,18 @@ describe('hostprobe ps', () => {
     expect(mine.memoryPercent).toBeGreaterThanOrEqual(0);
 
     const byUser = await runCli(ps, ['--user', userInfo().username]);
-    const users = new Set(cells(byUser.out).slice(1).map((r) => r[0]));
+    const users = new Set(
+      cells(byUser.out)
+        .slice(1)
+        .map((r) => r[0]),
+    );
     expect([...users]).toEqual([userInfo().username]);
 
     const sorted = await runCli(ps, ['--sort=-rss']);
-    const rss = cells(sorted.out).slice(1).map((r) => Number(r[5])).filter((n) => !Number.isNaN(n));
+    const rss = cells(sorted.out)
+      .slice(1)
+      .map((r) => Number(r[5]))
+      .filter((n) => !Number.isNaN(n));
     expect(rss.length).toBeGreaterThan(10);
     for (let i = 1; i < rss.length; i++) expect(rss[i - 1]!).toBeGreaterThanOrEqual(rss[i]!);
 

@@ -27,9 +27,14 @@ afterAll(() => {
 
 const loadavg = (): number[] => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
 const uptime = (): number => Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
-const cpuLines = (): number => readFileSync('/proc/stat', 'utf8').split('\n').filter((l) => /^cpu\d+ /.test(l)).length;
+const cpuLines = (): number =>
+  readFileSync('/proc/stat', 'utf8')
+    .split('\n')
+    .filter((l) => /^cpu\d+ /.test(l)).length;
 const processCount = (): number =>
-  execFileSync(psTool.path!, ['-e', '-o', 'pid='], { encoding: 'utf8' }).split('\n').filter((l) => l.trim()).length;
+  execFileSync(psTool.path!, ['-e', '-o', 'pid='], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l.trim()).length;
 
 function parseUptime(s: string): number {
   const m = /^(?:(\d+) days?, )?(\d+):(\d\d):(\d\d)$/.exec(s);
@@ -70,7 +75,9 @@ describe('hostprobe top', () => {
       expect(count).toBeGreaterThanOrEqual(Math.min(procsBefore, procsAfter) * 0.8);
       expect(count).toBeLessThanOrEqual(Math.max(procsBefore, procsAfter) * 1.2);
       // Load average between the two /proc/loadavg readings (with 0.5 of slack), uptime within 5 s.
-      const m = /^ Load average: (\d+\.\d\d) (\d+\.\d\d) (\d+\.\d\d) {2}Uptime: (.+)$/.exec(lines.find((l) => l.startsWith(' Load average')) ?? '');
+      const m = /^ Load average: (\d+\.\d\d) (\d+\.\d\d) (\d+\.\d\d) {2}Uptime: (.+)$/.exec(
+        lines.find((l) => l.startsWith(' Load average')) ?? '',
+      );
       expect(m).not.toBeNull();
       for (let i = 0; i < 3; i++) {
         const v = Number(m![i + 1]);
@@ -85,10 +92,14 @@ describe('hostprobe top', () => {
       const h = lines.findIndex((l) => l.startsWith('PID '));
       expect(lines[h]!.trim().split(/\s+/)).toEqual(['PID', 'USER', 'NI', 'VIRT', 'RES', 'CPU%', 'MEM%', 'TIME+', 'NAME']);
       expect(lines[h - 1]).toBe('');
-      const rows = lines.slice(h + 1).filter((l) => l.trim()).map((l) => l.trim().split(/\s+/));
+      const rows = lines
+        .slice(h + 1)
+        .filter((l) => l.trim())
+        .map((l) => l.trim().split(/\s+/));
       expect(rows.length).toBe(count); // not a terminal: every process
       const cpu = rows.map((r) => Number(r[5]));
-      for (let i = 1; i < cpu.length; i++) if (!Number.isNaN(cpu[i]!) && !Number.isNaN(cpu[i - 1]!)) expect(cpu[i - 1]!).toBeGreaterThanOrEqual(cpu[i]!);
+      for (let i = 1; i < cpu.length; i++)
+        if (!Number.isNaN(cpu[i]!) && !Number.isNaN(cpu[i - 1]!)) expect(cpu[i - 1]!).toBeGreaterThanOrEqual(cpu[i]!);
       const me = rows.find((r) => r[0] === String(process.pid));
       expect(me?.[1]).toBe(userInfo().username.slice(0, 8));
       const busy = rows.find((r) => r[0] === String(burner.pid));

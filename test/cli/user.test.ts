@@ -23,7 +23,8 @@ function oldNode(): ToolStatus {
 
 describe('the Node version', () => {
   it("package.json's engines floor is the one enforced", () => {
-    const engines = (JSON.parse(readFileSync(join(CLI, '..', '..', '..', 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+    const engines = (JSON.parse(readFileSync(join(CLI, '..', '..', '..', 'package.json'), 'utf8')) as { engines: { node: string } }).engines
+      .node;
     expect(engines).toMatch(new RegExp(`^\\^${MIN_NODE.major}\\.${MIN_NODE.minor}\\.0 `));
     expect(nodeVersionSupported('22.15.0')).toBe(true);
     expect(nodeVersionSupported('22.14.9')).toBe(false);
@@ -52,7 +53,9 @@ describe('hostprobe --help', () => {
     expect(help.status).toBe(0);
     expect(help.stdout).not.toContain('--help-flags');
     // Every `hostprobe [command] --flag` the help text shows runs and exits 0.
-    const shown = [...help.stdout.matchAll(/hostprobe((?: [a-z][a-z-]*)*(?: --?[a-z][a-z.-]*)+)/g)].map((m) => (m[1] as string).trim().split(' '));
+    const shown = [...help.stdout.matchAll(/hostprobe((?: [a-z][a-z-]*)*(?: --?[a-z][a-z.-]*)+)/g)].map((m) =>
+      (m[1] as string).trim().split(' '),
+    );
     expect(shown.length).toBeGreaterThanOrEqual(2);
     for (const args of shown) {
       const r = runCli(args);

@@ -164,7 +164,9 @@ describe.skipIf(!HAVE_KC)('chart: kubeconform -strict, offline schemas', () => {
       it(`every object of ${c.name} is valid on Kubernetes ${v}`, () => {
         const r = results.get(v) as KubeconformResult;
         const mine = r.resources.filter((x) => basename(x.filename) === `${c.name}.yaml`);
-        const want = rendered(c).map((o) => `${o.kind}/${o.metadata.name}`).sort();
+        const want = rendered(c)
+          .map((o) => `${o.kind}/${o.metadata.name}`)
+          .sort();
         expect(mine.map((x) => `${x.kind}/${x.name}`).sort()).toEqual(want);
         for (const x of mine) expect(`${x.kind}/${x.name}: ${x.status} ${x.msg}`).toBe(`${x.kind}/${x.name}: statusValid `);
       });
@@ -223,7 +225,9 @@ describe.skipIf(!HAVE_HELM)('chart: security policy of every rendered DaemonSet'
       }
       // ... and every Secret, ConfigMap or projected (API token) volume is mounted, read-only wherever it is.
       for (const v of spec.volumes.filter((x) => x.secret || x.configMap || x.projected)) {
-        const mounts = spec.containers.flatMap((c) => (c.volumeMounts ?? []).filter((m) => m.name === v.name).map((m) => ({ c: c.name, m })));
+        const mounts = spec.containers.flatMap((c) =>
+          (c.volumeMounts ?? []).filter((m) => m.name === v.name).map((m) => ({ c: c.name, m })),
+        );
         expect(mounts.length, `${v.name} mounted`).toBeGreaterThan(0);
         for (const { c, m } of mounts) expect(m.readOnly, `${c}: ${v.name}`).toBe(true);
       }
@@ -362,7 +366,8 @@ describe('values.schema.json', () => {
       }
       for (const [k, v] of Object.entries(node)) {
         if (k === 'properties' || k === 'definitions') {
-          for (const [pk, pv] of Object.entries(v as Json)) walk(pv, path ? `${path}.${pk}` : k === 'definitions' ? `definitions.${pk}` : pk);
+          for (const [pk, pv] of Object.entries(v as Json))
+            walk(pv, path ? `${path}.${pk}` : k === 'definitions' ? `definitions.${pk}` : pk);
         } else if (k === 'items') walk(v, `${path}.items`);
       }
     };
@@ -394,7 +399,10 @@ describe('values.schema.json', () => {
       'affinity.',
       'updateStrategy.rollingUpdate.maxSurge',
     ];
-    expect(missing.filter((m) => !optional.some((o) => m.startsWith(o))), missing.join(', ')).toEqual([]);
+    expect(
+      missing.filter((m) => !optional.some((o) => m.startsWith(o))),
+      missing.join(', '),
+    ).toEqual([]);
     expect(extra).toEqual([]);
   });
 
@@ -446,13 +454,21 @@ describe.skipIf(!HAVE_HELM)('values.schema.json rejects bad values', () => {
     { what: 'OTLP on without an endpoint', values: 'otlp:\n  enabled: true\n', message: /endpoint/ },
     { what: 'an OTLP endpoint that is not a URL', values: 'otlp:\n  enabled: true\n  endpoint: collector:4318\n', message: /endpoint/ },
     { what: 'a duration without a unit', values: 'otlp:\n  interval: "60"\n', message: /interval/ },
-    { what: 'Bidirectional mount propagation', values: 'hostMounts:\n  root:\n    enabled: true\n    hostPath: /\n    mountPath: /host/root\n    mountPropagation: Bidirectional\n', message: /mountPropagation/ },
+    {
+      what: 'Bidirectional mount propagation',
+      values: 'hostMounts:\n  root:\n    enabled: true\n    hostPath: /\n    mountPath: /host/root\n    mountPropagation: Bidirectional\n',
+      message: /mountPropagation/,
+    },
     { what: 'TLS on without its Secret', values: 'web:\n  tls:\n    enabled: true\n', message: /secretName/ },
     { what: 'an unknown toleration field', values: 'tolerations:\n  - operator: Exists\n    effects: NoSchedule\n', message: /effects/ },
     { what: 'a non-flag extra argument', values: 'extraArgs: [debug]\n', message: /extraArgs/ },
     { what: 'a misspelt kubeRBACProxy key', values: 'kubeRBACProxy:\n  enabled: true\n  listenPort: 8443\n', message: /listenPort/ },
     { what: 'a non-flag kube-rbac-proxy argument', values: 'kubeRBACProxy:\n  extraArgs: [v=2]\n', message: /extraArgs/ },
-    { what: 'a scraper of an unknown kind', values: 'kubeRBACProxy:\n  scrapers:\n    - kind: Pod\n      name: prometheus\n', message: /kind/ },
+    {
+      what: 'a scraper of an unknown kind',
+      values: 'kubeRBACProxy:\n  scrapers:\n    - kind: Pod\n      name: prometheus\n',
+      message: /kind/,
+    },
     { what: 'a kube-rbac-proxy image without a tag', values: 'kubeRBACProxy:\n  image:\n    tag: ""\n', message: /tag/ },
   ];
   const dir = mkdtempSync(join(tmpdir(), 'hostprobe-bad-values-'));
@@ -475,12 +491,23 @@ describe.skipIf(!HAVE_HELM)('values.schema.json rejects bad values', () => {
       expect(t.status, set.join(' ')).not.toBe(0);
       expect(t.stderr).toMatch(message);
     };
-    refuse(['kubeRBACProxy.enabled=true', 'web.tls.enabled=true', 'web.tls.secretName=s'], /kubeRBACProxy.enabled and web.tls.enabled exclude each other/);
+    refuse(
+      ['kubeRBACProxy.enabled=true', 'web.tls.enabled=true', 'web.tls.secretName=s'],
+      /kubeRBACProxy.enabled and web.tls.enabled exclude each other/,
+    );
     refuse(['kubeRBACProxy.enabled=true', 'kubeRBACProxy.port=9110'], /kubeRBACProxy.port must differ from web.port/);
     refuse(['kubeRBACProxy.enabled=true', 'podMonitor.enabled=true'], /PodMonitor with kubeRBACProxy needs a bearer token.*tokenSecret/);
-    refuse(['kubeRBACProxy.enabled=true', 'serviceMonitor.enabled=true', 'kubeRBACProxy.monitorAuth.bearerTokenFile='], /ServiceMonitor with kubeRBACProxy needs a bearer token/);
     refuse(
-      ['kubeRBACProxy.enabled=true', 'serviceMonitor.enabled=true', 'serviceMonitor.basicAuth.username.name=a', 'serviceMonitor.basicAuth.username.key=u'],
+      ['kubeRBACProxy.enabled=true', 'serviceMonitor.enabled=true', 'kubeRBACProxy.monitorAuth.bearerTokenFile='],
+      /ServiceMonitor with kubeRBACProxy needs a bearer token/,
+    );
+    refuse(
+      [
+        'kubeRBACProxy.enabled=true',
+        'serviceMonitor.enabled=true',
+        'serviceMonitor.basicAuth.username.name=a',
+        'serviceMonitor.basicAuth.username.key=u',
+      ],
       /basicAuth cannot be combined with kubeRBACProxy/,
     );
   });
@@ -505,7 +532,11 @@ describe.skipIf(!HAVE_HELM)('chart behaviour', () => {
     // It is the sha256 of the rendered config (the ConfigMap's data without its comment line).
     const objs = objects(render(h()));
     const data = ((find(objs, 'ConfigMap')[0] as K8sObject).data as Record<string, string>)['hostprobe.yaml'] as string;
-    const body = data.split('\n').filter((l) => !l.startsWith('#')).join('\n').replace(/\n+$/, '');
+    const body = data
+      .split('\n')
+      .filter((l) => !l.startsWith('#'))
+      .join('\n')
+      .replace(/\n+$/, '');
     expect(createHash('sha256').update(body).digest('hex')).toBe(base);
   });
 
@@ -513,9 +544,15 @@ describe.skipIf(!HAVE_HELM)('chart behaviour', () => {
     const kinds = (objs: K8sObject[]): string[] => objs.map((o) => o.kind).sort();
     expect(kinds(rendered(CASES[0] as (typeof CASES)[number]))).toEqual(['ConfigMap', 'DaemonSet', 'Service', 'ServiceAccount']);
     const byName = (n: string): K8sObject[] => rendered(CASES.find((c) => c.name === n) as (typeof CASES)[number]);
-    expect(kinds(byName('monitors-values.yaml'))).toEqual(
-      ['ConfigMap', 'DaemonSet', 'PodMonitor', 'PrometheusRule', 'Service', 'ServiceAccount', 'ServiceMonitor'],
-    );
+    expect(kinds(byName('monitors-values.yaml'))).toEqual([
+      'ConfigMap',
+      'DaemonSet',
+      'PodMonitor',
+      'PrometheusRule',
+      'Service',
+      'ServiceAccount',
+      'ServiceMonitor',
+    ]);
     expect(kinds(byName('minimal-values.yaml'))).toEqual(['ConfigMap', 'DaemonSet']);
     expect(kinds(byName('namespace-values.yaml'))).toContain('Namespace');
     expect(kinds(byName('isolated-values.yaml'))).toContain('NetworkPolicy');
@@ -565,7 +602,10 @@ describe.skipIf(!HAVE_HELM)('chart behaviour', () => {
     expect(headersVol?.secret).toMatchObject({ secretName: 'otlp-credentials' });
     expect(((headersVol?.secret as Json).items as { key: string }[]).map((i) => i.key).sort()).toEqual(['api-key', 'authorization']);
     const ctr = spec.containers[0] as Container;
-    expect(ctr.volumeMounts?.find((m) => m.name === 'otlp-headers')).toMatchObject({ mountPath: '/etc/hostprobe/otlp-headers', readOnly: true });
+    expect(ctr.volumeMounts?.find((m) => m.name === 'otlp-headers')).toMatchObject({
+      mountPath: '/etc/hostprobe/otlp-headers',
+      readOnly: true,
+    });
     expect(ctr.env?.find((e) => e.name === 'OTEL_RESOURCE_ATTRIBUTES')?.value).toBe('k8s.node.name=$(NODE_NAME),k8s.pod.name=$(POD_NAME)');
     // The NetworkPolicy lets DNS and the collector port out.
     const np = find(objs, 'NetworkPolicy')[0] as K8sObject;
@@ -577,7 +617,9 @@ describe.skipIf(!HAVE_HELM)('chart behaviour', () => {
     const objs = rendered(CASES.find((c) => c.name === 'otlp-values.yaml') as (typeof CASES)[number]);
     const rule = find(objs, 'PrometheusRule')[0] as K8sObject;
     const rules = (((rule.spec as Json).groups as Json[])[0] as { rules: { alert: string; expr: string }[] }).rules;
-    expect(rules.map((r) => r.alert)).toEqual(expect.arrayContaining(['HostprobeDown', 'HostprobeCollectorFailing', 'HostprobeOtlpExportFailing']));
+    expect(rules.map((r) => r.alert)).toEqual(
+      expect.arrayContaining(['HostprobeDown', 'HostprobeCollectorFailing', 'HostprobeOtlpExportFailing']),
+    );
     const src = readdirSync(join(REPO_ROOT, 'src'), { recursive: true, encoding: 'utf8' })
       .filter((f) => f.endsWith('.ts'))
       .map((f) => readFileSync(join(REPO_ROOT, 'src', f), 'utf8'))
@@ -593,9 +635,18 @@ describe.skipIf(!HAVE_HELM)('chart behaviour', () => {
     const g = runTool('bash', [join(PLAIN_DIR, 'generate.sh'), out], { HELM: h() });
     expect(g.stderr).toBe('');
     expect(g.status).toBe(0);
-    const yamlFiles = (d: string): string[] => readdirSync(d).filter((f) => f.endsWith('.yaml')).sort();
+    const yamlFiles = (d: string): string[] =>
+      readdirSync(d)
+        .filter((f) => f.endsWith('.yaml'))
+        .sort();
     expect(yamlFiles(PLAIN_DIR)).toEqual(yamlFiles(out));
-    expect(yamlFiles(out)).toEqual(['00-namespace.yaml', '10-serviceaccount.yaml', '20-configmap.yaml', '30-daemonset.yaml', '40-service.yaml']);
+    expect(yamlFiles(out)).toEqual([
+      '00-namespace.yaml',
+      '10-serviceaccount.yaml',
+      '20-configmap.yaml',
+      '30-daemonset.yaml',
+      '40-service.yaml',
+    ]);
     for (const f of yamlFiles(out)) expect(readFileSync(join(PLAIN_DIR, f), 'utf8'), f).toBe(readFileSync(join(out, f), 'utf8'));
 
     // The same objects as the chart's default render, plus the labelled Namespace.
@@ -692,7 +743,9 @@ describe.skipIf(!HAVE_HELM)('chart: kube-rbac-proxy', () => {
   it('points the Service and both monitors at the proxy port over https with a bearer token', () => {
     const objs = rbacCase();
     const svc = find(objs, 'Service')[0] as K8sObject;
-    expect((svc.spec as { ports: Json[] }).ports).toEqual([{ name: 'https-proxy', port: 9443, targetPort: 'https-proxy', protocol: 'TCP' }]);
+    expect((svc.spec as { ports: Json[] }).ports).toEqual([
+      { name: 'https-proxy', port: 9443, targetPort: 'https-proxy', protocol: 'TCP' },
+    ]);
     for (const kind of ['ServiceMonitor', 'PodMonitor'] as const) {
       const ep = endpoint(objs, kind);
       expect(ep.port, kind).toBe('https-proxy');
@@ -700,7 +753,10 @@ describe.skipIf(!HAVE_HELM)('chart: kube-rbac-proxy', () => {
       expect(ep.path, kind).toBe('/metrics');
       expect(ep.authorization, kind).toEqual({ type: 'Bearer', credentials: { name: 'prometheus-scrape-token', key: 'token' } });
       expect(ep.bearerTokenFile, kind).toBeUndefined();
-      expect(ep.tlsConfig, kind).toEqual({ ca: { secret: { name: 'hostprobe-proxy-tls', key: 'ca.crt' } }, serverName: 'hostprobe.monitoring.svc' });
+      expect(ep.tlsConfig, kind).toEqual({
+        ca: { secret: { name: 'hostprobe-proxy-tls', key: 'ca.crt' } },
+        serverName: 'hostprobe.monitoring.svc',
+      });
     }
     // The NetworkPolicy opens the proxy's port (not the agent's) and lets the proxy reach the API server.
     const np = find(objs, 'NetworkPolicy')[0] as K8sObject;
@@ -710,7 +766,7 @@ describe.skipIf(!HAVE_HELM)('chart: kube-rbac-proxy', () => {
     expect(api?.to).toEqual([{ ipBlock: { cidr: '10.96.0.0/12' } }]);
   });
 
-  it('creates the proxy\'s review permissions and the scrapers\' role', () => {
+  it("creates the proxy's review permissions and the scrapers' role", () => {
     const objs = rbacCase();
     expect(rules(objs, 'hostprobe-kube-rbac-proxy')).toEqual([
       { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
@@ -736,7 +792,7 @@ describe.skipIf(!HAVE_HELM)('chart: kube-rbac-proxy', () => {
     expect(moved.filter((o) => o.kind === 'ClusterRoleBinding').map((o) => o.metadata.name)).toEqual(['hostprobe-kube-rbac-proxy']);
   });
 
-  it('defaults: a self-signed certificate (not verified), all interfaces, Prometheus\'s own token for a ServiceMonitor', () => {
+  it("defaults: a self-signed certificate (not verified), all interfaces, Prometheus's own token for a ServiceMonitor", () => {
     const objs = objects(render(h(), { set: ['kubeRBACProxy.enabled=true', 'serviceMonitor.enabled=true'] }));
     const proxy = byName(objs, 'kube-rbac-proxy');
     expect(proxy.image).toBe('quay.io/brancz/kube-rbac-proxy:v0.20.2');
@@ -745,20 +801,29 @@ describe.skipIf(!HAVE_HELM)('chart: kube-rbac-proxy', () => {
     expect(proxy.ports).toEqual([{ name: 'https-metrics', containerPort: 8443, protocol: 'TCP' }]);
     expect(podSpec(daemonSet(objs)).volumes.map((v) => v.name)).not.toContain('kube-rbac-proxy-tls');
     const ep = endpoint(objs, 'ServiceMonitor');
-    expect(ep).toMatchObject({ port: 'https-metrics', scheme: 'https', bearerTokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token' });
+    expect(ep).toMatchObject({
+      port: 'https-metrics',
+      scheme: 'https',
+      bearerTokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token',
+    });
     expect(ep.tlsConfig).toEqual({ insecureSkipVerify: true });
     expect(ep.authorization).toBeUndefined();
     // The global registry applies to the proxy's image too; the monitor's own tlsConfig wins.
     const more = objects(
       render(h(), {
-        set: ['kubeRBACProxy.enabled=true', 'serviceMonitor.enabled=true', 'global.imageRegistry=registry.example.com', 'serviceMonitor.tlsConfig.serverName=n'],
+        set: [
+          'kubeRBACProxy.enabled=true',
+          'serviceMonitor.enabled=true',
+          'global.imageRegistry=registry.example.com',
+          'serviceMonitor.tlsConfig.serverName=n',
+        ],
       }),
     );
     expect(byName(more, 'kube-rbac-proxy').image).toBe('registry.example.com/brancz/kube-rbac-proxy:v0.20.2');
     expect(endpoint(more, 'ServiceMonitor').tlsConfig).toEqual({ serverName: 'n' });
   });
 
-  it('without hostNetwork the agent\'s probes run in its container (exec) and reach 127.0.0.1', async () => {
+  it("without hostNetwork the agent's probes run in its container (exec) and reach 127.0.0.1", async () => {
     // A stand-in for the agent on a free loopback port: /healthz 200, /readyz 503.
     const server = createServer((req, res) => {
       res.statusCode = req.url === '/healthz' ? 200 : 503;
@@ -768,14 +833,18 @@ describe.skipIf(!HAVE_HELM)('chart: kube-rbac-proxy', () => {
     const port = (server.address() as AddressInfo).port;
     try {
       const objs = objects(
-        render(h(), { set: ['kubeRBACProxy.enabled=true', 'hostNetwork=false', 'hostPID=false', 'dnsPolicy=ClusterFirst', `web.port=${port}`] }),
+        render(h(), {
+          set: ['kubeRBACProxy.enabled=true', 'hostNetwork=false', 'hostPID=false', 'dnsPolicy=ClusterFirst', `web.port=${port}`],
+        }),
       );
       const agent = byName(objs, 'hostprobe');
       const run = (p: Probe | undefined): Promise<number> => {
         const cmd = p?.exec?.command as string[];
         expect(cmd[0]).toBe('/nodejs/bin/node');
         return new Promise((resolve) => {
-          execFile(process.execPath, cmd.slice(1), { timeout: 10_000 }, (err) => resolve(err ? ((err as { code?: number }).code ?? -1) : 0));
+          execFile(process.execPath, cmd.slice(1), { timeout: 10_000 }, (err) =>
+            resolve(err ? ((err as { code?: number }).code ?? -1) : 0),
+          );
         });
       };
       expect(await run(agent.livenessProbe)).toBe(0);
@@ -799,12 +868,25 @@ describe.skipIf(!HAVE_HELM)('chart: kube-rbac-proxy', () => {
       const objs = rendered(c);
       const values = merge(DEFAULTS, c.overrides) as Json;
       const web = values.web as { port: number; portName: string };
-      expect(containers(objs).map((x) => x.name), c.name).toEqual(['hostprobe']);
-      expect(objs.filter((o) => o.kind.startsWith('ClusterRole')), c.name).toEqual([]);
+      expect(
+        containers(objs).map((x) => x.name),
+        c.name,
+      ).toEqual(['hostprobe']);
+      expect(
+        objs.filter((o) => o.kind.startsWith('ClusterRole')),
+        c.name,
+      ).toEqual([]);
       const agent = byName(objs, 'hostprobe');
-      expect((agent.args ?? []).find((a) => a.startsWith('--web.listen-address=')), c.name).toBe(`--web.listen-address=[$(HOST_IP)]:${web.port}`);
-      expect(agent.ports?.map((p) => p.name), c.name).toEqual([web.portName]);
-      for (const s of find(objs, 'Service')) expect((s.spec as { ports: { targetPort: string }[] }).ports.map((p) => p.targetPort)).toEqual([web.portName]);
+      expect(
+        (agent.args ?? []).find((a) => a.startsWith('--web.listen-address=')),
+        c.name,
+      ).toBe(`--web.listen-address=[$(HOST_IP)]:${web.port}`);
+      expect(
+        agent.ports?.map((p) => p.name),
+        c.name,
+      ).toEqual([web.portName]);
+      for (const s of find(objs, 'Service'))
+        expect((s.spec as { ports: { targetPort: string }[] }).ports.map((p) => p.targetPort)).toEqual([web.portName]);
       for (const kind of ['ServiceMonitor', 'PodMonitor'] as const) {
         if (!find(objs, kind).length) continue;
         const ep = endpoint(objs, kind);
@@ -813,7 +895,10 @@ describe.skipIf(!HAVE_HELM)('chart: kube-rbac-proxy', () => {
         expect(ep.authorization).toBeUndefined();
       }
       for (const np of find(objs, 'NetworkPolicy')) {
-        expect(((np.spec as Json).ingress as { ports: Json[] }[]).flatMap((r) => r.ports), c.name).toEqual([{ port: web.portName, protocol: 'TCP' }]);
+        expect(
+          ((np.spec as Json).ingress as { ports: Json[] }[]).flatMap((r) => r.ports),
+          c.name,
+        ).toEqual([{ port: web.portName, protocol: 'TCP' }]);
       }
       expect(podAnnotations(daemonSet(objs))?.['kubectl.kubernetes.io/default-container']).toBeUndefined();
     }

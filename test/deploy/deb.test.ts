@@ -76,7 +76,9 @@ describe('the .deb', () => {
     if (!deb) return;
     const info = run('dpkg-deb', ['-f', deb, 'Package', 'Version', 'Architecture', 'Depends']);
     expect(info.status, info.out).toBe(0);
-    expect(info.stdout).toMatch(new RegExp(`^Package: ${PKG}\\nVersion: ${version.replace(/\./g, '\\.')}\\nArchitecture: \\w+\\nDepends: libc6 \\(>= 2\\.\\d+\\)`));
+    expect(info.stdout).toMatch(
+      new RegExp(`^Package: ${PKG}\\nVersion: ${version.replace(/\./g, '\\.')}\\nArchitecture: \\w+\\nDepends: libc6 \\(>= 2\\.\\d+\\)`),
+    );
     const conffiles = run('dpkg-deb', ['--info', deb, 'conffiles']);
     expect(conffiles.stdout.split('\n').filter(Boolean).sort()).toEqual(['/etc/default/hostprobe', '/etc/hostprobe/hostprobe.yaml']);
     const listing = run('dpkg-deb', ['-c', deb]).stdout;
@@ -106,7 +108,9 @@ describe('the .deb', () => {
     const cc = run('/usr/bin/hostprobe', ['check-config', '/etc/hostprobe/hostprobe.yaml'], {});
     expect(cc.status, cc.out).toBe(0);
     // One poll with the installed config and the unit's NODE_OPTIONS.
-    const m = run('/usr/bin/hostprobe', ['metrics', '--config.file=/etc/hostprobe/hostprobe.yaml'], { NODE_OPTIONS: '--max-old-space-size=96' });
+    const m = run('/usr/bin/hostprobe', ['metrics', '--config.file=/etc/hostprobe/hostprobe.yaml'], {
+      NODE_OPTIONS: '--max-old-space-size=96',
+    });
     expect(m.status, m.out).toBe(0);
     const memTotal = Number(/^MemTotal:\s+(\d+) kB$/m.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1]) * 1024;
     expect(parseFamilies(m.stdout).get('node_memory_MemTotal_bytes')?.samples[0]?.value).toBe(memTotal);

@@ -202,7 +202,9 @@ describe('Dockerfile: stages and policy', () => {
   });
 
   it('the runtime has what the agent loads: package.json (ESM), node_modules, dist, and the addon where src/native/addon.ts looks', () => {
-    const workdir = all(runtime, 'WORKDIR').map((i) => i.args).pop();
+    const workdir = all(runtime, 'WORKDIR')
+      .map((i) => i.args)
+      .pop();
     expect(workdir).toBe('/app');
     expect(values.image.entrypoint.startsWith(`${workdir}/dist/`)).toBe(true);
     const dests = all(runtime, 'COPY').map((c) => {
@@ -244,7 +246,16 @@ describe('Dockerfile: build context', () => {
   });
 
   it('.dockerignore keeps local builds, dependencies, VCS data and key material out', () => {
-    for (const p of ['node_modules/yaml/package.json', 'build/Release/hostprobe.node', 'dist/index.js', '.git/config', 'test/unit/cpu.test.ts', 'native/x/local.node', 'src/.env', 'scripts/key.pem']) {
+    for (const p of [
+      'node_modules/yaml/package.json',
+      'build/Release/hostprobe.node',
+      'dist/index.js',
+      '.git/config',
+      'test/unit/cpu.test.ts',
+      'native/x/local.node',
+      'src/.env',
+      'scripts/key.pem',
+    ]) {
       expect(excluded(p), p).toBe(true);
     }
     for (const p of ['package.json', 'native/core/roots.h', 'src/index.ts', 'scripts/build.mjs']) expect(excluded(p), p).toBe(false);
@@ -253,7 +264,9 @@ describe('Dockerfile: build context', () => {
 
 describe('Dockerfile: the addon built here fits the runtime image', () => {
   const addon = join(REPO_ROOT, 'build', 'Release', 'hostprobe.node');
-  const addonStatus: ToolStatus = existsSync(addon) ? { path: addon, reason: '' } : { path: null, reason: `${addon} not built (npm run build)` };
+  const addonStatus: ToolStatus = existsSync(addon)
+    ? { path: addon, reason: '' }
+    : { path: null, reason: `${addon} not built (npm run build)` };
   const readelf = tool('readelf', 'apt-get install binutils');
   const runtimeRelease = /debian(\d+)/.exec(runtime.base)?.[1];
   // glibc and libstdc++ of the runtime's Debian release (distroless images are built from its packages).
@@ -268,22 +281,37 @@ describe('Dockerfile: the addon built here fits the runtime image', () => {
     return 0;
   };
 
-  it.skipIf(!(haveTool(readelf) && haveTool(addonStatus)))('needs no newer glibc/libstdc++ symbols and no other shared libraries than the runtime has', () => {
-    const limits = LIBS[runtimeRelease as string];
-    expect(limits, `known Debian release ${runtimeRelease}`).toBeDefined();
-    const syms = execFileSync(readelf.path as string, ['--dyn-syms', '-W', addon], { encoding: 'utf8' });
-    const versions = (re: RegExp): string[] => [...syms.matchAll(re)].map((m) => m[1] as string);
-    const glibc = versions(/@GLIBC_([\d.]+)/g);
-    const glibcxx = versions(/@GLIBCXX_([\d.]+)/g);
-    expect(glibc.length).toBeGreaterThan(0);
-    const maxOf = (v: string[]): string => v.reduce((a, b) => (cmp(a, b) >= 0 ? a : b), '0');
-    expect(cmp(maxOf(glibc), limits?.glibc as string), `GLIBC_${maxOf(glibc)}`).toBeLessThanOrEqual(0);
-    if (glibcxx.length) expect(cmp(maxOf(glibcxx), limits?.glibcxx as string), `GLIBCXX_${maxOf(glibcxx)}`).toBeLessThanOrEqual(0);
+  it.skipIf(!(haveTool(readelf) && haveTool(addonStatus)))(
+    'needs no newer glibc/libstdc++ symbols and no other shared libraries than the runtime has',
+    () => {
+      const limits = LIBS[runtimeRelease as string];
+      expect(limits, `known Debian release ${runtimeRelease}`).toBeDefined();
+      const syms = execFileSync(readelf.path as string, ['--dyn-syms', '-W', addon], { encoding: 'utf8' });
+      const versions = (re: RegExp): string[] => [...syms.matchAll(re)].map((m) => m[1] as string);
+      const glibc = versions(/@GLIBC_([\d.]+)/g);
+      const glibcxx = versions(/@GLIBCXX_([\d.]+)/g);
+      expect(glibc.length).toBeGreaterThan(0);
+      const maxOf = (v: string[]): string => v.reduce((a, b) => (cmp(a, b) >= 0 ? a : b), '0');
+      expect(cmp(maxOf(glibc), limits?.glibc as string), `GLIBC_${maxOf(glibc)}`).toBeLessThanOrEqual(0);
+      if (glibcxx.length) expect(cmp(maxOf(glibcxx), limits?.glibcxx as string), `GLIBCXX_${maxOf(glibcxx)}`).toBeLessThanOrEqual(0);
 
-    const dyn = execFileSync(readelf.path as string, ['-d', '-W', addon], { encoding: 'utf8' });
-    const needed = [...dyn.matchAll(/\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g)].map((m) => m[1] as string);
-    // What the distroless cc/nodejs images carry.
-    const provided = [/^libc\.so\.6$/, /^libm\.so\.6$/, /^libstdc\+\+\.so\.6$/, /^libgcc_s\.so\.1$/, /^libpthread\.so\.0$/, /^libdl\.so\.2$/, /^ld-linux/];
-    for (const n of needed) expect(provided.some((p) => p.test(n)), n).toBe(true);
-  });
+      const dyn = execFileSync(readelf.path as string, ['-d', '-W', addon], { encoding: 'utf8' });
+      const needed = [...dyn.matchAll(/\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g)].map((m) => m[1] as string);
+      // What the distroless cc/nodejs images carry.
+      const provided = [
+        /^libc\.so\.6$/,
+        /^libm\.so\.6$/,
+        /^libstdc\+\+\.so\.6$/,
+        /^libgcc_s\.so\.1$/,
+        /^libpthread\.so\.0$/,
+        /^libdl\.so\.2$/,
+        /^ld-linux/,
+      ];
+      for (const n of needed)
+        expect(
+          provided.some((p) => p.test(n)),
+          n,
+        ).toBe(true);
+    },
+  );
 });

@@ -77,7 +77,9 @@ beforeAll(async () => {
     maxBuffer: 256 * 1024 * 1024,
   });
   if (b.status !== 0) {
-    throw new Error(`scripts/image/build.sh failed (status ${b.status}, ${b.error?.message ?? 'no spawn error'}):\n${b.stderr.slice(-8000)}`);
+    throw new Error(
+      `scripts/image/build.sh failed (status ${b.status}, ${b.error?.message ?? 'no spawn error'}):\n${b.stderr.slice(-8000)}`,
+    );
   }
   expect(b.stdout.trim()).toBe(IMAGE);
   built = true;
@@ -88,21 +90,42 @@ beforeAll(async () => {
   port = await freePort();
   podman(['rm', '--force', '--time', '0', NAME]);
   const run = podman([
-    'run', '--detach', '--name', NAME,
-    '--pid', 'host', '--network', 'host',
-    '--read-only', '--cap-drop', 'all', '--user', '65532:65532', '--security-opt', 'no-new-privileges',
-    '--volume', `${configDir}:/etc/hostprobe:ro`,
-    '--volume', '/proc:/host/proc:ro',
-    '--volume', '/sys:/host/sys:ro',
-    '--volume', '/:/host/root:ro,rslave',
+    'run',
+    '--detach',
+    '--name',
+    NAME,
+    '--pid',
+    'host',
+    '--network',
+    'host',
+    '--read-only',
+    '--cap-drop',
+    'all',
+    '--user',
+    '65532:65532',
+    '--security-opt',
+    'no-new-privileges',
+    '--volume',
+    `${configDir}:/etc/hostprobe:ro`,
+    '--volume',
+    '/proc:/host/proc:ro',
+    '--volume',
+    '/sys:/host/sys:ro',
+    '--volume',
+    '/:/host/root:ro,rslave',
     ...ulimits(),
     // The chart's command and args (deploy/kubernetes/30-daemonset.yaml), on a free loopback port.
-    '--entrypoint', '["/nodejs/bin/node","--max-old-space-size=144","/app/dist/cli/main.js"]',
+    '--entrypoint',
+    '["/nodejs/bin/node","--max-old-space-size=144","/app/dist/cli/main.js"]',
     IMAGE,
     '--config.file=/etc/hostprobe/hostprobe.yaml',
-    '--path.procfs=/host/proc', '--path.sysfs=/host/sys', '--path.rootfs=/host/root',
+    '--path.procfs=/host/proc',
+    '--path.sysfs=/host/sys',
+    '--path.rootfs=/host/root',
     `--web.listen-address=127.0.0.1:${port}`,
-    '--web.telemetry-path=/metrics', '--log.level=info', '--log.format=logfmt',
+    '--web.telemetry-path=/metrics',
+    '--log.level=info',
+    '--log.format=logfmt',
   ]);
   if (run.status !== 0) throw new Error(`podman run failed (status ${run.status}):\n${run.stderr}`);
   const inspect = podman(['inspect', '--format', '{{.State.Pid}}', NAME]);

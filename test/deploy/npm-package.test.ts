@@ -8,7 +8,18 @@
 // Node under qemu-user and read against /proc (.ci/install.d/70-npm-arm64.sh installs both).
 // The registry is touched only for the agent packages (--prefer-offline).
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -231,7 +242,7 @@ describe('the npm package (npm pack → npm install, no compiler on PATH)', () =
       'const o = await otelHost({ meterProvider: provider });',
       'const { resourceMetrics } = await reader.collect();',
       "const limit = resourceMetrics.scopeMetrics.find((s) => s.scope.name === 'hostprobe').metrics.find((m) => m.descriptor.name === 'system.memory.limit');",
-      "console.log(JSON.stringify({ prom: Number(/^node_memory_MemTotal_bytes (\\S+)$/m.exec(text)?.[1]), otel: limit.dataPoints[0].value }));",
+      'console.log(JSON.stringify({ prom: Number(/^node_memory_MemTotal_bytes (\\S+)$/m.exec(text)?.[1]), otel: limit.dataPoints[0].value }));',
       'await p.close(); await o.close(); await provider.shutdown();',
     ].join('\n');
     const out = bare('node', ['--input-type=module', '-e', script], dir);
@@ -252,7 +263,11 @@ describe('the npm package (npm pack → npm install, no compiler on PATH)', () =
     const got = JSON.parse(r.stdout) as { arch: string; cpus: number; total: number };
     expect(got.arch).toBe('arm64');
     expect(got.total).toBe(memTotal());
-    expect(got.cpus).toBe(readFileSync('/proc/stat', 'utf8').split('\n').filter((l) => /^cpu\d+ /.test(l)).length);
+    expect(got.cpus).toBe(
+      readFileSync('/proc/stat', 'utf8')
+        .split('\n')
+        .filter((l) => /^cpu\d+ /.test(l)).length,
+    );
   });
 
   describe('the install hook building from source', () => {
@@ -278,7 +293,9 @@ describe('the npm package (npm pack → npm install, no compiler on PATH)', () =
       if (!tarball) return;
       const r = hook('broken', (d) => writeFileSync(join(d, 'prebuilds', TAG, 'hostprobe.node'), 'not an ELF file\n'));
       expect(r.stdout).toMatch(
-        new RegExp(`^hostprobe: the prebuilt addon prebuilds/${TAG}/hostprobe\\.node does not load here \\(.+\\); building from source with cmake-js \\(needs cmake, g\\+\\+\\) \\.\\.\\.\\n$`),
+        new RegExp(
+          `^hostprobe: the prebuilt addon prebuilds/${TAG}/hostprobe\\.node does not load here \\(.+\\); building from source with cmake-js \\(needs cmake, g\\+\\+\\) \\.\\.\\.\\n$`,
+        ),
       );
       expect(r.status).toBe(1);
       expect(r.stderr).toContain('needs cmake-js');

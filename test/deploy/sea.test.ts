@@ -55,7 +55,9 @@ describe('the single-file binary (build/sea/hostprobe) with an empty environment
     const r = sea(['--version']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`^hostprobe ${pkg.version.replace(/\./g, '\\.')} \\(revision \\w+, node v\\d+\\.\\d+\\.\\d+, linux/\\w+\\)\\n$`));
+    expect(r.stdout).toMatch(
+      new RegExp(`^hostprobe ${pkg.version.replace(/\./g, '\\.')} \\(revision \\w+, node v\\d+\\.\\d+\\.\\d+, linux/\\w+\\)\\n$`),
+    );
   });
 
   it('metrics: one poll of this host, every collector of the checkout succeeding', () => {
@@ -74,7 +76,7 @@ describe('the single-file binary (build/sea/hostprobe) with an empty environment
     expect([...fams.keys()].filter((f) => f.startsWith('node_processes_') || f.startsWith('node_cpu_')).length).toBeGreaterThan(0);
   });
 
-  it("reads NODE_OPTIONS, where the systemd unit puts the heap limit", () => {
+  it('reads NODE_OPTIONS, where the systemd unit puts the heap limit', () => {
     if (!built) return;
     expect(sea(['--version'], { NODE_OPTIONS: '--max-old-space-size=96' }).status).toBe(0);
     // An option Node refuses there proves the binary parses the variable at all.
@@ -111,7 +113,9 @@ describe('the single-file binary (build/sea/hostprobe) with an empty environment
     for (const args of [['metrics'], ['--web.listen-address=127.0.0.1:0']]) {
       const r = sea(args, { TMPDIR: missing });
       expect(r.stdout, args.join(' ')).toBe('');
-      expect(r.stderr, args.join(' ')).toMatch(new RegExp(`^hostprobe: cannot load the embedded native addon through ${missing}: .*TMPDIR.*\\n$`));
+      expect(r.stderr, args.join(' ')).toMatch(
+        new RegExp(`^hostprobe: cannot load the embedded native addon through ${missing}: .*TMPDIR.*\\n$`),
+      );
       expect(r.status, args.join(' ')).toBe(1);
     }
   });
@@ -170,7 +174,9 @@ describe('the single-file binary as the agent', () => {
     const port = await freePort();
     const c = await start([`--web.listen-address=127.0.0.1:${port}`, `--web.config.file=${join(dir, 'web.yml')}`]);
     const url = `http://127.0.0.1:${port}/metrics`;
-    const basic = (u: string, p: string): Record<string, string> => ({ Authorization: `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}` });
+    const basic = (u: string, p: string): Record<string, string> => ({
+      Authorization: `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`,
+    });
     const none = await waitFor(
       async () => {
         if (c.exitCode !== null) throw new Error(`agent exited ${c.exitCode}: ${logs}`);

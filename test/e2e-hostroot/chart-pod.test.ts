@@ -116,7 +116,8 @@ describe.skipIf(!READY)("e2e: the chart's container in a pod-like namespace", ()
     );
     const objs = objects(render(helm.path as string, { namespace: 'hostprobe', values: [values] }));
     const ds = find(objs, 'DaemonSet')[0] as K8sObject;
-    const spec = ((ds.spec as { template: { spec: { containers: Container[]; volumes: { name: string; hostPath?: { path: string } }[] } } }).template.spec);
+    const spec = (ds.spec as { template: { spec: { containers: Container[]; volumes: { name: string; hostPath?: { path: string } }[] } } })
+      .template.spec;
     ctr = spec.containers[0] as Container;
     const cm = find(objs, 'ConfigMap')[0] as K8sObject;
 
@@ -150,18 +151,24 @@ describe.skipIf(!READY)("e2e: the chart's container in a pod-like namespace", ()
       expect(p.httpGet.port).toBe(ctr.ports[0]?.name);
       return p.httpGet.path;
     };
-    const specFile = pod.file('spec.json', JSON.stringify({
-      argv,
-      env,
-      port,
-      startupPath: named(ctr.startupProbe),
-      readinessPath: named(ctr.readinessProbe),
-      livenessPath: named(ctr.livenessProbe),
-      metricsPath: '/metrics',
-    }));
+    const specFile = pod.file(
+      'spec.json',
+      JSON.stringify({
+        argv,
+        env,
+        port,
+        startupPath: named(ctr.startupProbe),
+        readinessPath: named(ctr.readinessProbe),
+        livenessPath: named(ctr.livenessProbe),
+        metricsPath: '/metrics',
+      }),
+    );
     const driver = pod.file('driver.mjs', DRIVER);
     const outFile = pod.file('result.json');
-    const inner = pod.file('inner.sh', `set -euo pipefail\nip link set lo up\nexec "${process.execPath}" "${driver}" "${specFile}" "${outFile}"\n`);
+    const inner = pod.file(
+      'inner.sh',
+      `set -euo pipefail\nip link set lo up\nexec "${process.execPath}" "${driver}" "${specFile}" "${outFile}"\n`,
+    );
     const r = pod.run(['bash', inner], 200_000);
     hostNetdev = parseNetDev(readFileSync('/proc/1/net/dev', 'utf8'));
     run = { status: r.status, stderr: r.stderr };

@@ -81,11 +81,28 @@ describe.skipIf(!READY)('e2e: the agent in a pod-like namespace reads the host t
   let before: { netdev: Map<string, NetDev>; pids: number };
   let after: { netdev: Map<string, NetDev>; pids: number };
   let metrics: ReturnType<typeof samplesByName>;
-  let lib: { pids: number[]; hostSelf: number; nsSelf: number; netIo: Record<string, { bytesRecv: number; bytesSent: number }>; partitions: string[] };
+  let lib: {
+    pids: number[];
+    hostSelf: number;
+    nsSelf: number;
+    netIo: Record<string, { bytesRecv: number; bytesSent: number }>;
+    partitions: string[];
+  };
 
   beforeAll(() => {
     const inner = pod.file('inner.sh', INNER);
-    for (const f of ['ns-self-pid', 'ns-pids', 'ns-netdev', 'root-ro', 'metrics.txt', 'metrics.err', 'metrics-pod.txt', 'metrics-pod.err', 'lib.json']) pod.file(f);
+    for (const f of [
+      'ns-self-pid',
+      'ns-pids',
+      'ns-netdev',
+      'root-ro',
+      'metrics.txt',
+      'metrics.err',
+      'metrics-pod.txt',
+      'metrics-pod.err',
+      'lib.json',
+    ])
+      pod.file(f);
     before = { netdev: parseNetDev(readFileSync('/proc/1/net/dev', 'utf8')), pids: hostPidCount() };
     const r = pod.run(['bash', inner, H, process.execPath, CLI, LIB, FS_TYPES_EXCLUDE]);
     after = { netdev: parseNetDev(readFileSync('/proc/1/net/dev', 'utf8')), pids: hostPidCount() };
@@ -173,7 +190,9 @@ describe.skipIf(!READY)('e2e: the agent in a pod-like namespace reads the host t
       expect(pp[0]?.value).toBeGreaterThanOrEqual(lo - slack);
       expect(pp[0]?.value).toBeLessThanOrEqual(hi + slack);
     } else {
-      console.warn('[e2e-hostroot] node_processes_pids not in the output (process collector not built); pids checked through the library only');
+      console.warn(
+        '[e2e-hostroot] node_processes_pids not in the output (process collector not built); pids checked through the library only',
+      );
     }
   });
 

@@ -34,7 +34,9 @@ function get(port: number, path: string, auth?: string): { done: Promise<Answer>
   const done = new Promise<Answer>((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, agent: false, headers: auth ? { Authorization: auth } : {} }, (res) => {
       res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'], ms: Number(process.hrtime.bigint() - t0) / 1e6 }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'], ms: Number(process.hrtime.bigint() - t0) / 1e6 }),
+      );
     });
     abandon = (): void => {
       req.destroy();
@@ -49,8 +51,14 @@ function get(port: number, path: string, auth?: string): { done: Promise<Answer>
 /** Starts the flood: half wrong passwords for the real user, half unknown users. */
 function flood(port: number): { requests: { done: Promise<Answer>; abandon(): void }[]; answered: Answer[] } {
   const answered: Answer[] = [];
-  const requests = Array.from({ length: FLOOD }, (_, i) => get(port, '/metrics', basic(i % 2 ? 'prometheus' : `intruder${i}`, `guess${i}`)));
-  for (const r of requests) r.done.then((a) => answered.push(a), () => undefined);
+  const requests = Array.from({ length: FLOOD }, (_, i) =>
+    get(port, '/metrics', basic(i % 2 ? 'prometheus' : `intruder${i}`, `guess${i}`)),
+  );
+  for (const r of requests)
+    r.done.then(
+      (a) => answered.push(a),
+      () => undefined,
+    );
   return { requests, answered };
 }
 
@@ -68,19 +76,33 @@ describe('authentication under a flood of wrong passwords', () => {
   afterAll(async () => {
     await Promise.all(daemons.map((d) => d.stop()));
     rmSync(dir, { recursive: true, force: true });
-    if (Object.keys(latency).length) console.log(`correct scrape under the flood (ms, one sample each, not asserted): ${JSON.stringify(latency)}`);
+    if (Object.keys(latency).length)
+      console.log(`correct scrape under the flood (ms, one sample each, not asserted): ${JSON.stringify(latency)}`);
   });
 
   it('hostprobe answers a cached scrape and the probes while the flood is still queued', async () => {
     if (!haveCli()) return;
     const port = await freePort();
-    const agent = startAgent([`--web.listen-address=127.0.0.1:${port}`, `--web.config.file=${web}`, '--poll.interval=15s', '--log.level=error']);
+    const agent = startAgent([
+      `--web.listen-address=127.0.0.1:${port}`,
+      `--web.config.file=${web}`,
+      '--poll.interval=15s',
+      '--log.level=error',
+    ]);
     daemons.push(agent);
     // The first correct scrape verifies the password (and caches it).
-    await waitFor(async () => ((await get(port, '/metrics', RIGHT).done).status === 200 ? true : undefined), 30_000, `hostprobe on :${port} (${agent.logs()})`);
+    await waitFor(
+      async () => ((await get(port, '/metrics', RIGHT).done).status === 200 ? true : undefined),
+      30_000,
+      `hostprobe on :${port} (${agent.logs()})`,
+    );
     const f = flood(port);
     await waitFor(() => (f.answered.some((a) => a.status === 503) ? true : undefined), 60_000, 'the first 503 of a full bcrypt queue');
-    const [scrape, health, ready] = await Promise.all([get(port, '/metrics', RIGHT).done, get(port, '/healthz').done, get(port, '/readyz').done]);
+    const [scrape, health, ready] = await Promise.all([
+      get(port, '/metrics', RIGHT).done,
+      get(port, '/healthz').done,
+      get(port, '/readyz').done,
+    ]);
     const pending = FLOOD - f.answered.length;
     expect(scrape.status).toBe(200);
     expect([health.status, ready.status]).toEqual([200, 200]);
@@ -102,7 +124,11 @@ describe('authentication under a flood of wrong passwords', () => {
     const port = await freePort();
     const ne = startNodeExporter(bin.path, port, [`--web.config.file=${web}`]);
     daemons.push(ne);
-    await waitFor(async () => ((await get(port, '/metrics', RIGHT).done).status === 200 ? true : undefined), 30_000, `node_exporter on :${port} (${ne.logs()})`);
+    await waitFor(
+      async () => ((await get(port, '/metrics', RIGHT).done).status === 200 ? true : undefined),
+      30_000,
+      `node_exporter on :${port} (${ne.logs()})`,
+    );
     const f = flood(port);
     await waitFor(() => (f.answered.length > 0 ? true : undefined), 60_000, 'node_exporter to answer the flood');
     const scrape = await get(port, '/metrics', RIGHT).done;

@@ -13,13 +13,24 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haveTool, REPO_ROOT, tool } from '../helpers/tools.js';
-import { freePort, haveCli, httpGet, parseFamilies, promtoolCheck, promtoolOk, startAgent, waitFor, type Daemon } from '../helpers/agent.js';
+import {
+  freePort,
+  haveCli,
+  httpGet,
+  parseFamilies,
+  promtoolCheck,
+  promtoolOk,
+  startAgent,
+  waitFor,
+  type Daemon,
+} from '../helpers/agent.js';
 
 const FIX = 'test/fixtures/agent-e2e';
 const GOLDEN = join(REPO_ROOT, 'test', 'fixtures', 'e2e', 'expected.prom');
 const CLOCK = '1795000000.25';
 
-const DROP = /^(node_scrape_collector_duration_seconds|hostprobe_poll_duration_seconds|hostprobe_build_info|node_uname_info|node_timex_|process_|nodejs_)/;
+const DROP =
+  /^(node_scrape_collector_duration_seconds|hostprobe_poll_duration_seconds|hostprobe_build_info|node_uname_info|node_timex_|process_|nodejs_)/;
 const STATFS_VALUES = /^(node_filesystem_(size_bytes|free_bytes|avail_bytes|files|files_free))\{/;
 
 /** Applies the documented normalisation to a scraped exposition. */
@@ -82,7 +93,16 @@ describe('golden exposition over fixture trees', () => {
     if (!agent) return;
     const fams = parseFamilies(scraped);
     const ok = fams.get('node_scrape_collector_success')?.samples ?? [];
-    expect(ok.map((s) => `${s.labels.collector}=${s.value}`).sort()).toEqual(['cpu=1', 'disk=1', 'hardware=1', 'host=1', 'mem=1', 'net=1', 'nic=1', 'textfile=1']);
+    expect(ok.map((s) => `${s.labels.collector}=${s.value}`).sort()).toEqual([
+      'cpu=1',
+      'disk=1',
+      'hardware=1',
+      'host=1',
+      'mem=1',
+      'net=1',
+      'nic=1',
+      'textfile=1',
+    ]);
     // node_exporter's default exclusions: /proc, /sys, cgroup tmpfs, docker overlay and iso9660 are gone.
     const mps = (fams.get('node_filesystem_device_error')?.samples ?? []).map((s) => s.labels.mountpoint).sort();
     expect(mps).toEqual(['/', '/boot', '/mnt/gone', '/run', '/run/netns', '/srv/ro', '/srv/with space']);
@@ -96,10 +116,17 @@ describe('golden exposition over fixture trees', () => {
     expect(disks).toEqual(['dm-0', 'nvme0n1', 'sda', 'vda']);
     // udev (<rootfs>/run/udev/data) and sysfs facts, as node_exporter labels them.
     const info = new Map((fams.get('node_disk_info')?.samples ?? []).map((s) => [s.labels.device, s.labels]));
-    expect(info.get('nvme0n1')).toMatchObject({ model: 'Samsung SSD 970 EVO Plus 1TB', serial: 'S4EWNX0R123456', wwn: 'eui.0025385b91b0a1b2', rotational: '0' });
+    expect(info.get('nvme0n1')).toMatchObject({
+      model: 'Samsung SSD 970 EVO Plus 1TB',
+      serial: 'S4EWNX0R123456',
+      wwn: 'eui.0025385b91b0a1b2',
+      rotational: '0',
+    });
     expect(info.get('sda')).toMatchObject({ serial: 'WD-WCC7K0123456', rotational: '1' }); // SCSI_IDENT_SERIAL first
     expect(info.get('vda')).toMatchObject({ serial: 'vd-boot-01', model: '' }); // virtio: ID_SERIAL
-    expect(fams.get('node_disk_device_mapper_backing_device_info')?.samples.map((s) => s.labels)).toEqual([{ device: 'dm-0', backing_device: 'nvme0n1p1' }]);
+    expect(fams.get('node_disk_device_mapper_backing_device_info')?.samples.map((s) => s.labels)).toEqual([
+      { device: 'dm-0', backing_device: 'nvme0n1p1' },
+    ]);
     expect(fams.get('node_disk_ata_rotation_rate_rpm')?.samples.map((s) => s.value)).toEqual([5400]);
     // Unknown link speed is -125000 like node_exporter's default.
     const speed = Object.fromEntries((fams.get('node_network_speed_bytes')?.samples ?? []).map((s) => [s.labels.device, s.value]));
@@ -126,7 +153,11 @@ describe('golden exposition over fixture trees', () => {
     expect(r.body.endsWith('# EOF\n')).toBe(true);
     expect(r.body).toContain('# TYPE node_cpu_seconds counter\n');
     expect(r.body).toContain('# TYPE node_vmstat_pgfault unknown\n');
-    const sampleLines = (t: string): string[] => t.split('\n').filter((l) => l && !l.startsWith('#') && !DROP.test(l)).sort();
+    const sampleLines = (t: string): string[] =>
+      t
+        .split('\n')
+        .filter((l) => l && !l.startsWith('#') && !DROP.test(l))
+        .sort();
     expect(sampleLines(r.body)).toEqual(sampleLines(scraped));
   });
 });

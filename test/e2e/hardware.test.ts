@@ -13,7 +13,16 @@ import { type Daemon, freePort, haveCli, httpGet, parseFamilies, runCli, startDa
 
 const FIX = join(FIXTURES, 'hardware-ne');
 const PROC = join(FIXTURES, 'agent-e2e', 'proc');
-const COLLECTORS = ['--collector.disable-defaults', '--collector.hwmon', '--collector.thermal_zone', '--collector.powersupplyclass', '--collector.rapl', '--collector.dmi', '--collector.edac', '--collector.watchdog'];
+const COLLECTORS = [
+  '--collector.disable-defaults',
+  '--collector.hwmon',
+  '--collector.thermal_zone',
+  '--collector.powersupplyclass',
+  '--collector.rapl',
+  '--collector.dmi',
+  '--collector.edac',
+  '--collector.watchdog',
+];
 /** The fixture's sysfs relative to the repository (the CLI runs there): node_rapl_*'s path label holds it as given. */
 const REL_SYS = 'test/fixtures/hardware-ne/sys';
 const E2E_FLAGS = ['--collector.hwmon.chip-include=(applesmc|asus_nb_wmi|coretemp|hwmon4|ieee80211|nct6779)'];
@@ -32,10 +41,14 @@ async function scrapeNodeExporter(bin: string, flags: string[]): Promise<string>
   const port = await freePort();
   const d: Daemon = startDaemon(bin, [`--web.listen-address=127.0.0.1:${port}`, ...flags]);
   try {
-    return await waitFor(async () => {
-      const r = await httpGet(`http://127.0.0.1:${port}/metrics`);
-      return r.status === 200 ? r.body : undefined;
-    }, 30_000, 'node_exporter');
+    return await waitFor(
+      async () => {
+        const r = await httpGet(`http://127.0.0.1:${port}/metrics`);
+        return r.status === 200 ? r.body : undefined;
+      },
+      30_000,
+      'node_exporter',
+    );
   } finally {
     await d.stop();
   }
@@ -62,7 +75,15 @@ describe("hardware families on node_exporter's fixture tree", () => {
       .filter((l) => l !== '')
       .map((l) => l.replace('path="collector/fixtures/sys/', `path="${REL_SYS}/`));
     expect(want.length).toBeGreaterThan(300);
-    for (const f of ['node_rapl_package_joules_total', 'node_dmi_info', 'node_edac_channel_uncorrectable_errors_total', 'node_watchdog_info', 'node_hwmon_temp_celsius', 'node_thermal_zone_temp', 'node_power_supply_info']) {
+    for (const f of [
+      'node_rapl_package_joules_total',
+      'node_dmi_info',
+      'node_edac_channel_uncorrectable_errors_total',
+      'node_watchdog_info',
+      'node_hwmon_temp_celsius',
+      'node_thermal_zone_temp',
+      'node_power_supply_info',
+    ]) {
       expect(want).toContain(`# TYPE ${f} ${f.endsWith('_total') ? 'counter' : 'gauge'}`);
     }
     expect(lines(ours)).toEqual(want);
@@ -104,7 +125,11 @@ describe("hardware families on node_exporter's fixture tree", () => {
     expect(off.status, off.stderr).toBe(0);
     const offLines = lines(off.stdout);
     expect(offLines.some((l) => l.startsWith('node_hwmon_temp_celsius{'))).toBe(true);
-    expect(offLines.some((l) => l.startsWith('node_thermal_zone_') || l.startsWith('node_cooling_device_') || l.startsWith('node_power_supply_'))).toBe(false);
+    expect(
+      offLines.some(
+        (l) => l.startsWith('node_thermal_zone_') || l.startsWith('node_cooling_device_') || l.startsWith('node_power_supply_'),
+      ),
+    ).toBe(false);
   });
 });
 
@@ -112,11 +137,19 @@ describe('--collector.rapl.enable-zone-label', () => {
   it('serves one node_rapl_joules_total{rapl_zone} family, as node_exporter 1.12.1', async () => {
     const bin = nodeExporter();
     if (!haveCli() || !haveTool(bin)) return;
-    const flags = [`--path.procfs=${PROC}`, `--path.sysfs=${REL_SYS}`, '--collector.disable-defaults', '--collector.rapl', '--collector.rapl.enable-zone-label'];
+    const flags = [
+      `--path.procfs=${PROC}`,
+      `--path.sysfs=${REL_SYS}`,
+      '--collector.disable-defaults',
+      '--collector.rapl',
+      '--collector.rapl.enable-zone-label',
+    ];
     const r = runCli(['metrics', ...flags]);
     expect(r.status, r.stderr).toBe(0);
     const got = lines(r.stdout);
-    expect(got).toContain(`node_rapl_joules_total{index="0",path="${REL_SYS}/class/powercap/intel-rapl:0",rapl_zone="package"} 240422.366267`);
+    expect(got).toContain(
+      `node_rapl_joules_total{index="0",path="${REL_SYS}/class/powercap/intel-rapl:0",rapl_zone="package"} 240422.366267`,
+    );
     expect(got).toEqual(lines(await scrapeNodeExporter(bin.path, flags)));
   });
 });

@@ -11,7 +11,8 @@ import { haveCli, parseFamilies, runCli, type Family } from '../helpers/agent.js
 import { FIXTURES } from '../helpers/tools.js';
 
 const FIX = join(FIXTURES, 'kernel-ne');
-const FAMILIES = /^node_(kernel_hung_|schedstat_|cpu_isolated|cpu_core_throttles|cpu_package_throttles|cpu_info|cpu_flag_info|cpu_bug_info|softirqs_total)/;
+const FAMILIES =
+  /^node_(kernel_hung_|schedstat_|cpu_isolated|cpu_core_throttles|cpu_package_throttles|cpu_info|cpu_flag_info|cpu_bug_info|softirqs_total)/;
 // end-to-end-test.sh's cpu.info filters.
 const BUGS = '^(cpu_meltdown|spectre_.*|mds)$';
 const FLAGS = '^(aes|avx.?|constant_tsc)$';
@@ -53,7 +54,14 @@ describe("kernel families over node_exporter's fixtures", () => {
   it('--no-collector.<name> turns each part off', () => {
     if (!haveCli()) return;
     const base = [`--path.procfs=${join(FIX, 'proc')}`, `--path.sysfs=${join(FIX, 'sys')}`];
-    const r = runCli(['metrics', ...base, '--no-collector.kernel_hung', '--no-collector.schedstat', '--no-collector.timex', '--no-collector.selinux']);
+    const r = runCli([
+      'metrics',
+      ...base,
+      '--no-collector.kernel_hung',
+      '--no-collector.schedstat',
+      '--no-collector.timex',
+      '--no-collector.selinux',
+    ]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).not.toMatch(/^node_(kernel_hung|schedstat|timex|selinux)_/m);
     expect(r.stdout).toMatch(/^node_cpu_isolated\{/m);
@@ -66,7 +74,13 @@ describe("kernel families over node_exporter's fixtures", () => {
 
   it('cpu.info is off by default; an include regex alone turns it on, serving only what matches', () => {
     if (!haveCli()) return;
-    const base = ['metrics', `--path.procfs=${join(FIX, 'proc')}`, `--path.sysfs=${join(FIX, 'sys')}`, '--collector.disable-defaults', '--collector.cpu'];
+    const base = [
+      'metrics',
+      `--path.procfs=${join(FIX, 'proc')}`,
+      `--path.sysfs=${join(FIX, 'sys')}`,
+      '--collector.disable-defaults',
+      '--collector.cpu',
+    ];
     const off = runCli(base);
     expect(off.status, off.stderr).toBe(0);
     expect(off.stdout).not.toMatch(/^node_cpu_(info|flag_info|bug_info)\{/m);

@@ -58,7 +58,8 @@ describe('a FIFO in place of meminfo', () => {
       30_000,
       'three polls',
     );
-    const success = (c: string): number | undefined => fams.get('node_scrape_collector_success')?.samples.find((s) => s.labels.collector === c)?.value;
+    const success = (c: string): number | undefined =>
+      fams.get('node_scrape_collector_success')?.samples.find((s) => s.labels.collector === c)?.value;
     expect(success('mem')).toBe(0);
     for (const c of ['cpu', 'disk', 'host', 'net', 'nic']) expect(success(c), c).toBe(1);
     const errors = fams.get('hostprobe_collector_errors_total')?.samples.find((s) => s.labels.collector === 'mem')?.value ?? 0;
@@ -92,8 +93,16 @@ describe('roots that are not what they claim', () => {
   const good = [`--path.procfs=${fix}/proc`, `--path.sysfs=${fix}/sys`, `--path.rootfs=${fix}/root`];
 
   const cases: [string, string[], string][] = [
-    ['a procfs without stat', [...good, `--path.procfs=${notProc}`], `hostprobe: --path.procfs=${notProc}: not a procfs: it has no stat file\n`],
-    ['a sysfs that is not sysfs', [...good, `--path.sysfs=${notSys}`], `hostprobe: --path.sysfs=${notSys}: not a sysfs: not a sysfs mount and it has neither devices/ nor class/\n`],
+    [
+      'a procfs without stat',
+      [...good, `--path.procfs=${notProc}`],
+      `hostprobe: --path.procfs=${notProc}: not a procfs: it has no stat file\n`,
+    ],
+    [
+      'a sysfs that is not sysfs',
+      [...good, `--path.sysfs=${notSys}`],
+      `hostprobe: --path.sysfs=${notSys}: not a sysfs: not a sysfs mount and it has neither devices/ nor class/\n`,
+    ],
     ['a rootfs that does not exist', [...good, `--path.rootfs=${tmp}/nope`], `hostprobe: --path.rootfs=${tmp}/nope: does not exist\n`],
   ];
 
@@ -129,7 +138,8 @@ describe('a reload to a bad root', () => {
     const notProc = join(tmp, 'reload-not-proc');
     mkdirSync(notProc, { recursive: true });
     const file = join(tmp, 'reload.yaml');
-    const yaml = (procfs: string): string => `poll_interval: 1h\nhttp:\n  address: 127.0.0.1\n  port: 0\npaths:\n  procfs: ${procfs}\n  sysfs: ${fix}/sys\n  rootfs: ${fix}/root\n`;
+    const yaml = (procfs: string): string =>
+      `poll_interval: 1h\nhttp:\n  address: 127.0.0.1\n  port: 0\npaths:\n  procfs: ${procfs}\n  sysfs: ${fix}/sys\n  rootfs: ${fix}/root\n`;
     writeFileSync(file, yaml(`${fix}/proc`));
     const logs: string[] = [];
     const agent = new Agent({ configFile: file, logger: createLogger({ level: 'info', write: (l: string) => logs.push(l) }) });

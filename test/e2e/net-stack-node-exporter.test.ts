@@ -11,7 +11,18 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, haveTool, tool } from '../helpers/tools.js';
-import { freePort, haveCli, httpGet, parseFamilies, runCli, sampleKey, startDaemon, waitFor, type Daemon, type Family } from '../helpers/agent.js';
+import {
+  freePort,
+  haveCli,
+  httpGet,
+  parseFamilies,
+  runCli,
+  sampleKey,
+  startDaemon,
+  waitFor,
+  type Daemon,
+  type Family,
+} from '../helpers/agent.js';
 
 const PROCFS = join(FIXTURES, 'net-stack', 'proc');
 const FLAGS = [
@@ -42,14 +53,20 @@ describe("net-stack families over node_exporter 1.12.1's fixtures", () => {
   let neText = '';
 
   beforeAll(async () => {
-    const bin = tool('node_exporter', 'go install github.com/prometheus/node_exporter@v1.12.1', [join(homedir(), 'go', 'bin', 'node_exporter')]);
+    const bin = tool('node_exporter', 'go install github.com/prometheus/node_exporter@v1.12.1', [
+      join(homedir(), 'go', 'bin', 'node_exporter'),
+    ]);
     if (!haveTool(bin)) return;
     const port = await freePort();
     ne = startDaemon(bin.path, [`--web.listen-address=127.0.0.1:${port}`, ...FLAGS.filter((f) => !f.startsWith('--path.sysfs'))]);
-    neText = await waitFor(async () => {
-      const r = await httpGet(`http://127.0.0.1:${port}/metrics`);
-      return r.status === 200 ? r.body : undefined;
-    }, 30_000, 'node_exporter');
+    neText = await waitFor(
+      async () => {
+        const r = await httpGet(`http://127.0.0.1:${port}/metrics`);
+        return r.status === 200 ? r.body : undefined;
+      },
+      30_000,
+      'node_exporter',
+    );
   });
 
   afterAll(async () => {
@@ -59,7 +76,8 @@ describe("net-stack families over node_exporter 1.12.1's fixtures", () => {
   it('node_exporter 1.12.1 itself is the reference', () => {
     if (!ne) return;
     expect(neText).toMatch(/node_exporter_build_info\{[^}]*version="1\.12\.1"/);
-    for (const c of ['conntrack', 'softnet', 'arp', 'udp_queues']) expect(neText).toContain(`node_scrape_collector_success{collector="${c}"} 1`);
+    for (const c of ['conntrack', 'softnet', 'arp', 'udp_queues'])
+      expect(neText).toContain(`node_scrape_collector_success{collector="${c}"} 1`);
   });
 
   it('hostprobe serves the same families, sample for sample', () => {

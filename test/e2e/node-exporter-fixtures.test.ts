@@ -22,8 +22,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FOREIGN_COLLECTORS, NODE_EXPORTER_COLLECTORS, parseAgentFlags } from '../../src/config/flags.js';
-import { CLI, freePort, haveCli, httpGet, parseFamilies, sampleKey, startDaemon, waitFor, type Daemon, type Family } from '../helpers/agent.js';
-import { endToEndFlags, nodeExporter, nodeExporterCollectors, nodeExporterModule, prepareFixtureTree, unpackTtar, type EndToEndFlags } from '../helpers/node-exporter.js';
+import {
+  CLI,
+  freePort,
+  haveCli,
+  httpGet,
+  parseFamilies,
+  sampleKey,
+  startDaemon,
+  waitFor,
+  type Daemon,
+  type Family,
+} from '../helpers/agent.js';
+import {
+  endToEndFlags,
+  nodeExporter,
+  nodeExporterCollectors,
+  nodeExporterModule,
+  prepareFixtureTree,
+  unpackTtar,
+  type EndToEndFlags,
+} from '../helpers/node-exporter.js';
 import { haveTool } from '../helpers/tools.js';
 
 /**
@@ -55,7 +74,8 @@ const KEPT_DIFFERENCES: Record<string, string> = {
 
 /** node_* families hostprobe serves that node_exporter 1.12.1 does not have, and why. */
 const HOSTPROBE_ONLY: Record<string, string> = {
-  node_pressure_cpu_stalled_seconds_total: "the cpu 'full' line of /proc/pressure/cpu (Linux 5.13+); node_exporter serves only 'some' for cpu",
+  node_pressure_cpu_stalled_seconds_total:
+    "the cpu 'full' line of /proc/pressure/cpu (Linux 5.13+); node_exporter serves only 'some' for cpu",
   node_disk_device_mapper_backing_device_info: "a device mapper device's slaves (<sysfs>/block/dm-N/slaves), one series each",
 };
 
@@ -90,8 +110,23 @@ const EXPECTED_MISSING: Record<string, 'all' | readonly string[]> = {
 
 /** Collectors node_exporter has off by default that the script enables and hostprobe does not have. */
 const OPTIONAL_NOT_IMPLEMENTED: readonly string[] = [
-  'buddyinfo', 'cgroups', 'cpu_vulnerabilities', 'drbd', 'interrupts', 'ksmd', 'lnstat', 'meminfo_numa', 'mountstats',
-  'pcidevice', 'qdisc', 'slabinfo', 'softirqs', 'sysctl', 'wifi', 'xfrm', 'zoneinfo',
+  'buddyinfo',
+  'cgroups',
+  'cpu_vulnerabilities',
+  'drbd',
+  'interrupts',
+  'ksmd',
+  'lnstat',
+  'meminfo_numa',
+  'mountstats',
+  'pcidevice',
+  'qdisc',
+  'slabinfo',
+  'softirqs',
+  'sysctl',
+  'wifi',
+  'xfrm',
+  'zoneinfo',
 ];
 
 /** Values equal as numbers; rounding of the last bit aside (node_exporter scales with * 0.001 where hostprobe divides). */
@@ -115,7 +150,8 @@ function familyDiff(theirs: Family, ours: Family): string[] {
   for (const [k, v] of t) {
     const w = o.get(k);
     if (w === undefined) out.push(`missing ${k}`);
-    else if (!sameValue(v, w) && !(MOMENT[theirs.name] !== undefined && Math.abs(v - w) <= (MOMENT[theirs.name] as number))) out.push(`${k} = ${w}, want ${v}`);
+    else if (!sameValue(v, w) && !(MOMENT[theirs.name] !== undefined && Math.abs(v - w) <= (MOMENT[theirs.name] as number)))
+      out.push(`${k} = ${w}, want ${v}`);
   }
   for (const k of o.keys()) if (!t.has(k)) out.push(`extra ${k}`);
   return out;
@@ -125,7 +161,8 @@ function familyDiff(theirs: Family, ours: Family): string[] {
 const served = (fams: Map<string, Family>): Map<string, Family> =>
   new Map(
     [...fams].filter(
-      ([n, f]) => n.startsWith('node_') && f.samples.length > 0 && n !== 'node_scrape_collector_duration_seconds' && n !== 'node_exporter_build_info',
+      ([n, f]) =>
+        n.startsWith('node_') && f.samples.length > 0 && n !== 'node_scrape_collector_duration_seconds' && n !== 'node_exporter_build_info',
     ),
   );
 
@@ -156,10 +193,14 @@ describe('node_exporter 1.12.1 end-to-end fixtures: hostprobe against node_expor
     const port = await freePort();
     ne = startDaemon(bin.path, [...flags.args, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], {}, root);
     const url = `http://127.0.0.1:${port}/metrics`;
-    liveText = await waitFor(async () => {
-      const r = await httpGet(url);
-      return r.status === 200 ? r.body : undefined;
-    }, 60_000, `node_exporter over ${root}`);
+    liveText = await waitFor(
+      async () => {
+        const r = await httpGet(url);
+        return r.status === 200 ? r.body : undefined;
+      },
+      60_000,
+      `node_exporter over ${root}`,
+    );
     N = parseFamilies(liveText);
     E = parseFamilies(readFileSync(flags.expectedFile, 'utf8'));
     // The script adds its collectors to node_exporter's defaults (it does not disable them).
@@ -211,7 +252,7 @@ describe('node_exporter 1.12.1 end-to-end fixtures: hostprobe against node_expor
     expect(failed, hpStderr).toEqual([]);
   });
 
-  it('every node_* family hostprobe serves is node_exporter\'s, sample for sample (HELP, TYPE, labels, values)', () => {
+  it("every node_* family hostprobe serves is node_exporter's, sample for sample (HELP, TYPE, labels, values)", () => {
     if (!ne) return;
     const NS = served(N);
     const problems: string[] = [];
@@ -263,7 +304,8 @@ describe('node_exporter 1.12.1 end-to-end fixtures: hostprobe against node_expor
       }
       const listed = EXPECTED_MISSING[c];
       if (listed === 'all') {
-        if (names.length !== (byCollector.get(c) ?? []).length) problems.push(`${c}: listed as 'all' missing, but hostprobe serves some of its families now (list the rest)`);
+        if (names.length !== (byCollector.get(c) ?? []).length)
+          problems.push(`${c}: listed as 'all' missing, but hostprobe serves some of its families now (list the rest)`);
         continue;
       }
       const want = new Set(listed ?? []);
@@ -275,15 +317,24 @@ describe('node_exporter 1.12.1 end-to-end fixtures: hostprobe against node_expor
         if (have.length === 0) problems.push(`${c}: listed as 'all' missing, but nothing of it is missing (remove it)`);
         continue;
       }
-      for (const n of listed) if (!have.includes(n)) problems.push(`${c}: ${n} is in EXPECTED_MISSING but hostprobe serves it now, or it is not in e2e-output.txt (remove it)`);
+      for (const n of listed)
+        if (!have.includes(n))
+          problems.push(`${c}: ${n} is in EXPECTED_MISSING but hostprobe serves it now, or it is not in e2e-output.txt (remove it)`);
     }
-    for (const c of OPTIONAL_NOT_IMPLEMENTED) if (!missing.has(c)) problems.push(`${c}: in OPTIONAL_NOT_IMPLEMENTED but nothing of it is missing`);
+    for (const c of OPTIONAL_NOT_IMPLEMENTED)
+      if (!missing.has(c)) problems.push(`${c}: in OPTIONAL_NOT_IMPLEMENTED but nothing of it is missing`);
     expect(problems).toEqual([]);
 
     // The counts (docs/agent.md and the report quote them).
-    const E_default = [...served(E).keys()].filter((n) => !n.startsWith('node_scrape_collector_') && defaults.get(owner.get(n) ?? '') === true);
-    const matched = E_default.filter((n) => HS.has(n) && !KEPT_DIFFERENCES[n] && familyDiff(E.get(n) as Family, HS.get(n) as Family).length === 0);
-    const differing = E_default.filter((n) => HS.has(n) && (KEPT_DIFFERENCES[n] || familyDiff(E.get(n) as Family, HS.get(n) as Family).length > 0));
+    const E_default = [...served(E).keys()].filter(
+      (n) => !n.startsWith('node_scrape_collector_') && defaults.get(owner.get(n) ?? '') === true,
+    );
+    const matched = E_default.filter(
+      (n) => HS.has(n) && !KEPT_DIFFERENCES[n] && familyDiff(E.get(n) as Family, HS.get(n) as Family).length === 0,
+    );
+    const differing = E_default.filter(
+      (n) => HS.has(n) && (KEPT_DIFFERENCES[n] || familyDiff(E.get(n) as Family, HS.get(n) as Family).length > 0),
+    );
     const notComparable = E_default.filter((n) => NOT_ON_FIXTURES[owner.get(n) ?? '']);
     const miss = E_default.filter((n) => !HS.has(n) && !NOT_ON_FIXTURES[owner.get(n) ?? '']);
     const summary = {
@@ -305,7 +356,10 @@ describe('hostprobe accepts node_exporter 1.12.1 flags', () => {
     if (!haveTool(bin)) return;
     const r = spawnSync(bin.path, ['--help'], { encoding: 'utf8' });
     const help = `${r.stdout}${r.stderr}`;
-    const names = [...help.matchAll(/^\s+(?:-[a-z], )?--(\[no-\])?([a-zA-Z0-9._-]+)/gm)].map((m) => ({ bool: !!m[1], name: m[2] as string }));
+    const names = [...help.matchAll(/^\s+(?:-[a-z], )?--(\[no-\])?([a-zA-Z0-9._-]+)/gm)].map((m) => ({
+      bool: !!m[1],
+      name: m[2] as string,
+    }));
     expect(names.length).toBeGreaterThan(150);
     const problems: string[] = [];
     const sample: Record<string, string> = {
@@ -316,7 +370,9 @@ describe('hostprobe accepts node_exporter 1.12.1 flags', () => {
     };
     for (const { bool, name } of names) {
       if (['help', 'help-long', 'version'].includes(name)) continue;
-      const arg = bool ? `--${name}` : `--${name}=${sample[name] ?? (/(clude|ignored|fields|exclude)/.test(name) ? '^x$' : /timeout|interval/.test(name) ? '5s' : '1')}`;
+      const arg = bool
+        ? `--${name}`
+        : `--${name}=${sample[name] ?? (/(clude|ignored|fields|exclude)/.test(name) ? '^x$' : /timeout|interval/.test(name) ? '5s' : '1')}`;
       try {
         parseAgentFlags([arg]);
       } catch (e) {
@@ -336,10 +392,14 @@ describe("the ttar unpacker (test/helpers/node-exporter.ts) is node_exporter's t
     try {
       const viaScript = join(dir, 'script');
       const viaTs = join(dir, 'ts');
-      const r = spawnSync('bash', ['-c', `mkdir -p "$1" && bash "$2" -C "$1" -x -f "$3"`, 'ttar', viaScript, join(mod.path, 'ttar'), archive], {
-        encoding: 'utf8',
-        timeout: 120_000,
-      });
+      const r = spawnSync(
+        'bash',
+        ['-c', `mkdir -p "$1" && bash "$2" -C "$1" -x -f "$3"`, 'ttar', viaScript, join(mod.path, 'ttar'), archive],
+        {
+          encoding: 'utf8',
+          timeout: 120_000,
+        },
+      );
       expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
       expect(unpackTtar(archive, viaTs)).toBeGreaterThan(5);
       const tree = (root: string): string[] => {

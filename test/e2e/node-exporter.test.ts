@@ -112,16 +112,28 @@ describe('values agree with node_exporter', () => {
     // Both with their defaults: 1.12's device and mount exclusions are hostprobe's.
     ne = startDaemon(bin.path, [`--web.listen-address=127.0.0.1:${nePort}`]);
     hp = startAgent([`--web.listen-address=127.0.0.1:${hpPort}`, '--poll.interval=200ms']);
-    await waitFor(async () => ((await httpGet(`http://127.0.0.1:${nePort}/metrics`)).status === 200 ? true : undefined), 30_000, 'node_exporter');
-    await waitFor(async () => ((await httpGet(`http://127.0.0.1:${hpPort}/readyz`)).status === 200 ? true : undefined), 30_000, 'hostprobe');
+    await waitFor(
+      async () => ((await httpGet(`http://127.0.0.1:${nePort}/metrics`)).status === 200 ? true : undefined),
+      30_000,
+      'node_exporter',
+    );
+    await waitFor(
+      async () => ((await httpGet(`http://127.0.0.1:${hpPort}/readyz`)).status === 200 ? true : undefined),
+      30_000,
+      'hostprobe',
+    );
     const pollTs = (text: string): number => Number(/^hostprobe_poll_timestamp_seconds (\S+)$/m.exec(text)?.[1] ?? NaN);
     // A, then a hostprobe poll that started after A, then B.
     const a = (await httpGet(`http://127.0.0.1:${nePort}/metrics`)).body;
     const afterA = Date.now() / 1000;
-    const h = await waitFor(async () => {
-      const t = (await httpGet(`http://127.0.0.1:${hpPort}/metrics`)).body;
-      return pollTs(t) > afterA ? t : undefined;
-    }, 30_000, 'a hostprobe poll after the first node_exporter scrape');
+    const h = await waitFor(
+      async () => {
+        const t = (await httpGet(`http://127.0.0.1:${hpPort}/metrics`)).body;
+        return pollTs(t) > afterA ? t : undefined;
+      },
+      30_000,
+      'a hostprobe poll after the first node_exporter scrape',
+    );
     const b = (await httpGet(`http://127.0.0.1:${nePort}/metrics`)).body;
     A = parseFamilies(a);
     B = parseFamilies(b);
@@ -186,7 +198,8 @@ describe('values agree with node_exporter', () => {
     const compared = new Set<string>();
     let n = 0;
     for (const [key, sa] of a) {
-      if (!IN_SCOPE.test(sa.name) || sa.name === 'node_scrape_collector_duration_seconds' || sa.name === 'node_scrape_collector_success') continue;
+      if (!IN_SCOPE.test(sa.name) || sa.name === 'node_scrape_collector_duration_seconds' || sa.name === 'node_scrape_collector_success')
+        continue;
       const sh = h.get(key);
       const sb = b.get(key);
       if (!sh || !sb) continue;
@@ -247,8 +260,15 @@ describe('values agree with node_exporter', () => {
       expect(labelsOf(H, name), name).toEqual(labelsOf(A, name));
     }
     const devs = (fams: Map<string, Family>, name: string): string[] =>
-      [...new Set((fams.get(name)?.samples ?? []).map((s) => `${s.labels.device}|${s.labels.mountpoint ?? ''}|${s.labels.fstype ?? ''}`))].sort();
-    for (const name of ['node_filesystem_size_bytes', 'node_disk_reads_completed_total', 'node_network_receive_bytes_total', 'node_cpu_seconds_total']) {
+      [
+        ...new Set((fams.get(name)?.samples ?? []).map((s) => `${s.labels.device}|${s.labels.mountpoint ?? ''}|${s.labels.fstype ?? ''}`)),
+      ].sort();
+    for (const name of [
+      'node_filesystem_size_bytes',
+      'node_disk_reads_completed_total',
+      'node_network_receive_bytes_total',
+      'node_cpu_seconds_total',
+    ]) {
       expect(devs(H, name), name).toEqual(devs(A, name));
     }
   });
@@ -259,7 +279,12 @@ describe('values agree with node_exporter', () => {
 // node_disk_{filesystem,device_mapper,ata}_* families must be node_exporter's.
 describe('udev-derived disk families agree with node_exporter on the fixture tree', () => {
   const FIX = 'test/fixtures/agent-e2e';
-  const paths = [`--path.procfs=${FIX}/proc`, `--path.sysfs=${FIX}/sys`, `--path.rootfs=${FIX}/root`, `--path.udev.data=${FIX}/root/run/udev/data`];
+  const paths = [
+    `--path.procfs=${FIX}/proc`,
+    `--path.sysfs=${FIX}/sys`,
+    `--path.rootfs=${FIX}/root`,
+    `--path.udev.data=${FIX}/root/run/udev/data`,
+  ];
   let ne: Daemon | undefined;
   let N = new Map<string, Family>();
   let H = new Map<string, Family>();
@@ -269,10 +294,14 @@ describe('udev-derived disk families agree with node_exporter on the fixture tre
     if (!haveCli() || !haveTool(bin)) return;
     const port = await freePort();
     ne = startNodeExporter(bin.path, port, [...paths, `--collector.diskstats.device-exclude=${NODE_EXPORTER_DISKSTATS_DEVICE_EXCLUDE}`]);
-    const text = await waitFor(async () => {
-      const r = await httpGet(`http://127.0.0.1:${port}/metrics`);
-      return r.status === 200 ? r.body : undefined;
-    }, 30_000, 'node_exporter');
+    const text = await waitFor(
+      async () => {
+        const r = await httpGet(`http://127.0.0.1:${port}/metrics`);
+        return r.status === 200 ? r.body : undefined;
+      },
+      30_000,
+      'node_exporter',
+    );
     N = parseFamilies(text);
     const ours = runCli(['metrics', ...paths]);
     expect(ours.status, ours.stderr).toBe(0);
@@ -285,7 +314,14 @@ describe('udev-derived disk families agree with node_exporter on the fixture tre
 
   it('serves the same series with the same labels and values', () => {
     if (!ne) return;
-    for (const name of ['node_disk_info', 'node_disk_filesystem_info', 'node_disk_device_mapper_info', 'node_disk_ata_write_cache', 'node_disk_ata_write_cache_enabled', 'node_disk_ata_rotation_rate_rpm']) {
+    for (const name of [
+      'node_disk_info',
+      'node_disk_filesystem_info',
+      'node_disk_device_mapper_info',
+      'node_disk_ata_write_cache',
+      'node_disk_ata_write_cache_enabled',
+      'node_disk_ata_rotation_rate_rpm',
+    ]) {
       const theirs = N.get(name)?.samples ?? [];
       const ours = new Map((H.get(name)?.samples ?? []).map((s) => [sampleKey(s), s]));
       expect(theirs.length, name).toBeGreaterThan(0);
@@ -310,10 +346,14 @@ describe('textfile metrics agree with node_exporter', () => {
     if (!haveCli() || !haveTool(bin)) return;
     const port = await freePort();
     ne = startDaemon(bin.path, [`--web.listen-address=127.0.0.1:${port}`, ...flags]);
-    theirs = await waitFor(async () => {
-      const r = await httpGet(`http://127.0.0.1:${port}/metrics`);
-      return r.status === 200 ? r.body : undefined;
-    }, 30_000, 'node_exporter');
+    theirs = await waitFor(
+      async () => {
+        const r = await httpGet(`http://127.0.0.1:${port}/metrics`);
+        return r.status === 200 ? r.body : undefined;
+      },
+      30_000,
+      'node_exporter',
+    );
     const r = runCli(['metrics', ...flags]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain('broken.prom');

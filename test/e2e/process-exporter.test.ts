@@ -19,7 +19,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haveTool, tool } from '../helpers/tools.js';
-import { freePort, haveCli, httpGet, parseFamilies, runCli, sampleKey, startDaemon, waitFor, type Daemon, type Family } from '../helpers/agent.js';
+import {
+  freePort,
+  haveCli,
+  httpGet,
+  parseFamilies,
+  runCli,
+  sampleKey,
+  startDaemon,
+  waitFor,
+  type Daemon,
+  type Family,
+} from '../helpers/agent.js';
 
 const TAG = `pe${process.pid.toString(36).slice(-3)}${Math.floor(Math.random() * 1296).toString(36)}`;
 let dir = '';
@@ -43,39 +54,52 @@ function start(cmd: string, args: string[]): ChildProcess {
  * processes; right after exec the worker has one thread).
  */
 async function worker(role: string): Promise<ChildProcess> {
-  const script = "const k = []; setInterval(() => { k.push(Buffer.alloc(1024)); if (k.length > 64) k.length = 0; }, 50); process.stdout.write('ready\\n');";
+  const script =
+    "const k = []; setInterval(() => { k.push(Buffer.alloc(1024)); if (k.length > 64) k.length = 0; }, 50); process.stdout.write('ready\\n');";
   const c = spawn(process.execPath, ['-e', script, '--', `--hp-tag=${TAG}`, `--hp-role=${role}`], { stdio: ['ignore', 'pipe', 'ignore'] });
   children.push(c);
   let out = '';
   c.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  await waitFor(() => {
-    if (out.includes('ready\n')) return true;
-    if (c.exitCode !== null || c.signalCode !== null) throw new Error(`it exited (${c.exitCode ?? c.signalCode})`);
-    return undefined;
-  }, 30_000, `node worker ${role} to run its script`);
+  await waitFor(
+    () => {
+      if (out.includes('ready\n')) return true;
+      if (c.exitCode !== null || c.signalCode !== null) throw new Error(`it exited (${c.exitCode ?? c.signalCode})`);
+      return undefined;
+    },
+    30_000,
+    `node worker ${role} to run its script`,
+  );
   return c;
 }
 
 /** Stops a process with SIGSTOP and waits until the kernel shows every one of its threads stopped. */
 async function freeze(c: ChildProcess): Promise<void> {
   c.kill('SIGSTOP');
-  await waitFor(() => {
-    const states = readdirSync(`/proc/${c.pid}/task`).map((tid) => {
-      const stat = readFileSync(`/proc/${c.pid}/task/${tid}/stat`, 'utf8');
-      return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    });
-    return states.every((st) => st === 'T') ? true : undefined;
-  }, 10_000, `every thread of pid ${c.pid} to stop`);
+  await waitFor(
+    () => {
+      const states = readdirSync(`/proc/${c.pid}/task`).map((tid) => {
+        const stat = readFileSync(`/proc/${c.pid}/task/${tid}/stat`, 'utf8');
+        return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      });
+      return states.every((st) => st === 'T') ? true : undefined;
+    },
+    10_000,
+    `every thread of pid ${c.pid} to stop`,
+  );
 }
 
 async function execd(c: ChildProcess, argv0: string): Promise<void> {
-  await waitFor(() => {
-    try {
-      return readFileSync(`/proc/${c.pid}/cmdline`, 'utf8').split('\0')[0] === argv0 ? true : undefined;
-    } catch {
-      return undefined;
-    }
-  }, 10_000, `pid ${c.pid} to exec ${argv0}`);
+  await waitFor(
+    () => {
+      try {
+        return readFileSync(`/proc/${c.pid}/cmdline`, 'utf8').split('\0')[0] === argv0 ? true : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    10_000,
+    `pid ${c.pid} to exec ${argv0}`,
+  );
 }
 
 // process-exporter's clock (proc/read.go): a process's start time is /proc/stat's btime
@@ -131,7 +155,12 @@ beforeAll(async () => {
   );
   const port = await freePort();
   // No smaps (hostprobe does not serve the proportional memtypes); per-thread metrics on (its default).
-  pe = startDaemon(bin.path, [`-web.listen-address=127.0.0.1:${port}`, `-config.path=${join(dir, 'pe.yaml')}`, '-threads=true', '-gather-smaps=false']);
+  pe = startDaemon(bin.path, [
+    `-web.listen-address=127.0.0.1:${port}`,
+    `-config.path=${join(dir, 'pe.yaml')}`,
+    '-threads=true',
+    '-gather-smaps=false',
+  ]);
   const get = async (): Promise<string | undefined> => {
     const r = await httpGet(`http://127.0.0.1:${port}/metrics`);
     return r.status === 200 ? r.body : undefined;
@@ -145,7 +174,11 @@ beforeAll(async () => {
   // processes started next are, to it, started after its first cycle, whatever the scheduling.
   await waitFor(get, 30_000, 'process-exporter');
   const t0 = Date.now();
-  await waitFor(() => (peNowCs() * 10 > t0 ? true : undefined), 10_000, "process-exporter's clock (btime + uptime) to pass its first cycle");
+  await waitFor(
+    () => (peNowCs() * 10 > t0 ? true : undefined),
+    10_000,
+    "process-exporter's clock (btime + uptime) to pass its first cycle",
+  );
   const sleepers = [start(sleep, ['1000']), start(sleep, ['1001']), start(sleep, ['1002'])];
   const workers = await Promise.all(['alpha', 'beta'].map((role) => worker(role)));
   await Promise.all(sleepers.map((c) => execd(c, sleep)));
@@ -156,15 +189,20 @@ beforeAll(async () => {
   ];
   for (const [c, group] of groupOf) {
     const st = peStartCs(c.pid as number);
-    if (!(st * 10 > t0)) throw new Error(`pid ${c.pid} starts at ${st * 10} ms by process-exporter's clock, not after its first cycle (before ${t0})`);
+    if (!(st * 10 > t0))
+      throw new Error(`pid ${c.pid} starts at ${st * 10} ms by process-exporter's clock, not after its first cycle (before ${t0})`);
     started.set(group, Math.min(st, started.get(group) ?? Infinity));
   }
   await Promise.all(workers.map((c) => freeze(c)));
   const scrape = (): Promise<string> =>
-    waitFor(async () => {
-      const body = await get();
-      return body?.includes(`groupname="${TAG}s"`) ? body : undefined;
-    }, 30_000, 'process-exporter to see the groups');
+    waitFor(
+      async () => {
+        const body = await get();
+        return body?.includes(`groupname="${TAG}s"`) ? body : undefined;
+      },
+      30_000,
+      'process-exporter to see the groups',
+    );
   A = parseFamilies(await scrape());
   const r = runCli(['metrics', '--config.file', join(dir, 'hp.yaml')]);
   expect(r.status, r.stderr).toBe(0);
@@ -188,7 +226,10 @@ describe('process groups agree with process-exporter', () => {
     // so the ordering checked in beforeAll holds for it too.
     expect([...started.keys()].sort()).toEqual([`${TAG}s`, 'node-alpha', 'node-beta'].sort());
     for (const [group, cs] of started) {
-      expect(A.get('namedprocess_namegroup_oldest_start_time_seconds')?.samples.find((s) => s.labels.groupname === group)?.value, group).toBe(Math.floor(cs / 100));
+      expect(
+        A.get('namedprocess_namegroup_oldest_start_time_seconds')?.samples.find((s) => s.labels.groupname === group)?.value,
+        group,
+      ).toBe(Math.floor(cs / 100));
     }
   });
 
@@ -230,7 +271,8 @@ describe('process groups agree with process-exporter', () => {
       const hi = Math.max(va, vb);
       const name = key.slice(0, key.indexOf('{') < 0 ? undefined : key.indexOf('{'));
       let tol = 0;
-      if (name.endsWith('_total')) tol = name.includes('cpu_seconds') ? 0.011 : 0; // counters: between A and B (cpu in 10 ms ticks)
+      if (name.endsWith('_total'))
+        tol = name.includes('cpu_seconds') ? 0.011 : 0; // counters: between A and B (cpu in 10 ms ticks)
       // process-exporter sums /proc/<pid>/stat's rss, the kernel's per-CPU approximation of
       // the counters that statm (hostprobe, psutil) sums exactly: tens of pages apart.
       else if (name === 'namedprocess_namegroup_memory_bytes' && key.includes('memtype="resident"')) tol = Math.max(1 << 20, hi * 0.05);

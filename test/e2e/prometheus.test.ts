@@ -22,7 +22,11 @@ describe('Prometheus scrapes the agent', () => {
     promPort = await freePort();
     dir = mkdtempSync(join(tmpdir(), 'hostprobe-prom-'));
     agent = startAgent([`--web.listen-address=127.0.0.1:${agentPort}`, '--poll.interval=500ms']);
-    await waitFor(async () => ((await httpGet(`http://127.0.0.1:${agentPort}/readyz`)).status === 200 ? true : undefined), 30_000, 'agent ready');
+    await waitFor(
+      async () => ((await httpGet(`http://127.0.0.1:${agentPort}/readyz`)).status === 200 ? true : undefined),
+      30_000,
+      'agent ready',
+    );
     prom = startPrometheus(bin.path, dir, promPort, [{ job: 'node', target: `127.0.0.1:${agentPort}` }]);
     // Enough scrapes for rate() over a 5 s window.
     await waitFor(
@@ -129,7 +133,10 @@ describe('Prometheus scrapes the agent', () => {
 
   it('counters never go backwards between scrapes', async () => {
     if (!prom) return;
-    const r = await promQuery(promPort, 'resets(node_cpu_seconds_total{job="node"}[1m]) > 0 or resets(node_network_receive_bytes_total{job="node"}[1m]) > 0');
+    const r = await promQuery(
+      promPort,
+      'resets(node_cpu_seconds_total{job="node"}[1m]) > 0 or resets(node_network_receive_bytes_total{job="node"}[1m]) > 0',
+    );
     expect(r).toEqual([]);
   });
 });

@@ -10,7 +10,18 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, haveTool, tool } from '../helpers/tools.js';
-import { CLI, freePort, haveCli, httpGet, parseFamilies, startAgent, startDaemon, waitFor, type Daemon, type Family } from '../helpers/agent.js';
+import {
+  CLI,
+  freePort,
+  haveCli,
+  httpGet,
+  parseFamilies,
+  startAgent,
+  startDaemon,
+  waitFor,
+  type Daemon,
+  type Family,
+} from '../helpers/agent.js';
 
 async function scrape(port: number): Promise<Map<string, Family>> {
   const r = await httpGet(`http://127.0.0.1:${port}/metrics`);
@@ -69,7 +80,10 @@ describe('failing, hanging and half-failing collectors', () => {
 // ---------------------------------------------------------------------------------------
 
 const python = tool('python3', 'apt-get install python3', ['/usr/bin/python3']);
-const fuse = { path: existsSync('/dev/fuse') ? '/dev/fuse' : null, reason: '/dev/fuse missing (modprobe fuse; a container needs --device /dev/fuse and CAP_SYS_ADMIN)' };
+const fuse = {
+  path: existsSync('/dev/fuse') ? '/dev/fuse' : null,
+  reason: '/dev/fuse missing (modprobe fuse; a container needs --device /dev/fuse and CAP_SYS_ADMIN)',
+};
 const root = { path: process.getuid?.() === 0 ? 'root' : null, reason: 'the stuck-mount test needs root (mount(2) of a FUSE file system)' };
 const unshare = tool('unshare', 'apt-get install util-linux');
 const nsenter = tool('nsenter', 'apt-get install util-linux');
@@ -92,10 +106,14 @@ describe('a mount whose statfs never returns', () => {
     });
     helper = h;
     createInterface({ input: h.stdout }).on('line', (l) => lines.push(l));
-    await waitFor(() => {
-      if (h.exitCode !== null || lines.some((l) => l.startsWith('error'))) throw new Error(`stuckfs failed: ${lines.join(' | ')}`);
-      return lines.includes('ready') ? true : undefined;
-    }, 30_000, 'stuckfs ready');
+    await waitFor(
+      () => {
+        if (h.exitCode !== null || lines.some((l) => l.startsWith('error'))) throw new Error(`stuckfs failed: ${lines.join(' | ')}`);
+        return lines.includes('ready') ? true : undefined;
+      },
+      30_000,
+      'stuckfs ready',
+    );
     port = await freePort();
     agent = startDaemon(nsenter.path, [
       `--target=${h.pid}`,
@@ -131,10 +149,14 @@ describe('a mount whose statfs never returns', () => {
   it('polls go on, the mount shows device_error 1, one statfs only, and it recovers', async () => {
     if (!agent || !helper) return;
     await waitFor(async () => ((await httpGet(`http://127.0.0.1:${port}/readyz`)).status === 200 ? true : undefined), 30_000, 'ready');
-    const stuck = await waitFor(async () => {
-      const f = await scrape(port);
-      return value(f, 'node_filesystem_device_error', { mountpoint: mnt }) === 1 ? f : undefined;
-    }, 30_000, 'the mount reported stuck');
+    const stuck = await waitFor(
+      async () => {
+        const f = await scrape(port);
+        return value(f, 'node_filesystem_device_error', { mountpoint: mnt }) === 1 ? f : undefined;
+      },
+      30_000,
+      'the mount reported stuck',
+    );
     expect(stuck.get('node_filesystem_device_error')?.samples.find((s) => s.labels.mountpoint === mnt)?.labels).toMatchObject({
       device_error: 'mountpoint timeout',
       fstype: 'fuse.hostprobe',
@@ -144,17 +166,25 @@ describe('a mount whose statfs never returns', () => {
     expect(value(stuck, 'node_scrape_collector_success', { collector: 'disk' })).toBe(1);
     // Polls keep completing while the statfs hangs, and no second statfs piles up.
     const before = value(stuck, 'hostprobe_polls_total') ?? 0;
-    await waitFor(async () => ((value(await scrape(port), 'hostprobe_polls_total') ?? 0) >= before + 5 ? true : undefined), 30_000, 'five more polls');
+    await waitFor(
+      async () => ((value(await scrape(port), 'hostprobe_polls_total') ?? 0) >= before + 5 ? true : undefined),
+      30_000,
+      'five more polls',
+    );
     const still = await scrape(port);
     expect(value(still, 'node_filesystem_device_error', { mountpoint: mnt })).toBe(1);
     expect(statfsCount()).toBe(1);
 
     // The mount answers: the hung statfs returns, and the next polls stat it again.
     helper.stdin.write('release\n');
-    const ok = await waitFor(async () => {
-      const f = await scrape(port);
-      return value(f, 'node_filesystem_device_error', { mountpoint: mnt }) === 0 ? f : undefined;
-    }, 30_000, 'the mount recovered');
+    const ok = await waitFor(
+      async () => {
+        const f = await scrape(port);
+        return value(f, 'node_filesystem_device_error', { mountpoint: mnt }) === 0 ? f : undefined;
+      },
+      30_000,
+      'the mount recovered',
+    );
     // stuckfs answers blocks=1000 bfree=600 bavail=500 files=100 ffree=40, 4 KiB blocks.
     expect(value(ok, 'node_filesystem_size_bytes', { mountpoint: mnt })).toBe(1000 * 4096);
     expect(value(ok, 'node_filesystem_free_bytes', { mountpoint: mnt })).toBe(600 * 4096);
@@ -203,11 +233,19 @@ describe('SIGHUP reload', () => {
 
     writeFileSync(file, 'poll_interval: 200ms\nlabels:\n  role: three\ncolectors: {}\n');
     agent.proc.kill('SIGHUP');
-    await waitFor(() => (agent?.logs().includes('config reload failed, keeping the running config') ? true : undefined), 30_000, 'the reload error');
+    await waitFor(
+      () => (agent?.logs().includes('config reload failed, keeping the running config') ? true : undefined),
+      30_000,
+      'the reload error',
+    );
     expect(agent.logs()).toContain(`${file}:4:1: colectors: unknown key \\"colectors\\"`);
     // Still serving, still the previous config.
     const polls = value(await scrape(port), 'hostprobe_polls_total') ?? 0;
-    await waitFor(async () => ((value(await scrape(port), 'hostprobe_polls_total') ?? 0) > polls + 2 ? true : undefined), 30_000, 'more polls');
+    await waitFor(
+      async () => ((value(await scrape(port), 'hostprobe_polls_total') ?? 0) > polls + 2 ? true : undefined),
+      30_000,
+      'more polls',
+    );
     expect(await role()).toBe('two');
     expect(agent.proc.exitCode).toBeNull();
 

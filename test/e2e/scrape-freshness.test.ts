@@ -15,7 +15,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haveTool, tool } from '../helpers/tools.js';
 import { nodeExporter } from '../helpers/node-exporter.js';
-import { freePort, haveCli, httpGet, parseExposition, promQuery, startAgent, startNodeExporter, startPrometheus, waitFor, type Daemon } from '../helpers/agent.js';
+import {
+  freePort,
+  haveCli,
+  httpGet,
+  parseExposition,
+  promQuery,
+  startAgent,
+  startNodeExporter,
+  startPrometheus,
+  waitFor,
+  type Daemon,
+} from '../helpers/agent.js';
 
 /** Seconds of scrapes the assertions look at. */
 const SPAN = 20;
@@ -88,8 +99,16 @@ describe('Prometheus at 1 s: the agent (poll_interval 15s) against node_exporter
     traffic = await loopbackTraffic();
     agent = startAgent([`--web.listen-address=127.0.0.1:${agentPort}`, '--poll.interval=15s']);
     ne = startNodeExporter(neBin.path, nePort);
-    await waitFor(async () => ((await httpGet(`http://127.0.0.1:${agentPort}/readyz`)).status === 200 ? true : undefined), 30_000, 'agent ready');
-    await waitFor(async () => ((await httpGet(`http://127.0.0.1:${nePort}/metrics`)).status === 200 ? true : undefined), 30_000, 'node_exporter');
+    await waitFor(
+      async () => ((await httpGet(`http://127.0.0.1:${agentPort}/readyz`)).status === 200 ? true : undefined),
+      30_000,
+      'agent ready',
+    );
+    await waitFor(
+      async () => ((await httpGet(`http://127.0.0.1:${nePort}/metrics`)).status === 200 ? true : undefined),
+      30_000,
+      'node_exporter',
+    );
     prom = startPrometheus(bin.path, dir, promPort, [
       { job: 'hostprobe', target: `127.0.0.1:${agentPort}` },
       { job: 'node', target: `127.0.0.1:${nePort}` },
@@ -142,7 +161,8 @@ describe('Prometheus at 1 s: the agent (poll_interval 15s) against node_exporter
     const idle = await range('sum by (job) (irate(node_cpu_seconds_total{mode="idle"}[5s]))');
     for (const t of idle.steps) {
       // Idle time moves in 10 ms ticks; on a saturated machine both can be truly 0.
-      if ((idle.ne.get(t) ?? 0) > 0.05) expect(idle.hp.get(t), `hostprobe idle at ${t} (node_exporter ${idle.ne.get(t)})`).toBeGreaterThan(0);
+      if ((idle.ne.get(t) ?? 0) > 0.05)
+        expect(idle.hp.get(t), `hostprobe idle at ${t} (node_exporter ${idle.ne.get(t)})`).toBeGreaterThan(0);
     }
   });
 
@@ -191,7 +211,11 @@ describe('Prometheus at 1 s: the agent (poll_interval 15s) against node_exporter
     if (!prom) return;
     const own = /^(go_|process_|promhttp_|nodejs_|hostprobe_|node_exporter_build_info|node_scrape_collector_)/;
     const families = (text: string): Set<string> =>
-      new Set(parseExposition(text).map((x) => x.name).filter((n) => !own.test(n)));
+      new Set(
+        parseExposition(text)
+          .map((x) => x.name)
+          .filter((n) => !own.test(n)),
+      );
     for (const c of ['meminfo', 'loadavg', 'vmstat']) {
       const hp = await httpGet(`http://127.0.0.1:${agentPort}/metrics?collect[]=${c}`);
       const node = await httpGet(`http://127.0.0.1:${nePort}/metrics?collect[]=${c}`);

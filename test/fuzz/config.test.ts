@@ -17,7 +17,35 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 // YAML-shaped noise: keys of the real config, indentation, scalars of every kind, flow
 // collections, anchors, aliases, tags and plain garbage.
 const scalar = fc.oneof(
-  fc.constantFrom('15s', '0', '-1', '1e400', 'true', 'yes', 'null', '~', '""', "''", '[]', '{}', '[a, b]', '{a: 1}', '&x 1', '*x', '!!str 1', '${HOME}', '${NOPE:-d}', '$$', '|', '>', '0x10', '596h31m23s648ms', ':', '- ', '#'),
+  fc.constantFrom(
+    '15s',
+    '0',
+    '-1',
+    '1e400',
+    'true',
+    'yes',
+    'null',
+    '~',
+    '""',
+    "''",
+    '[]',
+    '{}',
+    '[a, b]',
+    '{a: 1}',
+    '&x 1',
+    '*x',
+    '!!str 1',
+    '${HOME}',
+    '${NOPE:-d}',
+    '$$',
+    '|',
+    '>',
+    '0x10',
+    '596h31m23s648ms',
+    ':',
+    '- ',
+    '#',
+  ),
   fc.string({ maxLength: 10 }),
 );
 const mutation = fc.record({
@@ -38,7 +66,11 @@ const mutatedDefaults = fc.array(mutation, { minLength: 1, maxLength: 4 }).map((
   }
   return lines.join('\n');
 });
-const anyYaml = fc.oneof(mutatedDefaults, fc.array(scalar, { maxLength: 10 }).map((a) => a.join('\n')), fc.string());
+const anyYaml = fc.oneof(
+  mutatedDefaults,
+  fc.array(scalar, { maxLength: 10 }).map((a) => a.join('\n')),
+  fc.string(),
+);
 
 function expectLocated(e: unknown, file: string, text: string): void {
   expect(e).toBeInstanceOf(ConfigError);
@@ -87,9 +119,21 @@ describe('fuzz: config loader and validator', () => {
 
   it('loadWebConfig: a ConfigError naming the file, line and column, or a web config', async () => {
     const keys = fc.constantFrom(
-      'tls_server_config:', '  cert_file: c.pem', '  key_file: k.pem', '  client_auth_type: RequireAndVerifyClientCert', '  min_version: TLS13',
-      '  max_version: TLS10', 'http_server_config:', '  headers:', '    X-A: b', 'basic_auth_users:', '  alice: $2y$10$abcdefghijklmnopqrstuv',
-      'rate_limit:', '  interval: 1s', '  burst: 0', 'bogus: 1',
+      'tls_server_config:',
+      '  cert_file: c.pem',
+      '  key_file: k.pem',
+      '  client_auth_type: RequireAndVerifyClientCert',
+      '  min_version: TLS13',
+      '  max_version: TLS10',
+      'http_server_config:',
+      '  headers:',
+      '    X-A: b',
+      'basic_auth_users:',
+      '  alice: $2y$10$abcdefghijklmnopqrstuv',
+      'rate_limit:',
+      '  interval: 1s',
+      '  burst: 0',
+      'bogus: 1',
     );
     const web = fc.array(fc.oneof(keys, scalar), { maxLength: 10 }).map((a) => a.join('\n'));
     const file = join(dir, 'web.yaml');

@@ -6,11 +6,41 @@ import { checkProperty } from './property.js';
 
 // Header-ish text: the characters the grammar cares about, mixed with anything.
 const token = fc.constantFrom(
-  'gzip', 'x-gzip', 'identity', '*', 'br', 'deflate', 'text/plain', 'application/openmetrics-text', '*/*', 'text/*',
-  'version=1.0.0', 'version=0.0.4', 'q=0', 'q=1', 'q=0.5', 'q=1.000', 'q=0.0001', 'q=2', 'q=-1', 'q=abc', 'q=',
-  'charset=utf-8', '"a,b;c"', '"\\""', ';', ',', ' ', '=', '"', '\\',
+  'gzip',
+  'x-gzip',
+  'identity',
+  '*',
+  'br',
+  'deflate',
+  'text/plain',
+  'application/openmetrics-text',
+  '*/*',
+  'text/*',
+  'version=1.0.0',
+  'version=0.0.4',
+  'q=0',
+  'q=1',
+  'q=0.5',
+  'q=1.000',
+  'q=0.0001',
+  'q=2',
+  'q=-1',
+  'q=abc',
+  'q=',
+  'charset=utf-8',
+  '"a,b;c"',
+  '"\\""',
+  ';',
+  ',',
+  ' ',
+  '=',
+  '"',
+  '\\',
 );
-const header = fc.oneof(fc.array(fc.oneof(token, fc.string({ maxLength: 6 })), { maxLength: 16 }).map((a) => a.join('')), fc.string());
+const header = fc.oneof(
+  fc.array(fc.oneof(token, fc.string({ maxLength: 6 })), { maxLength: 16 }).map((a) => a.join('')),
+  fc.string(),
+);
 
 describe('fuzz: Accept / Accept-Encoding negotiation', () => {
   it('parseQList is total: every element has a lower-case non-empty value and q in [0, 1]', async () => {
@@ -30,7 +60,8 @@ describe('fuzz: Accept / Accept-Encoding negotiation', () => {
       // Appending "gzip;q=0" and "x-gzip;q=0" for a header that names no gzip otherwise refuses it.
       // (Not after an unbalanced '"': the quoted string runs on over what is appended.)
       const names = parseQList(h).map((e) => e.value);
-      if (!h.includes('"') && !names.includes('gzip') && !names.includes('x-gzip')) expect(acceptsGzip(`${h},gzip;q=0,x-gzip;q=0`)).toBe(false);
+      if (!h.includes('"') && !names.includes('gzip') && !names.includes('x-gzip'))
+        expect(acceptsGzip(`${h},gzip;q=0,x-gzip;q=0`)).toBe(false);
       // Prepending the exact OpenMetrics type at q=1 wins unless another q=1 entry ties more specifically;
       // refusing it (q=0) alone never selects it.
       expect(wantsOpenMetrics('application/openmetrics-text;q=0')).toBe(false);

@@ -7,7 +7,16 @@ import { GroupMatcher, parseTemplate, type ProcAttrs } from '../../src/collector
 import { checkProperty } from './property.js';
 
 const piece = fc.oneof(
-  fc.constantFrom('{{.Comm}}', '{{.ExeBase}}', '{{.ExeFull}}', '{{.PID}}', '{{ .Username }}', '{{.Matches.x}}', '{{index .Matches "x"}}', '{{-.Comm-}}'),
+  fc.constantFrom(
+    '{{.Comm}}',
+    '{{.ExeBase}}',
+    '{{.ExeFull}}',
+    '{{.PID}}',
+    '{{ .Username }}',
+    '{{.Matches.x}}',
+    '{{index .Matches "x"}}',
+    '{{-.Comm-}}',
+  ),
   fc.constantFrom('{{', '}}', '{', '}', '{{.Bogus}}', '{{}}', '.', ' '),
   fc.string({ maxLength: 8 }),
 );

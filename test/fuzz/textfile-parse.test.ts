@@ -27,9 +27,9 @@ const family = fc.record({
   ),
 });
 // Distinct names, and distinct label sets within a family (the parser refuses duplicates).
-const families = fc.uniqueArray(family, { selector: (f) => f.name, maxLength: 4 }).map((fs) =>
-  fs.map((f) => ({ ...f, samples: dedupe(f.samples) })),
-);
+const families = fc
+  .uniqueArray(family, { selector: (f) => f.name, maxLength: 4 })
+  .map((fs) => fs.map((f) => ({ ...f, samples: dedupe(f.samples) })));
 function dedupe(samples: Fam['samples']): Fam['samples'] {
   const seen = new Set<string>();
   return samples.filter((s) => {
@@ -71,7 +71,19 @@ describe('fuzz: text exposition parser', () => {
   it('any text parses or is refused with a TextFormatError naming one of its lines', async () => {
     const lineish = fc.oneof(
       fc.string(),
-      fc.constantFrom('# HELP a b', '# TYPE a counter', '# TYPE a histogram', 'a 1', 'a{b="c"} 2 3', 'a_bucket{le="+Inf"} 1', 'a{b="\\', '#', '', 'a NaN', 'a{,} 1'),
+      fc.constantFrom(
+        '# HELP a b',
+        '# TYPE a counter',
+        '# TYPE a histogram',
+        'a 1',
+        'a{b="c"} 2 3',
+        'a_bucket{le="+Inf"} 1',
+        'a{b="\\',
+        '#',
+        '',
+        'a NaN',
+        'a{,} 1',
+      ),
     );
     const text = fc.array(lineish, { maxLength: 12 }).map((ls) => ls.join('\n'));
     await checkProperty('textfile-errors', text, (t) => {

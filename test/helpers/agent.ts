@@ -102,7 +102,10 @@ export async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefine
 export { parseExposition, parseFamilies, sampleKey, type Family, type Sample } from './exposition.js';
 
 /** GET a URL; resolves with status, headers and body. */
-export async function httpGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: string }> {
+export async function httpGet(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; body: string }> {
   const r = await fetch(url, { headers });
   return { status: r.status, headers: r.headers, body: await r.text() };
 }
@@ -137,7 +140,10 @@ export interface PromtoolResult {
 export function promtoolCheck(promtool: string, text: string): PromtoolResult {
   const r = spawnSync(promtool, ['check', 'metrics'], { input: text, encoding: 'utf8' });
   const output = `${r.stdout}${r.stderr}`;
-  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const warnings = lines.filter(isKnownLintWarning);
   return { status: r.status, problems: lines.filter((l) => !isKnownLintWarning(l)), warnings, output };
 }
@@ -151,8 +157,25 @@ export function promtoolOk(r: PromtoolResult): string | undefined {
 
 /** node_exporter's collectors that hostprobe replaces (the comparison runs node_exporter with only these). */
 export const NODE_EXPORTER_SHARED_COLLECTORS = [
-  'cpu', 'cpufreq', 'stat', 'loadavg', 'meminfo', 'vmstat', 'filesystem', 'diskstats', 'netdev', 'netclass',
-  'sockstat', 'netstat', 'tcpstat', 'uname', 'time', 'os', 'filefd', 'entropy', 'pressure',
+  'cpu',
+  'cpufreq',
+  'stat',
+  'loadavg',
+  'meminfo',
+  'vmstat',
+  'filesystem',
+  'diskstats',
+  'netdev',
+  'netclass',
+  'sockstat',
+  'netstat',
+  'tcpstat',
+  'uname',
+  'time',
+  'os',
+  'filefd',
+  'entropy',
+  'pressure',
 ] as const;
 
 /** Starts node_exporter 1.12.1 (test/helpers/node-exporter.ts) on loopback with only the shared collectors. */
@@ -166,13 +189,7 @@ export function startNodeExporter(bin: string, port: number, extra: string[] = [
 }
 
 /** Starts Prometheus on loopback with a generated config scraping `targets` every `interval`. */
-export function startPrometheus(
-  bin: string,
-  dir: string,
-  port: number,
-  jobs: { job: string; target: string }[],
-  interval = '1s',
-): Daemon {
+export function startPrometheus(bin: string, dir: string, port: number, jobs: { job: string; target: string }[], interval = '1s'): Daemon {
   const cfg = [
     'global:',
     `  scrape_interval: ${interval}`,
@@ -209,7 +226,10 @@ export async function promQuery(port: number, query: string): Promise<PromResult
 }
 
 /** A small valid snapshot for in-process tests of the sinks and the server. */
-export function fakeSnapshot(seq = 1, overrides: Partial<import('../../src/contract/snapshot.js').Snapshot> = {}): import('../../src/contract/snapshot.js').Snapshot {
+export function fakeSnapshot(
+  seq = 1,
+  overrides: Partial<import('../../src/contract/snapshot.js').Snapshot> = {},
+): import('../../src/contract/snapshot.js').Snapshot {
   return {
     seq,
     timestamp: 1_795_000_000_000 + seq * 1000,
@@ -217,12 +237,25 @@ export function fakeSnapshot(seq = 1, overrides: Partial<import('../../src/contr
     collectors: { cpu: { success: true, durationSeconds: 0.002 }, mem: { success: false, durationSeconds: 0.001, error: 'boom' } },
     readings: {
       cpu: {
-        perCpu: [{ cpu: 0, times: { user: 1.5, nice: 0, system: 2, idle: 100, iowait: 0.25, irq: 0, softirq: 0.5, steal: 0, guest: 0.1, guestNice: 0 } }],
+        perCpu: [
+          {
+            cpu: 0,
+            times: { user: 1.5, nice: 0, system: 2, idle: 100, iowait: 0.25, irq: 0, softirq: 0.5, steal: 0, guest: 0.1, guestNice: 0 },
+          },
+        ],
         load: { load1: 0.5, load5: 0.25, load15: 0.125 },
       },
     },
     labels: {},
-    self: { version: '0.0.0', revision: 'test', nodeVersion: process.version, startTimeSeconds: 1, lastSuccessfulPollSeconds: 0, polls: seq, runtime: [] },
+    self: {
+      version: '0.0.0',
+      revision: 'test',
+      nodeVersion: process.version,
+      startTimeSeconds: 1,
+      lastSuccessfulPollSeconds: 0,
+      polls: seq,
+      runtime: [],
+    },
     ...overrides,
   };
 }

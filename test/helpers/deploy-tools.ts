@@ -26,9 +26,7 @@ export const dockerfileUtilsTool = (): ToolStatus =>
 
 /** A directory installed by the install script, as a ToolStatus (so haveTool() applies). */
 function dirStatus(name: string, path: string, probe: string): ToolStatus {
-  return existsSync(join(path, probe))
-    ? { path, reason: '' }
-    : { path: null, reason: `${name} not found at ${path} (${INSTALL})` };
+  return existsSync(join(path, probe)) ? { path, reason: '' } : { path: null, reason: `${name} not found at ${path} (${INSTALL})` };
 }
 
 export const k8sSchemas = (): ToolStatus =>

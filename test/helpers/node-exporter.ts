@@ -47,7 +47,10 @@ export function nodeExporterModule(): ToolStatus {
     env: { ...process.env, GOFLAGS: '-mod=mod' },
   });
   if (r.status !== 0) {
-    return (modCache = { path: null, reason: `go mod download ${NODE_EXPORTER_MODULE}@v${NODE_EXPORTER_VERSION} failed: ${r.stdout}${r.stderr}` });
+    return (modCache = {
+      path: null,
+      reason: `go mod download ${NODE_EXPORTER_MODULE}@v${NODE_EXPORTER_VERSION} failed: ${r.stdout}${r.stderr}`,
+    });
   }
   const dir = (JSON.parse(r.stdout) as { Dir?: string }).Dir;
   if (!dir || !existsSync(join(dir, 'end-to-end-test.sh'))) {

@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import { tool, type ToolStatus } from './tools.js';
 import { closedPort } from './otlp-fault-server.js';
 
-export const OTELCOL_PATH =
-  process.env.HOSTPROBE_OTELCOL ?? join(homedir(), '.cache', 'hostprobe', 'otelcol', 'otelcol-hostprobe');
+export const OTELCOL_PATH = process.env.HOSTPROBE_OTELCOL ?? join(homedir(), '.cache', 'hostprobe', 'otelcol', 'otelcol-hostprobe');
 
 export function otelcolTool(): ToolStatus {
   return tool('otelcol-hostprobe', 'build it with: bash .ci/install.d/50-otelcol.sh', [OTELCOL_PATH]);

@@ -172,7 +172,8 @@ export function consistencyTests(load: () => Poll, options: ConsistencyOptions =
     const vm = (f: string) => prom.get(`node_vmstat_${f}`);
     expect(value('system.paging.faults', { 'system.paging.fault.type': 'major' })).toBe(vm('pgmajfault'));
     expect(value('system.paging.faults', { 'system.paging.fault.type': 'minor' })).toBe(vm('pgfault') - vm('pgmajfault'));
-    const ops = (dir: string, type: string) => value('system.paging.operations', { 'system.paging.direction': dir, 'system.paging.fault.type': type });
+    const ops = (dir: string, type: string) =>
+      value('system.paging.operations', { 'system.paging.direction': dir, 'system.paging.fault.type': type });
     expect(ops('in', 'major')).toBe(vm('pswpin'));
     expect(ops('out', 'major')).toBe(vm('pswpout'));
     expect(ops('in', 'minor')).toBe(vm('pgpgin'));
@@ -210,9 +211,11 @@ export function consistencyTests(load: () => Poll, options: ConsistencyOptions =
       expect(value('system.filesystem.usage', { ...a, 'system.filesystem.state': 'reserved' })).toBe(free - avail);
       if (size > 0) expect(value('system.filesystem.utilization', a)).toBeCloseTo((size - free) / size, 12);
       const ro = prom.get('node_filesystem_readonly', l);
-      expect(attrsOf(points('system.filesystem.limit').find((p) => attrsOf(p.attributes)['system.filesystem.mountpoint'] === l.mountpoint)!.attributes)['system.filesystem.mode']).toBe(
-        ro === 1 ? 'ro' : 'rw',
-      );
+      expect(
+        attrsOf(
+          points('system.filesystem.limit').find((p) => attrsOf(p.attributes)['system.filesystem.mountpoint'] === l.mountpoint)!.attributes,
+        )['system.filesystem.mode'],
+      ).toBe(ro === 1 ? 'ro' : 'rw');
     }
   });
 
@@ -251,10 +254,15 @@ export function consistencyTests(load: () => Poll, options: ConsistencyOptions =
       closing: 'closing',
     };
     for (const s of prom.all('node_tcp_connection_states')) {
-      expect(value('system.network.connection.count', { 'network.connection.state': STATES[s.labels.state!]!, 'network.transport': 'tcp' })).toBe(s.value);
+      expect(
+        value('system.network.connection.count', { 'network.connection.state': STATES[s.labels.state!]!, 'network.transport': 'tcp' }),
+      ).toBe(s.value);
     }
     // The conntrack table's size and limit (no attributes), where nf_conntrack is loaded.
-    for (const [otel, family] of [['system.network.conntrack.count', 'node_nf_conntrack_entries'], ['system.network.conntrack.max', 'node_nf_conntrack_entries_limit']] as const) {
+    for (const [otel, family] of [
+      ['system.network.conntrack.count', 'node_nf_conntrack_entries'],
+      ['system.network.conntrack.max', 'node_nf_conntrack_entries_limit'],
+    ] as const) {
       const s = prom.all(family)[0];
       if (s) expect(value(otel, {}), otel).toBe(s.value);
       else expect(metric(otel), otel).toBeUndefined();
@@ -276,7 +284,18 @@ export function consistencyTests(load: () => Poll, options: ConsistencyOptions =
 
   it('process counts by state match node_processes_state on /metrics', () => {
     expect(prom.has('node_processes_state')).toBe(true);
-    const SEMCONV: Record<string, string> = { R: 'running', S: 'sleeping', D: 'sleeping', I: 'sleeping', P: 'sleeping', W: 'sleeping', K: 'sleeping', T: 'stopped', t: 'stopped', Z: 'defunct' };
+    const SEMCONV: Record<string, string> = {
+      R: 'running',
+      S: 'sleeping',
+      D: 'sleeping',
+      I: 'sleeping',
+      P: 'sleeping',
+      W: 'sleeping',
+      K: 'sleeping',
+      T: 'stopped',
+      t: 'stopped',
+      Z: 'defunct',
+    };
     const want = new Map<string, number>();
     for (const s of prom.all('node_processes_state')) {
       const st = SEMCONV[s.labels.state!];
@@ -295,15 +314,27 @@ export function consistencyTests(load: () => Poll, options: ConsistencyOptions =
       const a = { 'process.group.name': g.name };
       expect(value('process.count', a)).toBe(prom.get('namedprocess_namegroup_num_procs', l));
       expect(value('process.thread.count', a)).toBe(prom.get('namedprocess_namegroup_num_threads', l));
-      expect(value('process.cpu.time', { ...a, 'cpu.mode': 'user' })).toBeCloseTo(prom.get('namedprocess_namegroup_cpu_seconds_total', { ...l, mode: 'user' }), 6);
-      expect(value('process.cpu.time', { ...a, 'cpu.mode': 'system' })).toBeCloseTo(prom.get('namedprocess_namegroup_cpu_seconds_total', { ...l, mode: 'system' }), 6);
+      expect(value('process.cpu.time', { ...a, 'cpu.mode': 'user' })).toBeCloseTo(
+        prom.get('namedprocess_namegroup_cpu_seconds_total', { ...l, mode: 'user' }),
+        6,
+      );
+      expect(value('process.cpu.time', { ...a, 'cpu.mode': 'system' })).toBeCloseTo(
+        prom.get('namedprocess_namegroup_cpu_seconds_total', { ...l, mode: 'system' }),
+        6,
+      );
       expect(value('process.memory.usage', a)).toBe(prom.get('namedprocess_namegroup_memory_bytes', { ...l, memtype: 'resident' }));
       expect(value('process.memory.virtual', a)).toBe(prom.get('namedprocess_namegroup_memory_bytes', { ...l, memtype: 'virtual' }));
       expect(value('process.disk.io', { ...a, 'disk.io.direction': 'read' })).toBe(prom.get('namedprocess_namegroup_read_bytes_total', l));
-      expect(value('process.disk.io', { ...a, 'disk.io.direction': 'write' })).toBe(prom.get('namedprocess_namegroup_write_bytes_total', l));
+      expect(value('process.disk.io', { ...a, 'disk.io.direction': 'write' })).toBe(
+        prom.get('namedprocess_namegroup_write_bytes_total', l),
+      );
       expect(value('process.unix.file_descriptor.count', a)).toBe(prom.get('namedprocess_namegroup_open_filedesc', l));
-      expect(value('process.paging.faults', { ...a, 'system.paging.fault.type': 'major' })).toBe(prom.get('namedprocess_namegroup_major_page_faults_total', l));
-      expect(value('process.paging.faults', { ...a, 'system.paging.fault.type': 'minor' })).toBe(prom.get('namedprocess_namegroup_minor_page_faults_total', l));
+      expect(value('process.paging.faults', { ...a, 'system.paging.fault.type': 'major' })).toBe(
+        prom.get('namedprocess_namegroup_major_page_faults_total', l),
+      );
+      expect(value('process.paging.faults', { ...a, 'system.paging.fault.type': 'minor' })).toBe(
+        prom.get('namedprocess_namegroup_minor_page_faults_total', l),
+      );
       expect(value('process.context_switches', { ...a, 'process.context_switch.type': 'voluntary' })).toBe(
         prom.get('namedprocess_namegroup_context_switches_total', { ...l, ctxswitchtype: 'voluntary' }),
       );

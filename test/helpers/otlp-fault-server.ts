@@ -5,10 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 
-export type Answer =
-  | { status: number; headers?: Record<string, string>; body?: Buffer | string }
-  | { hang: true }
-  | { destroy: true };
+export type Answer = { status: number; headers?: Record<string, string>; body?: Buffer | string } | { hang: true } | { destroy: true };
 
 export interface Received {
   at: number;

@@ -81,4 +81,3 @@ export function parseNetDev(text: string): Map<string, NetDev> {
   }
   return out;
 }
-

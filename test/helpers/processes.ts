@@ -47,16 +47,20 @@ export async function until(cond: () => boolean, ms = 10_000, what = 'condition'
 
 /** Waits until the process has exec'd (its comm is no longer node's) and is sleeping. */
 async function settled(pid: number, comm?: string): Promise<void> {
-  await until(() => {
-    try {
-      const text = readFileSync(`/proc/${pid}/stat`, 'latin1');
-      const name = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
-      const state = text[text.lastIndexOf(')') + 2];
-      return (comm === undefined || name === comm) && (state === 'S' || state === 'Z');
-    } catch {
-      return false;
-    }
-  }, 10_000, `pid ${pid} to start`);
+  await until(
+    () => {
+      try {
+        const text = readFileSync(`/proc/${pid}/stat`, 'latin1');
+        const name = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
+        const state = text[text.lastIndexOf(')') + 2];
+        return (comm === undefined || name === comm) && (state === 'S' || state === 'Z');
+      } catch {
+        return false;
+      }
+    },
+    10_000,
+    `pid ${pid} to start`,
+  );
 }
 
 /** A `sleep <seconds>` child (optionally through a different executable path or options). */

@@ -27,9 +27,7 @@ const cache = new Map<string, ToolStatus>();
 export function psutilPython(): ToolStatus {
   const hit = cache.get('psutil');
   if (hit) return hit;
-  const candidates = [process.env.HOSTPROBE_PYTHON, '/usr/bin/python3', which('python3')].filter(
-    (p): p is string => !!p && existsSync(p),
-  );
+  const candidates = [process.env.HOSTPROBE_PYTHON, '/usr/bin/python3', which('python3')].filter((p): p is string => !!p && existsSync(p));
   let status: ToolStatus = { path: null, reason: 'no python3 with psutil (apt-get install python3-psutil)' };
   for (const py of candidates) {
     const r = spawnSync(py, ['-c', 'import psutil'], { encoding: 'utf8' });

@@ -116,7 +116,10 @@ describe('cpuStats', () => {
 describe('cpuFreq vs psutil', () => {
   it('reports the same CPUs and values, or the same absence', () => {
     if (!haveTool(psutilPython())) return;
-    const py = psutilJson<{ avg: { current: number; min: number; max: number } | null; per: { current: number; min: number; max: number }[] }>(
+    const py = psutilJson<{
+      avg: { current: number; min: number; max: number } | null;
+      per: { current: number; min: number; max: number }[];
+    }>(
       'f = psutil.cpu_freq(); p = psutil.cpu_freq(percpu=True)\n' +
         'print(json.dumps({"avg": f._asdict() if f else None, "per": [x._asdict() for x in p]}))',
     );

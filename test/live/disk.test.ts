@@ -130,7 +130,12 @@ describe('diskUsage', () => {
   it('matches df -B1 --output=size,used,avail /', async () => {
     if (!haveTool(tool('df', 'apt-get install coreutils'))) return;
     const df = () => {
-      const [size, used, avail] = run('df', ['-B1', '--output=size,used,avail', '/']).trim().split('\n')[1]!.trim().split(/\s+/).map(Number);
+      const [size, used, avail] = run('df', ['-B1', '--output=size,used,avail', '/'])
+        .trim()
+        .split('\n')[1]!
+        .trim()
+        .split(/\s+/)
+        .map(Number);
       return { size: size!, used: used!, avail: avail! };
     };
     const before = df();
@@ -144,7 +149,7 @@ describe('diskUsage', () => {
     expect(ours.free).toBeLessThanOrEqual(Math.max(before.avail, after.avail) + slack);
   });
 
-  it.skipIf(!hasPsutil)('gives psutil\'s total for every physical mount point', async () => {
+  it.skipIf(!hasPsutil)("gives psutil's total for every physical mount point", async () => {
     const parts = diskPartitions();
     const totals = psutilJson<Record<string, number>>(
       `print(json.dumps({p: psutil.disk_usage(p).total for p in ${JSON.stringify(parts.map((p) => p.mountpoint))}}))`,
@@ -222,7 +227,10 @@ describe.skipIf(!hasPsutil)('diskIoCounters vs psutil.disk_io_counters', () => {
 // ---------------------------------------------------------------------------------------
 // A mount whose statfs hangs.
 
-const fuse = { path: existsSync('/dev/fuse') ? '/dev/fuse' : null, reason: '/dev/fuse missing (modprobe fuse; a container needs --device /dev/fuse and CAP_SYS_ADMIN)' };
+const fuse = {
+  path: existsSync('/dev/fuse') ? '/dev/fuse' : null,
+  reason: '/dev/fuse missing (modprobe fuse; a container needs --device /dev/fuse and CAP_SYS_ADMIN)',
+};
 const python = tool('python3', 'apt-get install python3', ['/usr/bin/python3']);
 const root = { path: process.getuid?.() === 0 ? 'root' : null, reason: 'the stuck-mount test needs root (mount(2) of a FUSE file system)' };
 const canFuse = haveTool(python) && haveTool(fuse) && haveTool(root);
@@ -429,7 +437,9 @@ describe('blockDeviceInfo on this machine', () => {
       const entry = `/run/udev/data/b${d.major}:${d.minor}`;
       if (!existsSync(entry)) expect(b.udev, name).toBeNull();
       else {
-        const props = readFileSync(entry, 'utf8').split('\n').filter((l) => l.startsWith('E:') && l.includes('='));
+        const props = readFileSync(entry, 'utf8')
+          .split('\n')
+          .filter((l) => l.startsWith('E:') && l.includes('='));
         expect(Object.keys(b.udev ?? {}).length, name).toBe(new Set(props.map((l) => l.slice(2, l.indexOf('=')))).size);
       }
     }

@@ -26,11 +26,18 @@ describe('hardware sensors agree with psutil on this machine', () => {
     expect(Object.keys(f).sort()).toEqual(Object.keys(ps.f).sort());
     for (const [chip, sensors] of Object.entries(ps.t)) {
       const ours = t[chip]!;
-      expect(ours.map((s) => [s.label, s.high, s.critical]), chip).toEqual(sensors.map((s) => [s.label, s.high, s.critical]));
+      expect(
+        ours.map((s) => [s.label, s.high, s.critical]),
+        chip,
+      ).toEqual(sensors.map((s) => [s.label, s.high, s.critical]));
       // Temperatures move between the two reads: within 5 °C.
       ours.forEach((s, i) => expect(Math.abs(s.current - sensors[i]!.current), `${chip} ${s.label}`).toBeLessThanOrEqual(5));
     }
-    for (const [chip, fans] of Object.entries(ps.f)) expect(f[chip]!.map((x) => x.label), chip).toEqual(fans.map((x) => x.label));
+    for (const [chip, fans] of Object.entries(ps.f))
+      expect(
+        f[chip]!.map((x) => x.label),
+        chip,
+      ).toEqual(fans.map((x) => x.label));
     if (!existsSync('/sys/class/hwmon') && !existsSync('/sys/class/thermal/thermal_zone0')) expect(t).toEqual({});
   });
 

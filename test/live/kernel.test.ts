@@ -39,7 +39,19 @@ function pythonTimex(py: string): Timex {
 }
 
 /** Fields that move while the clock is disciplined (and maxerror, which grows unsynchronised). */
-const MOVING = new Set<keyof Timex>(['offset', 'freq', 'maxerror', 'esterror', 'jitter', 'ppsfreq', 'stabil', 'jitcnt', 'calcnt', 'errcnt', 'stbcnt']);
+const MOVING = new Set<keyof Timex>([
+  'offset',
+  'freq',
+  'maxerror',
+  'esterror',
+  'jitter',
+  'ppsfreq',
+  'stabil',
+  'jitcnt',
+  'calcnt',
+  'errcnt',
+  'stbcnt',
+]);
 
 describe('timex', () => {
   const python = tool('python3', 'apt-get install python3');
@@ -134,7 +146,8 @@ describe('the small kernel files', () => {
 
 // ---- node_exporter 1.12.1 at the same moment --------------------------------------------
 
-const MINE = /^node_(timex_|selinux_|kernel_hung_|schedstat_|cpu_isolated|cpu_core_throttles|cpu_package_throttles|cpu_info|cpu_flag_info|cpu_bug_info|softirqs_total)/;
+const MINE =
+  /^node_(timex_|selinux_|kernel_hung_|schedstat_|cpu_isolated|cpu_core_throttles|cpu_package_throttles|cpu_info|cpu_flag_info|cpu_bug_info|softirqs_total)/;
 // cpu.info with every flag and bug of the first CPU, stat with softirq.
 const FLAGS = [
   '--collector.disable-defaults',
@@ -149,7 +162,9 @@ const FLAGS = [
 const TIMEX_MOVING = /^node_timex_(offset_seconds|frequency_adjustment_ratio|maxerror_seconds|estimated_error_seconds|pps_)/;
 
 describe('the same families and values as node_exporter 1.12.1', () => {
-  const ne = tool('node_exporter', 'go install github.com/prometheus/node_exporter@v1.12.1', [join(homedir(), 'go', 'bin', 'node_exporter')]);
+  const ne = tool('node_exporter', 'go install github.com/prometheus/node_exporter@v1.12.1', [
+    join(homedir(), 'go', 'bin', 'node_exporter'),
+  ]);
   let daemon: Daemon | undefined;
   let A = new Map<string, Family>();
   let B = new Map<string, Family>();
@@ -183,7 +198,8 @@ describe('the same families and values as node_exporter 1.12.1', () => {
       const h = H.get(name);
       expect(h?.help, name).toBe(f.help);
       expect(h?.type, name).toBe(f.type);
-      const keys = (fam: Family | undefined): string[] => (fam?.samples ?? []).map((s) => JSON.stringify(Object.entries(s.labels).sort())).sort();
+      const keys = (fam: Family | undefined): string[] =>
+        (fam?.samples ?? []).map((s) => JSON.stringify(Object.entries(s.labels).sort())).sort();
       expect(keys(h), name).toEqual(keys(f));
     }
   });
@@ -193,7 +209,8 @@ describe('the same families and values as node_exporter 1.12.1', () => {
     for (const [name, f] of A) {
       for (const s of f.samples) {
         const key = JSON.stringify(Object.entries(s.labels).sort());
-        const find = (fam: Family | undefined): number | undefined => fam?.samples.find((x) => JSON.stringify(Object.entries(x.labels).sort()) === key)?.value;
+        const find = (fam: Family | undefined): number | undefined =>
+          fam?.samples.find((x) => JSON.stringify(Object.entries(x.labels).sort()) === key)?.value;
         const a = s.value;
         const b = find(B.get(name)) ?? a;
         const h = find(H.get(name));

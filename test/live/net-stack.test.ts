@@ -14,7 +14,19 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { arpEntries, conntrack, netRxNohandler, softnetStat, udpQueues } from '../../src/net.js';
 import { haveTool, tool } from '../helpers/tools.js';
-import { freePort, haveCli, httpGet, parseFamilies, runCli, sampleKey, startDaemon, waitFor, type Daemon, type Family, type Sample } from '../helpers/agent.js';
+import {
+  freePort,
+  haveCli,
+  httpGet,
+  parseFamilies,
+  runCli,
+  sampleKey,
+  startDaemon,
+  waitFor,
+  type Daemon,
+  type Family,
+  type Sample,
+} from '../helpers/agent.js';
 
 const COLLECTORS = ['conntrack', 'softnet', 'arp', 'udp_queues', 'netdev'];
 
@@ -45,10 +57,16 @@ describe('conntrack, softnet, arp, udp_queues and rx_nohandler agree with node_e
   let H = new Map<string, Family>();
 
   beforeAll(async () => {
-    const bin = tool('node_exporter', 'go install github.com/prometheus/node_exporter@v1.12.1', [join(homedir(), 'go', 'bin', 'node_exporter')]);
+    const bin = tool('node_exporter', 'go install github.com/prometheus/node_exporter@v1.12.1', [
+      join(homedir(), 'go', 'bin', 'node_exporter'),
+    ]);
     if (!haveCli() || !haveTool(bin)) return;
     const port = await freePort();
-    ne = startDaemon(bin.path, [`--web.listen-address=127.0.0.1:${port}`, '--collector.disable-defaults', ...COLLECTORS.map((c) => `--collector.${c}`)]);
+    ne = startDaemon(bin.path, [
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--collector.disable-defaults',
+      ...COLLECTORS.map((c) => `--collector.${c}`),
+    ]);
     const scrape = async () => {
       const r = await httpGet(`http://127.0.0.1:${port}/metrics`);
       return r.status === 200 ? r.body : undefined;
@@ -68,14 +86,19 @@ describe('conntrack, softnet, arp, udp_queues and rx_nohandler agree with node_e
 
   it('serves the same families with the same HELP, TYPE and series', () => {
     if (!ne) return;
-    for (const c of COLLECTORS) expect(B.get('node_scrape_collector_success')?.samples.find((s) => s.labels.collector === c)?.value, c).toBe(1);
+    for (const c of COLLECTORS)
+      expect(B.get('node_scrape_collector_success')?.samples.find((s) => s.labels.collector === c)?.value, c).toBe(1);
     const shape = (fams: Map<string, Family>) =>
       Object.fromEntries(
-        [...fams.values()].filter((f) => FAMILIES.test(f.name)).map((f) => [f.name, { help: f.help, type: f.type, series: f.samples.map((s) => sampleKey(s)).sort() }]),
+        [...fams.values()]
+          .filter((f) => FAMILIES.test(f.name))
+          .map((f) => [f.name, { help: f.help, type: f.type, series: f.samples.map((s) => sampleKey(s)).sort() }]),
       );
     const expected = shape(B);
     // This host has softnet_stat and UDP tables; conntrack and ARP entries where present.
-    expect(Object.keys(expected)).toEqual(expect.arrayContaining(['node_softnet_processed_total', 'node_udp_queues', 'node_network_receive_nohandler_total']));
+    expect(Object.keys(expected)).toEqual(
+      expect.arrayContaining(['node_softnet_processed_total', 'node_udp_queues', 'node_network_receive_nohandler_total']),
+    );
     expect(shape(H)).toEqual(expected);
   });
 

@@ -136,7 +136,9 @@ describe('live: netIoCounters', () => {
   it('matches psutil net_io_counters(pernic=True), bracketed by reads before and after', () => {
     if (!haveTool(psutilPython())) return;
     const before = netIoCounters({ perNic: true, nowrap: false });
-    const ps = psutilJson<Record<string, number[]>>(`print(json.dumps({k: list(v) for k, v in psutil.net_io_counters(pernic=True).items()}))`);
+    const ps = psutilJson<Record<string, number[]>>(
+      `print(json.dumps({k: list(v) for k, v in psutil.net_io_counters(pernic=True).items()}))`,
+    );
     const after = netIoCounters({ perNic: true, nowrap: false });
     expect(Object.keys(ps).sort()).toEqual(Object.keys(before).sort());
     const fields = ['bytesSent', 'bytesRecv', 'packetsSent', 'packetsRecv', 'errin', 'errout', 'dropin', 'dropout'] as const;
@@ -154,22 +156,34 @@ describe('live: netIoCounters', () => {
       for (const line of readFileSync('/proc/self/net/dev', 'utf8').split('\n').slice(2)) {
         const i = line.lastIndexOf(':');
         if (i < 0) continue;
-        out[line.slice(0, i).trim()] = line.slice(i + 1).trim().split(/\s+/).map(Number);
+        out[line.slice(0, i).trim()] = line
+          .slice(i + 1)
+          .trim()
+          .split(/\s+/)
+          .map(Number);
       }
       return out;
     };
-    atStableMoment(parse, () => netIoCounters({ perNic: true, nowrap: false }), (file, ours) => {
-      expect(Object.keys(ours)).toEqual(Object.keys(file));
-      for (const [nic, v] of Object.entries(file)) {
-        const o = ours[nic]!;
-        expect([...Object.values(o.rx), ...Object.values(o.tx)], nic).toEqual(v);
-      }
-    });
-    atStableMoment(parse, () => netIoCounters({ nowrap: false }), (file, total) => {
-      const rows = Object.values(file);
-      expect(total!.rx.bytes).toBe(rows.reduce((a, r) => a + r[0]!, 0));
-      expect(total!.tx.packets).toBe(rows.reduce((a, r) => a + r[9]!, 0));
-    });
+    atStableMoment(
+      parse,
+      () => netIoCounters({ perNic: true, nowrap: false }),
+      (file, ours) => {
+        expect(Object.keys(ours)).toEqual(Object.keys(file));
+        for (const [nic, v] of Object.entries(file)) {
+          const o = ours[nic]!;
+          expect([...Object.values(o.rx), ...Object.values(o.tx)], nic).toEqual(v);
+        }
+      },
+    );
+    atStableMoment(
+      parse,
+      () => netIoCounters({ nowrap: false }),
+      (file, total) => {
+        const rows = Object.values(file);
+        expect(total!.rx.bytes).toBe(rows.reduce((a, r) => a + r[0]!, 0));
+        expect(total!.tx.packets).toBe(rows.reduce((a, r) => a + r[9]!, 0));
+      },
+    );
   });
 });
 
@@ -233,7 +247,9 @@ describe('live: netIfStats', () => {
 describe('live: netClass', () => {
   it('matches /sys/class/net read directly', () => {
     const base = '/sys/class/net';
-    const names = readdirSync(base).filter((n) => statSync(join(base, n)).isDirectory()).sort();
+    const names = readdirSync(base)
+      .filter((n) => statSync(join(base, n)).isDirectory())
+      .sort();
     const ours = netClass();
     expect(Object.keys(ours)).toEqual(names);
     const attr = (n: string, f: string): string | null => {
@@ -282,7 +298,11 @@ describe('live: sockStat, netStat, tcpConnectionStates', () => {
       }
       return out;
     };
-    atStableMoment(parse, () => sockStat(), (file, ours) => expect(ours).toEqual(file));
+    atStableMoment(
+      parse,
+      () => sockStat(),
+      (file, ours) => expect(ours).toEqual(file),
+    );
   });
 
   it('netStat has every protocol and field of netstat/snmp/snmp6, with the static values', () => {
@@ -305,13 +325,33 @@ describe('live: sockStat, netStat, tcpConnectionStates', () => {
     expect(Object.keys(ours).sort()).toEqual([...names.keys()].sort());
     for (const [proto, fields] of names) expect(Object.keys(ours[proto]!), proto).toEqual(fields);
     const snmp = readFileSync('/proc/self/net/snmp', 'utf8').split('\n');
-    const tcpHdr = snmp.find((l) => l.startsWith('Tcp: R'))!.split(/\s+/).slice(1);
-    const tcpVal = snmp.find((l) => /^Tcp: \d/.test(l))!.split(/\s+/).slice(1).map(Number);
+    const tcpHdr = snmp
+      .find((l) => l.startsWith('Tcp: R'))!
+      .split(/\s+/)
+      .slice(1);
+    const tcpVal = snmp
+      .find((l) => /^Tcp: \d/.test(l))!
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
     for (const f of ['RtoAlgorithm', 'RtoMin', 'RtoMax', 'MaxConn']) expect(ours.Tcp![f], f).toBe(tcpVal[tcpHdr.indexOf(f)]);
   });
 
   it('tcpConnectionStates counts /proc/net/tcp + tcp6 by state at a stable moment', async () => {
-    const labels = ['', 'established', 'syn_sent', 'syn_recv', 'fin_wait1', 'fin_wait2', 'time_wait', 'close', 'close_wait', 'last_ack', 'listen', 'closing'];
+    const labels = [
+      '',
+      'established',
+      'syn_sent',
+      'syn_recv',
+      'fin_wait1',
+      'fin_wait2',
+      'time_wait',
+      'close',
+      'close_wait',
+      'last_ack',
+      'listen',
+      'closing',
+    ];
     const count = () => {
       const c: Record<string, number> = Object.fromEntries(labels.slice(1).map((l) => [l, 0]));
       for (const f of ['/proc/self/net/tcp', '/proc/self/net/tcp6']) {
@@ -323,7 +363,11 @@ describe('live: sockStat, netStat, tcpConnectionStates', () => {
       }
       return c;
     };
-    atStableMoment(count, () => tcpConnectionStates().states, (file, ours) => expect(ours).toEqual(file));
+    atStableMoment(
+      count,
+      () => tcpConnectionStates().states,
+      (file, ours) => expect(ours).toEqual(file),
+    );
     const a = await tcpConnectionStatesAsync();
     expect(Object.keys(a.states)).toEqual(labels.slice(1));
   });
@@ -399,9 +443,7 @@ describe('live: netConnections finds this process sockets', () => {
     expect(inet(clientPort, 'raddr')).toEqual([
       expect.objectContaining({ status: 'ESTABLISHED', laddr: { ip: '127.0.0.1', port }, pid: process.pid }),
     ]);
-    expect(inet(udpPort, 'laddr')).toEqual([
-      expect.objectContaining({ type: SOCK_DGRAM, status: 'NONE', raddr: null, pid: process.pid }),
-    ]);
+    expect(inet(udpPort, 'laddr')).toEqual([expect.objectContaining({ type: SOCK_DGRAM, status: 'NONE', raddr: null, pid: process.pid })]);
     const unix = all.filter((c) => c.family === AF_UNIX && c.laddr === unixPath);
     // The listening socket and the accepted end carry the path.
     expect(unix.length).toBeGreaterThanOrEqual(1);
@@ -529,17 +571,27 @@ describe.skipIf(!canMakeNetns)('live: known interfaces in a private netns', () =
     if (!haveTool(psutilPython())) return;
     const ps = psInNs<Record<string, PsStats>>(PS_STATS);
     expect(s).toEqual(
-      Object.fromEntries(Object.entries(ps).map(([n, p]) => [n, { isUp: p.isup, duplex: p.duplex, speed: p.speed, mtu: p.mtu, flags: p.flags }])),
+      Object.fromEntries(
+        Object.entries(ps).map(([n, p]) => [n, { isUp: p.isup, duplex: p.duplex, speed: p.speed, mtu: p.mtu, flags: p.flags }]),
+      ),
     );
   });
 
   it('netClass and netIoCounters see the namespace interfaces, odd names included', () => {
     if (!ready) return;
-    const c = inNs<Record<string, { address: string | null; mtu: number; operstate: string; adminState: string; speed: number | null; type: number }>>(
-      'h.netClass()',
-    );
+    const c =
+      inNs<
+        Record<string, { address: string | null; mtu: number; operstate: string; adminState: string; speed: number | null; type: number }>
+      >('h.netClass()');
     expect(Object.keys(c)).toEqual(['hp-br@x', 'hp-dn.0', 'hp-dn.1', 'hp-tun.0', 'hp-v0.a', 'hp-v0.b', 'lo']);
-    expect(c['hp-v0.a']).toMatchObject({ address: '02:00:00:00:99:01', mtu: 1450, operstate: 'up', adminState: 'up', speed: 10000, type: 1 });
+    expect(c['hp-v0.a']).toMatchObject({
+      address: '02:00:00:00:99:01',
+      mtu: 1450,
+      operstate: 'up',
+      adminState: 'up',
+      speed: 10000,
+      type: 1,
+    });
     expect(c['hp-dn.1']).toMatchObject({ operstate: 'down', adminState: 'down' });
     expect(c['hp-tun.0']!.type).toBe(65534);
     const links = JSON.parse(sh(['-n', NS, '-j', 'link'])) as IpLink[];

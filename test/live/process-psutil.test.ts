@@ -272,7 +272,9 @@ describe('cross-check against psutil over every live process', () => {
           // psutil 5.9.4 raises NoSuchProcess for a live kernel thread's environ (ESRCH:
           // no mm); we return {} for it. Otherwise the process vanished while psutil read it.
           if (attr === 'environ' && JSON.stringify(mine.methods.environ) !== '{}' && mine.methods.environ !== AD) {
-            mismatches.push(`pid ${theirs.pid} environ: psutil NoSuchProcess but ours ${JSON.stringify(mine.methods.environ)}`.slice(0, 400));
+            mismatches.push(
+              `pid ${theirs.pid} environ: psutil NoSuchProcess but ours ${JSON.stringify(mine.methods.environ)}`.slice(0, 400),
+            );
           }
           continue;
         }

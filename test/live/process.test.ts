@@ -112,9 +112,16 @@ describe('a sleeping child', () => {
     expect(f).toMatchObject({ path: realpathSync(file), fd: 3, mode: 'a', position: 0 });
     child.kill('SIGKILL');
 
-    const py = spawn('python3', ['-c', "import socket,time\ns=socket.socket()\ns.bind(('127.0.0.1',0))\ns.listen()\nprint(s.getsockname()[1],flush=True)\ntime.sleep(300)"], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+    const py = spawn(
+      'python3',
+      [
+        '-c',
+        "import socket,time\ns=socket.socket()\ns.bind(('127.0.0.1',0))\ns.listen()\nprint(s.getsockname()[1],flush=True)\ntime.sleep(300)",
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
     const port = await new Promise<number>((resolve) => py.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
     const server = new Process(py.pid);
     const conns = server.connections({ kind: 'tcp' });
@@ -452,10 +459,14 @@ describe('processWaitChannels', () => {
     const s = await spawnSleeper();
     // Until it is asleep (just after exec it may still be running: no wait channel).
     let w = '';
-    await until(() => {
-      w = readFileSync(`/proc/${s.pid}/wchan`, 'utf8').trim();
-      return w !== '' && w !== '0';
-    }, 10_000, 'the sleeper to sleep');
+    await until(
+      () => {
+        w = readFileSync(`/proc/${s.pid}/wchan`, 'utf8').trim();
+        return w !== '' && w !== '0';
+      },
+      10_000,
+      'the sleeper to sleep',
+    );
     const [mine, gone] = await processWaitChannels([s.pid, 999999999]);
     expect(mine).toEqual({ [w]: 1 });
     expect(gone).toBeNull();
@@ -470,7 +481,11 @@ describe('processWaitChannels', () => {
 
 describe('processIter and the summary on this host', () => {
   it('gives memoryPercent from the same statm read as memoryInfo, even for a growing process', async () => {
-    const grower = spawn(process.execPath, ['-e', 'const a = []; setInterval(() => a.push(Buffer.alloc(4 << 20, 1)), 5); setTimeout(() => {}, 5000);'], { stdio: 'ignore' });
+    const grower = spawn(
+      process.execPath,
+      ['-e', 'const a = []; setInterval(() => a.push(Buffer.alloc(4 << 20, 1)), 5); setTimeout(() => {}, 5000);'],
+      { stdio: 'ignore' },
+    );
     try {
       await new Promise((r) => grower.once('spawn', r));
       await new Promise((r) => setTimeout(r, 200));

@@ -51,8 +51,7 @@ TEST(CpuParse, MalformedLinesAreParseErrorsNamingTheFile) {
   expect_error([] { parse_cpu_times("cpu  1 2 3\n", 100, "/p/stat"); }, ErrorKind::Parse, "fewer than 4");
   expect_error([] { parse_cpu_times("intr 1\n", 100, "/p/stat"); }, ErrorKind::Parse, "/p/stat");
   expect_error([] { parse_cpu_times("", 100, "/p/stat"); }, ErrorKind::Parse, "/p/stat");
-  expect_error([] { parse_per_cpu_times("cpu 1 2 3 4\ncpu0 1 -2 3 4\n", 100, "/p/stat"); }, ErrorKind::Parse,
-               "'cpu0'");
+  expect_error([] { parse_per_cpu_times("cpu 1 2 3 4\ncpu0 1 -2 3 4\n", 100, "/p/stat"); }, ErrorKind::Parse, "'cpu0'");
 }
 
 TEST(CpuParse, PerCpuKeepsCpuNumbersAcrossOfflineGaps) {
@@ -272,7 +271,8 @@ TEST(CpuRead, OneShotReadsGrowPastTheFirstBuffer) {
 }
 
 TEST(CpuRead, OwnLoadAverageComesFromSysinfo) {
-  struct sysinfo a {}, b {};
+  struct sysinfo a {
+  }, b{};
   ASSERT_EQ(::sysinfo(&a), 0);
   auto l = read_loadavg(Roots{});
   ASSERT_EQ(::sysinfo(&b), 0);

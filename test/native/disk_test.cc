@@ -97,8 +97,11 @@ TEST(Mountinfo, KeepsAnEmptySourceAndNoOptionalFields) {
 }
 
 TEST(Mountinfo, MalformedLineIsAParseErrorNamingFileAndLine) {
-  expect_error([] { parse_mountinfo("1 0 8:1 / / rw - ext4 /dev/sda1 rw\n2 0 8:2 / /x rw ext4 /dev/sda2 rw\n", "/p/mountinfo"); },
-               ErrorKind::Parse, {"/p/mountinfo", "line 2"});
+  expect_error(
+      [] {
+        parse_mountinfo("1 0 8:1 / / rw - ext4 /dev/sda1 rw\n2 0 8:2 / /x rw ext4 /dev/sda2 rw\n", "/p/mountinfo");
+      },
+      ErrorKind::Parse, {"/p/mountinfo", "line 2"});
   expect_error([] { parse_mountinfo("1 0 8-1 / / rw - ext4 /dev/sda1 rw\n", "/p/mountinfo"); }, ErrorKind::Parse,
                {"line 1", "8-1"});
   expect_error([] { parse_mountinfo("1 0 8:1 / / rw - ext4\n", "/p/mountinfo"); }, ErrorKind::Parse, {"line 1"});
@@ -204,9 +207,18 @@ TEST(Partitions, HostModeReadsPid1MountinfoWithoutStripping) {
 TEST(Partitions, PhysicalFilterLikePsutil) {
   Roots r = fixture_roots("disk-host");
   auto phys = by_mountpoint(read_partitions(r, false));
-  std::vector<std::string> expected = {"/",          "/boot",           "/mnt/my disk", "/mnt/tab\tand\\backslash",
-                                       "/mnt/emergency", "/srv/bind",     "/mnt/zfs",     "/mnt/sync",
-                                       "/snap/core/1",   "/mnt/new\nline", "/mnt/whole",  "/mnt/classblock",
+  std::vector<std::string> expected = {"/",
+                                       "/boot",
+                                       "/mnt/my disk",
+                                       "/mnt/tab\tand\\backslash",
+                                       "/mnt/emergency",
+                                       "/srv/bind",
+                                       "/mnt/zfs",
+                                       "/mnt/sync",
+                                       "/snap/core/1",
+                                       "/mnt/new\nline",
+                                       "/mnt/whole",
+                                       "/mnt/classblock",
                                        "/mnt/nodevnode"};
   EXPECT_EQ(phys.size(), expected.size());
   for (const auto& mp : expected) EXPECT_TRUE(phys.count(mp)) << mp;
@@ -287,7 +299,8 @@ TEST(Usage, StatvfsMatchesTheSyscallAndErrorsAreTyped) {
   ASSERT_EQ(::statvfs("/", &st), 0);
   EXPECT_EQ(u.total, static_cast<uint64_t>(st.f_blocks) * st.f_frsize);
   EXPECT_EQ(u.files, st.f_files);
-  Error e = expect_error([] { statvfs_usage("/nonexistent/hostprobe"); }, ErrorKind::NotFound, {"/nonexistent/hostprobe"});
+  Error e =
+      expect_error([] { statvfs_usage("/nonexistent/hostprobe"); }, ErrorKind::NotFound, {"/nonexistent/hostprobe"});
   EXPECT_EQ(e.err(), ENOENT);
   EXPECT_EQ(e.path(), "/nonexistent/hostprobe");
 }

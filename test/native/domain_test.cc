@@ -29,17 +29,21 @@ TEST(Domain, DuplicateMeminfoAndVmstatKeys) {
 
 TEST(Domain, MeminfoBeyond2To64) {
   // 2^64 itself does not parse; a kB value whose bytes overflow 2^64 is refused too.
-  expect_error([] { parse_meminfo("MemTotal: 18446744073709551616 kB\n", "/p/meminfo"); }, ErrorKind::Parse, "/p/meminfo");
+  expect_error([] { parse_meminfo("MemTotal: 18446744073709551616 kB\n", "/p/meminfo"); }, ErrorKind::Parse,
+               "/p/meminfo");
   expect_error([] { parse_meminfo("MemTotal: 18014398509481984 kB\n", "/p/meminfo"); }, ErrorKind::Parse,
                "line 1: MemTotal 18014398509481984 kB is beyond 2^64 bytes");
-  expect_error([] { parse_vmstat("pgfault 18446744073709551616\n", "/p/vmstat"); }, ErrorKind::Parse, "/p/vmstat: malformed line");
+  expect_error([] { parse_vmstat("pgfault 18446744073709551616\n", "/p/vmstat"); }, ErrorKind::Parse,
+               "/p/vmstat: malformed line");
 }
 
 TEST(Domain, DuplicateOrMissingCpuLines) {
   const std::string line = " 1 2 3 4 5 6 7 8 0 0\n";
-  expect_error([&] { parse_per_cpu_times("cpu" + line + "cpu0" + line + "cpu1" + line + "cpu0" + line, 100, "/p/stat"); },
-               ErrorKind::Parse, "/p/stat: line 4: duplicate 'cpu0' line");
-  expect_error([&] { parse_per_cpu_times("cpu" + line + "intr 1\n", 100, "/p/stat"); }, ErrorKind::Parse, "/p/stat: no per-CPU 'cpuN' lines");
+  expect_error(
+      [&] { parse_per_cpu_times("cpu" + line + "cpu0" + line + "cpu1" + line + "cpu0" + line, 100, "/p/stat"); },
+      ErrorKind::Parse, "/p/stat: line 4: duplicate 'cpu0' line");
+  expect_error([&] { parse_per_cpu_times("cpu" + line + "intr 1\n", 100, "/p/stat"); }, ErrorKind::Parse,
+               "/p/stat: no per-CPU 'cpuN' lines");
   expect_error([&] { parse_per_cpu_times("", 100, "/p/stat"); }, ErrorKind::Parse, "no per-CPU");
   EXPECT_EQ(parse_per_cpu_times("cpu" + line + "cpu0" + line + "cpu1" + line, 100, "/p/stat").size(), 2u);
 }
@@ -53,16 +57,29 @@ TEST(Domain, LoadAverageMustBeFiniteAndNonNegative) {
 
 const char* kNetDevHead =
     "Inter-|   Receive                                                |  Transmit\n"
-    " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n";
+    " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier "
+    "compressed\n";
 
 TEST(Domain, NetDevDuplicateInterfaceAndBadNames) {
   std::string row = ": 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n";
-  expect_error([&] { parse_net_dev(std::string(kNetDevHead) + "  eth0" + row + "    lo" + row + "  eth0" + row, "/p/net/dev"); },
-               ErrorKind::Parse, "/p/net/dev: line 5: duplicate interface 'eth0'");
-  expect_error([&] { parse_net_dev(std::string(kNetDevHead) + "  et\xff" "0" + row, "/p/net/dev"); }, ErrorKind::Parse,
-               "line 3: interface name is not valid UTF-8");
-  expect_error([&] { parse_net_dev(std::string(kNetDevHead) + "  eth0: 18446744073709551616 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n", "/p/net/dev"); },
-               ErrorKind::Parse, "bad counter '18446744073709551616'");
+  expect_error(
+      [&] { parse_net_dev(std::string(kNetDevHead) + "  eth0" + row + "    lo" + row + "  eth0" + row, "/p/net/dev"); },
+      ErrorKind::Parse, "/p/net/dev: line 5: duplicate interface 'eth0'");
+  expect_error(
+      [&] {
+        parse_net_dev(std::string(kNetDevHead) +
+                          "  et\xff"
+                          "0" +
+                          row,
+                      "/p/net/dev");
+      },
+      ErrorKind::Parse, "line 3: interface name is not valid UTF-8");
+  expect_error(
+      [&] {
+        parse_net_dev(std::string(kNetDevHead) + "  eth0: 18446744073709551616 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n",
+                      "/p/net/dev");
+      },
+      ErrorKind::Parse, "bad counter '18446744073709551616'");
   expect_error([&] { parse_net_dev("", "/p/net/dev"); }, ErrorKind::Parse, "/p/net/dev: no 'Inter-|' header");
   EXPECT_EQ(parse_net_dev(std::string(kNetDevHead) + "  eth0" + row + "    lo" + row).size(), 2u);
 }
@@ -84,7 +101,8 @@ TEST(Domain, DiskstatsDuplicateDeviceAndMountinfoUtf8) {
                ErrorKind::Parse, "device name is not valid UTF-8");
   expect_error([] { parse_mountinfo("22 1 8:1 / /mnt/\\377x rw - ext4 /dev/sda1 rw\n", "/p/mountinfo"); },
                ErrorKind::Parse, "mount point is not valid UTF-8");
-  EXPECT_EQ(parse_mountinfo("22 1 8:1 / /mnt/caf\xc3\xa9 rw - ext4 /dev/sda1 rw\n").at(0).mountpoint, "/mnt/caf\xc3\xa9");
+  EXPECT_EQ(parse_mountinfo("22 1 8:1 / /mnt/caf\xc3\xa9 rw - ext4 /dev/sda1 rw\n").at(0).mountpoint,
+            "/mnt/caf\xc3\xa9");
 }
 
 TEST(Domain, Utf8Validator) {
@@ -130,10 +148,12 @@ TEST_F(NetClassAttrs, AbsentIsAbsentNonRegularOrOversizedIsAnError) {
   EXPECT_EQ(ok[0].mtu, 1500);
   EXPECT_FALSE(ok[0].speed.has_value());
   ASSERT_EQ(::mkfifo(attr("carrier").c_str(), 0600), 0);
-  test_support::expect_error([&] { read_net_class(roots_); }, ErrorKind::Io, attr("carrier") + ": not a regular file (a FIFO)");
+  test_support::expect_error([&] { read_net_class(roots_); }, ErrorKind::Io,
+                             attr("carrier") + ": not a regular file (a FIFO)");
   std::filesystem::remove(attr("carrier"));
   write("ifalias", std::string(5000, 'a'));
-  test_support::expect_error([&] { read_net_class(roots_); }, ErrorKind::Io, attr("ifalias") + ": larger than the read limit of 4096 bytes");
+  test_support::expect_error([&] { read_net_class(roots_); }, ErrorKind::Io,
+                             attr("ifalias") + ": larger than the read limit of 4096 bytes");
 }
 
 }  // namespace

@@ -44,11 +44,14 @@ TEST(SysClass, ReadsTheFixtureHwmonTree) {
 TEST(SysClass, InvalidUtf8RunsBecomeOneReplacementCharacter) {
   EXPECT_EQ(to_valid_utf8("plain"), "plain");
   EXPECT_EQ(to_valid_utf8("\xC3\xA9t\xC3\xA9"), "\xC3\xA9t\xC3\xA9");  // été stays
-  EXPECT_EQ(to_valid_utf8("a\xFF\xFE" "b"), "a\xEF\xBF\xBD" "b");        // one U+FFFD per run
-  EXPECT_EQ(to_valid_utf8("x\xC3"), "x\xEF\xBF\xBD");                     // a cut sequence
-  EXPECT_EQ(to_valid_utf8("\xED\xA0\x80"), "\xEF\xBF\xBD");               // a surrogate
-  EXPECT_EQ(to_valid_utf8("\xC0\xAF"), "\xEF\xBF\xBD");                    // overlong
-  EXPECT_EQ(to_valid_utf8("\xF0\x9F\x98\x80"), "\xF0\x9F\x98\x80");         // 4 bytes
+  EXPECT_EQ(to_valid_utf8("a\xFF\xFE"
+                          "b"),
+            "a\xEF\xBF\xBD"
+            "b");                                                    // one U+FFFD per run
+  EXPECT_EQ(to_valid_utf8("x\xC3"), "x\xEF\xBF\xBD");                // a cut sequence
+  EXPECT_EQ(to_valid_utf8("\xED\xA0\x80"), "\xEF\xBF\xBD");          // a surrogate
+  EXPECT_EQ(to_valid_utf8("\xC0\xAF"), "\xEF\xBF\xBD");              // overlong
+  EXPECT_EQ(to_valid_utf8("\xF0\x9F\x98\x80"), "\xF0\x9F\x98\x80");  // 4 bytes
 }
 
 TEST(SysClass, MissingClassIsNotFoundNamingThePath) {

@@ -176,8 +176,8 @@ TEST(HostUname, MatchesTheSyscall) {
   EXPECT_EQ(n.release, u.release);
   EXPECT_EQ(n.machine, u.machine);
   EXPECT_EQ(n.domainname, u.domainname);
-  std::string joined = n.sysname + '\0' + n.nodename + '\0' + n.release + '\0' + n.version + '\0' + n.machine +
-                       '\0' + n.domainname;
+  std::string joined =
+      n.sysname + '\0' + n.nodename + '\0' + n.release + '\0' + n.version + '\0' + n.machine + '\0' + n.domainname;
   EXPECT_EQ(read_uname_joined(), joined);
 }
 

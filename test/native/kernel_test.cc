@@ -39,7 +39,8 @@ TEST(KernelSelinux, ConfigModeAndEnforce) {
   EXPECT_EQ(parse_selinux_config_mode("SELINUXTYPE=mls\n"), -1);
   EXPECT_EQ(parse_selinux_enforce("1\n", "/e"), 1);
   EXPECT_EQ(parse_selinux_enforce("0", "/e"), 0);
-  expect_error([] { parse_selinux_enforce("2", "/sys/fs/selinux/enforce"); }, ErrorKind::Parse, "/sys/fs/selinux/enforce");
+  expect_error([] { parse_selinux_enforce("2", "/sys/fs/selinux/enforce"); }, ErrorKind::Parse,
+               "/sys/fs/selinux/enforce");
 }
 
 TEST(KernelStat, SoftirqVectors) {
@@ -48,7 +49,8 @@ TEST(KernelStat, SoftirqVectors) {
   EXPECT_EQ(*v, (std::vector<uint64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
   EXPECT_FALSE(parse_stat_softirq_vectors("cpu  1 2 3\nctxt 5\n").has_value());
   expect_error([] { parse_stat_softirq_vectors("softirq 10 1 2 3\n", "/p/stat"); }, ErrorKind::Parse, "/p/stat");
-  expect_error([] { parse_stat_softirq_vectors("softirq 10 1 2 3 4 5 6 7 8 9 x\n", "/p/stat"); }, ErrorKind::Parse, "malformed");
+  expect_error([] { parse_stat_softirq_vectors("softirq 10 1 2 3 4 5 6 7 8 9 x\n", "/p/stat"); }, ErrorKind::Parse,
+               "malformed");
 }
 
 TEST(KernelCpuinfo, ProcessorBlocks) {

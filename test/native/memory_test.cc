@@ -30,8 +30,9 @@ TEST(MemParse, RoundPercentIsPythonsRound) {
 }
 
 TEST(MemParse, MeminfoUnitsAndNames) {
-  auto m = parse_meminfo("MemTotal:       100 kB\nActive(anon):    2 kB\nHugePages_Total:      16\n\n"
-                         "ShadowCallStack:10373888 kB\n");
+  auto m = parse_meminfo(
+      "MemTotal:       100 kB\nActive(anon):    2 kB\nHugePages_Total:      16\n\n"
+      "ShadowCallStack:10373888 kB\n");
   ASSERT_EQ(m.size(), 4u);
   EXPECT_EQ(m[0].name, "MemTotal");
   EXPECT_EQ(m[0].value, 100 * KiB);
@@ -45,8 +46,7 @@ TEST(MemParse, MeminfoUnitsAndNames) {
 }
 
 TEST(MemParse, MalformedMeminfoIsAParseErrorNamingTheFile) {
-  expect_error([] { parse_meminfo("MemTotal: 1 kB\nMemFree 2 kB\n", "/f/meminfo"); }, ErrorKind::Parse,
-               "/f/meminfo");
+  expect_error([] { parse_meminfo("MemTotal: 1 kB\nMemFree 2 kB\n", "/f/meminfo"); }, ErrorKind::Parse, "/f/meminfo");
   expect_error([] { parse_meminfo("MemTotal: x kB\n", "/f/meminfo"); }, ErrorKind::Parse, "MemTotal");
   expect_error([] { parse_meminfo("MemTotal: 1 MB\n", "/f/meminfo"); }, ErrorKind::Parse, "unit");
   expect_error([] { parse_meminfo(":1 kB\n", "/f/meminfo"); }, ErrorKind::Parse, "/f/meminfo");
@@ -70,8 +70,7 @@ TEST(MemParse, ZoneinfoSumsOnlyLowWatermarks) {
 }
 
 // The kernel's algorithm, written out for the fixture's numbers.
-int64_t expected_estimate(double free, double active_file, double inactive_file, double sreclaimable,
-                          double low) {
+int64_t expected_estimate(double free, double active_file, double inactive_file, double sreclaimable, double low) {
   double avail = free - low;
   double pagecache = active_file + inactive_file;
   pagecache -= std::min(pagecache / 2, low);
@@ -223,8 +222,9 @@ TEST(MemCompute, MissingTotalIsAParseError) {
 
 TEST(MemCompute, NegativeEstimateClampsToZero) {
   // A huge low watermark drives the estimate below zero.
-  auto m = parse_meminfo("MemTotal: 1000 kB\nMemFree: 10 kB\nCached: 5 kB\nActive(file): 1 kB\n"
-                         "Inactive(file): 1 kB\nSReclaimable: 1 kB\n");
+  auto m = parse_meminfo(
+      "MemTotal: 1000 kB\nMemFree: 10 kB\nCached: 5 kB\nActive(file): 1 kB\n"
+      "Inactive(file): 1 kB\nSReclaimable: 1 kB\n");
   VirtualMemory v = compute_virtual_memory(m, uint64_t{1} << 30);
   EXPECT_EQ(v.available, 0u);
   EXPECT_EQ(v.used, v.total);

@@ -9,14 +9,14 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <filesystem>
-#include <functional>
-#include <map>
-#include <random>
 #include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <random>
 
 #include "error.h"
 #include "fs.h"
@@ -70,13 +70,16 @@ const StatGroup* group(const StatGroups& g, const std::string& proto) {
 
 constexpr const char* kDevHeader =
     "Inter-|   Receive                                                |  Transmit\n"
-    " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n";
+    " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier "
+    "compressed\n";
 
 TEST(NetDev, ParsesAllSixteenColumnsAndSplitsAtLastColon) {
-  std::string text = std::string(kDevHeader) +
-                     "  eth0: 315070614    8962    1    2    3     4          5         6   566797    5296    7    8    9    10      11         12\n"
-                     "weird:name:     1     2     3     4     5     6     7     8     9    10    11    12    13    14    15    16\n"
-                     "eth1:4294967290 100 0 0 0 0 0 0 2000 20 0 0 0 0 0 0\n";
+  std::string text =
+      std::string(kDevHeader) +
+      "  eth0: 315070614    8962    1    2    3     4          5         6   566797    5296    7    8    9    10      "
+      "11         12\n"
+      "weird:name:     1     2     3     4     5     6     7     8     9    10    11    12    13    14    15    16\n"
+      "eth1:4294967290 100 0 0 0 0 0 0 2000 20 0 0 0 0 0 0\n";
   auto rows = parse_net_dev(text, "/x/net/dev");
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[0].name, "eth0");
@@ -112,10 +115,12 @@ TEST(NetDev, EmptyTableAndBlankLines) {
 TEST(NetDev, MalformedLinesThrowParseErrorsNamingTheFile) {
   expect_error([] { parse_net_dev(std::string(kDevHeader) + "  eth0 1 2 3\n", "/p/net/dev"); }, ErrorKind::Parse,
                "/p/net/dev: line 3");
-  expect_error([] { parse_net_dev(std::string(kDevHeader) + "  eth0: 1 2 3 4\n", "/p/net/dev"); },
-               ErrorKind::Parse, "expected 16 counters, got 4");
+  expect_error([] { parse_net_dev(std::string(kDevHeader) + "  eth0: 1 2 3 4\n", "/p/net/dev"); }, ErrorKind::Parse,
+               "expected 16 counters, got 4");
   expect_error(
-      [] { parse_net_dev(std::string(kDevHeader) + "  eth0: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 x16\n", "/p/net/dev"); },
+      [] {
+        parse_net_dev(std::string(kDevHeader) + "  eth0: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 x16\n", "/p/net/dev");
+      },
       ErrorKind::Parse, "bad counter 'x16'");
   expect_error([] { parse_net_dev(std::string(kDevHeader) + "   : 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n"); },
                ErrorKind::Parse, "empty interface name");
@@ -227,8 +232,7 @@ TEST(NetStat, Snmp6KeyValueLines) {
   EXPECT_EQ(field(g, "UdpLite6", "InDatagrams"), 3);
   EXPECT_EQ(g.size(), 3u);
   expect_error([&] { parse_snmp6("Ip6InReceives x\n", "/p/snmp6", g); }, ErrorKind::Parse, "/p/snmp6: line 1");
-  expect_error([&] { parse_snmp6("Ip6InReceives 1 2\n", "/p/snmp6", g); }, ErrorKind::Parse,
-               "expected 'Name value'");
+  expect_error([&] { parse_snmp6("Ip6InReceives 1 2\n", "/p/snmp6", g); }, ErrorKind::Parse, "expected 'Name value'");
 }
 
 TEST(NetStat, NewKernelFixture) {
@@ -309,7 +313,7 @@ TEST(NetClass, FixtureWithOddNames) {
   EXPECT_EQ(eth0.dev_id, 0);
   EXPECT_EQ(eth0.tx_queue_len, 1000);
   const NetClassInfo& br = all[0];
-  EXPECT_EQ(br.speed, -1);  // kept raw
+  EXPECT_EQ(br.speed, -1);   // kept raw
   EXPECT_FALSE(br.carrier);  // missing file (EINVAL while down on a real host)
   EXPECT_EQ(br.ifalias, "");
   const NetClassInfo& lo = all[2];
@@ -347,8 +351,8 @@ TEST(NetIf, FlagNamesInPsutilOrder) {
 }
 
 TEST(NetIf, EthtoolMappings) {
-  EXPECT_EQ(map_ethtool_duplex(1), kDuplexFull);   // DUPLEX_FULL
-  EXPECT_EQ(map_ethtool_duplex(0), kDuplexHalf);   // DUPLEX_HALF
+  EXPECT_EQ(map_ethtool_duplex(1), kDuplexFull);  // DUPLEX_FULL
+  EXPECT_EQ(map_ethtool_duplex(0), kDuplexHalf);  // DUPLEX_HALF
   EXPECT_EQ(map_ethtool_duplex(0xff), kDuplexUnknown);
   EXPECT_EQ(map_ethtool_speed(10000), 10000u);
   EXPECT_EQ(map_ethtool_speed(0xffffffffu), 0u);  // SPEED_UNKNOWN
@@ -491,9 +495,11 @@ TEST(SocketTables, InetTables) {
 }
 
 TEST(SocketTables, MalformedInetLines) {
-  const std::string hdr = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n";
-  expect_error([&] { parse_inet_table(hdr + "   0: 00000000:0016 00000000:0000 0A 00000000:00000000\n", AF_INET, "/p/tcp"); },
-               ErrorKind::Parse, "/p/tcp: line 2: expected at least 10 fields, got 5");
+  const std::string hdr =
+      "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n";
+  expect_error(
+      [&] { parse_inet_table(hdr + "   0: 00000000:0016 00000000:0000 0A 00000000:00000000\n", AF_INET, "/p/tcp"); },
+      ErrorKind::Parse, "/p/tcp: line 2: expected at least 10 fields, got 5");
   expect_error(
       [&] {
         parse_inet_table(hdr + "   0: 00000000:0016 00000000:0000 ZZ 00000000:00000000 00:00000000 00000000 0 0 1\n",
@@ -568,7 +574,6 @@ TEST(TcpStates, CountsOverTcpAndTcp6) {
   EXPECT_EQ(u.counts[0], 1u);
 }
 
-
 // ---------------------------------------------------------------- sock_diag
 
 // The rows /proc/self/net/tcp{,6} give, in the sock_diag row's terms, sorted.
@@ -628,8 +633,10 @@ TEST(SockDiag, SameRowsAsProcNetTcpAtAStableMoment) {
     // Listeners come first, as in the file.
     bool seen_other = false;
     for (const auto& r : *diag) {
-      if (r.state != 10) seen_other = true;
-      else EXPECT_FALSE(seen_other);
+      if (r.state != 10)
+        seen_other = true;
+      else
+        EXPECT_FALSE(seen_other);
     }
   }
   EXPECT_TRUE(compared) << "the tcp tables never held still";
@@ -693,7 +700,6 @@ TEST(SockDiag, NetnsComparison) {
   EXPECT_FALSE(same_netns(kFix + "/net-basic/proc/1/ns/net"));
 }
 
-
 // ---------------------------------------------------------------- robustness
 
 // Mutated kernel files (bytes replaced, deleted, inserted, cut) must parse or throw a Parse
@@ -706,11 +712,32 @@ TEST(Robustness, MutatedInputsParseOrThrowParseErrors) {
   };
   std::vector<Case> cases = {
       {"dev", [](const std::string& t) { parse_net_dev(t, "dev"); }},
-      {"sockstat", [](const std::string& t) { StatGroups g; parse_sockstat(t, "sockstat", g); }},
-      {"netstat", [](const std::string& t) { StatGroups g; parse_netstat_pairs(t, "netstat", g); }},
-      {"snmp", [](const std::string& t) { StatGroups g; parse_netstat_pairs(t, "snmp", g); }},
-      {"snmp6", [](const std::string& t) { StatGroups g; parse_snmp6(t, "snmp6", g); }},
-      {"tcp", [](const std::string& t) { parse_inet_table(t, AF_INET, "tcp"); TcpStateCounts c; count_tcp_states(t, "tcp", c); }},
+      {"sockstat",
+       [](const std::string& t) {
+         StatGroups g;
+         parse_sockstat(t, "sockstat", g);
+       }},
+      {"netstat",
+       [](const std::string& t) {
+         StatGroups g;
+         parse_netstat_pairs(t, "netstat", g);
+       }},
+      {"snmp",
+       [](const std::string& t) {
+         StatGroups g;
+         parse_netstat_pairs(t, "snmp", g);
+       }},
+      {"snmp6",
+       [](const std::string& t) {
+         StatGroups g;
+         parse_snmp6(t, "snmp6", g);
+       }},
+      {"tcp",
+       [](const std::string& t) {
+         parse_inet_table(t, AF_INET, "tcp");
+         TcpStateCounts c;
+         count_tcp_states(t, "tcp", c);
+       }},
       {"tcp6", [](const std::string& t) { parse_inet_table(t, AF_INET6, "tcp6"); }},
       {"udp", [](const std::string& t) { parse_inet_table(t, AF_INET, "udp"); }},
       {"unix", [](const std::string& t) { parse_unix_table(t, "unix"); }},

@@ -14,15 +14,19 @@ namespace {
 std::string stat_line(const std::string& pid_comm, int fields_after = 50) {
   // state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
   // cutime cstime priority nice threads itreal starttime vsize rss ... processor(36) ... blkio(39)
-  const char* vals[] = {"S", "7",  "8",  "9",  "34817", "-1", "4194560", "11", "12", "13", "14", "150",
-                        "160", "17", "18", "20", "-5",    "3",  "0",       "123456", "4096000", "250"};
+  const char* vals[] = {"S",   "7",   "8",  "9",  "34817", "-1", "4194560", "11", "12",     "13",      "14",
+                        "150", "160", "17", "18", "20",    "-5", "3",       "0",  "123456", "4096000", "250"};
   std::string s = pid_comm + " ";
   for (int i = 0; i < fields_after; ++i) {
     if (i) s += " ";
-    if (i < 22) s += vals[i];
-    else if (i == 36) s += "1";
-    else if (i == 39) s += "42";
-    else s += "0";
+    if (i < 22)
+      s += vals[i];
+    else if (i == 36)
+      s += "1";
+    else if (i == 39)
+      s += "42";
+    else
+      s += "0";
   }
   return s + "\n";
 }
@@ -135,8 +139,9 @@ TEST(ProcessParse, StatmInPagesAndTruncation) {
 }
 
 TEST(ProcessParse, IoSkipsMalformedLinesAndRejectsAnEmptyFile) {
-  ProcIo io = parse_io("rchar: 10\n\ngarbage line\nwchar: 20\nsyscr: 30\nsyscw: 40\nread_bytes: 50\n"
-                       "write_bytes: 60\nbogus: 1: 2\ncancelled_write_bytes: 5\n");
+  ProcIo io = parse_io(
+      "rchar: 10\n\ngarbage line\nwchar: 20\nsyscr: 30\nsyscw: 40\nread_bytes: 50\n"
+      "write_bytes: 60\nbogus: 1: 2\ncancelled_write_bytes: 5\n");
   EXPECT_EQ(io.rchar, 10u);
   EXPECT_EQ(io.wchar, 20u);
   EXPECT_EQ(io.syscr, 30u);
@@ -188,13 +193,16 @@ TEST(ProcessParse, SmapsRowsAnonDeletedAndVmFlags) {
   EXPECT_EQ(grouped[0].private_dirty, 1024u);
   EXPECT_TRUE(grouped[0].addr.empty());
 
-  EXPECT_THROW(parse_smaps("Size: 4 kB\n"), Error);                        // a field before any header
+  EXPECT_THROW(parse_smaps("Size: 4 kB\n"), Error);                       // a field before any header
   EXPECT_THROW(parse_smaps("1-2 r--p 0 0:0 0 /x\nWeird: abc\n"), Error);  // psutil: ValueError
 }
 
 TEST(ProcessParse, CmdlineRulesOfPsutil) {
   using V = std::vector<std::string>;
-  EXPECT_EQ(parse_cmdline(std::string("/bin/sleep\0" "300\0", 15)), (V{"/bin/sleep", "300"}));
+  EXPECT_EQ(parse_cmdline(std::string("/bin/sleep\0"
+                                      "300\0",
+                                      15)),
+            (V{"/bin/sleep", "300"}));
   EXPECT_EQ(parse_cmdline(""), V{});
   // setproctitle: no trailing NUL -> space-separated
   EXPECT_EQ(parse_cmdline("nginx: worker process"), (V{"nginx:", "worker", "process"}));
@@ -265,11 +273,23 @@ TEST(ProcessParse, TruncatedAtEveryByteParsesOrThrowsATypedError) {
     void (*parse)(std::string_view);
   };
   const Case cases[] = {
-      {"stat", [](std::string_view t) { (void)parse_stat(t); (void)parse_stat_state(t); }},
-      {"status", [](std::string_view t) { (void)parse_status(t); (void)parse_status_numbers(t); }},
+      {"stat",
+       [](std::string_view t) {
+         (void)parse_stat(t);
+         (void)parse_stat_state(t);
+       }},
+      {"status",
+       [](std::string_view t) {
+         (void)parse_status(t);
+         (void)parse_status_numbers(t);
+       }},
       {"statm", [](std::string_view t) { (void)parse_statm(t); }},
       {"io", [](std::string_view t) { (void)parse_io(t); }},
-      {"smaps", [](std::string_view t) { (void)group_maps(parse_smaps(t)); (void)parse_smaps_totals(t); }},
+      {"smaps",
+       [](std::string_view t) {
+         (void)group_maps(parse_smaps(t));
+         (void)parse_smaps_totals(t);
+       }},
       {"smaps_rollup", [](std::string_view t) { (void)parse_smaps_totals(t); }},
       {"limits", [](std::string_view t) { (void)parse_limits(t); }},
       {"cmdline", [](std::string_view t) { (void)parse_cmdline(t); }},

@@ -4,9 +4,9 @@
 // for wait_check, a pid-identity mismatch for send_signal, and an unprivileged reader).
 #include "process.h"
 
+#include <grp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <grp.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -120,7 +120,8 @@ TEST(ProcessFixture, HostileAndTruncatedNames) {
   ProcDir kworker(r, 101);
   EXPECT_EQ(read_name(kworker, read_stat(kworker)), "kworker/u4:1-ev");  // cmdline does not start with it
 
-  EXPECT_EQ(read_cmdline(ProcDir(r, 300)), (std::vector<std::string>{"nginx:", "worker", "process", "is", "shutting", "down"}));
+  EXPECT_EQ(read_cmdline(ProcDir(r, 300)),
+            (std::vector<std::string>{"nginx:", "worker", "process", "is", "shutting", "down"}));
   EXPECT_EQ(read_cmdline(ProcDir(r, 301)),
             (std::vector<std::string>{"/opt/chrome/chrome", "--type=renderer", "", "--lang=en"}));
 }
@@ -446,8 +447,7 @@ TEST(ProcessLive, AccessDeniedForAnotherUsersProcess) {
   pid_t child = ::fork();
   ASSERT_GE(child, 0);
   if (child == 0) {
-    if (::setgroups(0, nullptr) != 0 || ::setresgid(65534, 65534, 65534) != 0 ||
-        ::setresuid(65534, 65534, 65534) != 0)
+    if (::setgroups(0, nullptr) != 0 || ::setresgid(65534, 65534, 65534) != 0 || ::setresuid(65534, 65534, 65534) != 0)
       ::_exit(20);
     ::_exit(check());
   }

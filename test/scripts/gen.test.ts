@@ -15,7 +15,10 @@ let root: string;
 const truth = new Map<string, string>();
 
 function gen(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'gen.mjs'), '--root', root, ...args], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'gen.mjs'), '--root', root, ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 const read = (f: string): string => readFileSync(join(root, f), 'utf8');
@@ -47,7 +50,9 @@ describe('npm run gen', () => {
     expect(r.status).toBe(0);
     expect(truth.get('docs/agent.md')).toContain('| cpu | loadavg | `node_load1` | gauge | – | 1m load average. |');
     expect(truth.get('docs/agent.md')).toContain('`namedprocess_namegroup_cpu_seconds_total`');
-    expect(truth.get('docs/otlp.md')).toContain('| process | `process.cpu.time` | counter | `s` | `process.group.name`, `cpu.mode` (user, system) | same; `state` |');
+    expect(truth.get('docs/otlp.md')).toContain(
+      '| process | `process.cpu.time` | counter | `s` | `process.group.name`, `cpu.mode` (user, system) | same; `state` |',
+    );
   });
 
   it('--check names the doc whose table was edited by hand, and changes nothing', () => {
@@ -64,7 +69,10 @@ describe('npm run gen', () => {
     edit('docs/otlp.md', (s) => s.replace(/^\| host \| `system.uptime` .*\n/m, ''));
     const r = gen('--check');
     expect(r.status).toBe(1);
-    const named = r.stderr.split('\n').filter(Boolean).map((l) => l.split(' ')[1]);
+    const named = r.stderr
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split(' ')[1]);
     expect(named).toEqual(['docs/otlp.md', 'config/schema/otlp.schema.json']);
   });
 

@@ -41,7 +41,9 @@ describe('diskPartitions', () => {
 
   it('reads <procfs>/1/mountinfo in host mode, decoding escapes, and keeps host paths', () => {
     const all = diskPartitions({ all: true, roots: host });
-    const mountinfo = readFileSync(join(host.procfs, '1', 'mountinfo'), 'utf8').trim().split('\n');
+    const mountinfo = readFileSync(join(host.procfs, '1', 'mountinfo'), 'utf8')
+      .trim()
+      .split('\n');
     expect(all).toHaveLength(mountinfo.length);
     const byMp = new Map(all.map((p) => [p.mountpoint, p]));
     // The container's own view (proc/self/mountinfo) is not what host mode reports.
@@ -150,15 +152,38 @@ describe('diskIoCounters', () => {
 
   it('reads the 2.6 layouts: 14-field disks and 7-field partitions', () => {
     const per = diskIoCounters({ perDisk: true, roots: fixture('disk-legacy-2.6') });
-    expect(per.hda).toMatchObject({ readCount: 446216, readBytes: 9550688 * 512, busyTime: 3376340, weightedTime: 23705160, discardCount: null, flushCount: null });
-    expect(per.hda1).toMatchObject({ readCount: 35486, readBytes: 38030 * 512, writeCount: 38030, writeBytes: 38030 * 512, readTime: 0, busyTime: 0, inProgress: null, weightedTime: null });
+    expect(per.hda).toMatchObject({
+      readCount: 446216,
+      readBytes: 9550688 * 512,
+      busyTime: 3376340,
+      weightedTime: 23705160,
+      discardCount: null,
+      flushCount: null,
+    });
+    expect(per.hda1).toMatchObject({
+      readCount: 35486,
+      readBytes: 38030 * 512,
+      writeCount: 38030,
+      writeBytes: 38030 * 512,
+      readTime: 0,
+      busyTime: 0,
+      inProgress: null,
+      weightedTime: null,
+    });
     // Totals: hda only (hda1/hda2 are not under sys/block).
     expect(diskIoCounters({ roots: fixture('disk-legacy-2.6') })?.readCount).toBe(446216);
   });
 
   it('reads the 2.4 layout (15 fields, #blocks before the name)', () => {
     const per = diskIoCounters({ perDisk: true, roots: fixture('disk-legacy-2.4') });
-    expect(per.hda).toMatchObject({ major: 3, minor: 0, readCount: 446216, readMergedCount: 784926, writeTime: 19310380, busyTime: 3376340 });
+    expect(per.hda).toMatchObject({
+      major: 3,
+      minor: 0,
+      readCount: 446216,
+      readMergedCount: 784926,
+      writeTime: 19310380,
+      busyTime: 3376340,
+    });
   });
 
   it('reads the 4.18 layout: discard fields, no flush fields', () => {
@@ -359,8 +384,11 @@ describe('blockDeviceInfo', () => {
   it('leaves out what is missing, and takes another udev directory or none', () => {
     expect(blockDeviceInfo({ name: 'vda1', major: 254, minor: 1 }, { roots })).toEqual({ rotational: null, udev: null, slaves: [] });
     expect(blockDeviceInfo({ name: 'sda', major: 8, minor: 0 }, { roots, udevDataPath: '' }).udev).toBeNull();
-    expect(blockDeviceInfo({ name: 'sda', major: 8, minor: 0 }, { roots, udevDataPath: join(FIXTURES, 'agent-e2e', 'root', 'run', 'udev', 'data') }).udev?.['ID_PATH']).toBe(
-      'pci-0000:00:1f.2-ata-1',
-    );
+    expect(
+      blockDeviceInfo(
+        { name: 'sda', major: 8, minor: 0 },
+        { roots, udevDataPath: join(FIXTURES, 'agent-e2e', 'root', 'run', 'udev', 'data') },
+      ).udev?.['ID_PATH'],
+    ).toBe('pci-0000:00:1f.2-ata-1');
   });
 });

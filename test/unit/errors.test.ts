@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  AccessDenied,
-  IoError,
-  NoSuchProcess,
-  NotFoundError,
-  ParseError,
-  ZombieProcess,
-  fromNative,
-} from '../../src/errors.js';
+import { AccessDenied, IoError, NoSuchProcess, NotFoundError, ParseError, ZombieProcess, fromNative } from '../../src/errors.js';
 
 function nativeError(kind: string, extra: Record<string, unknown> = {}): Error {
   return Object.assign(new Error(`native ${kind}`), { kind, ...extra });

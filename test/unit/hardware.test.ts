@@ -36,7 +36,19 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe('sysClass', () => {
   it('lists the directories of a class with their files, symlinks resolved, sorted by name', async () => {
     const hw = sysClass('class/hwmon', { roots, withDevice: true });
-    expect(hw.map((e) => e.name)).toEqual(['hwmon0', 'hwmon1', 'hwmon10', 'hwmon2', 'hwmon3', 'hwmon4', 'hwmon5', 'hwmon6', 'hwmon7', 'hwmon8', 'hwmon9']);
+    expect(hw.map((e) => e.name)).toEqual([
+      'hwmon0',
+      'hwmon1',
+      'hwmon10',
+      'hwmon2',
+      'hwmon3',
+      'hwmon4',
+      'hwmon5',
+      'hwmon6',
+      'hwmon7',
+      'hwmon8',
+      'hwmon9',
+    ]);
     const h0 = hw[0]!;
     expect(h0.realPath).toBe(join(SYS, 'devices/platform/coretemp.0/hwmon/hwmon0'));
     expect(h0.deviceRealPath).toBe(join(SYS, 'devices/platform/coretemp.0'));
@@ -76,7 +88,14 @@ describe('thermal and power supplies (procfs semantics)', () => {
   });
 
   it('parses integers as Go ParseInt(s, 0, 64)', () => {
-    expect([parseIntBase0('42'), parseIntBase0('-7'), parseIntBase0('0x1f'), parseIntBase0('010'), parseIntBase0('0'), parseIntBase0('1_000')]).toEqual([42, -7, 31, 8, 0, 1000]);
+    expect([
+      parseIntBase0('42'),
+      parseIntBase0('-7'),
+      parseIntBase0('0x1f'),
+      parseIntBase0('010'),
+      parseIntBase0('0'),
+      parseIntBase0('1_000'),
+    ]).toEqual([42, -7, 31, 8, 0, 1000]);
     expect([parseIntBase0(''), parseIntBase0('4.5'), parseIntBase0('abc'), parseIntBase0('08')]).toEqual([null, null, null, null]);
   });
 });
@@ -100,7 +119,9 @@ describe('RAPL, DMI and watchdogs (procfs semantics)', () => {
     expect(() => raplZones({ roots: { sysfs: join(tmp, 'rapl') } })).toThrow(/intel-rapl:0\/energy_uj/);
     rmSync(join(d, 'energy_uj'), { recursive: true });
     writeFileSync(join(d, 'energy_uj'), '5000000\n');
-    expect(raplZones({ roots: { sysfs: join(tmp, 'rapl') } })).toEqual([{ name: 'psys', index: 0, entry: 'intel-rapl:0', energyMicrojoules: 5000000, maxMicrojoules: 100 }]);
+    expect(raplZones({ roots: { sysfs: join(tmp, 'rapl') } })).toEqual([
+      { name: 'psys', index: 0, entry: 'intel-rapl:0', energyMicrojoules: 5000000, maxMicrojoules: 100 },
+    ]);
     writeFileSync(join(d, 'max_energy_range_uj'), '-1\n');
     expect(() => raplZones({ roots: { sysfs: join(tmp, 'rapl') } })).toThrow(/max_energy_range_uj/);
   });
@@ -109,7 +130,11 @@ describe('RAPL, DMI and watchdogs (procfs semantics)', () => {
     const [mc0, ...rest] = await edacControllersAsync({ roots });
     expect(rest).toEqual([]);
     expect(mc0).toMatchObject({ controller: '0', correctable: 1, uncorrectable: 5, correctableNoInfo: 2, uncorrectableNoInfo: 6 });
-    expect(mc0!.csrows.map((r) => [r.csrow, r.correctable, r.uncorrectable, r.channels.length])).toEqual([['0', 3, 4, 2], ['1', 0, 4, 2], ['2', 0, 5, 2]]);
+    expect(mc0!.csrows.map((r) => [r.csrow, r.correctable, r.uncorrectable, r.channels.length])).toEqual([
+      ['0', 3, 4, 2],
+      ['1', 0, 4, 2],
+      ['2', 0, 5, 2],
+    ]);
     expect(mc0!.csrows[2]!.channels[0]).toEqual({ channel: '0', dimmLabel: 'mc0csrow2channel0', correctable: 0, uncorrectable: null });
     expect(await edacControllersAsync({ roots: { sysfs: join(tmp, 'none') } })).toEqual([]);
   });
@@ -121,12 +146,34 @@ describe('RAPL, DMI and watchdogs (procfs semantics)', () => {
     expect(d.chassis_asset_tag).toBe('');
     expect(watchdogs({ roots })).toEqual([
       {
-        name: 'watchdog0', bootstatus: 1, fwVersion: 2, nowayout: 0, timeleft: 300, timeout: 60, pretimeout: 120, accessCs0: 0,
-        options: '0x8380', identity: 'Software Watchdog', state: 'active', status: '0x8000', pretimeoutGovernor: 'noop',
+        name: 'watchdog0',
+        bootstatus: 1,
+        fwVersion: 2,
+        nowayout: 0,
+        timeleft: 300,
+        timeout: 60,
+        pretimeout: 120,
+        accessCs0: 0,
+        options: '0x8380',
+        identity: 'Software Watchdog',
+        state: 'active',
+        status: '0x8000',
+        pretimeoutGovernor: 'noop',
       },
       {
-        name: 'watchdog1', bootstatus: null, fwVersion: null, nowayout: null, timeleft: null, timeout: null, pretimeout: null, accessCs0: null,
-        options: null, identity: null, state: null, status: null, pretimeoutGovernor: null,
+        name: 'watchdog1',
+        bootstatus: null,
+        fwVersion: null,
+        nowayout: null,
+        timeleft: null,
+        timeout: null,
+        pretimeout: null,
+        accessCs0: null,
+        options: null,
+        identity: null,
+        state: null,
+        status: null,
+        pretimeoutGovernor: null,
       },
     ]);
     expect(() => watchdogs({ roots: { sysfs: join(tmp, 'none') } })).toThrow(NotFoundError);
@@ -145,9 +192,17 @@ describe('psutil sensors', () => {
     mkdirSync(join(s, 'AC'), { recursive: true });
     writeFileSync(join(s, 'BAT0', 'capacity'), '64\n');
     writeFileSync(join(s, 'AC', 'online'), '1\n');
-    expect(sensorsBattery({ roots: { sysfs: join(tmp, 'bat') } })).toEqual({ percent: 64, secsleft: POWER_TIME_UNLIMITED, powerPlugged: true });
+    expect(sensorsBattery({ roots: { sysfs: join(tmp, 'bat') } })).toEqual({
+      percent: 64,
+      secsleft: POWER_TIME_UNLIMITED,
+      powerPlugged: true,
+    });
     writeFileSync(join(s, 'AC', 'online'), '0\n');
-    expect(sensorsBattery({ roots: { sysfs: join(tmp, 'bat') } })).toEqual({ percent: 64, secsleft: POWER_TIME_UNKNOWN, powerPlugged: false });
+    expect(sensorsBattery({ roots: { sysfs: join(tmp, 'bat') } })).toEqual({
+      percent: 64,
+      secsleft: POWER_TIME_UNKNOWN,
+      powerPlugged: false,
+    });
     mkdirSync(join(tmp, 'nobat', 'class', 'power_supply', 'AC'), { recursive: true });
     expect(sensorsBattery({ roots: { sysfs: join(tmp, 'nobat') } })).toBeNull();
     expect(() => sensorsBattery({ roots: { sysfs: join(tmp, 'none') } })).toThrow(NotFoundError);
@@ -156,9 +211,19 @@ describe('psutil sensors', () => {
   it('sensorsTemperatures falls back to thermal zones and their trip points when hwmon has none', () => {
     const z = join(tmp, 'tz', 'class', 'thermal', 'thermal_zone0');
     mkdirSync(z, { recursive: true });
-    for (const [f, v] of [['temp', '45500'], ['type', 'acpitz'], ['trip_point_0_type', 'critical'], ['trip_point_0_temp', '105000'], ['trip_point_1_type', 'high'], ['trip_point_1_temp', '90000']]) writeFileSync(join(z, f as string), `${v}\n`);
+    for (const [f, v] of [
+      ['temp', '45500'],
+      ['type', 'acpitz'],
+      ['trip_point_0_type', 'critical'],
+      ['trip_point_0_temp', '105000'],
+      ['trip_point_1_type', 'high'],
+      ['trip_point_1_temp', '90000'],
+    ])
+      writeFileSync(join(z, f as string), `${v}\n`);
     symlinkSync('thermal_zone0', join(tmp, 'tz', 'class', 'thermal', 'not_a_zone'));
-    expect(sensorsTemperatures({ roots: { sysfs: join(tmp, 'tz') } })).toEqual({ acpitz: [{ label: '', current: 45.5, high: 90, critical: 105 }] });
+    expect(sensorsTemperatures({ roots: { sysfs: join(tmp, 'tz') } })).toEqual({
+      acpitz: [{ label: '', current: 45.5, high: 90, critical: 105 }],
+    });
     expect(sensorsTemperatures({ roots: { sysfs: join(tmp, 'none') } })).toEqual({});
     expect(sensorsFans({ roots: { sysfs: join(tmp, 'none') } })).toEqual({});
   });

@@ -5,7 +5,17 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { schedstatEntries, timexReading } from '../../src/collectors/kernel-parts.js';
 import { ParseError } from '../../src/errors.js';
-import { cpuInfoEntries, cpuThrottles, isolatedCpus, softirqVectors, kernelHungTasks, schedstat, selinux, STA_NANO, type Timex } from '../../src/kernel.js';
+import {
+  cpuInfoEntries,
+  cpuThrottles,
+  isolatedCpus,
+  softirqVectors,
+  kernelHungTasks,
+  schedstat,
+  selinux,
+  STA_NANO,
+  type Timex,
+} from '../../src/kernel.js';
 import type { Roots } from '../../src/roots.js';
 import { FIXTURES } from '../helpers/tools.js';
 
@@ -99,7 +109,12 @@ describe('schedstat', () => {
       { cpu: '0', runningNs: 2045936778163039, waitingNs: 343796328169361, timeslices: 4767485306 },
       { cpu: '1', runningNs: 1904686152592476, waitingNs: 364107263788241, timeslices: 5145567945 },
     ]);
-    expect(schedstatEntries(rows ?? [])[0]).toEqual({ cpu: '0', runningSeconds: 2045936.778163039, waitingSeconds: 343796.328169361, timeslices: 4767485306 });
+    expect(schedstatEntries(rows ?? [])[0]).toEqual({
+      cpu: '0',
+      runningSeconds: 2045936.778163039,
+      waitingSeconds: 343796.328169361,
+      timeslices: 4767485306,
+    });
   });
 
   it('is null without the file, and a short cpu line is a ParseError naming the file', () => {

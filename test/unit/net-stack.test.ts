@@ -12,7 +12,11 @@ import { NotFoundError, ParseError } from '../../src/errors.js';
 import { arpEntries, conntrack, netRxNohandler, softnetStat, udpQueues } from '../../src/net.js';
 import { FIXTURES } from '../helpers/tools.js';
 
-const roots = (name: string) => ({ procfs: join(FIXTURES, name, 'proc'), sysfs: join(FIXTURES, name, 'sys'), rootfs: join(FIXTURES, name) });
+const roots = (name: string) => ({
+  procfs: join(FIXTURES, name, 'proc'),
+  sysfs: join(FIXTURES, name, 'sys'),
+  rootfs: join(FIXTURES, name),
+});
 const ne = { roots: roots('net-stack') };
 const k6 = { roots: roots('net-stack-6x') };
 
@@ -45,10 +49,21 @@ describe('conntrack', () => {
   });
 
   it('leaves search_restart 0 on 16-column kernels (before 2.6.35)', () => {
-    const hdr = 'entries searched found new invalid ignore delete delete_list insert insert_failed drop early_drop icmp_error expect_new expect_create expect_delete\n';
-    const line = '00000001 00000002 00000003 00000004 00000005 00000006 00000007 00000008 00000009 0000000a 0000000b 0000000c 0000000d 0000000e 0000000f 00000010\n';
+    const hdr =
+      'entries searched found new invalid ignore delete delete_list insert insert_failed drop early_drop icmp_error expect_new expect_create expect_delete\n';
+    const line =
+      '00000001 00000002 00000003 00000004 00000005 00000006 00000007 00000008 00000009 0000000a 0000000b 0000000c 0000000d 0000000e 0000000f 00000010\n';
     const t = tree({ '1/net/stat/nf_conntrack': hdr + line + line });
-    expect(conntrack(t).stat).toEqual({ found: 6, invalid: 10, ignore: 12, insert: 18, insertFailed: 20, drop: 22, earlyDrop: 24, searchRestart: 0 });
+    expect(conntrack(t).stat).toEqual({
+      found: 6,
+      invalid: 10,
+      ignore: 12,
+      insert: 18,
+      insertFailed: 20,
+      drop: 22,
+      earlyDrop: 24,
+      searchRestart: 0,
+    });
   });
 
   it('fails loudly on a malformed file, naming it', () => {
@@ -116,7 +131,9 @@ describe('udpQueues', () => {
 
   it('fails loudly on a malformed line', () => {
     const hdr = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n';
-    expect(() => udpQueues(tree({ '1/net/udp': hdr + '   0: 00000000:0016 00000000:0000 07 0000001500000000 00:00000000 00000000 0 0 1 2 0 0\n' }))).toThrow(/udp.*line 2.*tx_queue:rx_queue/);
+    expect(() =>
+      udpQueues(tree({ '1/net/udp': hdr + '   0: 00000000:0016 00000000:0000 07 0000001500000000 00:00000000 00000000 0 0 1 2 0 0\n' })),
+    ).toThrow(/udp.*line 2.*tx_queue:rx_queue/);
     expect(() => udpQueues(tree({ '1/net/udp6': hdr + '   0: 00000000:0016\n' }))).toThrow(/udp6.*line 2.*at least 10 columns/);
   });
 });
@@ -145,7 +162,9 @@ describe('netRxNohandler', () => {
   });
 
   it('fails loudly on a bad value or a sysfs without class/net', () => {
-    expect(() => netRxNohandler(sysTree({ 'class/net/eth0/statistics/rx_nohandler': 'lots\n' }))).toThrow(/eth0\/statistics\/rx_nohandler.*unsigned integer/);
+    expect(() => netRxNohandler(sysTree({ 'class/net/eth0/statistics/rx_nohandler': 'lots\n' }))).toThrow(
+      /eth0\/statistics\/rx_nohandler.*unsigned integer/,
+    );
     expect(() => netRxNohandler(sysTree({ 'block/sda/size': '1\n' }))).toThrow(NotFoundError);
   });
 });

@@ -193,7 +193,7 @@ describe('netIfStats (host mode: from sysfs)', () => {
     eth0: { isUp: true, duplex: NIC_DUPLEX_FULL, speed: 10000, mtu: 1400, flags: 'up,broadcast,running,multicast' },
     'br-1.lan': { isUp: false, duplex: NicDuplex.UNKNOWN, speed: 0, mtu: 1500, flags: 'broadcast,multicast' },
     'we@ird': { isUp: true, duplex: NicDuplex.HALF, speed: 100, mtu: 9000, flags: 'up,broadcast,running,promisc,multicast' },
-    'wlän0': { isUp: false, duplex: NicDuplex.UNKNOWN, speed: 0, mtu: 1500, flags: 'up,broadcast,multicast' },
+    wlän0: { isUp: false, duplex: NicDuplex.UNKNOWN, speed: 0, mtu: 1500, flags: 'up,broadcast,multicast' },
   };
 
   it('answers for the host NICs named in <procfs>/1/net/dev, skipping those without sysfs', async () => {

@@ -114,9 +114,7 @@ describe('Process over a fixture /proc', () => {
       { path: '/var/log/app.log', fd: 3, position: 42, mode: 'r+', flags: 0o100002 },
       { path: '/var/log/append.log', fd: 5, position: 7, mode: 'a', flags: 0o2102001 },
     ]);
-    expect(p.connections()).toEqual([
-      { fd: 4, family: 2, type: 1, laddr: { ip: '127.0.0.1', port: 8080 }, raddr: null, status: 'LISTEN' },
-    ]);
+    expect(p.connections()).toEqual([{ fd: 4, family: 2, type: 1, laddr: { ip: '127.0.0.1', port: 8080 }, raddr: null, status: 'LISTEN' }]);
     const grouped = p.memoryMaps();
     expect(grouped.map((m) => m.path)).toEqual(['/usr/lib/systemd/systemd', '[heap]', '/memfd:buf', '[anon]']);
     expect(grouped[0]).toMatchObject({ rss: (168 + 800) * 1024, size: (168 + 856) * 1024, pss: (84 + 400) * 1024 });

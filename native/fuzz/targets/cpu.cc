@@ -1,7 +1,7 @@
 // /proc/stat (system-wide), cpu lists (/sys/devices/system/cpu/{online,present},
 // Cpus_allowed_list), /proc/cpuinfo and /proc/loadavg.
-#include "../fuzz.h"
 #include "cpu.h"
+#include "../fuzz.h"
 #include "process_parse.h"
 
 using namespace hp;

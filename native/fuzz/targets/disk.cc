@@ -1,8 +1,8 @@
 // mountinfo (with its octal escapes), /proc/filesystems, /proc/diskstats and
 // /sys/block/<dev>/stat, and udev's /run/udev/data/b<maj>:<min>.
+#include "disk.h"
 #include "../fuzz.h"
 #include "block_info.h"
-#include "disk.h"
 #include "parse.h"
 
 using namespace hp;

@@ -1,6 +1,6 @@
 // utmp records, os-release, /proc/sys/fs/file-nr, /proc/pressure/*, /proc/uptime.
-#include "../fuzz.h"
 #include "host.h"
+#include "../fuzz.h"
 
 using namespace hp;
 using hp::fuzz::finite_nonneg;
@@ -17,9 +17,8 @@ HP_FUZZ_TARGET(utmp) {
 
 HP_FUZZ_TARGET(os_release) {
   OsRelease r = parse_os_release(input);
-  for (const auto* f : {&r.id, &r.id_like, &r.name, &r.pretty_name, &r.version, &r.version_id,
-                        &r.version_codename, &r.build_id, &r.variant, &r.variant_id, &r.image_id,
-                        &r.image_version})
+  for (const auto* f : {&r.id, &r.id_like, &r.name, &r.pretty_name, &r.version, &r.version_id, &r.version_codename,
+                        &r.build_id, &r.variant, &r.variant_id, &r.image_id, &r.image_version})
     if (*f) HP_FUZZ_CHECK(f->value().find('\n') == std::string::npos);
   std::string v = unquote_shell_value(input);
   HP_FUZZ_CHECK(v.size() <= input.size());
@@ -45,6 +44,5 @@ HP_FUZZ_TARGET(psi) {
 HP_FUZZ_TARGET(uptime) {
   const std::string path = "/proc/uptime";
   double up = 0;
-  if (fuzz::returns([&] { up = parse_uptime(input, path); }, ErrorKind::Parse, &path))
-    HP_FUZZ_CHECK(finite_nonneg(up));
+  if (fuzz::returns([&] { up = parse_uptime(input, path); }, ErrorKind::Parse, &path)) HP_FUZZ_CHECK(finite_nonneg(up));
 }

@@ -1,6 +1,6 @@
 // /proc/meminfo (and psutil's virtual_memory over it), /proc/vmstat, /proc/zoneinfo.
-#include "../fuzz.h"
 #include "memory.h"
+#include "../fuzz.h"
 
 using namespace hp;
 

@@ -20,9 +20,8 @@ HP_FUZZ_TARGET(proc_pid_stat) {
 HP_FUZZ_TARGET(proc_pid_status) {
   for (const ProcStatus& s : {parse_status(input), parse_status_numbers(input)}) {
     // -1 means absent; every present number is a count or an id, never negative.
-    for (int64_t v : {s.tgid, s.ppid, s.threads, s.voluntary_ctxt_switches, s.nonvoluntary_ctxt_switches,
-                      s.vm_swap_kb, s.vm_size_kb, s.vm_rss_kb, s.rss_file_kb, s.rss_shmem_kb, s.vm_exe_kb,
-                      s.vm_data_kb, s.vm_stk_kb})
+    for (int64_t v : {s.tgid, s.ppid, s.threads, s.voluntary_ctxt_switches, s.nonvoluntary_ctxt_switches, s.vm_swap_kb,
+                      s.vm_size_kb, s.vm_rss_kb, s.rss_file_kb, s.rss_shmem_kb, s.vm_exe_kb, s.vm_data_kb, s.vm_stk_kb})
       HP_FUZZ_CHECK(v >= -1);
     for (int64_t v : s.uids) HP_FUZZ_CHECK(v >= -1);
     for (int64_t v : s.gids) HP_FUZZ_CHECK(v >= -1);

@@ -71,8 +71,16 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
   // The last unit flag given wins, as in procps.
   let unit: Unit = 'k';
   const flagUnit: Record<string, Unit> = {
-    '-b': 'b', '--bytes': 'b', '-k': 'k', '--kibi': 'k', '-m': 'm', '--mebi': 'm',
-    '-g': 'g', '--gibi': 'g', '-h': 'h', '--human': 'h',
+    '-b': 'b',
+    '--bytes': 'b',
+    '-k': 'k',
+    '--kibi': 'k',
+    '-m': 'm',
+    '--mebi': 'm',
+    '-g': 'g',
+    '--gibi': 'g',
+    '-h': 'h',
+    '--human': 'h',
   };
   for (const a of argv) {
     const u = flagUnit[a];

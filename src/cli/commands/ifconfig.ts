@@ -66,14 +66,9 @@ function duplexLabel(d: number): string {
 
 /** Runs `hostprobe ifconfig`; returns the exit status (1 when a named interface does not exist). */
 export async function run(argv: string[], io: CliIo = processIo()): Promise<number> {
-  const parsed = parseCommandArgs(
-    'ifconfig',
-    argv,
-    { bytes: { type: 'boolean', short: 'b' }, json: { type: 'boolean' } },
-    USAGE,
-    io,
-    { allowPositionals: true },
-  );
+  const parsed = parseCommandArgs('ifconfig', argv, { bytes: { type: 'boolean', short: 'b' }, json: { type: 'boolean' } }, USAGE, io, {
+    allowPositionals: true,
+  });
   if (!parsed.ok) return parsed.code;
   const v = parsed.args.values;
   const wanted = parsed.args.positionals;
@@ -106,9 +101,7 @@ export async function run(argv: string[], io: CliIo = processIo()): Promise<numb
     lines.push(`${nic}:`);
     if (e.stats) {
       const st = e.stats;
-      lines.push(
-        `    stats          : speed=${st.speed}MB, duplex=${duplexLabel(st.duplex)}, mtu=${st.mtu}, up=${st.isUp ? 'yes' : 'no'}`,
-      );
+      lines.push(`    stats          : speed=${st.speed}MB, duplex=${duplexLabel(st.duplex)}, mtu=${st.mtu}, up=${st.isUp ? 'yes' : 'no'}`);
       lines.push(`    flags          : ${st.flags}`);
     }
     if (e.io) {

@@ -43,7 +43,8 @@ export type NetstatEntry = Connection & { name: string | null };
 
 function proto(c: Connection): string {
   if (c.family === AF_UNIX) {
-    const t = c.type === SOCK_STREAM ? 'stream' : c.type === SOCK_DGRAM ? 'dgram' : c.type === SOCK_SEQPACKET ? 'seqpacket' : String(c.type);
+    const t =
+      c.type === SOCK_STREAM ? 'stream' : c.type === SOCK_DGRAM ? 'dgram' : c.type === SOCK_SEQPACKET ? 'seqpacket' : String(c.type);
     return `unix/${t}`;
   }
   const base = c.type === SOCK_STREAM ? 'tcp' : 'udp';

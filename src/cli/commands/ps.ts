@@ -95,7 +95,10 @@ function sortValue(p: PsEntry, key: SortKey): number | string {
 
 function listOption(raw: unknown): string[] {
   const items = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
-  return items.flatMap((s) => String(s).split(',')).map((s) => s.trim()).filter(Boolean);
+  return items
+    .flatMap((s) => String(s).split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** Runs `hostprobe ps`; returns the exit status (1 when --pid named no live process). */

@@ -152,8 +152,10 @@ export function parseTextFormat(text: string): ParsedText {
         if (f.help !== null) throw new TextFormatError(lineNo, `second HELP line for metric name "${name}"`);
         f.help = unescapeHelp(rest, lineNo);
       } else {
-        if (f.type !== null) throw new TextFormatError(lineNo, `second TYPE line for metric name "${name}", or TYPE reported after samples`);
-        if (f.samples.length) throw new TextFormatError(lineNo, `second TYPE line for metric name "${name}", or TYPE reported after samples`);
+        if (f.type !== null)
+          throw new TextFormatError(lineNo, `second TYPE line for metric name "${name}", or TYPE reported after samples`);
+        if (f.samples.length)
+          throw new TextFormatError(lineNo, `second TYPE line for metric name "${name}", or TYPE reported after samples`);
         const t = rest.trim().toLowerCase() as MetricType;
         if (!TYPES.includes(t)) throw new TextFormatError(lineNo, `unknown metric type "${rest.trim()}"`);
         f.type = t;
@@ -167,7 +169,10 @@ export function parseTextFormat(text: string): ParsedText {
     let i = sampleName.length;
     let labels: Record<string, string> = {};
     if (s[i] === '{') [labels, i] = parseLabels(s, i, lineNo);
-    const rest = s.slice(i).trim().split(/[ \t]+/);
+    const rest = s
+      .slice(i)
+      .trim()
+      .split(/[ \t]+/);
     if (rest.length === 0 || rest[0] === '') throw new TextFormatError(lineNo, `expected a value after "${sampleName}"`);
     const value = parseGoFloat(rest[0] as string);
     if (value === undefined) throw new TextFormatError(lineNo, `expected float as value, got "${rest[0]}"`);
@@ -183,7 +188,8 @@ export function parseTextFormat(text: string): ParsedText {
     if (type === 'histogram' && sampleName.endsWith('_bucket') && labels['le'] === undefined) {
       throw new TextFormatError(lineNo, `histogram bucket "${sampleName}" without an "le" label`);
     }
-    if (type === 'histogram' && sampleName === fname) throw new TextFormatError(lineNo, `histogram "${fname}" sample without _bucket, _sum or _count`);
+    if (type === 'histogram' && sampleName === fname)
+      throw new TextFormatError(lineNo, `histogram "${fname}" sample without _bucket, _sum or _count`);
     if (type === 'summary' && sampleName === fname && labels['quantile'] === undefined) {
       throw new TextFormatError(lineNo, `summary "${fname}" sample without a "quantile" label`);
     }

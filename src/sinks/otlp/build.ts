@@ -14,16 +14,17 @@
  */
 import { ValueType, type Attributes, type HrTime } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
-import {
-  AggregationTemporality,
-  DataPointType,
-  type DataPoint,
-  type MetricData,
-  type ResourceMetrics,
-} from '@opentelemetry/sdk-metrics';
+import { AggregationTemporality, DataPointType, type DataPoint, type MetricData, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { CollectorName, Snapshot } from '../../contract/snapshot.js';
 import { MAPPINGS } from './mapping/index.js';
-import { HOSTMETRICS_ATTRIBUTE_KEYS, type CollectorMapping, type EmitContext, type OtlpMetricDef, type Naming, type PointAttributes } from './mapping/types.js';
+import {
+  HOSTMETRICS_ATTRIBUTE_KEYS,
+  type CollectorMapping,
+  type EmitContext,
+  type OtlpMetricDef,
+  type Naming,
+  type PointAttributes,
+} from './mapping/types.js';
 
 /** Instrumentation scope of everything hostprobe sends. */
 export const SCOPE_NAME = 'hostprobe';

@@ -92,8 +92,7 @@ export function redactUrl(url: string): string {
 
 /** Encodes ResourceMetrics as an ExportMetricsServiceRequest in the configured protocol. */
 export function serializeRequest(rm: ResourceMetrics, protocol: OtlpConfig['protocol']): Uint8Array {
-  const bytes =
-    protocol === 'http/json' ? JsonMetricsSerializer.serializeRequest(rm) : ProtobufMetricsSerializer.serializeRequest(rm);
+  const bytes = protocol === 'http/json' ? JsonMetricsSerializer.serializeRequest(rm) : ProtobufMetricsSerializer.serializeRequest(rm);
   if (!bytes) throw new Error('OTLP serializer returned nothing');
   return bytes;
 }

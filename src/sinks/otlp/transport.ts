@@ -263,7 +263,6 @@ function isTlsError(code: string | undefined): boolean {
   );
 }
 
-
 /**
  * Sends serialized OTLP metrics requests to one endpoint. Keeps one keep-alive
  * connection; the caller guarantees at most one export in flight.

@@ -33,7 +33,11 @@ function m(name: string, type: MetricType, help: string, labels: readonly string
 }
 
 /** Places a block of families under their collector and part. */
-function part<K extends string>(collector: FamilySource['collector'], partName: string, defs: Record<K, Unplaced>): Record<K, CatalogFamily> {
+function part<K extends string>(
+  collector: FamilySource['collector'],
+  partName: string,
+  defs: Record<K, Unplaced>,
+): Record<K, CatalogFamily> {
   const out = {} as Record<K, CatalogFamily>;
   for (const k of Object.keys(defs) as K[]) out[k] = Object.freeze({ ...defs[k], collector, part: partName });
   return out;
@@ -42,16 +46,40 @@ function part<K extends string>(collector: FamilySource['collector'], partName: 
 export const CATALOG = {
   // ---- exporter self (node_exporter's names where they exist) -------------------------
   ...part('self', 'self', {
-    scrapeCollectorDuration: m('node_scrape_collector_duration_seconds', 'gauge', 'node_exporter: Duration of a collector scrape.', ['collector']),
+    scrapeCollectorDuration: m('node_scrape_collector_duration_seconds', 'gauge', 'node_exporter: Duration of a collector scrape.', [
+      'collector',
+    ]),
     scrapeCollectorSuccess: m('node_scrape_collector_success', 'gauge', 'node_exporter: Whether a collector succeeded.', ['collector']),
-    collectorErrors: m('hostprobe_collector_errors_total', 'counter', 'Polls in which a collector failed (a required file missing, unreadable or malformed, a value out of its domain, its deadline passed).', ['collector']),
-    buildInfo: m('hostprobe_build_info', 'gauge', 'A metric with a constant \'1\' value labeled by version, revision, nodeversion, goos and goarch from which hostprobe was built.', ['version', 'revision', 'nodeversion', 'goos', 'goarch']),
+    collectorErrors: m(
+      'hostprobe_collector_errors_total',
+      'counter',
+      'Polls in which a collector failed (a required file missing, unreadable or malformed, a value out of its domain, its deadline passed).',
+      ['collector'],
+    ),
+    buildInfo: m(
+      'hostprobe_build_info',
+      'gauge',
+      "A metric with a constant '1' value labeled by version, revision, nodeversion, goos and goarch from which hostprobe was built.",
+      ['version', 'revision', 'nodeversion', 'goos', 'goarch'],
+    ),
     pollDuration: m('hostprobe_poll_duration_seconds', 'gauge', 'Duration of the poll this exposition comes from.'),
     pollTimestamp: m('hostprobe_poll_timestamp_seconds', 'gauge', 'When the poll this exposition comes from started, unix seconds.'),
-    lastSuccessfulPoll: m('hostprobe_last_successful_poll_timestamp_seconds', 'gauge', 'When the last poll in which every collector succeeded started, unix seconds (0 = never).'),
+    lastSuccessfulPoll: m(
+      'hostprobe_last_successful_poll_timestamp_seconds',
+      'gauge',
+      'When the last poll in which every collector succeeded started, unix seconds (0 = never).',
+    ),
     polls: m('hostprobe_polls_total', 'counter', 'Polls run since the agent started.'),
-    configLastReloadSuccessful: m('hostprobe_config_last_reload_successful', 'gauge', 'Whether the last configuration reload attempt was successful.'),
-    configLastReloadSuccessTimestamp: m('hostprobe_config_last_reload_success_timestamp_seconds', 'gauge', 'Timestamp of the last successful configuration reload (the start until the first reload), unix seconds.'),
+    configLastReloadSuccessful: m(
+      'hostprobe_config_last_reload_successful',
+      'gauge',
+      'Whether the last configuration reload attempt was successful.',
+    ),
+    configLastReloadSuccessTimestamp: m(
+      'hostprobe_config_last_reload_success_timestamp_seconds',
+      'gauge',
+      'Timestamp of the last successful configuration reload (the start until the first reload), unix seconds.',
+    ),
   }),
 
   // ---- cpu ----------------------------------------------------------------------------
@@ -63,7 +91,9 @@ export const CATALOG = {
     cpuFrequency: m('node_cpu_frequency_hertz', 'gauge', 'Current CPU thread frequency in hertz.', ['cpu']),
     cpuFrequencyMin: m('node_cpu_frequency_min_hertz', 'gauge', 'Minimum CPU thread frequency in hertz.', ['cpu']),
     cpuFrequencyMax: m('node_cpu_frequency_max_hertz', 'gauge', 'Maximum CPU thread frequency in hertz.', ['cpu']),
-    cpuFrequencyAvg: m('node_cpu_frequency_avg_hertz', 'gauge', 'Average CPU thread frequency in hertz, as the hardware reports it.', ['cpu']),
+    cpuFrequencyAvg: m('node_cpu_frequency_avg_hertz', 'gauge', 'Average CPU thread frequency in hertz, as the hardware reports it.', [
+      'cpu',
+    ]),
     cpuScalingFrequency: m('node_cpu_scaling_frequency_hertz', 'gauge', 'Current scaled CPU thread frequency in hertz.', ['cpu']),
     cpuScalingFrequencyMin: m('node_cpu_scaling_frequency_min_hertz', 'gauge', 'Minimum scaled CPU thread frequency in hertz.', ['cpu']),
     cpuScalingFrequencyMax: m('node_cpu_scaling_frequency_max_hertz', 'gauge', 'Maximum scaled CPU thread frequency in hertz.', ['cpu']),
@@ -83,28 +113,80 @@ export const CATALOG = {
     load15: m('node_load15', 'gauge', '15m load average.'),
   }),
   ...part('cpu', 'pressure', {
-    pressureCpuWaiting: m('node_pressure_cpu_waiting_seconds_total', 'counter', 'Total time in seconds that processes have waited for CPU time'),
-    pressureCpuStalled: m('node_pressure_cpu_stalled_seconds_total', 'counter', 'Total time in seconds no process could make progress due to CPU congestion'),
-    pressureIoWaiting: m('node_pressure_io_waiting_seconds_total', 'counter', 'Total time in seconds that processes have waited due to IO congestion'),
-    pressureIoStalled: m('node_pressure_io_stalled_seconds_total', 'counter', 'Total time in seconds no process could make progress due to IO congestion'),
-    pressureMemoryWaiting: m('node_pressure_memory_waiting_seconds_total', 'counter', 'Total time in seconds that processes have waited for memory'),
-    pressureMemoryStalled: m('node_pressure_memory_stalled_seconds_total', 'counter', 'Total time in seconds no process could make progress due to memory congestion'),
-    pressureIrqStalled: m('node_pressure_irq_stalled_seconds_total', 'counter', 'Total time in seconds no process could make progress due to IRQ congestion'),
+    pressureCpuWaiting: m(
+      'node_pressure_cpu_waiting_seconds_total',
+      'counter',
+      'Total time in seconds that processes have waited for CPU time',
+    ),
+    pressureCpuStalled: m(
+      'node_pressure_cpu_stalled_seconds_total',
+      'counter',
+      'Total time in seconds no process could make progress due to CPU congestion',
+    ),
+    pressureIoWaiting: m(
+      'node_pressure_io_waiting_seconds_total',
+      'counter',
+      'Total time in seconds that processes have waited due to IO congestion',
+    ),
+    pressureIoStalled: m(
+      'node_pressure_io_stalled_seconds_total',
+      'counter',
+      'Total time in seconds no process could make progress due to IO congestion',
+    ),
+    pressureMemoryWaiting: m(
+      'node_pressure_memory_waiting_seconds_total',
+      'counter',
+      'Total time in seconds that processes have waited for memory',
+    ),
+    pressureMemoryStalled: m(
+      'node_pressure_memory_stalled_seconds_total',
+      'counter',
+      'Total time in seconds no process could make progress due to memory congestion',
+    ),
+    pressureIrqStalled: m(
+      'node_pressure_irq_stalled_seconds_total',
+      'counter',
+      'Total time in seconds no process could make progress due to IRQ congestion',
+    ),
   }),
   ...part('cpu', 'stat', {
     softirqs: m('node_softirqs_total', 'counter', 'Number of softirq calls.', ['vector']),
   }),
   ...part('cpu', 'cpu', {
-    cpuInfo: m('node_cpu_info', 'gauge', 'CPU information from /proc/cpuinfo.', ['package', 'core', 'cpu', 'vendor', 'family', 'model', 'model_name', 'microcode', 'stepping', 'cachesize']),
-    cpuFlagInfo: m('node_cpu_flag_info', 'gauge', 'The `flags` field of CPU information from /proc/cpuinfo taken from the first core.', ['flag']),
-    cpuBugInfo: m('node_cpu_bug_info', 'gauge', 'The `bugs` field of CPU information from /proc/cpuinfo taken from the first core.', ['bug']),
-    cpuIsolated: m('node_cpu_isolated', 'gauge', 'Whether each core is isolated, information from /sys/devices/system/cpu/isolated.', ['cpu']),
-    cpuCoreThrottles: m('node_cpu_core_throttles_total', 'counter', 'Number of times this CPU core has been throttled.', ['package', 'core']),
-    cpuPackageThrottles: m('node_cpu_package_throttles_total', 'counter', 'Number of times this CPU package has been throttled.', ['package']),
+    cpuInfo: m('node_cpu_info', 'gauge', 'CPU information from /proc/cpuinfo.', [
+      'package',
+      'core',
+      'cpu',
+      'vendor',
+      'family',
+      'model',
+      'model_name',
+      'microcode',
+      'stepping',
+      'cachesize',
+    ]),
+    cpuFlagInfo: m('node_cpu_flag_info', 'gauge', 'The `flags` field of CPU information from /proc/cpuinfo taken from the first core.', [
+      'flag',
+    ]),
+    cpuBugInfo: m('node_cpu_bug_info', 'gauge', 'The `bugs` field of CPU information from /proc/cpuinfo taken from the first core.', [
+      'bug',
+    ]),
+    cpuIsolated: m('node_cpu_isolated', 'gauge', 'Whether each core is isolated, information from /sys/devices/system/cpu/isolated.', [
+      'cpu',
+    ]),
+    cpuCoreThrottles: m('node_cpu_core_throttles_total', 'counter', 'Number of times this CPU core has been throttled.', [
+      'package',
+      'core',
+    ]),
+    cpuPackageThrottles: m('node_cpu_package_throttles_total', 'counter', 'Number of times this CPU package has been throttled.', [
+      'package',
+    ]),
   }),
   ...part('cpu', 'schedstat', {
     schedstatRunning: m('node_schedstat_running_seconds_total', 'counter', 'Number of seconds CPU spent running a process.', ['cpu']),
-    schedstatWaiting: m('node_schedstat_waiting_seconds_total', 'counter', 'Number of seconds spent by processing waiting for this CPU.', ['cpu']),
+    schedstatWaiting: m('node_schedstat_waiting_seconds_total', 'counter', 'Number of seconds spent by processing waiting for this CPU.', [
+      'cpu',
+    ]),
     schedstatTimeslices: m('node_schedstat_timeslices_total', 'counter', 'Number of timeslices executed by CPU.', ['cpu']),
   }),
 
@@ -112,11 +194,26 @@ export const CATALOG = {
   ...part('disk', 'filesystem', {
     fsSize: m('node_filesystem_size_bytes', 'gauge', 'Filesystem size in bytes.', ['device', 'device_error', 'fstype', 'mountpoint']),
     fsFree: m('node_filesystem_free_bytes', 'gauge', 'Filesystem free space in bytes.', ['device', 'device_error', 'fstype', 'mountpoint']),
-    fsAvail: m('node_filesystem_avail_bytes', 'gauge', 'Filesystem space available to non-root users in bytes.', ['device', 'device_error', 'fstype', 'mountpoint']),
+    fsAvail: m('node_filesystem_avail_bytes', 'gauge', 'Filesystem space available to non-root users in bytes.', [
+      'device',
+      'device_error',
+      'fstype',
+      'mountpoint',
+    ]),
     fsFiles: m('node_filesystem_files', 'gauge', 'Filesystem total file nodes.', ['device', 'device_error', 'fstype', 'mountpoint']),
-    fsFilesFree: m('node_filesystem_files_free', 'gauge', 'Filesystem total free file nodes.', ['device', 'device_error', 'fstype', 'mountpoint']),
+    fsFilesFree: m('node_filesystem_files_free', 'gauge', 'Filesystem total free file nodes.', [
+      'device',
+      'device_error',
+      'fstype',
+      'mountpoint',
+    ]),
     fsReadonly: m('node_filesystem_readonly', 'gauge', 'Filesystem read-only status.', ['device', 'device_error', 'fstype', 'mountpoint']),
-    fsDeviceError: m('node_filesystem_device_error', 'gauge', 'Whether an error occurred while getting statistics for the given device.', ['device', 'device_error', 'fstype', 'mountpoint']),
+    fsDeviceError: m('node_filesystem_device_error', 'gauge', 'Whether an error occurred while getting statistics for the given device.', [
+      'device',
+      'device_error',
+      'fstype',
+      'mountpoint',
+    ]),
     fsMountInfo: m('node_filesystem_mount_info', 'gauge', 'Filesystem mount information.', ['device', 'major', 'minor', 'mountpoint']),
   }),
 
@@ -129,20 +226,59 @@ export const CATALOG = {
     diskWrites: m('node_disk_writes_completed_total', 'counter', 'The total number of writes completed successfully.', ['device']),
     diskWritesMerged: m('node_disk_writes_merged_total', 'counter', 'The number of writes merged.', ['device']),
     diskWrittenBytes: m('node_disk_written_bytes_total', 'counter', 'The total number of bytes written successfully.', ['device']),
-    diskWriteTime: m('node_disk_write_time_seconds_total', 'counter', 'This is the total number of seconds spent by all writes.', ['device']),
+    diskWriteTime: m('node_disk_write_time_seconds_total', 'counter', 'This is the total number of seconds spent by all writes.', [
+      'device',
+    ]),
     diskIoNow: m('node_disk_io_now', 'gauge', 'The number of I/Os currently in progress.', ['device']),
     diskIoTime: m('node_disk_io_time_seconds_total', 'counter', 'Total seconds spent doing I/Os.', ['device']),
     diskIoTimeWeighted: m('node_disk_io_time_weighted_seconds_total', 'counter', 'The weighted # of seconds spent doing I/Os.', ['device']),
     diskDiscards: m('node_disk_discards_completed_total', 'counter', 'The total number of discards completed successfully.', ['device']),
     diskDiscardsMerged: m('node_disk_discards_merged_total', 'counter', 'The total number of discards merged.', ['device']),
-    diskDiscardedSectors: m('node_disk_discarded_sectors_total', 'counter', 'The total number of sectors discarded successfully.', ['device']),
-    diskDiscardTime: m('node_disk_discard_time_seconds_total', 'counter', 'This is the total number of seconds spent by all discards.', ['device']),
+    diskDiscardedSectors: m('node_disk_discarded_sectors_total', 'counter', 'The total number of sectors discarded successfully.', [
+      'device',
+    ]),
+    diskDiscardTime: m('node_disk_discard_time_seconds_total', 'counter', 'This is the total number of seconds spent by all discards.', [
+      'device',
+    ]),
     diskFlushes: m('node_disk_flush_requests_total', 'counter', 'The total number of flush requests completed successfully', ['device']),
-    diskFlushTime: m('node_disk_flush_requests_time_seconds_total', 'counter', 'This is the total number of seconds spent by all flush requests.', ['device']),
-    diskInfo: m('node_disk_info', 'gauge', 'Info of /sys/block/<block_device>.', ['device', 'major', 'minor', 'path', 'wwn', 'model', 'serial', 'revision', 'rotational']),
-    diskFilesystemInfo: m('node_disk_filesystem_info', 'gauge', 'Info about disk filesystem.', ['device', 'type', 'usage', 'uuid', 'version']),
-    diskDeviceMapperInfo: m('node_disk_device_mapper_info', 'gauge', 'Info about disk device mapper.', ['device', 'name', 'uuid', 'vg_name', 'lv_name', 'lv_layer']),
-    diskDeviceMapperBacking: m('node_disk_device_mapper_backing_device_info', 'gauge', 'Info about the underlying block devices of a device mapper device.', ['device', 'backing_device']),
+    diskFlushTime: m(
+      'node_disk_flush_requests_time_seconds_total',
+      'counter',
+      'This is the total number of seconds spent by all flush requests.',
+      ['device'],
+    ),
+    diskInfo: m('node_disk_info', 'gauge', 'Info of /sys/block/<block_device>.', [
+      'device',
+      'major',
+      'minor',
+      'path',
+      'wwn',
+      'model',
+      'serial',
+      'revision',
+      'rotational',
+    ]),
+    diskFilesystemInfo: m('node_disk_filesystem_info', 'gauge', 'Info about disk filesystem.', [
+      'device',
+      'type',
+      'usage',
+      'uuid',
+      'version',
+    ]),
+    diskDeviceMapperInfo: m('node_disk_device_mapper_info', 'gauge', 'Info about disk device mapper.', [
+      'device',
+      'name',
+      'uuid',
+      'vg_name',
+      'lv_name',
+      'lv_layer',
+    ]),
+    diskDeviceMapperBacking: m(
+      'node_disk_device_mapper_backing_device_info',
+      'gauge',
+      'Info about the underlying block devices of a device mapper device.',
+      ['device', 'backing_device'],
+    ),
     diskAtaWriteCache: m('node_disk_ata_write_cache', 'gauge', 'ATA disk has a write cache.', ['device']),
     diskAtaWriteCacheEnabled: m('node_disk_ata_write_cache_enabled', 'gauge', 'ATA disk has its write cache enabled.', ['device']),
     diskAtaRotationRate: m('node_disk_ata_rotation_rate_rpm', 'gauge', 'ATA disk rotation rate in RPMs (0 for SSDs).', ['device']),
@@ -158,12 +294,24 @@ export const CATALOG = {
   // ---- netclass -----------------------------------------------------------------------
   ...part('nic', 'netclass', {
     netUp: m('node_network_up', 'gauge', "Value is 1 if operstate is 'up', 0 otherwise.", ['device']),
-    netInfo: m('node_network_info', 'gauge', 'Non-numeric data from /sys/class/net/<iface>, value is always 1.', ['address', 'adminstate', 'broadcast', 'device', 'duplex', 'ifalias', 'operstate']),
+    netInfo: m('node_network_info', 'gauge', 'Non-numeric data from /sys/class/net/<iface>, value is always 1.', [
+      'address',
+      'adminstate',
+      'broadcast',
+      'device',
+      'duplex',
+      'ifalias',
+      'operstate',
+    ]),
     netAddressAssignType: m('node_network_address_assign_type', 'gauge', 'Network device property: address_assign_type', ['device']),
     netCarrier: m('node_network_carrier', 'gauge', 'Network device property: carrier', ['device']),
     netCarrierChanges: m('node_network_carrier_changes_total', 'counter', 'Network device property: carrier_changes_total', ['device']),
-    netCarrierUpChanges: m('node_network_carrier_up_changes_total', 'counter', 'Network device property: carrier_up_changes_total', ['device']),
-    netCarrierDownChanges: m('node_network_carrier_down_changes_total', 'counter', 'Network device property: carrier_down_changes_total', ['device']),
+    netCarrierUpChanges: m('node_network_carrier_up_changes_total', 'counter', 'Network device property: carrier_up_changes_total', [
+      'device',
+    ]),
+    netCarrierDownChanges: m('node_network_carrier_down_changes_total', 'counter', 'Network device property: carrier_down_changes_total', [
+      'device',
+    ]),
     netDeviceId: m('node_network_device_id', 'gauge', 'Network device property: device_id', ['device']),
     netDormant: m('node_network_dormant', 'gauge', 'Network device property: dormant', ['device']),
     netFlags: m('node_network_flags', 'gauge', 'Network device property: flags', ['device']),
@@ -192,18 +340,39 @@ export const CATALOG = {
     conntrackEntriesLimit: m('node_nf_conntrack_entries_limit', 'gauge', 'Maximum size of connection tracking table.'),
     conntrackStatFound: m('node_nf_conntrack_stat_found', 'gauge', 'Number of searched entries which were successful.'),
     conntrackStatInvalid: m('node_nf_conntrack_stat_invalid', 'gauge', 'Number of packets seen which can not be tracked.'),
-    conntrackStatIgnore: m('node_nf_conntrack_stat_ignore', 'gauge', 'Number of packets seen which are already connected to a conntrack entry.'),
+    conntrackStatIgnore: m(
+      'node_nf_conntrack_stat_ignore',
+      'gauge',
+      'Number of packets seen which are already connected to a conntrack entry.',
+    ),
     conntrackStatInsert: m('node_nf_conntrack_stat_insert', 'gauge', 'Number of entries inserted into the list.'),
-    conntrackStatInsertFailed: m('node_nf_conntrack_stat_insert_failed', 'gauge', 'Number of entries for which list insertion was attempted but failed.'),
+    conntrackStatInsertFailed: m(
+      'node_nf_conntrack_stat_insert_failed',
+      'gauge',
+      'Number of entries for which list insertion was attempted but failed.',
+    ),
     conntrackStatDrop: m('node_nf_conntrack_stat_drop', 'gauge', 'Number of packets dropped due to conntrack failure.'),
-    conntrackStatEarlyDrop: m('node_nf_conntrack_stat_early_drop', 'gauge', 'Number of dropped conntrack entries to make room for new ones, if maximum table size was reached.'),
-    conntrackStatSearchRestart: m('node_nf_conntrack_stat_search_restart', 'gauge', 'Number of conntrack table lookups which had to be restarted due to hashtable resizes.'),
+    conntrackStatEarlyDrop: m(
+      'node_nf_conntrack_stat_early_drop',
+      'gauge',
+      'Number of dropped conntrack entries to make room for new ones, if maximum table size was reached.',
+    ),
+    conntrackStatSearchRestart: m(
+      'node_nf_conntrack_stat_search_restart',
+      'gauge',
+      'Number of conntrack table lookups which had to be restarted due to hashtable resizes.',
+    ),
   }),
   ...part('net', 'softnet', {
     softnetProcessed: m('node_softnet_processed_total', 'counter', 'Number of processed packets', ['cpu']),
     softnetDropped: m('node_softnet_dropped_total', 'counter', 'Number of dropped packets', ['cpu']),
     softnetTimesSqueezed: m('node_softnet_times_squeezed_total', 'counter', 'Number of times processing packets ran out of quota', ['cpu']),
-    softnetCpuCollision: m('node_softnet_cpu_collision_total', 'counter', 'Number of collision occur while obtaining device lock while transmitting', ['cpu']),
+    softnetCpuCollision: m(
+      'node_softnet_cpu_collision_total',
+      'counter',
+      'Number of collision occur while obtaining device lock while transmitting',
+      ['cpu'],
+    ),
     softnetReceivedRps: m('node_softnet_received_rps_total', 'counter', 'Number of times cpu woken up received_rps', ['cpu']),
     softnetFlowLimitCount: m('node_softnet_flow_limit_count_total', 'counter', 'Number of times flow limit has been reached', ['cpu']),
     softnetBacklogLen: m('node_softnet_backlog_len', 'gauge', 'Softnet backlog status', ['cpu']),
@@ -217,16 +386,51 @@ export const CATALOG = {
 
   // ---- host -----------------------------------------------------------------------------
   ...part('host', 'uname', {
-    unameInfo: m('node_uname_info', 'gauge', 'Labeled system information as provided by the uname system call.', ['domainname', 'machine', 'nodename', 'release', 'sysname', 'version']),
+    unameInfo: m('node_uname_info', 'gauge', 'Labeled system information as provided by the uname system call.', [
+      'domainname',
+      'machine',
+      'nodename',
+      'release',
+      'sysname',
+      'version',
+    ]),
   }),
   ...part('host', 'time', {
     timeSeconds: m('node_time_seconds', 'gauge', 'System time in seconds since epoch (1970).'),
     timeZoneOffset: m('node_time_zone_offset_seconds', 'gauge', 'System time zone offset in seconds.', ['time_zone']),
-    clocksourceAvailable: m('node_time_clocksource_available_info', 'gauge', "Available clocksources read from '/sys/devices/system/clocksource'.", ['clocksource', 'device']),
-    clocksourceCurrent: m('node_time_clocksource_current_info', 'gauge', "Current clocksource read from '/sys/devices/system/clocksource'.", ['clocksource', 'device']),
+    clocksourceAvailable: m(
+      'node_time_clocksource_available_info',
+      'gauge',
+      "Available clocksources read from '/sys/devices/system/clocksource'.",
+      ['clocksource', 'device'],
+    ),
+    clocksourceCurrent: m(
+      'node_time_clocksource_current_info',
+      'gauge',
+      "Current clocksource read from '/sys/devices/system/clocksource'.",
+      ['clocksource', 'device'],
+    ),
   }),
   ...part('host', 'os', {
-    osInfo: m('node_os_info', 'gauge', "A metric with a constant '1' value labeled by build_id, id, id_like, image_id, image_version, name, pretty_name, variant, variant_id, version, version_codename, version_id.", ['build_id', 'id', 'id_like', 'image_id', 'image_version', 'name', 'pretty_name', 'variant', 'variant_id', 'version', 'version_codename', 'version_id']),
+    osInfo: m(
+      'node_os_info',
+      'gauge',
+      "A metric with a constant '1' value labeled by build_id, id, id_like, image_id, image_version, name, pretty_name, variant, variant_id, version, version_codename, version_id.",
+      [
+        'build_id',
+        'id',
+        'id_like',
+        'image_id',
+        'image_version',
+        'name',
+        'pretty_name',
+        'variant',
+        'variant_id',
+        'version',
+        'version_codename',
+        'version_id',
+      ],
+    ),
     osVersion: m('node_os_version', 'gauge', 'Metric containing the major.minor part of the OS version.', ['id', 'id_like', 'name']),
   }),
   ...part('host', 'filefd', {
@@ -253,11 +457,19 @@ export const CATALOG = {
     timexPpsJitterTotal: m('node_timex_pps_jitter_total', 'counter', 'Pulse per second count of jitter limit exceeded events.'),
     timexPpsCalibrationTotal: m('node_timex_pps_calibration_total', 'counter', 'Pulse per second count of calibration intervals.'),
     timexPpsErrorTotal: m('node_timex_pps_error_total', 'counter', 'Pulse per second count of calibration errors.'),
-    timexPpsStabilityExceededTotal: m('node_timex_pps_stability_exceeded_total', 'counter', 'Pulse per second count of stability limit exceeded events.'),
+    timexPpsStabilityExceededTotal: m(
+      'node_timex_pps_stability_exceeded_total',
+      'counter',
+      'Pulse per second count of stability limit exceeded events.',
+    ),
     timexTaiOffset: m('node_timex_tai_offset_seconds', 'gauge', 'International Atomic Time (TAI) offset.'),
   }),
   ...part('host', 'kernel_hung', {
-    kernelHungTasks: m('node_kernel_hung_tasks_total', 'counter', 'Total number of tasks that have been detected as hung since the system booted.'),
+    kernelHungTasks: m(
+      'node_kernel_hung_tasks_total',
+      'counter',
+      'Total number of tasks that have been detected as hung since the system booted.',
+    ),
   }),
   ...part('host', 'selinux', {
     selinuxEnabled: m('node_selinux_enabled', 'gauge', 'SELinux is enabled, 1 is true, 0 is false'),
@@ -286,25 +498,77 @@ export const CATALOG = {
     groupContextSwitches: m('namedprocess_namegroup_context_switches_total', 'counter', 'Context switches', ['groupname', 'ctxswitchtype']),
     groupMemoryBytes: m('namedprocess_namegroup_memory_bytes', 'gauge', 'number of bytes of memory in use', ['groupname', 'memtype']),
     groupOpenFiledesc: m('namedprocess_namegroup_open_filedesc', 'gauge', 'number of open file descriptors for this group', ['groupname']),
-    groupWorstFdRatio: m('namedprocess_namegroup_worst_fd_ratio', 'gauge', 'the worst (closest to 1) ratio between open fds and max fds among all procs in this group', ['groupname']),
-    groupOldestStartTime: m('namedprocess_namegroup_oldest_start_time_seconds', 'gauge', 'start time in seconds since 1970/01/01 of oldest process in group', ['groupname']),
+    groupWorstFdRatio: m(
+      'namedprocess_namegroup_worst_fd_ratio',
+      'gauge',
+      'the worst (closest to 1) ratio between open fds and max fds among all procs in this group',
+      ['groupname'],
+    ),
+    groupOldestStartTime: m(
+      'namedprocess_namegroup_oldest_start_time_seconds',
+      'gauge',
+      'start time in seconds since 1970/01/01 of oldest process in group',
+      ['groupname'],
+    ),
     groupNumThreads: m('namedprocess_namegroup_num_threads', 'gauge', 'Number of threads', ['groupname']),
-    groupStates: m('namedprocess_namegroup_states', 'gauge', 'Number of processes in states Running, Sleeping, Waiting, Zombie, or Other', ['groupname', 'state']),
-    groupThreadsWchan: m('namedprocess_namegroup_threads_wchan', 'gauge', 'Number of threads in this group waiting on each wchan', ['groupname', 'wchan']),
-    groupThreadCount: m('namedprocess_namegroup_thread_count', 'gauge', 'Number of threads in this group with same threadname', ['groupname', 'threadname']),
-    groupThreadCpu: m('namedprocess_namegroup_thread_cpu_seconds_total', 'counter', 'Cpu user/system usage in seconds', ['groupname', 'threadname', 'mode']),
-    groupThreadIo: m('namedprocess_namegroup_thread_io_bytes_total', 'counter', 'number of bytes read/written by these threads', ['groupname', 'threadname', 'iomode']),
-    groupThreadMajor: m('namedprocess_namegroup_thread_major_page_faults_total', 'counter', 'Major page faults for these threads', ['groupname', 'threadname']),
-    groupThreadMinor: m('namedprocess_namegroup_thread_minor_page_faults_total', 'counter', 'Minor page faults for these threads', ['groupname', 'threadname']),
-    groupThreadCtx: m('namedprocess_namegroup_thread_context_switches_total', 'counter', 'Context switches for these threads', ['groupname', 'threadname', 'ctxswitchtype']),
+    groupStates: m('namedprocess_namegroup_states', 'gauge', 'Number of processes in states Running, Sleeping, Waiting, Zombie, or Other', [
+      'groupname',
+      'state',
+    ]),
+    groupThreadsWchan: m('namedprocess_namegroup_threads_wchan', 'gauge', 'Number of threads in this group waiting on each wchan', [
+      'groupname',
+      'wchan',
+    ]),
+    groupThreadCount: m('namedprocess_namegroup_thread_count', 'gauge', 'Number of threads in this group with same threadname', [
+      'groupname',
+      'threadname',
+    ]),
+    groupThreadCpu: m('namedprocess_namegroup_thread_cpu_seconds_total', 'counter', 'Cpu user/system usage in seconds', [
+      'groupname',
+      'threadname',
+      'mode',
+    ]),
+    groupThreadIo: m('namedprocess_namegroup_thread_io_bytes_total', 'counter', 'number of bytes read/written by these threads', [
+      'groupname',
+      'threadname',
+      'iomode',
+    ]),
+    groupThreadMajor: m('namedprocess_namegroup_thread_major_page_faults_total', 'counter', 'Major page faults for these threads', [
+      'groupname',
+      'threadname',
+    ]),
+    groupThreadMinor: m('namedprocess_namegroup_thread_minor_page_faults_total', 'counter', 'Minor page faults for these threads', [
+      'groupname',
+      'threadname',
+    ]),
+    groupThreadCtx: m('namedprocess_namegroup_thread_context_switches_total', 'counter', 'Context switches for these threads', [
+      'groupname',
+      'threadname',
+      'ctxswitchtype',
+    ]),
   }),
   // hostprobe
   ...part('process', 'top', {
-    processTopCpuSeconds: m('hostprobe_process_top_cpu_seconds_total', 'counter', 'CPU seconds of one of the top processes (collectors.process.top), by mode.', ['pid', 'name', 'mode']),
-    processTopMemoryBytes: m('hostprobe_process_top_memory_bytes', 'gauge', 'Memory of one of the top processes (collectors.process.top), by type.', ['pid', 'name', 'memtype']),
+    processTopCpuSeconds: m(
+      'hostprobe_process_top_cpu_seconds_total',
+      'counter',
+      'CPU seconds of one of the top processes (collectors.process.top), by mode.',
+      ['pid', 'name', 'mode'],
+    ),
+    processTopMemoryBytes: m(
+      'hostprobe_process_top_memory_bytes',
+      'gauge',
+      'Memory of one of the top processes (collectors.process.top), by type.',
+      ['pid', 'name', 'memtype'],
+    ),
   }),
   ...part('process', 'processes', {
-    processSkipped: m('hostprobe_process_skipped_total', 'counter', 'Processes skipped by the process collector because they vanished mid-read or access was denied.', ['reason']),
+    processSkipped: m(
+      'hostprobe_process_skipped_total',
+      'counter',
+      'Processes skipped by the process collector because they vanished mid-read or access was denied.',
+      ['reason'],
+    ),
   }),
 
   // ---- hardware (node_exporter hwmon, thermal_zone, powersupplyclass, rapl, dmi, edac, watchdog)
@@ -324,15 +588,59 @@ export const CATALOG = {
     raplJoules: m('node_rapl_joules_total', 'counter', 'Current RAPL value in joules', ['index', 'path', 'rapl_zone']),
   }),
   ...part('hardware', 'dmi', {
-    dmiInfo: m('node_dmi_info', 'gauge', "A metric with a constant '1' value labeled by bios_date, bios_release, bios_vendor, bios_version, board_asset_tag, board_name, board_serial, board_vendor, board_version, chassis_asset_tag, chassis_serial, chassis_vendor, chassis_version, product_family, product_name, product_serial, product_sku, product_uuid, product_version, system_vendor if provided by DMI.", ['bios_date', 'bios_release', 'bios_vendor', 'bios_version', 'board_asset_tag', 'board_name', 'board_serial', 'board_vendor', 'board_version', 'chassis_asset_tag', 'chassis_serial', 'chassis_vendor', 'chassis_version', 'product_family', 'product_name', 'product_serial', 'product_sku', 'product_uuid', 'product_version', 'system_vendor']),
+    dmiInfo: m(
+      'node_dmi_info',
+      'gauge',
+      "A metric with a constant '1' value labeled by bios_date, bios_release, bios_vendor, bios_version, board_asset_tag, board_name, board_serial, board_vendor, board_version, chassis_asset_tag, chassis_serial, chassis_vendor, chassis_version, product_family, product_name, product_serial, product_sku, product_uuid, product_version, system_vendor if provided by DMI.",
+      [
+        'bios_date',
+        'bios_release',
+        'bios_vendor',
+        'bios_version',
+        'board_asset_tag',
+        'board_name',
+        'board_serial',
+        'board_vendor',
+        'board_version',
+        'chassis_asset_tag',
+        'chassis_serial',
+        'chassis_vendor',
+        'chassis_version',
+        'product_family',
+        'product_name',
+        'product_serial',
+        'product_sku',
+        'product_uuid',
+        'product_version',
+        'system_vendor',
+      ],
+    ),
   }),
   ...part('hardware', 'edac', {
     edacCorrectable: m('node_edac_correctable_errors_total', 'counter', 'Total correctable memory errors.', ['controller']),
     edacUncorrectable: m('node_edac_uncorrectable_errors_total', 'counter', 'Total uncorrectable memory errors.', ['controller']),
-    edacCsrowCorrectable: m('node_edac_csrow_correctable_errors_total', 'counter', 'Total correctable memory errors for this csrow.', ['controller', 'csrow']),
-    edacCsrowUncorrectable: m('node_edac_csrow_uncorrectable_errors_total', 'counter', 'Total uncorrectable memory errors for this csrow.', ['controller', 'csrow']),
-    edacChannelCorrectable: m('node_edac_channel_correctable_errors_total', 'counter', 'Total correctable memory errors for this channel.', ['controller', 'csrow', 'channel', 'dimm_label']),
-    edacChannelUncorrectable: m('node_edac_channel_uncorrectable_errors_total', 'counter', 'Total uncorrectable memory errors for this channel.', ['controller', 'csrow', 'channel', 'dimm_label']),
+    edacCsrowCorrectable: m('node_edac_csrow_correctable_errors_total', 'counter', 'Total correctable memory errors for this csrow.', [
+      'controller',
+      'csrow',
+    ]),
+    edacCsrowUncorrectable: m(
+      'node_edac_csrow_uncorrectable_errors_total',
+      'counter',
+      'Total uncorrectable memory errors for this csrow.',
+      ['controller', 'csrow'],
+    ),
+    edacChannelCorrectable: m(
+      'node_edac_channel_correctable_errors_total',
+      'counter',
+      'Total correctable memory errors for this channel.',
+      ['controller', 'csrow', 'channel', 'dimm_label'],
+    ),
+    edacChannelUncorrectable: m(
+      'node_edac_channel_uncorrectable_errors_total',
+      'counter',
+      'Total uncorrectable memory errors for this channel.',
+      ['controller', 'csrow', 'channel', 'dimm_label'],
+    ),
   }),
   ...part('hardware', 'watchdog', {
     watchdogBootstatus: m('node_watchdog_bootstatus', 'gauge', 'Value of /sys/class/watchdog/<watchdog>/bootstatus', ['name']),
@@ -342,10 +650,30 @@ export const CATALOG = {
     watchdogTimeout: m('node_watchdog_timeout_seconds', 'gauge', 'Value of /sys/class/watchdog/<watchdog>/timeout', ['name']),
     watchdogPretimeout: m('node_watchdog_pretimeout_seconds', 'gauge', 'Value of /sys/class/watchdog/<watchdog>/pretimeout', ['name']),
     watchdogAccessCs0: m('node_watchdog_access_cs0', 'gauge', 'Value of /sys/class/watchdog/<watchdog>/access_cs0', ['name']),
-    watchdogInfo: m('node_watchdog_info', 'gauge', 'Info of /sys/class/watchdog/<watchdog>', ['name', 'options', 'identity', 'state', 'status', 'pretimeout_governor']),
+    watchdogInfo: m('node_watchdog_info', 'gauge', 'Info of /sys/class/watchdog/<watchdog>', [
+      'name',
+      'options',
+      'identity',
+      'state',
+      'status',
+      'pretimeout_governor',
+    ]),
   }),
   ...part('hardware', 'powersupplyclass', {
-    powerSupplyInfo: m('node_power_supply_info', 'gauge', 'info of /sys/class/power_supply/<power_supply>.', ['power_supply', 'capacity_level', 'charge_type', 'health', 'manufacturer', 'model_name', 'scope', 'serial_number', 'status', 'technology', 'type', 'usb_type']),
+    powerSupplyInfo: m('node_power_supply_info', 'gauge', 'info of /sys/class/power_supply/<power_supply>.', [
+      'power_supply',
+      'capacity_level',
+      'charge_type',
+      'health',
+      'manufacturer',
+      'model_name',
+      'scope',
+      'serial_number',
+      'status',
+      'technology',
+      'type',
+      'usb_type',
+    ]),
   }),
 } as const satisfies Record<string, CatalogFamily>;
 
@@ -400,10 +728,14 @@ export function meminfoDef(field: string, bytes: boolean): CatalogFamily {
 }
 
 /** node_vmstat_<field>, untyped like node_exporter's. */
-export const vmstatDef: (field: string) => CatalogFamily = fieldCache((field) => cached(VMSTAT, `node_vmstat_${field}`, 'untyped', `/proc/vmstat information field ${field}.`));
+export const vmstatDef: (field: string) => CatalogFamily = fieldCache((field) =>
+  cached(VMSTAT, `node_vmstat_${field}`, 'untyped', `/proc/vmstat information field ${field}.`),
+);
 
 /** node_netstat_<Proto>_<Field>, untyped like node_exporter's. `key` is `<Proto>_<Field>`. */
-export const netstatDef: (key: string) => CatalogFamily = fieldCache((key) => cached(NETSTAT, `node_netstat_${key}`, 'untyped', `Statistic ${key.replace('_', '')}.`));
+export const netstatDef: (key: string) => CatalogFamily = fieldCache((key) =>
+  cached(NETSTAT, `node_netstat_${key}`, 'untyped', `Statistic ${key.replace('_', '')}.`),
+);
 
 const sockstatByProtocol = new Map<string, (field: string) => CatalogFamily>();
 
@@ -441,7 +773,9 @@ export const NETDEV_COLUMNS = [
 ] as const;
 
 /** node_network_<stem>_total. */
-export const netdevDef: (stem: string) => CatalogFamily = fieldCache((stem) => cached(NETDEV, `node_network_${stem}_total`, 'counter', `Network device statistic ${stem}.`, ['device']));
+export const netdevDef: (stem: string) => CatalogFamily = fieldCache((stem) =>
+  cached(NETDEV, `node_network_${stem}_total`, 'counter', `Network device statistic ${stem}.`, ['device']),
+);
 
 /** A catalog row: a family, or a pattern (`<Field>` standing for kernel field names) whose members are built at render time. */
 export interface CatalogRow {
@@ -468,7 +802,13 @@ export function promCatalog(): CatalogRow[] {
     fixed(netdevDef(NETDEV_NOHANDLER)),
     pattern(sockstatDef('<PROTO>', '<field>')),
     pattern(netstatDef('<Proto>_<Field>')),
-    pattern(hwmonDef('node_hwmon_<sensor>_<unit>', 'gauge', 'Hardware monitor for &lt;sensor&gt; (&lt;file&gt;), named as node_exporter names it.')),
+    pattern(
+      hwmonDef(
+        'node_hwmon_<sensor>_<unit>',
+        'gauge',
+        'Hardware monitor for &lt;sensor&gt; (&lt;file&gt;), named as node_exporter names it.',
+      ),
+    ),
     pattern(cached(RAPL, 'node_rapl_<zone>_joules_total', 'counter', 'Current RAPL &lt;zone&gt; value in joules', ['index', 'path'])),
     pattern(powerSupplyDef('<attribute>')),
   ];
@@ -484,7 +824,10 @@ export function hwmonDef(name: string, type: MetricType, help: string): CatalogF
 
 /** node_rapl_<zone>_joules_total: one RAPL zone's energy counter. Labels index, path. */
 export const raplZoneDef: (zone: string) => CatalogFamily = fieldCache((zone) =>
-  cached(RAPL, `node_rapl_${zone.replace(/[^a-zA-Z0-9_:]/g, '_')}_joules_total`, 'counter', `Current RAPL ${zone} value in joules`, ['index', 'path']),
+  cached(RAPL, `node_rapl_${zone.replace(/[^a-zA-Z0-9_:]/g, '_')}_joules_total`, 'counter', `Current RAPL ${zone} value in joules`, [
+    'index',
+    'path',
+  ]),
 );
 
 /** node_power_supply_<name>: one numeric attribute of a power supply. Label power_supply. */

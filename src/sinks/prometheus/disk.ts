@@ -54,7 +54,14 @@ export function renderDisk(r: DiskReading, x: Exposition): void {
     if (f) x.add(C.diskFilesystemInfo, 1, { device: i.device, type: f.type, usage: f.usage, uuid: f.uuid, version: f.version });
     const dm = i.deviceMapper;
     if (dm) {
-      x.add(C.diskDeviceMapperInfo, 1, { device: i.device, name: dm.name, uuid: dm.uuid, vg_name: dm.vgName, lv_name: dm.lvName, lv_layer: dm.lvLayer });
+      x.add(C.diskDeviceMapperInfo, 1, {
+        device: i.device,
+        name: dm.name,
+        uuid: dm.uuid,
+        vg_name: dm.vgName,
+        lv_name: dm.lvName,
+        lv_layer: dm.lvLayer,
+      });
       for (const b of dm.backingDevices) x.add(C.diskDeviceMapperBacking, 1, { device: i.device, backing_device: b });
     }
     if (i.ata?.writeCache !== undefined) x.add(C.diskAtaWriteCache, i.ata.writeCache, l);

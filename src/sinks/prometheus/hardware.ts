@@ -18,7 +18,10 @@ export function goParseFloat(s: string): number | null {
 }
 
 function clean(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9:_]/g, '_').replace(/^_+|_+$/g, '');
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9:_]/g, '_')
+    .replace(/^_+|_+$/g, '');
 }
 
 interface Sample {
@@ -66,18 +69,33 @@ function hwmonSensorSamples(chip: string, s: HwmonSensorReading, out: Sample[]):
     if (element === 'fault' || element === 'alarm') g(name, `Hardware sensor ${element} status (${t})`, v);
     else if (element === 'beep') g(`${name}_enabled`, 'Hardware monitor sensor has beeping enabled', v);
     else if (t === 'in' || t === 'cpu') g(`${name}_volts`, `Hardware monitor for voltage (${element})`, v * 0.001);
-    else if (t === 'temp' && element !== 'type') g(`${name}_celsius`, `Hardware monitor for temperature (${element === '' ? 'input' : element})`, v * 0.001);
+    else if (t === 'temp' && element !== 'type')
+      g(`${name}_celsius`, `Hardware monitor for temperature (${element === '' ? 'input' : element})`, v * 0.001);
     else if (t === 'curr') g(`${name}_amps`, `Hardware monitor for current (${element})`, v * 0.001);
-    else if (t === 'energy') out.push(sample(hwmonDef(`${name}_joule_total`, 'counter', `Hardware monitor for joules used so far (${element})`), v / 1000000, labels));
+    else if (t === 'energy')
+      out.push(
+        sample(hwmonDef(`${name}_joule_total`, 'counter', `Hardware monitor for joules used so far (${element})`), v / 1000000, labels),
+      );
     else if (t === 'power' && element === 'accuracy') g(name, 'Hardware monitor power meter accuracy, as a ratio', v / 1000000);
     else if (t === 'power' && (element === 'average_interval' || element === 'average_interval_min' || element === 'average_interval_max'))
       g(`${name}_seconds`, `Hardware monitor power usage update interval (${element})`, v * 0.001);
     else if (t === 'power') g(`${name}_watt`, `Hardware monitor for power usage in watts (${element})`, v / 1000000);
-    else if (t === 'humidity') g(name, `Hardware monitor for humidity, as a ratio (multiply with 100.0 to get the humidity as a percentage) (${element})`, v / 1000000);
+    else if (t === 'humidity')
+      g(
+        name,
+        `Hardware monitor for humidity, as a ratio (multiply with 100.0 to get the humidity as a percentage) (${element})`,
+        v / 1000000,
+      );
     else if (t === 'fan' && (element === 'input' || element === 'min' || element === 'max' || element === 'target'))
       g(`${name}_rpm`, `Hardware monitor for fan revolutions per minute (${element})`, v);
     else if (t === 'freq' && element === 'input') {
-      if (label !== undefined) out.push(sample(hwmonDef(`${name}_freq_mhz`, 'gauge', 'Hardware monitor for GPU frequency in MHz'), v / 1000000, { chip, sensor: clean(label) }));
+      if (label !== undefined)
+        out.push(
+          sample(hwmonDef(`${name}_freq_mhz`, 'gauge', 'Hardware monitor for GPU frequency in MHz'), v / 1000000, {
+            chip,
+            sensor: clean(label),
+          }),
+        );
     } else g(name, `Hardware monitor ${t} element ${element}`, v);
   }
 }
@@ -143,7 +161,19 @@ const POWER_SUPPLY_METRICS: readonly (readonly [attr: string, name: string, scal
 ];
 
 /** The string attributes that become node_power_supply_info labels (when not empty). */
-const POWER_SUPPLY_INFO_LABELS = ['capacity_level', 'charge_type', 'health', 'manufacturer', 'model_name', 'serial_number', 'status', 'technology', 'type', 'usb_type', 'scope'];
+const POWER_SUPPLY_INFO_LABELS = [
+  'capacity_level',
+  'charge_type',
+  'health',
+  'manufacturer',
+  'model_name',
+  'serial_number',
+  'status',
+  'technology',
+  'type',
+  'usb_type',
+  'scope',
+];
 
 /** The node_power_supply_<name> metric names, for docs and tests. */
 export const POWER_SUPPLY_METRIC_NAMES: readonly string[] = POWER_SUPPLY_METRICS.map(([, n]) => `node_power_supply_${n}`);
@@ -179,7 +209,11 @@ export function renderHardware(r: HardwareReading, x: Exposition, o: HardwareRen
   if (r.powerSupplies) powerSupplySamples(r.powerSupplies, out);
   for (const z of r.rapl ?? []) {
     const labels = { index: String(z.index), path: z.path };
-    out.push(o.raplZoneLabel === true ? sample(C.raplJoules, z.joules, { ...labels, rapl_zone: z.name }) : sample(raplZoneDef(z.name), z.joules, labels));
+    out.push(
+      o.raplZoneLabel === true
+        ? sample(C.raplJoules, z.joules, { ...labels, rapl_zone: z.name })
+        : sample(raplZoneDef(z.name), z.joules, labels),
+    );
   }
   if (r.dmi) out.push(sample(C.dmiInfo, 1, { ...r.dmi }));
   for (const c of r.edac ?? []) {

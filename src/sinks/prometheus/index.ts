@@ -53,11 +53,7 @@ export function renderReadings(s: Snapshot, x: Exposition, o: PromRenderOptions)
 }
 
 /** Builds the exposition of one snapshot. */
-export function buildExposition(
-  s: Snapshot,
-  o: PromRenderOptions,
-  extra: readonly RuntimeFamily[] = [],
-): Exposition {
+export function buildExposition(s: Snapshot, o: PromRenderOptions, extra: readonly RuntimeFamily[] = []): Exposition {
   const x = new Exposition(s.labels);
   const r = s.readings;
   renderReadings(s, x, o);

@@ -59,7 +59,10 @@ export function renderNet(r: NetReading, x: Exposition, o: PromRenderOptions): v
   for (const a of r.arp ?? []) x.add(C.arpEntries, a.entries, { device: a.device });
   const q = r.udpQueues;
   if (q) {
-    for (const [ip, v] of [['v4', q.v4], ['v6', q.v6]] as const) {
+    for (const [ip, v] of [
+      ['v4', q.v4],
+      ['v6', q.v6],
+    ] as const) {
       if (!v) continue;
       x.add(C.udpQueues, v.rx, { queue: 'rx', ip });
       x.add(C.udpQueues, v.tx, { queue: 'tx', ip });

@@ -21,7 +21,8 @@ export function renderProcess(r: ProcessReading, x: Exposition, _o: PromRenderOp
     if (s.maxProcesses !== undefined) x.add(C.processesMaxProcesses, s.maxProcesses);
     for (const state of Object.keys(s.states).sort()) x.add(C.processesState, s.states[state] as number, { state });
     if (s.threadStates) {
-      for (const ts of Object.keys(s.threadStates).sort()) x.add(C.processesThreadsState, s.threadStates[ts] as number, { thread_state: ts });
+      for (const ts of Object.keys(s.threadStates).sort())
+        x.add(C.processesThreadsState, s.threadStates[ts] as number, { thread_state: ts });
     }
   }
   for (const g of r.groups ?? []) {
@@ -39,14 +40,17 @@ export function renderProcess(r: ProcessReading, x: Exposition, _o: PromRenderOp
     x.add(C.groupMemoryBytes, g.residentBytes, { groupname, memtype: 'resident' });
     x.add(C.groupMemoryBytes, g.virtualBytes, { groupname, memtype: 'virtual' });
     x.add(C.groupMemoryBytes, g.swappedBytes, { groupname, memtype: 'swapped' });
-    if (g.proportionalResidentBytes !== undefined) x.add(C.groupMemoryBytes, g.proportionalResidentBytes, { groupname, memtype: 'proportionalResident' });
-    if (g.proportionalSwappedBytes !== undefined) x.add(C.groupMemoryBytes, g.proportionalSwappedBytes, { groupname, memtype: 'proportionalSwapped' });
+    if (g.proportionalResidentBytes !== undefined)
+      x.add(C.groupMemoryBytes, g.proportionalResidentBytes, { groupname, memtype: 'proportionalResident' });
+    if (g.proportionalSwappedBytes !== undefined)
+      x.add(C.groupMemoryBytes, g.proportionalSwappedBytes, { groupname, memtype: 'proportionalSwapped' });
     x.add(C.groupOpenFiledesc, g.openFds, l);
     x.add(C.groupWorstFdRatio, g.worstFdRatio, l);
     if (g.oldestStartTimeSeconds > 0) x.add(C.groupOldestStartTime, g.oldestStartTimeSeconds, l);
     x.add(C.groupNumThreads, g.numThreads, l);
     for (const state of GROUP_STATES) x.add(C.groupStates, g.states[state] ?? 0, { groupname, state });
-    if (g.wchans) for (const wchan of Object.keys(g.wchans).sort()) x.add(C.groupThreadsWchan, g.wchans[wchan] as number, { groupname, wchan });
+    if (g.wchans)
+      for (const wchan of Object.keys(g.wchans).sort()) x.add(C.groupThreadsWchan, g.wchans[wchan] as number, { groupname, wchan });
     for (const t of g.threads ?? []) {
       const tl = { groupname, threadname: t.name };
       x.add(C.groupThreadCount, t.count, tl);

@@ -20,7 +20,13 @@ export function renderSelf(s: Snapshot, x: Exposition, extra: readonly RuntimeFa
     if (st?.errorsTotal !== undefined) x.add(C.collectorErrors, st.errorsTotal, { collector: name });
   }
   const bi = buildInfo();
-  x.add(C.buildInfo, 1, { version: s.self.version, revision: s.self.revision, nodeversion: s.self.nodeVersion, goos: bi.goos, goarch: bi.goarch });
+  x.add(C.buildInfo, 1, {
+    version: s.self.version,
+    revision: s.self.revision,
+    nodeversion: s.self.nodeVersion,
+    goos: bi.goos,
+    goarch: bi.goarch,
+  });
   x.add(C.pollDuration, s.durationSeconds);
   x.add(C.pollTimestamp, s.timestamp / 1000);
   x.add(C.lastSuccessfulPoll, s.self.lastSuccessfulPollSeconds);

@@ -39,7 +39,13 @@ async function config(patch: (c: { -readonly [K in keyof AgentConfig]: AgentConf
 }
 
 describe('the collector wrapper', () => {
-  const base = { roots: { procfs: '/proc', sysfs: '/sys', rootfs: '/' }, config: {} as never, agent: {} as AgentConfig, logger: nullLogger, now: () => 0 };
+  const base = {
+    roots: { procfs: '/proc', sysfs: '/sys', rootfs: '/' },
+    config: {} as never,
+    agent: {} as AgentConfig,
+    logger: nullLogger,
+    now: () => 0,
+  };
 
   it('reports success with the duration and the reading', async () => {
     const r = await runCollector({ name: 'cpu', collect: async () => CPU }, base, 5, {});
@@ -80,9 +86,15 @@ describe('the collector wrapper', () => {
 
   it('runParts: a missing input fails its part unless declared optional (part and path), the rest is kept', async () => {
     const failures: string[] = [];
-    const ctx = { ...base, signal: new AbortController().signal, deadline: 0, partFailed: (p: string, e: unknown) => failures.push(`${p}: ${(e as Error).message}`) };
+    const ctx = {
+      ...base,
+      signal: new AbortController().signal,
+      deadline: 0,
+      partFailed: (p: string, e: unknown) => failures.push(`${p}: ${(e as Error).message}`),
+    };
     const procfs = base.roots.procfs.replace(/\/+$/, '');
-    const missing = (rel: string): NotFoundError => new NotFoundError(`cannot read ${procfs}/${rel}: No such file or directory`, { path: `${procfs}/${rel}` });
+    const missing = (rel: string): NotFoundError =>
+      new NotFoundError(`cannot read ${procfs}/${rel}: No such file or directory`, { path: `${procfs}/${rel}` });
     const optional = [{ part: 'absent', paths: ['<procfs>/pressure/*'], why: 'test' }];
     const parts = await runParts(
       ctx,
@@ -157,7 +169,13 @@ describe('the poller', () => {
       c.collector_timeout = 0.1;
     });
     const table = [entry('cpu', async () => CPU), entry('mem', async () => MEM), entry('disk', async () => ({}))];
-    const p = new Poller({ config: cfg, logger: nullLogger, table, skipRuntime: true, faults: parseFaults('cpu=fail,mem=partial,disk=hang') });
+    const p = new Poller({
+      config: cfg,
+      logger: nullLogger,
+      table,
+      skipRuntime: true,
+      faults: parseFaults('cpu=fail,mem=partial,disk=hang'),
+    });
     await p.init();
     const s = await p.pollOnce();
     expect(s.collectors.cpu).toMatchObject({ success: false, error: 'injected failure' });
@@ -194,8 +212,19 @@ describe('the poller', () => {
 
   it('a collector module that cannot be loaded is reported failed, the others run', async () => {
     const cfg = await config();
-    const broken: CollectorEntry = { name: 'mem', summary: '', parts: [], create: async () => Promise.reject(new Error('module missing')) } as unknown as CollectorEntry;
-    const p = new Poller({ config: cfg, logger: nullLogger, table: [entry('cpu', async () => CPU), broken], skipRuntime: true, faults: {} });
+    const broken: CollectorEntry = {
+      name: 'mem',
+      summary: '',
+      parts: [],
+      create: async () => Promise.reject(new Error('module missing')),
+    } as unknown as CollectorEntry;
+    const p = new Poller({
+      config: cfg,
+      logger: nullLogger,
+      table: [entry('cpu', async () => CPU), broken],
+      skipRuntime: true,
+      faults: {},
+    });
     await p.init();
     const s = await p.pollOnce();
     expect(s.collectors.mem).toMatchObject({ success: false, error: 'module missing' });
@@ -216,9 +245,20 @@ describe('the poller', () => {
 });
 
 describe('collector details', () => {
-  it("keeps CPU counters from going backwards, like node_exporter, unless idle jumped back (hotplug)", () => {
+  it('keeps CPU counters from going backwards, like node_exporter, unless idle jumped back (hotplug)', () => {
     const c = new CpuClamp(nullLogger);
-    const t = (idle: number, iowait: number) => ({ user: 10, nice: 0, system: 5, idle, iowait, irq: 0, softirq: 0, steal: 0, guest: 0, guestNice: 0 });
+    const t = (idle: number, iowait: number) => ({
+      user: 10,
+      nice: 0,
+      system: 5,
+      idle,
+      iowait,
+      irq: 0,
+      softirq: 0,
+      steal: 0,
+      guest: 0,
+      guestNice: 0,
+    });
     expect(c.apply(0, t(100, 5)).iowait).toBe(5);
     expect(c.apply(0, t(101, 4.9)).iowait).toBe(5);
     expect(c.apply(0, t(102, 6)).iowait).toBe(6);
@@ -264,7 +304,7 @@ describe('exposition format', () => {
     );
   });
 
-  it("names meminfo fields like node_exporter", () => {
+  it('names meminfo fields like node_exporter', () => {
     expect(meminfoDef('Active(anon)', true).name).toBe('node_memory_Active_anon_bytes');
     expect(meminfoDef('HugePages_Total', false).name).toBe('node_memory_HugePages_Total');
     expect(meminfoDef('NFS_Unstable', true).name).toBe('node_memory_NFS_Unstable_bytes');
@@ -274,7 +314,12 @@ describe('exposition format', () => {
   });
 
   it('renders a whole snapshot once, with the collector statuses', () => {
-    const text = buildExposition(fakeSnapshot(), { cpuGuest: false, vmstatFields: /.*/, netstatFields: /.*/, ignoreInvalidSpeed: false }).renderText();
+    const text = buildExposition(fakeSnapshot(), {
+      cpuGuest: false,
+      vmstatFields: /.*/,
+      netstatFields: /.*/,
+      ignoreInvalidSpeed: false,
+    }).renderText();
     expect(text).toContain('node_cpu_seconds_total{cpu="0",mode="iowait"} 0.25\n');
     expect(text).not.toContain('node_cpu_guest_seconds_total');
     expect(text).toContain('hostprobe_polls_total 1\n');

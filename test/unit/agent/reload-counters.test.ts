@@ -21,7 +21,16 @@ import { FIXTURES } from '../../helpers/tools.js';
 
 const POLL1 = join(FIXTURES, 'agent-process-poll1', 'proc');
 const POLL2 = join(FIXTURES, 'agent-process-poll2', 'proc');
-const COUNTERS = ['cpuUserSeconds', 'cpuSystemSeconds', 'readBytes', 'writeBytes', 'majorPageFaults', 'minorPageFaults', 'voluntaryContextSwitches', 'nonvoluntaryContextSwitches'] as const;
+const COUNTERS = [
+  'cpuUserSeconds',
+  'cpuSystemSeconds',
+  'readBytes',
+  'writeBytes',
+  'majorPageFaults',
+  'minorPageFaults',
+  'voluntaryContextSwitches',
+  'nonvoluntaryContextSwitches',
+] as const;
 
 async function config(yaml: string): Promise<AgentConfig> {
   const { config, issues } = await checkConfigText(yaml, 'test.yaml');
@@ -41,7 +50,13 @@ function worker(s: Snapshot): ProcessGroupReading {
 }
 
 async function poller(c: AgentConfig): Promise<Poller> {
-  const p = new Poller({ config: c, logger: nullLogger, table: COLLECTORS.filter((e) => e.name === 'process'), skipRuntime: true, faults: {} });
+  const p = new Poller({
+    config: c,
+    logger: nullLogger,
+    table: COLLECTORS.filter((e) => e.name === 'process'),
+    skipRuntime: true,
+    faults: {},
+  });
   await p.init();
   return p;
 }

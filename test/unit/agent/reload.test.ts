@@ -24,10 +24,27 @@ let dir = '';
 const f = (name: string): string => join(dir, name);
 
 function makeCert(name: string): void {
-  execFileSync(openssl.path as string, [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${name}`,
-    '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', f(`${name}.key`), '-out', f(`${name}.pem`),
-  ], { stdio: 'ignore' });
+  execFileSync(
+    openssl.path as string,
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      `/CN=${name}`,
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      f(`${name}.key`),
+      '-out',
+      f(`${name}.pem`),
+    ],
+    { stdio: 'ignore' },
+  );
 }
 
 /** GET over http or https (trusting `ca`); resolves with status, body and the server certificate's CN. */
@@ -112,10 +129,14 @@ describe('a failed reload keeps the running listener, config and sinks', () => {
 
   /** The latest render once it reflects the last reload (each reload starts a poll). */
   async function scrapeAfterReload(url: string, successful: 0 | 1, ca?: Buffer): Promise<string> {
-    return waitFor(async () => {
-      const r = await get(url, ca);
-      return r.status === 200 && metric(r.body, 'hostprobe_config_last_reload_successful') === successful ? r.body : undefined;
-    }, 30_000, `hostprobe_config_last_reload_successful ${successful} on ${url}`);
+    return waitFor(
+      async () => {
+        const r = await get(url, ca);
+        return r.status === 200 && metric(r.body, 'hostprobe_config_last_reload_successful') === successful ? r.body : undefined;
+      },
+      30_000,
+      `hostprobe_config_last_reload_successful ${successful} on ${url}`,
+    );
   }
 
   it('starts with hostprobe_config_last_reload_successful 1 and the start time', async () => {
@@ -159,7 +180,10 @@ describe('a failed reload keeps the running listener, config and sinks', () => {
     {
       name: 'the client CA file is missing',
       break: () => {
-        writeFileSync(f('web.yml'), 'tls_server_config:\n  cert_file: one.pem\n  key_file: one.key\n  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: nowhere.pem\n');
+        writeFileSync(
+          f('web.yml'),
+          'tls_server_config:\n  cert_file: one.pem\n  key_file: one.key\n  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: nowhere.pem\n',
+        );
         writeConfig(port, '  web_config_file: ' + f('web.yml'));
       },
       message: /tls_server_config\.client_ca_file: cannot read .*nowhere\.pem/,
@@ -263,10 +287,14 @@ describe('a failed reload keeps the running listener, config and sinks', () => {
     expect(r2).toBe(r3); // coalesced
     expect(await r1).toBe(true);
     expect(await r2).toBe(true);
-    const body = await waitFor(async () => {
-      const b = (await get(url)).body;
-      return b.includes('env="c"') ? b : undefined;
-    }, 30_000, 'env="c"');
+    const body = await waitFor(
+      async () => {
+        const b = (await get(url)).body;
+        return b.includes('env="c"') ? b : undefined;
+      },
+      30_000,
+      'env="c"',
+    );
     expect(body).not.toContain('env="b"');
   });
 
@@ -279,7 +307,9 @@ describe('a failed reload keeps the running listener, config and sinks', () => {
         res.writeHead(200, { 'Content-Type': 'application/x-protobuf' }).end();
       });
     });
-    const rport = await new Promise<number>((resolve) => receiver.listen(0, '127.0.0.1', () => resolve((receiver.address() as { port: number }).port)));
+    const rport = await new Promise<number>((resolve) =>
+      receiver.listen(0, '127.0.0.1', () => resolve((receiver.address() as { port: number }).port)),
+    );
     try {
       const otlp = `otlp: {enabled: true, endpoint: "http://127.0.0.1:${rport}", interval: 100ms}`;
       const url = await startAgent(otlp);
@@ -305,14 +335,20 @@ describe('a failed reload keeps the running listener, config and sinks', () => {
   it('OTLP: a reload moves the push to the new receiver; a failed reload keeps it pushing; off stops it', async () => {
     // Two real OTLP/HTTP receivers (they accept anything and count the POSTs).
     const hits = [0, 0];
-    const receivers = hits.map((_, i) => createHttpServer((req, res) => {
-      req.resume();
-      req.on('end', () => {
-        hits[i] = (hits[i] as number) + 1;
-        res.writeHead(200, { 'Content-Type': 'application/x-protobuf' }).end();
-      });
-    }));
-    const ports = await Promise.all(receivers.map((r) => new Promise<number>((resolve) => r.listen(0, '127.0.0.1', () => resolve((r.address() as { port: number }).port)))));
+    const receivers = hits.map((_, i) =>
+      createHttpServer((req, res) => {
+        req.resume();
+        req.on('end', () => {
+          hits[i] = (hits[i] as number) + 1;
+          res.writeHead(200, { 'Content-Type': 'application/x-protobuf' }).end();
+        });
+      }),
+    );
+    const ports = await Promise.all(
+      receivers.map(
+        (r) => new Promise<number>((resolve) => r.listen(0, '127.0.0.1', () => resolve((r.address() as { port: number }).port))),
+      ),
+    );
     try {
       const otlp = (i: number): string => `otlp: {enabled: true, endpoint: "http://127.0.0.1:${ports[i]}", interval: 100ms}`;
       const url = await startAgent(otlp(0));

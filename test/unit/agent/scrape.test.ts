@@ -110,14 +110,21 @@ async function start(maxAge: string, extra = ''): Promise<Running> {
   );
   const logs: string[] = [];
   const gate = new Gate();
-  const agent = new Agent({ configFile: file, logger: createLogger({ level: 'debug', write: (l) => logs.push(l) }), table: gatedTable(gate) });
+  const agent = new Agent({
+    configFile: file,
+    logger: createLogger({ level: 'debug', write: (l) => logs.push(l) }),
+    table: gatedTable(gate),
+  });
   agents.push(agent);
   const addr = await agent.start();
   await agent.firstPoll();
   return { agent, url: `http://127.0.0.1:${addr!.port}/metrics`, root, gate, logs };
 }
 
-async function scrape(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; raw: Buffer; headers: Headers }> {
+async function scrape(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; raw: Buffer; headers: Headers }> {
   const r = await fetch(url, { headers });
   const raw = Buffer.from(await r.arrayBuffer());
   return { status: r.status, body: raw.toString('utf8'), raw, headers: r.headers };
@@ -177,7 +184,11 @@ describe('collection on scrape', () => {
     ];
     try {
       // Every scrape has joined the poll held at the gate.
-      await waitFor(() => (zero.agent.poller.waitingForPoll === pending.length ? true : undefined), 30_000, 'four scrapes waiting for the poll');
+      await waitFor(
+        () => (zero.agent.poller.waitingForPoll === pending.length ? true : undefined),
+        30_000,
+        'four scrapes waiting for the poll',
+      );
     } finally {
       zero.gate.open();
     }
@@ -239,9 +250,13 @@ describe('collection on scrape', () => {
     }
     expect(late.status).toBe(200);
     expect(value(late.body, 'hostprobe_polls_total')).toBe(unserved.seq);
-    expect(zero.logs.some((l) => l.includes('level=warn') && l.includes('scrape served an older snapshot no scrape had been served'))).toBe(true);
+    expect(zero.logs.some((l) => l.includes('level=warn') && l.includes('scrape served an older snapshot no scrape had been served'))).toBe(
+      true,
+    );
     expect(again.status).toBe(503);
-    expect(again.body).toMatch(/^the poll did not complete within the scrape timeout \(waited 0\.300s\); the latest snapshot \(poll \d+\) was already served\n$/);
+    expect(again.body).toMatch(
+      /^the poll did not complete within the scrape timeout \(waited 0\.300s\); the latest snapshot \(poll \d+\) was already served\n$/,
+    );
     expect(again.headers.get('retry-after')).toBe('1');
     const next = await scrape(zero.url);
     expect(next.status).toBe(200);
@@ -331,7 +346,8 @@ describe('collect[] and exclude[] (node_exporter semantics)', () => {
     const nm = names(noMem.body);
     expect([...nm].some((x) => x.startsWith('node_memory_') || x.startsWith('node_vmstat_'))).toBe(false);
     expect(collectors(noMem.body)).toEqual(collectors((await scrape(r.url)).body).filter((c) => c !== 'mem'));
-    for (const x of full) if (!x.startsWith('node_memory_') && !x.startsWith('node_vmstat_') && !x.startsWith('node_scrape_')) expect(nm.has(x), x).toBe(true);
+    for (const x of full)
+      if (!x.startsWith('node_memory_') && !x.startsWith('node_vmstat_') && !x.startsWith('node_scrape_')) expect(nm.has(x), x).toBe(true);
   });
 
   it('errors: 400 with the reason for both at once, an unknown name, a node_exporter collector hostprobe lacks, a disabled one', async () => {
@@ -389,7 +405,13 @@ describe('the filter over a snapshot (process parts)', () => {
     expect(filterSnapshot(s, whole).readings.process).toEqual({ summary, groups, top: [] });
     const ex = parseCollectFilter([], ['processes'], COLLECTORS, ['cpu', 'process'], config)!;
     expect(filterSnapshot(s, ex).readings.process).toEqual({ groups, top: [] });
-    const all = parseCollectFilter([], ['cpu', 'stat', 'cpufreq', 'loadavg', 'pressure', 'process'], COLLECTORS, ['cpu', 'process'], config)!;
+    const all = parseCollectFilter(
+      [],
+      ['cpu', 'stat', 'cpufreq', 'loadavg', 'pressure', 'process'],
+      COLLECTORS,
+      ['cpu', 'process'],
+      config,
+    )!;
     expect(all.size).toBe(0);
     expect(() => parseCollectFilter([''], [], COLLECTORS, ['cpu'], config)).toThrow(CollectFilterError);
   });

@@ -5,7 +5,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AGENT_PACKAGES, INTEGRATION_PACKAGES, agentInstallCommand, agentPackagesProblem, missingAgentPackages } from '../../../src/cli/agent-deps.js';
+import {
+  AGENT_PACKAGES,
+  INTEGRATION_PACKAGES,
+  agentInstallCommand,
+  agentPackagesProblem,
+  missingAgentPackages,
+} from '../../../src/cli/agent-deps.js';
 import { REPO_ROOT } from '../../helpers/tools.js';
 
 interface Manifest {
@@ -41,7 +47,7 @@ describe('package.json: the library installs alone', () => {
     expect(pkg.dependencies ?? {}).toEqual({});
   });
 
-  it('the optional peers are the agent packages, the integrations\' and the from-source build tools, each also a devDependency', () => {
+  it("the optional peers are the agent packages, the integrations' and the from-source build tools, each also a devDependency", () => {
     expect(Object.keys(pkg.peerDependencies).sort()).toEqual([...AGENT_PACKAGES, ...INTEGRATION_PACKAGES, ...SOURCE_BUILD].sort());
     for (const [name, range] of Object.entries(pkg.peerDependencies)) {
       expect(pkg.peerDependenciesMeta[name]?.optional, name).toBe(true);

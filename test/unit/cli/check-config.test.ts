@@ -18,10 +18,25 @@ let dir = '';
 const f = (name: string): string => join(dir, name);
 
 function makeCert(name: string): void {
-  execFileSync(openssl.path as string, [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${name}`,
-    '-keyout', f(`${name}.key`), '-out', f(`${name}.pem`),
-  ], { stdio: 'ignore' });
+  execFileSync(
+    openssl.path as string,
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      `/CN=${name}`,
+      '-keyout',
+      f(`${name}.key`),
+      '-out',
+      f(`${name}.pem`),
+    ],
+    { stdio: 'ignore' },
+  );
 }
 
 beforeAll(() => {
@@ -88,7 +103,9 @@ describe('check-config: TLS material', () => {
 
   it('matching material passes, and loadWebConfig returns it', async () => {
     if (!haveTool(openssl) || !haveCli()) return;
-    const r = check('tls_server_config:\n  cert_file: one.pem\n  key_file: one.key\n  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: two.pem\n');
+    const r = check(
+      'tls_server_config:\n  cert_file: one.pem\n  key_file: one.key\n  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: two.pem\n',
+    );
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const web = await loadWebConfig(f('web.yml'));
@@ -121,7 +138,9 @@ describe('check-config: durations, aliases, size', () => {
     const text = `x-anchors:\n${lines.map((l) => `  ${l}`).join('\n')}\notlp:\n  resource_attributes: {bomb: *h}\n`;
     const r = await checkConfigText(text, 'bomb.yaml');
     expect(r.config).toBeUndefined();
-    expect(r.issues.map(formatIssue)).toEqual([expect.stringMatching(/^bomb\.yaml:\d+:\d+: \S+: YAML aliases expand the document to more than 100000 nodes here/)]);
+    expect(r.issues.map(formatIssue)).toEqual([
+      expect.stringMatching(/^bomb\.yaml:\d+:\d+: \S+: YAML aliases expand the document to more than 100000 nodes here/),
+    ]);
   });
 
   it('aliases within bounds still work', async () => {

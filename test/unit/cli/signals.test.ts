@@ -8,7 +8,19 @@
 // has opened the FIFO (its handlers are installed before that). Bounds ("exits within
 // 10 s") are generous functional limits; the agent's own is 2 s.
 import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, constants, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmdirSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmdirSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,14 +53,18 @@ function fifo(): string {
  * read, on a libuv pool thread. The process reads what is written once the fd is closed.
  */
 function openWriterWhenRead(path: string): Promise<number> {
-  return waitFor(() => {
-    try {
-      return openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENXIO') return undefined;
-      throw e;
-    }
-  }, 30_000, `a reader of ${path}`);
+  return waitFor(
+    () => {
+      try {
+        return openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENXIO') return undefined;
+        throw e;
+      }
+    },
+    30_000,
+    `a reader of ${path}`,
+  );
 }
 
 function writeAndClose(fd: number, text: string): void {
@@ -97,7 +113,11 @@ function exitWithin(d: Daemon, ms: number): Promise<{ code: number | null; signa
   return Promise.race([
     exited(d).finally(() => clearTimeout(t)),
     new Promise<never>(
-      (_, reject) => (t = setTimeout(() => reject(new Error(`still running ${ms} ms after the signal:\n${d.logs()}\nthreads:\n${threads(d.proc.pid)}`)), ms)),
+      (_, reject) =>
+        (t = setTimeout(
+          () => reject(new Error(`still running ${ms} ms after the signal:\n${d.logs()}\nthreads:\n${threads(d.proc.pid)}`)),
+          ms,
+        )),
     ),
   ]);
 }
@@ -123,7 +143,8 @@ function listeningPorts(pid: number): number[] {
   return ports;
 }
 
-const CONFIG = (label: string): string => `poll_interval: 1h\nlabels: {gen: ${label}}\ncollectors: {disk: {enabled: false}, net: {enabled: false}, nic: {enabled: false}}\n`;
+const CONFIG = (label: string): string =>
+  `poll_interval: 1h\nlabels: {gen: ${label}}\ncollectors: {disk: {enabled: false}, net: {enabled: false}, nic: {enabled: false}}\n`;
 
 describe('signals', () => {
   it('a SIGHUP while the agent starts is queued, not fatal, and reloads once it is ready', async () => {
@@ -138,10 +159,14 @@ describe('signals', () => {
     writeAndClose(fd, CONFIG('one')); // the start reads this...
     await waitFor(() => (d.logs().includes('SIGHUP received while starting') ? true : undefined), 30_000, 'the queued reload');
     await writeFile(cfg, CONFIG('two')); // ...and the queued reload this
-    const body = await waitFor(async () => {
-      const r = await httpGet(`http://127.0.0.1:${port}/metrics`);
-      return r.status === 200 && r.body.includes('gen="two"') ? r.body : undefined;
-    }, 30_000, 'the reloaded config');
+    const body = await waitFor(
+      async () => {
+        const r = await httpGet(`http://127.0.0.1:${port}/metrics`);
+        return r.status === 200 && r.body.includes('gen="two"') ? r.body : undefined;
+      },
+      30_000,
+      'the reloaded config',
+    );
     expect(body).toMatch(/^hostprobe_config_last_reload_successful\{gen="two"\} 1$/m);
     expect(d.proc.exitCode).toBeNull();
     expect(d.logs()).toContain('SIGHUP received while starting: reloading the config');
@@ -165,7 +190,9 @@ describe('signals', () => {
   it('SIGTERM while a collector hangs: exits within the bound', async () => {
     if (!haveCli()) return;
     const port = await freePort();
-    const d = startAgent([`--web.listen-address=127.0.0.1:${port}`, '--poll.interval=1h', '--collector.timeout=30s'], { HOSTPROBE_TEST_FAULTS: 'host=hang' });
+    const d = startAgent([`--web.listen-address=127.0.0.1:${port}`, '--poll.interval=1h', '--collector.timeout=30s'], {
+      HOSTPROBE_TEST_FAULTS: 'host=hang',
+    });
     daemons.push(d);
     await waitFor(() => (d.logs().includes('msg=listening') ? true : undefined), 30_000, 'listening');
     d.proc.kill('SIGTERM'); // the first poll waits for the hung collector (deadline 30 s)
@@ -208,7 +235,10 @@ describe('signals', () => {
 // The FUSE file system of test/e2e/resilience.test.ts whose statfs never returns
 // (test/fixtures/disk-fuse/stuckfs.py), in a private mount namespace only the agent joins.
 const python = tool('python3', 'apt-get install python3', ['/usr/bin/python3']);
-const fuse = { path: existsSync('/dev/fuse') ? '/dev/fuse' : null, reason: '/dev/fuse missing (modprobe fuse; a container needs --device /dev/fuse and CAP_SYS_ADMIN)' };
+const fuse = {
+  path: existsSync('/dev/fuse') ? '/dev/fuse' : null,
+  reason: '/dev/fuse missing (modprobe fuse; a container needs --device /dev/fuse and CAP_SYS_ADMIN)',
+};
 const root = { path: process.getuid?.() === 0 ? 'root' : null, reason: 'the stuck-mount test needs root (mount(2) of a FUSE file system)' };
 const unshare = tool('unshare', 'apt-get install util-linux');
 const nsenter = tool('nsenter', 'apt-get install util-linux');
@@ -217,34 +247,56 @@ describe('SIGTERM while a statfs hangs on a FUSE mount', () => {
   it('the agent stops serving and exits within the bound, but the thread in the FUSE request', async () => {
     if (!haveCli() || !haveTool(python) || !haveTool(fuse) || !haveTool(root) || !haveTool(unshare) || !haveTool(nsenter)) return;
     const mnt = mkdtempSync(join(tmpdir(), 'hostprobe-signals-stuck-'));
-    const helper = spawn(unshare.path, ['--mount', '--propagation', 'private', python.path, join(FIXTURES, 'disk-fuse', 'stuckfs.py'), mnt], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const helper = spawn(
+      unshare.path,
+      ['--mount', '--propagation', 'private', python.path, join(FIXTURES, 'disk-fuse', 'stuckfs.py'), mnt],
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    );
     const lines: string[] = [];
     createInterface({ input: helper.stdout }).on('line', (l) => lines.push(l));
     try {
-      await waitFor(() => {
-        if (helper.exitCode !== null || lines.some((l) => l.startsWith('error'))) throw new Error(`stuckfs failed: ${lines.join(' | ')}`);
-        return lines.includes('ready') ? true : undefined;
-      }, 30_000, 'stuckfs ready');
+      await waitFor(
+        () => {
+          if (helper.exitCode !== null || lines.some((l) => l.startsWith('error'))) throw new Error(`stuckfs failed: ${lines.join(' | ')}`);
+          return lines.includes('ready') ? true : undefined;
+        },
+        30_000,
+        'stuckfs ready',
+      );
       const port = await freePort();
       const d = startDaemon(nsenter.path, [
-        `--target=${helper.pid}`, '--mount', process.execPath, CLI,
-        `--web.listen-address=127.0.0.1:${port}`, '--poll.interval=200ms',
-        '--collector.filesystem.mount-timeout=500ms', `--collector.filesystem.mount-points-include=^${mnt}$`,
+        `--target=${helper.pid}`,
+        '--mount',
+        process.execPath,
+        CLI,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--poll.interval=200ms',
+        '--collector.filesystem.mount-timeout=500ms',
+        `--collector.filesystem.mount-points-include=^${mnt}$`,
       ]);
       daemons.push(d);
       // The statfs is stuck: the mount is reported with device_error 1.
-      await waitFor(async () => {
-        const r = await httpGet(`http://127.0.0.1:${port}/metrics`);
-        const s = parseFamilies(r.body).get('node_filesystem_device_error')?.samples.find((x) => x.labels.mountpoint === mnt);
-        return s?.value === 1 ? true : undefined;
-      }, 30_000, 'the mount reported stuck');
+      await waitFor(
+        async () => {
+          const r = await httpGet(`http://127.0.0.1:${port}/metrics`);
+          const s = parseFamilies(r.body)
+            .get('node_filesystem_device_error')
+            ?.samples.find((x) => x.labels.mountpoint === mnt);
+          return s?.value === 1 ? true : undefined;
+        },
+        30_000,
+        'the mount reported stuck',
+      );
       expect(lines.filter((l) => l.startsWith('statfs ')).length).toBe(1);
       d.proc.kill('SIGTERM');
       // Within the bound the agent has stopped serving and exited, all but the thread inside
       // the FUSE request, which the kernel holds (uninterruptibly, SIGKILL included) until
       // the daemon answers: the process is reaped then.
       const pid = d.proc.pid as number;
-      const states = (): string[] => threads(pid).split('\n').map((l) => l.split(' ')[2] ?? '?');
+      const states = (): string[] =>
+        threads(pid)
+          .split('\n')
+          .map((l) => l.split(' ')[2] ?? '?');
       await waitFor(() => (states()[0] === 'Z' ? true : undefined), 10_000, 'the main thread to exit');
       expect(states().slice(1)).toEqual(['D']);
       expect(threads(pid)).toMatch(/ D request_wait_answer/);

@@ -63,7 +63,8 @@ function required(file: string, collector: CollectorName, bad: Bad): Case[] {
 }
 
 const CPU_LINE = ' 1 2 3 4 5 6 7 8 0 0\n';
-const DEV_HEAD = 'Inter-|   Receive                                                |  Transmit\n face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n';
+const DEV_HEAD =
+  'Inter-|   Receive                                                |  Transmit\n face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n';
 const DEV_ROW = ': 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n';
 const EMPTY = 'empty file';
 const ARP_HEAD = 'IP address       HW type     Flags       HW address            Mask     Device\n';
@@ -74,7 +75,10 @@ export const CORPUS: readonly Case[] = [
   ...required('proc/stat', 'cpu', {
     empty: ['', "no per-CPU 'cpuN' lines"],
     malformed: ['cpu  1 2 x\ncpu0 1 2 x\n', "malformed value in 'cpu0' line"],
-    domain: [`cpu${CPU_LINE}cpu0${CPU_LINE}cpu0${CPU_LINE}intr 1\nctxt 1\nbtime 1\nprocesses 1\nprocs_running 1\nprocs_blocked 0\n`, "line 3: duplicate 'cpu0' line"],
+    domain: [
+      `cpu${CPU_LINE}cpu0${CPU_LINE}cpu0${CPU_LINE}intr 1\nctxt 1\nbtime 1\nprocesses 1\nprocs_running 1\nprocs_blocked 0\n`,
+      "line 3: duplicate 'cpu0' line",
+    ],
   }).map((c): Case => (c.variant === 'domain' ? c : { ...c, alsoFails: ['host'] })),
   ...required('proc/loadavg', 'cpu', {
     empty: ['', 'fewer than 3 load averages'],
@@ -83,7 +87,13 @@ export const CORPUS: readonly Case[] = [
   }),
   { file: 'proc/pressure/cpu', collector: 'cpu', variant: 'missing', expect: { optional: 'node_pressure_cpu_waiting_seconds_total' } },
   { file: 'proc/pressure/cpu', collector: 'cpu', variant: 'fifo', expect: { reason: FIFO } },
-  { file: 'proc/pressure/cpu', collector: 'cpu', variant: 'malformed', content: 'some avg10=x\n', expect: { reason: "malformed average 'avg10=x'" } },
+  {
+    file: 'proc/pressure/cpu',
+    collector: 'cpu',
+    variant: 'malformed',
+    content: 'some avg10=x\n',
+    expect: { reason: "malformed average 'avg10=x'" },
+  },
   { file: 'sys/devices/system/cpu/cpu0/cpufreq/scaling_cur_freq', collector: 'cpu', variant: 'fifo', expect: { reason: FIFO } },
   // ---- mem
   ...required('proc/meminfo', 'mem', {
@@ -99,19 +109,48 @@ export const CORPUS: readonly Case[] = [
   // ---- disk
   // Without /proc/diskstats the library reads <sysfs>/block/*/stat (psutil's fallback),
   // which the tree does not have either: the first device listed (readdir order) is named.
-  { file: 'proc/diskstats', collector: 'disk', variant: 'missing', expect: { reason: `${NOT_FOUND} (and no ${tree}/proc/diskstats)`, path: 'sys/block/*/stat', anyDevice: true } },
+  {
+    file: 'proc/diskstats',
+    collector: 'disk',
+    variant: 'missing',
+    expect: { reason: `${NOT_FOUND} (and no ${tree}/proc/diskstats)`, path: 'sys/block/*/stat', anyDevice: true },
+  },
   // Empty is a machine without block devices: no disk families, not an error.
-  { file: 'proc/diskstats', collector: 'disk', variant: 'empty', content: '', expect: { ok: 'node_filesystem_size_bytes', why: 'no block devices' } },
+  {
+    file: 'proc/diskstats',
+    collector: 'disk',
+    variant: 'empty',
+    content: '',
+    expect: { ok: 'node_filesystem_size_bytes', why: 'no block devices' },
+  },
   { file: 'proc/diskstats', collector: 'disk', variant: 'oversized', expect: { reason: BIG } },
   { file: 'proc/diskstats', collector: 'disk', variant: 'fifo', expect: { reason: FIFO } },
-  { file: 'proc/diskstats', collector: 'disk', variant: 'malformed', content: '   8 0 sda 1 2\n', expect: { reason: 'line 1: unexpected number of fields (5); expected 7, 14, 15, 18 or 20' } },
-  { file: 'proc/diskstats', collector: 'disk', variant: 'domain', content: '   8       0 sda 1 2 3 4 5 6 7 8 9 10 11\n   8       0 sda 1 2 3 4 5 6 7 8 9 10 11\n', expect: { reason: "line 2: duplicate device 'sda'" } },
+  {
+    file: 'proc/diskstats',
+    collector: 'disk',
+    variant: 'malformed',
+    content: '   8 0 sda 1 2\n',
+    expect: { reason: 'line 1: unexpected number of fields (5); expected 7, 14, 15, 18 or 20' },
+  },
+  {
+    file: 'proc/diskstats',
+    collector: 'disk',
+    variant: 'domain',
+    content: '   8       0 sda 1 2 3 4 5 6 7 8 9 10 11\n   8       0 sda 1 2 3 4 5 6 7 8 9 10 11\n',
+    expect: { reason: "line 2: duplicate device 'sda'" },
+  },
   // Without <procfs>/1/mountinfo (hidepid) the library falls back to self/mountinfo, which the tree lacks.
   { file: 'proc/1/mountinfo', collector: 'disk', variant: 'missing', expect: { reason: NOT_FOUND, path: 'proc/self/mountinfo' } },
   { file: 'proc/1/mountinfo', collector: 'disk', variant: 'empty', content: '', expect: { reason: EMPTY } },
   { file: 'proc/1/mountinfo', collector: 'disk', variant: 'oversized', expect: { reason: BIG } },
   { file: 'proc/1/mountinfo', collector: 'disk', variant: 'fifo', expect: { reason: FIFO } },
-  { file: 'proc/1/mountinfo', collector: 'disk', variant: 'malformed', content: '22 27 0:21 / /proc rw,relatime proc proc rw\n', expect: { reason: "line 1: expected 'id parent major:minor" } },
+  {
+    file: 'proc/1/mountinfo',
+    collector: 'disk',
+    variant: 'malformed',
+    content: '22 27 0:21 / /proc rw,relatime proc proc rw\n',
+    expect: { reason: "line 1: expected 'id parent major:minor" },
+  },
   {
     file: 'proc/1/mountinfo',
     collector: 'disk',
@@ -142,13 +181,30 @@ export const CORPUS: readonly Case[] = [
   { file: 'proc/1/net/netstat', collector: 'net', variant: 'empty', content: '', expect: { reason: EMPTY } },
   { file: 'proc/1/net/snmp6', collector: 'net', variant: 'missing', expect: { optional: 'node_netstat_Icmp6_InErrors' } },
   { file: 'proc/1/net/snmp6', collector: 'net', variant: 'oversized', expect: { reason: BIG } },
-  { file: 'proc/1/net/snmp6', collector: 'net', variant: 'domain', content: 'Ip6InReceives 1\nIp6InReceives 2\n', expect: { reason: "line 2: duplicate key 'Ip6 InReceives'" } },
+  {
+    file: 'proc/1/net/snmp6',
+    collector: 'net',
+    variant: 'domain',
+    content: 'Ip6InReceives 1\nIp6InReceives 2\n',
+    expect: { reason: "line 2: duplicate key 'Ip6 InReceives'" },
+  },
   // The socket tables' limit is 512 MiB (busy hosts): no oversized case here.
   { file: 'proc/1/net/tcp', collector: 'net', variant: 'missing', expect: { reason: NOT_FOUND } },
   { file: 'proc/1/net/tcp', collector: 'net', variant: 'fifo', expect: { reason: FIFO } },
   { file: 'proc/1/net/tcp', collector: 'net', variant: 'empty', content: '', expect: { reason: EMPTY } },
-  { file: 'proc/1/net/tcp', collector: 'net', variant: 'malformed', content: '  sl  local_address rem_address   st\n   0: 0100007F:0035 garbage\n', expect: { reason: 'line 2: expected at least 10 fields, got 3' } },
-  { file: 'proc/1/net/tcp6', collector: 'net', variant: 'missing', expect: { ok: 'node_tcp_connection_states', why: 'no IPv6: the IPv4 table alone' } },
+  {
+    file: 'proc/1/net/tcp',
+    collector: 'net',
+    variant: 'malformed',
+    content: '  sl  local_address rem_address   st\n   0: 0100007F:0035 garbage\n',
+    expect: { reason: 'line 2: expected at least 10 fields, got 3' },
+  },
+  {
+    file: 'proc/1/net/tcp6',
+    collector: 'net',
+    variant: 'missing',
+    expect: { ok: 'node_tcp_connection_states', why: 'no IPv6: the IPv4 table alone' },
+  },
   { file: 'proc/1/net/tcp6', collector: 'net', variant: 'fifo', expect: { reason: FIFO } },
   ...required('proc/1/net/softnet_stat', 'net', {
     empty: ['', EMPTY],
@@ -164,48 +220,154 @@ export const CORPUS: readonly Case[] = [
   { file: 'proc/1/net/stat/nf_conntrack', collector: 'net', variant: 'missing', expect: { optional: 'node_nf_conntrack_stat_found' } },
   { file: 'proc/1/net/stat/nf_conntrack', collector: 'net', variant: 'fifo', expect: { reason: FIFO } },
   { file: 'proc/1/net/stat/nf_conntrack', collector: 'net', variant: 'empty', content: '', expect: { reason: EMPTY } },
-  { file: 'proc/1/net/stat/nf_conntrack', collector: 'net', variant: 'malformed', content: 'entries searched\n00000001 00000002\n', expect: { reason: 'line 2: expected 16 or 17 columns, got 2' } },
-  { file: 'proc/sys/net/netfilter/nf_conntrack_count', collector: 'net', variant: 'missing', expect: { optional: 'node_nf_conntrack_entries ' } },
-  { file: 'proc/sys/net/netfilter/nf_conntrack_count', collector: 'net', variant: 'malformed', content: 'many\n', expect: { reason: "expected an unsigned integer, got 'many'" } },
+  {
+    file: 'proc/1/net/stat/nf_conntrack',
+    collector: 'net',
+    variant: 'malformed',
+    content: 'entries searched\n00000001 00000002\n',
+    expect: { reason: 'line 2: expected 16 or 17 columns, got 2' },
+  },
+  {
+    file: 'proc/sys/net/netfilter/nf_conntrack_count',
+    collector: 'net',
+    variant: 'missing',
+    expect: { optional: 'node_nf_conntrack_entries ' },
+  },
+  {
+    file: 'proc/sys/net/netfilter/nf_conntrack_count',
+    collector: 'net',
+    variant: 'malformed',
+    content: 'many\n',
+    expect: { reason: "expected an unsigned integer, got 'many'" },
+  },
   { file: 'proc/1/net/udp', collector: 'net', variant: 'missing', expect: { optional: 'node_udp_queues' } },
   { file: 'proc/1/net/udp', collector: 'net', variant: 'fifo', expect: { reason: FIFO } },
-  { file: 'proc/1/net/udp', collector: 'net', variant: 'malformed', content: '  sl  local_address\n   0: 00000000:0016 00000000:0000 07 0000001500000000 00:00000000 00000000 0 0 1 2 0 0\n', expect: { reason: "line 2: bad tx_queue:rx_queue '0000001500000000'" } },
-  { file: 'sys/class/net/eth0/statistics/rx_nohandler', collector: 'net', variant: 'missing', expect: { ok: 'node_network_receive_bytes_total', why: 'a kernel before 4.6: no node_network_receive_nohandler_total for eth0' } },
-  { file: 'sys/class/net/eth0/statistics/rx_nohandler', collector: 'net', variant: 'malformed', content: 'lots\n', expect: { reason: "expected an unsigned integer, got 'lots'" } },
+  {
+    file: 'proc/1/net/udp',
+    collector: 'net',
+    variant: 'malformed',
+    content: '  sl  local_address\n   0: 00000000:0016 00000000:0000 07 0000001500000000 00:00000000 00000000 0 0 1 2 0 0\n',
+    expect: { reason: "line 2: bad tx_queue:rx_queue '0000001500000000'" },
+  },
+  {
+    file: 'sys/class/net/eth0/statistics/rx_nohandler',
+    collector: 'net',
+    variant: 'missing',
+    expect: { ok: 'node_network_receive_bytes_total', why: 'a kernel before 4.6: no node_network_receive_nohandler_total for eth0' },
+  },
+  {
+    file: 'sys/class/net/eth0/statistics/rx_nohandler',
+    collector: 'net',
+    variant: 'malformed',
+    content: 'lots\n',
+    expect: { reason: "expected an unsigned integer, got 'lots'" },
+  },
   // ---- nic: a missing or refused attribute is no series (node_exporter), a wrong file is an error
-  { file: 'sys/class/net/eth0/mtu', collector: 'nic', variant: 'missing', expect: { ok: 'node_network_up', why: 'an attribute the driver does not give' } },
+  {
+    file: 'sys/class/net/eth0/mtu',
+    collector: 'nic',
+    variant: 'missing',
+    expect: { ok: 'node_network_up', why: 'an attribute the driver does not give' },
+  },
   { file: 'sys/class/net/eth0/mtu', collector: 'nic', variant: 'fifo', expect: { reason: FIFO } },
-  { file: 'sys/class/net/eth0/mtu', collector: 'nic', variant: 'oversized', expect: { reason: 'larger than the read limit of 4096 bytes' } },
+  {
+    file: 'sys/class/net/eth0/mtu',
+    collector: 'nic',
+    variant: 'oversized',
+    expect: { reason: 'larger than the read limit of 4096 bytes' },
+  },
   // ---- cpu: schedstat, isolated CPUs, thermal throttles (optional inputs, loud when malformed)
   { file: 'proc/schedstat', collector: 'cpu', variant: 'missing', expect: { optional: 'node_schedstat_running_seconds_total' } },
   { file: 'proc/schedstat', collector: 'cpu', variant: 'fifo', expect: { reason: FIFO } },
   { file: 'proc/schedstat', collector: 'cpu', variant: 'oversized', expect: { reason: BIG } },
-  { file: 'proc/schedstat', collector: 'cpu', variant: 'malformed', content: 'version 15\ncpu0 1 2 3\n', expect: { reason: "short line 'cpu0 1 2 3' (want cpuN and 9 numbers)" } },
-  { file: 'proc/schedstat', collector: 'cpu', variant: 'domain', content: 'cpu0 1 2 3 4 5 6 18446744073709551616 8 9\n', expect: { reason: "malformed numbers in 'cpu0 1 2 3 4 5 6 18446744073709551616 8 9'" } },
+  {
+    file: 'proc/schedstat',
+    collector: 'cpu',
+    variant: 'malformed',
+    content: 'version 15\ncpu0 1 2 3\n',
+    expect: { reason: "short line 'cpu0 1 2 3' (want cpuN and 9 numbers)" },
+  },
+  {
+    file: 'proc/schedstat',
+    collector: 'cpu',
+    variant: 'domain',
+    content: 'cpu0 1 2 3 4 5 6 18446744073709551616 8 9\n',
+    expect: { reason: "malformed numbers in 'cpu0 1 2 3 4 5 6 18446744073709551616 8 9'" },
+  },
   { file: 'sys/devices/system/cpu/isolated', collector: 'cpu', variant: 'missing', expect: { optional: 'node_cpu_isolated' } },
   { file: 'sys/devices/system/cpu/isolated', collector: 'cpu', variant: 'fifo', expect: { reason: FIFO } },
-  { file: 'sys/devices/system/cpu/isolated', collector: 'cpu', variant: 'malformed', content: '1-x\n', expect: { reason: "malformed CPU range '1-x'" } },
-  { file: 'sys/devices/system/cpu/cpu0/thermal_throttle/core_throttle_count', collector: 'cpu', variant: 'missing', expect: { ok: 'node_cpu_core_throttles_total', why: "a CPU without the counter is skipped (node_exporter); cpu1's core is still there" } },
+  {
+    file: 'sys/devices/system/cpu/isolated',
+    collector: 'cpu',
+    variant: 'malformed',
+    content: '1-x\n',
+    expect: { reason: "malformed CPU range '1-x'" },
+  },
+  {
+    file: 'sys/devices/system/cpu/cpu0/thermal_throttle/core_throttle_count',
+    collector: 'cpu',
+    variant: 'missing',
+    expect: {
+      ok: 'node_cpu_core_throttles_total',
+      why: "a CPU without the counter is skipped (node_exporter); cpu1's core is still there",
+    },
+  },
   { file: 'sys/devices/system/cpu/cpu0/thermal_throttle/core_throttle_count', collector: 'cpu', variant: 'fifo', expect: { reason: FIFO } },
-  { file: 'sys/devices/system/cpu/cpu0/thermal_throttle/core_throttle_count', collector: 'cpu', variant: 'malformed', content: 'many\n', expect: { reason: "not a number: 'many'" } },
+  {
+    file: 'sys/devices/system/cpu/cpu0/thermal_throttle/core_throttle_count',
+    collector: 'cpu',
+    variant: 'malformed',
+    content: 'many\n',
+    expect: { reason: "not a number: 'many'" },
+  },
   // ---- host
-  { file: 'proc/sys/kernel/hung_task_detect_count', collector: 'host', variant: 'missing', expect: { optional: 'node_kernel_hung_tasks_total' } },
+  {
+    file: 'proc/sys/kernel/hung_task_detect_count',
+    collector: 'host',
+    variant: 'missing',
+    expect: { optional: 'node_kernel_hung_tasks_total' },
+  },
   { file: 'proc/sys/kernel/hung_task_detect_count', collector: 'host', variant: 'fifo', expect: { reason: FIFO } },
-  { file: 'proc/sys/kernel/hung_task_detect_count', collector: 'host', variant: 'malformed', content: 'x\n', expect: { reason: "not a number: 'x'" } },
-  { file: 'proc/sys/kernel/hung_task_detect_count', collector: 'host', variant: 'domain', content: '-1\n', expect: { reason: "not a number: '-1'" } },
-  ...required('proc/uptime', 'host', { empty: ['', 'malformed uptime'], malformed: ['up\n', 'malformed uptime'], domain: ['-5.0 1.0\n', "uptime '-5.0' is out of range (finite, >= 0)"] }),
+  {
+    file: 'proc/sys/kernel/hung_task_detect_count',
+    collector: 'host',
+    variant: 'malformed',
+    content: 'x\n',
+    expect: { reason: "not a number: 'x'" },
+  },
+  {
+    file: 'proc/sys/kernel/hung_task_detect_count',
+    collector: 'host',
+    variant: 'domain',
+    content: '-1\n',
+    expect: { reason: "not a number: '-1'" },
+  },
+  ...required('proc/uptime', 'host', {
+    empty: ['', 'malformed uptime'],
+    malformed: ['up\n', 'malformed uptime'],
+    domain: ['-5.0 1.0\n', "uptime '-5.0' is out of range (finite, >= 0)"],
+  }),
   ...required('proc/sys/fs/file-nr', 'host', {
     empty: ['', 'expected 3 numbers'],
     malformed: ['a b c\n', 'malformed numbers'],
     domain: ['18446744073709551616 0 100\n', 'malformed numbers'],
   }),
-  ...required('proc/sys/kernel/random/entropy_avail', 'host', { empty: ['', 'not a number'], malformed: ['many\n', 'not a number'], domain: ['-1\n', 'not a number'] }),
+  ...required('proc/sys/kernel/random/entropy_avail', 'host', {
+    empty: ['', 'not a number'],
+    malformed: ['many\n', 'not a number'],
+    domain: ['-1\n', 'not a number'],
+  }),
   { file: 'proc/sys/kernel/random/poolsize', collector: 'host', variant: 'missing', expect: { optional: 'node_entropy_pool_size_bits' } },
   { file: 'proc/sys/kernel/random/poolsize', collector: 'host', variant: 'fifo', expect: { reason: FIFO } },
   { file: 'root/etc/os-release', collector: 'host', variant: 'missing', expect: { optional: 'node_os_info' } },
   { file: 'root/etc/os-release', collector: 'host', variant: 'fifo', expect: { reason: FIFO } },
   { file: 'root/etc/os-release', collector: 'host', variant: 'oversized', expect: { reason: BIG } },
-  { file: 'sys/devices/system/clocksource/clocksource0/current_clocksource', collector: 'host', variant: 'missing', expect: { optional: 'node_time_clocksource_current_info' } },
+  {
+    file: 'sys/devices/system/clocksource/clocksource0/current_clocksource',
+    collector: 'host',
+    variant: 'missing',
+    expect: { optional: 'node_time_clocksource_current_info' },
+  },
   { file: 'sys/devices/system/clocksource/clocksource0/current_clocksource', collector: 'host', variant: 'fifo', expect: { reason: FIFO } },
 ];
 

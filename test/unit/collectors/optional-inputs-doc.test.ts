@@ -43,7 +43,8 @@ describe('optional inputs', () => {
       for (const m of (cells[3] ?? '').matchAll(/`([^`]+)`/g)) documented.add(`${collector} ${m[1]}`);
     }
     const declared = new Set<string>();
-    for (const [collector, inputs] of Object.entries(CODE)) for (const i of inputs) for (const p of i.paths) declared.add(`${collector} ${p}`);
+    for (const [collector, inputs] of Object.entries(CODE))
+      for (const i of inputs) for (const p of i.paths) declared.add(`${collector} ${p}`);
     expect([...documented].sort()).toEqual([...declared].sort());
     expect(declared.size).toBeGreaterThan(10);
   });

@@ -122,11 +122,22 @@ describe('process collector over fixture trees', () => {
     expect(w2.writeBytes).toBe(8192);
     expect(w2.voluntaryContextSwitches).toBe(310 + 2);
     expect(w2.nonvoluntaryContextSwitches).toBe(8 + 1);
-    for (const k of ['cpuUserSeconds', 'cpuSystemSeconds', 'readBytes', 'writeBytes', 'majorPageFaults', 'minorPageFaults', 'voluntaryContextSwitches', 'nonvoluntaryContextSwitches'] as const) {
+    for (const k of [
+      'cpuUserSeconds',
+      'cpuSystemSeconds',
+      'readBytes',
+      'writeBytes',
+      'majorPageFaults',
+      'minorPageFaults',
+      'voluntaryContextSwitches',
+      'nonvoluntaryContextSwitches',
+    ] as const) {
       expect(w2[k], k).toBeGreaterThanOrEqual(w1[k]);
     }
     // The old pid 100's threads are gone: their counters stay in the name's base, no live thread.
-    expect(w2.threads).toEqual([expect.objectContaining({ name: 'worker', count: 0, voluntaryContextSwitches: 310, nonvoluntaryContextSwitches: 8 })]);
+    expect(w2.threads).toEqual([
+      expect.objectContaining({ name: 'worker', count: 0, voluntaryContextSwitches: 310, nonvoluntaryContextSwitches: 8 }),
+    ]);
     // Gauges are the live members only.
     expect(w2.numThreads).toBe(2);
     expect(w2.openFds).toBe(3);
@@ -146,10 +157,14 @@ describe('process collector over fixture trees', () => {
 
     const capped = await collector(`groups:\n  - name: "p{{.PID}}"\n    cmdline: ['.']\nmax_groups: 2\nchildren: false`);
     const r = await capped.poll(POLL1);
-    expect(r.groups?.map((x) => [x.name, x.numProcs])).toEqual([['other', 2], ['p100', 1], ['p101', 1]]);
+    expect(r.groups?.map((x) => [x.name, x.numProcs])).toEqual([
+      ['other', 2],
+      ['p100', 1],
+      ['p101', 1],
+    ]);
   });
 
-  it('re-matches a young process during recheck_with_time_limit (a wrapper that exec\'d), and only then', async () => {
+  it("re-matches a young process during recheck_with_time_limit (a wrapper that exec'd), and only then", async () => {
     // The poll clock is 1795000100; pid 300 started at 1795000090 (10 s old).
     const yaml = `groups:\n  - name: "{{.Comm}}"\n    comm: [worker]`;
     const within = await collector(`${yaml}\nrecheck_with_time_limit: 60s`);
@@ -175,7 +190,12 @@ describe('process collector over fixture trees', () => {
     const text = x.renderText();
     const samples = parseExposition(text);
     const v = (name: string, labels: Record<string, string> = {}): number | undefined =>
-      samples.find((s) => s.name === name && Object.keys(labels).length === Object.keys(s.labels).length && Object.entries(labels).every(([k, val]) => s.labels[k] === val))?.value;
+      samples.find(
+        (s) =>
+          s.name === name &&
+          Object.keys(labels).length === Object.keys(s.labels).length &&
+          Object.entries(labels).every(([k, val]) => s.labels[k] === val),
+      )?.value;
     expect(v('node_processes_pids')).toBe(4);
     expect(v('node_processes_threads')).toBe(6);
     expect(v('node_processes_max_processes')).toBe(4194304);
@@ -201,7 +221,9 @@ describe('process collector over fixture trees', () => {
     expect(v('namedprocess_namegroup_states', { groupname: 'worker', state: 'Running' })).toBe(2);
     expect(v('namedprocess_namegroup_states', { groupname: 'shell', state: 'Waiting' })).toBe(1);
     // top 2 by memory: all rss are equal, so the lower pids win.
-    expect(samples.filter((s) => s.name === 'hostprobe_process_top_memory_bytes' && s.labels.memtype === 'resident').map((s) => s.labels.pid)).toEqual(['100', '101']);
+    expect(
+      samples.filter((s) => s.name === 'hostprobe_process_top_memory_bytes' && s.labels.memtype === 'resident').map((s) => s.labels.pid),
+    ).toEqual(['100', '101']);
     expect(v('hostprobe_process_top_cpu_seconds_total', { pid: '100', name: 'worker', mode: 'user' })).toBe(5);
     expect(v('hostprobe_process_skipped_total', { reason: 'vanished' })).toBe(0);
     expect(text).toContain('# TYPE namedprocess_namegroup_cpu_seconds_total counter');

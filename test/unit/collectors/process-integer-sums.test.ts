@@ -42,7 +42,10 @@ function tree(name: string, workers: Record<number, number>): string {
 describe('process group counters', () => {
   it('are exact sums of ticks and do not step back when a member exits', async () => {
     expect(clockTicks()).toBe(100); // USER_HZ on Linux
-    const { config } = await checkConfigText('collectors:\n  process:\n    enabled: true\n    groups:\n      - name: worker\n        comm: [worker]\n', 'test.yaml');
+    const { config } = await checkConfigText(
+      'collectors:\n  process:\n    enabled: true\n    groups:\n      - name: worker\n        comm: [worker]\n',
+      'test.yaml',
+    );
     if (!config) throw new Error('config');
     const c = await create(config.collectors.process, nullLogger);
     const poll = async (procfs: string): Promise<ProcessReading> => {
@@ -75,7 +78,9 @@ describe('node_processes limits', () => {
     writeFileSync(join(root, 'sys', 'kernel', 'threads-max'), 'lots\n');
     const failures: string[] = [];
     const r = await c.collect(processCollectContext(config, root, failures, (e) => (e as Error).message));
-    expect(failures).toEqual([`processes: cannot read ${root}/sys/kernel/pid_max and ${root}/sys/kernel/threads-max: missing or not an integer`]);
+    expect(failures).toEqual([
+      `processes: cannot read ${root}/sys/kernel/pid_max and ${root}/sys/kernel/threads-max: missing or not an integer`,
+    ]);
     expect(r.summary).toBeUndefined();
   });
 });

@@ -33,7 +33,11 @@ beforeAll(() => {
   SLEEP = join(dir, `${TAG}s`);
   SLEEP2 = join(dir, `${TAG}z`);
   SHELL = join(dir, `${TAG}sh`);
-  for (const [src, dst] of [['/bin/sleep', SLEEP], ['/bin/sleep', SLEEP2], ['/bin/bash', SHELL]] as const) {
+  for (const [src, dst] of [
+    ['/bin/sleep', SLEEP],
+    ['/bin/sleep', SLEEP2],
+    ['/bin/bash', SHELL],
+  ] as const) {
     copyFileSync(src, dst);
     chmodSync(dst, 0o755);
   }
@@ -74,13 +78,17 @@ function nodeChild(role: string, script = 'setInterval(() => {}, 1000)'): ChildP
 /** Waits until /proc/<pid>/cmdline shows the exec'd program (spawn returns before exec). */
 async function execd(c: ChildProcess, argv0: string): Promise<number> {
   const pid = c.pid as number;
-  await waitFor(() => {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] === argv0 ? true : undefined;
-    } catch {
-      return undefined;
-    }
-  }, 10_000, `pid ${pid} to exec ${argv0}`);
+  await waitFor(
+    () => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] === argv0 ? true : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    10_000,
+    `pid ${pid} to exec ${argv0}`,
+  );
   return pid;
 }
 
@@ -200,19 +208,23 @@ groups:
     const sh = start(SHELL, ['-c', `sleep 1000 & (sleep 1001 & wait) & wait`]);
     const pid = await execd(sh, SHELL);
     // The shell, two subshell levels and two sleeps: wait until they are all there.
-    await waitFor(() => {
-      const out = spawnSync('pgrep', ['-f', '^sleep 100[01]$'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
-      const mine = out.filter((p) => {
-        let cur = Number(p);
-        for (let d = 0; d < 5 && cur > 1; d++) {
-          if (cur === pid) return true;
-          const s = readFileSync(`/proc/${cur}/stat`, 'utf8');
-          cur = Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[1]);
-        }
-        return false;
-      });
-      return mine.length === 2 ? true : undefined;
-    }, 10_000, 'the sleeps');
+    await waitFor(
+      () => {
+        const out = spawnSync('pgrep', ['-f', '^sleep 100[01]$'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+        const mine = out.filter((p) => {
+          let cur = Number(p);
+          for (let d = 0; d < 5 && cur > 1; d++) {
+            if (cur === pid) return true;
+            const s = readFileSync(`/proc/${cur}/stat`, 'utf8');
+            cur = Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[1]);
+          }
+          return false;
+        });
+        return mine.length === 2 ? true : undefined;
+      },
+      10_000,
+      'the sleeps',
+    );
     const yaml = `groups:\n  - name: shell\n    comm: [${TAG}sh]\n`;
     const withChildren = await (await collectorFor(`${yaml}children: true`)).poll();
     // bash, the subshell (a bash fork, same comm), and the two sleeps.
@@ -325,8 +337,20 @@ describe('the OTLP mapping', () => {
     expect(count.map((p) => p.value)).toEqual([2]);
     const cpu = points('process.cpu.time').filter((p) => p.attributes['process.group.name'] === 'sleepers');
     expect(cpu.map((p) => p.attributes['cpu.mode']).sort()).toEqual(['system', 'user']);
-    for (const name of ['process.memory.usage', 'process.memory.virtual', 'process.disk.io', 'process.thread.count', 'process.unix.file_descriptor.count', 'process.context_switches', 'process.paging.faults', 'process.uptime']) {
-      expect(points(name).some((p) => p.attributes['process.group.name'] === 'sleepers'), name).toBe(true);
+    for (const name of [
+      'process.memory.usage',
+      'process.memory.virtual',
+      'process.disk.io',
+      'process.thread.count',
+      'process.unix.file_descriptor.count',
+      'process.context_switches',
+      'process.paging.faults',
+      'process.uptime',
+    ]) {
+      expect(
+        points(name).some((p) => p.attributes['process.group.name'] === 'sleepers'),
+        name,
+      ).toBe(true);
     }
     const total = points('system.process.count').reduce((a, p) => a + p.value, 0);
     expect(total).toBeGreaterThan(0);
@@ -338,10 +362,14 @@ describe('top-N processes', () => {
   it('lists the top processes by memory, largest first, with values /proc agrees with', async () => {
     const fat = nodeChild('fat', 'globalThis.b = Buffer.alloc(768 << 20, 1); setInterval(() => {}, 1000)');
     const pid = await execd(fat, process.execPath);
-    await waitFor(() => {
-      const rss = Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * 4096;
-      return rss > 700 << 20 ? true : undefined;
-    }, 30_000, 'the child to fill 768 MiB');
+    await waitFor(
+      () => {
+        const rss = Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * 4096;
+        return rss > 700 << 20 ? true : undefined;
+      },
+      30_000,
+      'the child to fill 768 MiB',
+    );
     const { poll } = await collectorFor(`processes: {enabled: false}\ntop: {count: 3, by: memory}`);
     const r = await poll();
     const top = r.top ?? [];
@@ -422,13 +450,25 @@ describe('the exposition (dist/cli/main.js metrics)', () => {
       samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
     expect(get('namedprocess_namegroup_num_procs', { groupname: `${TAG}s` })).toBe(2);
     expect(get('namedprocess_namegroup_num_procs', { groupname: 'node-expo' })).toBe(1);
-    for (const mode of ['user', 'system']) expect(get('namedprocess_namegroup_cpu_seconds_total', { groupname: 'node-expo', mode })).toBeGreaterThanOrEqual(0);
-    for (const memtype of ['resident', 'virtual', 'swapped']) expect(get('namedprocess_namegroup_memory_bytes', { groupname: 'node-expo', memtype })).toBeGreaterThanOrEqual(0);
+    for (const mode of ['user', 'system'])
+      expect(get('namedprocess_namegroup_cpu_seconds_total', { groupname: 'node-expo', mode })).toBeGreaterThanOrEqual(0);
+    for (const memtype of ['resident', 'virtual', 'swapped'])
+      expect(get('namedprocess_namegroup_memory_bytes', { groupname: 'node-expo', memtype })).toBeGreaterThanOrEqual(0);
     for (const ctxswitchtype of ['voluntary', 'nonvoluntary']) {
       expect(get('namedprocess_namegroup_context_switches_total', { groupname: 'node-expo', ctxswitchtype })).toBeGreaterThanOrEqual(0);
     }
-    for (const state of ['Running', 'Sleeping', 'Waiting', 'Zombie', 'Other']) expect(get('namedprocess_namegroup_states', { groupname: 'node-expo', state })).toBeGreaterThanOrEqual(0);
-    for (const name of ['read_bytes_total', 'write_bytes_total', 'major_page_faults_total', 'minor_page_faults_total', 'open_filedesc', 'worst_fd_ratio', 'oldest_start_time_seconds', 'num_threads']) {
+    for (const state of ['Running', 'Sleeping', 'Waiting', 'Zombie', 'Other'])
+      expect(get('namedprocess_namegroup_states', { groupname: 'node-expo', state })).toBeGreaterThanOrEqual(0);
+    for (const name of [
+      'read_bytes_total',
+      'write_bytes_total',
+      'major_page_faults_total',
+      'minor_page_faults_total',
+      'open_filedesc',
+      'worst_fd_ratio',
+      'oldest_start_time_seconds',
+      'num_threads',
+    ]) {
       expect(get(`namedprocess_namegroup_${name}`, { groupname: 'node-expo' }), name).toBeGreaterThanOrEqual(0);
     }
     expect(get('node_processes_pids', {})).toBeGreaterThan(0);
@@ -458,7 +498,8 @@ describe('the exposition (dist/cli/main.js metrics)', () => {
     const on = runCli(['metrics', '--collector.processes']);
     expect(on.status, on.stderr).toBe(0);
     const names = new Set(parseExposition(on.stdout).map((s) => s.name));
-    for (const n of ['node_processes_pids', 'node_processes_threads', 'node_processes_state', 'node_processes_threads_state']) expect(names.has(n), n).toBe(true);
+    for (const n of ['node_processes_pids', 'node_processes_threads', 'node_processes_state', 'node_processes_threads_state'])
+      expect(names.has(n), n).toBe(true);
     expect([...names].some((n) => n.startsWith('namedprocess_'))).toBe(false);
   });
 });

@@ -155,11 +155,27 @@ describe('the textfile collector', () => {
     dirs.push(d);
     writeFileSync(
       join(d, 'h.prom'),
-      ['# TYPE h histogram', 'h_count{x="b"} 2', 'h_bucket{x="b",le="+Inf"} 2', 'h_sum{x="b"} 3', 'h_bucket{x="b",le="10"} 1', 'h_bucket{x="a",le="+Inf"} 0', 'h_bucket{x="b",le="2.5"} 1', ''].join('\n'),
+      [
+        '# TYPE h histogram',
+        'h_count{x="b"} 2',
+        'h_bucket{x="b",le="+Inf"} 2',
+        'h_sum{x="b"} 3',
+        'h_bucket{x="b",le="10"} 1',
+        'h_bucket{x="a",le="+Inf"} 0',
+        'h_bucket{x="b",le="2.5"} 1',
+        '',
+      ].join('\n'),
     );
     const { reading } = await collectWith([d]);
     const h = reading.families.find((f) => f.name === 'h');
-    expect(h?.samples.map((s) => `${s.name}${s.labels.x}${s.labels.le ?? ''}`)).toEqual(['h_bucketa+Inf', 'h_bucketb2.5', 'h_bucketb10', 'h_bucketb+Inf', 'h_sumb', 'h_countb']);
+    expect(h?.samples.map((s) => `${s.name}${s.labels.x}${s.labels.le ?? ''}`)).toEqual([
+      'h_bucketa+Inf',
+      'h_bucketb2.5',
+      'h_bucketb10',
+      'h_bucketb+Inf',
+      'h_sumb',
+      'h_countb',
+    ]);
   });
 
   it('expands glob patterns of directories, and a missing directory is an error', async () => {

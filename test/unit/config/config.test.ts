@@ -86,7 +86,9 @@ describe('messages', () => {
   it('names the section a key belongs to when it is at the wrong level', async () => {
     const r = await checkConfigText('collectors:\n  mount_timeout: 5s\n', 'x.yaml');
     expect(r.issues.map(formatIssue)).toEqual([
-      expect.stringContaining('x.yaml:2:3: collectors.mount_timeout: unknown key "mount_timeout" (it belongs under collectors.disk.filesystem)'),
+      expect.stringContaining(
+        'x.yaml:2:3: collectors.mount_timeout: unknown key "mount_timeout" (it belongs under collectors.disk.filesystem)',
+      ),
     ]);
   });
 
@@ -100,7 +102,7 @@ describe('messages', () => {
   });
 });
 
-describe('the config type is the spec\'s', () => {
+describe("the config type is the spec's", () => {
   it('types every key the validator yields, otlp as the resolved section', async () => {
     const { config } = await loadConfig(undefined, { env: {} });
     // Compile-time: the inferred type (tsconfig.test.json checks these).
@@ -126,7 +128,13 @@ describe('the config type is the spec\'s', () => {
     };
     walk(CONFIG_SPEC, config as unknown as Record<string, unknown>, '');
     expect(missing).toEqual([]);
-    expect(config.otlp).toMatchObject({ enabled: false, source: 'off', url: 'http://localhost:4318/v1/metrics', interval: 60, timeout: 10 });
+    expect(config.otlp).toMatchObject({
+      enabled: false,
+      source: 'off',
+      url: 'http://localhost:4318/v1/metrics',
+      interval: 60,
+      timeout: 10,
+    });
   });
 });
 
@@ -147,7 +155,8 @@ describe('defaults', () => {
 
   it('node_exporter default exclusions behave as documented', () => {
     const mp = compileRegex(NODE_EXPORTER_MOUNT_POINTS_EXCLUDE);
-    for (const p of ['/dev', '/dev/shm', '/proc', '/sys/fs/cgroup', '/run/credentials/x.service', '/var/lib/docker/overlay2/a']) expect(mp.test(p)).toBe(true);
+    for (const p of ['/dev', '/dev/shm', '/proc', '/sys/fs/cgroup', '/run/credentials/x.service', '/var/lib/docker/overlay2/a'])
+      expect(mp.test(p)).toBe(true);
     for (const p of ['/', '/home', '/run', '/var/lib/docker', '/devices']) expect(mp.test(p)).toBe(false);
     const fs = compileRegex(NODE_EXPORTER_FS_TYPES_EXCLUDE);
     for (const t of ['proc', 'sysfs', 'cgroup', 'cgroup2', 'overlay', 'squashfs']) expect(fs.test(t)).toBe(true);
@@ -278,7 +287,12 @@ describe('flags', () => {
   });
 
   it('maps --[no-]collector.<node_exporter name> onto collector parts', async () => {
-    const { config } = await apply(['--no-collector.netclass', '--no-collector.cpufreq', '--collector.processes', '--no-collector.tcpstat']);
+    const { config } = await apply([
+      '--no-collector.netclass',
+      '--no-collector.cpufreq',
+      '--collector.processes',
+      '--no-collector.tcpstat',
+    ]);
     expect(config.collectors.nic.enabled).toBe(false);
     expect(config.collectors.cpu.cpufreq.enabled).toBe(false);
     expect(config.collectors.cpu.cpu.enabled).toBe(true);
@@ -289,7 +303,12 @@ describe('flags', () => {
 
   it("maps node_exporter's conntrack, softnet, arp and udp_queues switches and the arp and netdev netlink flags", async () => {
     const defaults = (await apply([])).config.collectors.net;
-    expect([defaults.conntrack.enabled, defaults.softnet.enabled, defaults.arp.enabled, defaults.udp_queues.enabled]).toEqual([true, true, true, true]);
+    expect([defaults.conntrack.enabled, defaults.softnet.enabled, defaults.arp.enabled, defaults.udp_queues.enabled]).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
     expect([defaults.arp.netlink, defaults.netdev.netlink]).toEqual([true, true]);
     const { config, flags } = await apply([
       '--no-collector.conntrack',
@@ -332,11 +351,15 @@ describe('flags', () => {
     // --path.udev.data is used: it points the diskstats udev lookups elsewhere.
     const u = parseAgentFlags(['--path.udev.data=/host/root/run/udev/data']);
     expect(u.warnings).toEqual([]);
-    expect(u.overrides).toContainEqual(expect.objectContaining({ path: ['collectors', 'disk', 'diskstats', 'udev_data_path'], value: '/host/root/run/udev/data' }));
+    expect(u.overrides).toContainEqual(
+      expect.objectContaining({ path: ['collectors', 'disk', 'diskstats', 'udev_data_path'], value: '/host/root/run/udev/data' }),
+    );
   });
 
   it('rejects unknown and malformed flags with a suggestion', () => {
-    expect(() => parseAgentFlags(['--web.listen-adress=:9100'])).toThrow(/unknown flag --web.listen-adress=:9100; did you mean --web.listen-address\?/);
+    expect(() => parseAgentFlags(['--web.listen-adress=:9100'])).toThrow(
+      /unknown flag --web.listen-adress=:9100; did you mean --web.listen-address\?/,
+    );
     expect(() => parseAgentFlags(['--collector.filesystem.mount-points-exclude=(['])).toThrow(FlagError);
     expect(() => parseAgentFlags(['--log.level=loud'])).toThrow(/--log.level: expected one of debug, info, warn, error/);
     expect(() => parseAgentFlags(['--collector.cpuz'])).toThrow(/did you mean --collector.cpu/);

@@ -165,7 +165,9 @@ describe('invalid settings', () => {
 
   it('rejects invalid environment values when the push is on', () => {
     const env = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318' };
-    expect(issues(undefined, { ...env, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })[0]!.message).toMatch(/OTEL_EXPORTER_OTLP_PROTOCOL="grpc" is not supported/);
+    expect(issues(undefined, { ...env, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })[0]!.message).toMatch(
+      /OTEL_EXPORTER_OTLP_PROTOCOL="grpc" is not supported/,
+    );
     expect(issues(undefined, { ...env, OTEL_EXPORTER_OTLP_TIMEOUT: '10s' })[0]!.expected).toMatch(/milliseconds/);
     expect(issues(undefined, { ...env, OTEL_RESOURCE_ATTRIBUTES: 'a=1,broken' })[0]!.message).toMatch(/malformed entry "broken"/);
     expect(issues(undefined, { ...env, OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'delta' })[0]!.message).toMatch(/not supported/);
@@ -184,11 +186,13 @@ describe('invalid settings', () => {
 });
 
 describe('the otlp section without an otlp: key', () => {
-  it('follows the loader\'s environment: off, on from OTEL_EXPORTER_OTLP_ENDPOINT, reported when invalid', async () => {
+  it("follows the loader's environment: off, on from OTEL_EXPORTER_OTLP_ENDPOINT, reported when invalid", async () => {
     const { checkConfigText, formatIssue } = await import('../../../src/config/load.js');
     const off = await checkConfigText('poll_interval: 15s\n', 'agent.yaml', { env: {} });
     expect(off.config!.otlp).toMatchObject({ enabled: false, source: 'off' });
-    const on = await checkConfigText('poll_interval: 15s\n', 'agent.yaml', { env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://from-env:4318' } });
+    const on = await checkConfigText('poll_interval: 15s\n', 'agent.yaml', {
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://from-env:4318' },
+    });
     expect(on.config!.otlp).toMatchObject({ enabled: true, source: 'env', url: 'http://from-env:4318/v1/metrics' });
     const bad = await checkConfigText('poll_interval: 15s\n', 'agent.yaml', {
       env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://from-env:4318', OTEL_EXPORTER_OTLP_TIMEOUT: 'x' },
@@ -207,17 +211,35 @@ describe('the otlp section without an otlp: key', () => {
 describe('through the agent config loader', () => {
   it('locates otlp problems at file:line:col with the key path', async () => {
     const { checkConfigText, formatIssue } = await import('../../../src/config/load.js');
-    const yaml = ['poll_interval: 15s', 'otlp:', '  endpont: http://collector:4318', '  protocol: grpc', '  headers:', '    x-key: {env: HOSTPROBE_TEST_UNSET_VAR}', ''].join('\n');
+    const yaml = [
+      'poll_interval: 15s',
+      'otlp:',
+      '  endpont: http://collector:4318',
+      '  protocol: grpc',
+      '  headers:',
+      '    x-key: {env: HOSTPROBE_TEST_UNSET_VAR}',
+      '',
+    ].join('\n');
     const r = await checkConfigText(yaml, 'agent.yaml', { env: {} });
     expect(r.config).toBeUndefined();
     const lines = r.issues.map(formatIssue);
-    expect(lines).toContainEqual(expect.stringMatching(/^agent\.yaml:3:3: otlp\.endpont: unknown key "endpont"; .*did you mean "endpoint"\?$/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^agent\.yaml:3:3: otlp\.endpont: unknown key "endpont"; .*did you mean "endpoint"\?$/),
+    );
     expect(lines).toContainEqual('agent.yaml:4:13: otlp.protocol: invalid value "grpc"; expected one of "http/protobuf", "http/json"');
   });
 
   it('locates problems found with the environment at their key', async () => {
     const { checkConfigText, formatIssue } = await import('../../../src/config/load.js');
-    const yaml = ['otlp:', '  endpoint: http://collector:4318', '  headers:', '    x-key: {env: HOSTPROBE_TEST_UNSET_VAR}', '  timeout: 30s', '  interval: 10s', ''].join('\n');
+    const yaml = [
+      'otlp:',
+      '  endpoint: http://collector:4318',
+      '  headers:',
+      '    x-key: {env: HOSTPROBE_TEST_UNSET_VAR}',
+      '  timeout: 30s',
+      '  interval: 10s',
+      '',
+    ].join('\n');
     const r = await checkConfigText(yaml, 'agent.yaml', { env: {} });
     expect(r.issues.map(formatIssue)).toEqual([
       'agent.yaml:4:18: otlp.headers.x-key.env: environment variable HOSTPROBE_TEST_UNSET_VAR is not set; expected a set environment variable holding the header value',

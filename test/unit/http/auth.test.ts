@@ -230,7 +230,11 @@ describe('the server under a password flood', () => {
     const answered: Answer[] = [];
     // Wrong passwords for the user, and unknown users (the same cost each).
     const flood = Array.from({ length: 100 }, (_, i) => get(port, '/metrics', basic(i % 2 ? 'prometheus' : `nobody${i}`, `wrong${i}`)));
-    for (const f of flood) f.done.then((a) => answered.push(a), () => undefined);
+    for (const f of flood)
+      f.done.then(
+        (a) => answered.push(a),
+        () => undefined,
+      );
     // The first refusal means the queue is full: 1 + 32 checks of 0.1-0.3 s each are waiting.
     await new Promise<void>((resolve) => {
       const t = setInterval(() => {
@@ -240,7 +244,11 @@ describe('the server under a password flood', () => {
         }
       }, 5);
     });
-    const [scrape, health, ready] = await Promise.all([get(port, '/metrics', right).done, get(port, '/healthz').done, get(port, '/readyz').done]);
+    const [scrape, health, ready] = await Promise.all([
+      get(port, '/metrics', right).done,
+      get(port, '/healthz').done,
+      get(port, '/readyz').done,
+    ]);
     const stillWaiting = 100 - answered.length;
     expect(scrape.status).toBe(200);
     expect(scrape.body).toContain('node_cpu_seconds_total{cpu="0",mode="idle"} 100\n');

@@ -32,7 +32,10 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-async function harness(limits: Partial<HttpConfig['limits']>, web?: WebConfig): Promise<{ server: MetricsServer; port: number; ready(): void }> {
+async function harness(
+  limits: Partial<HttpConfig['limits']>,
+  web?: WebConfig,
+): Promise<{ server: MetricsServer; port: number; ready(): void }> {
   const sink = new PrometheusSink({ cpuGuest: true, vmstatFields: /.*/, netstatFields: /.*/, ignoreInvalidSpeed: false }, nullLogger);
   let markReady!: () => void;
   const first = new Promise<void>((r) => (markReady = r));
@@ -72,10 +75,29 @@ function raw(port: number, chunks: (string | Buffer)[]): { sock: Socket; all: Pr
 describe('plain HTTP on the TLS port', () => {
   let web: WebConfig;
   beforeAll(async () => {
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     writeFileSync(join(dir, 'web.yml'), 'tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n');
     web = await loadWebConfig(join(dir, 'web.yml'));
   });
@@ -112,7 +134,8 @@ describe('plain HTTP on the TLS port', () => {
   });
 
   it("recognizes Go's five-byte HTTP starts", () => {
-    for (const s of ['GET /x', 'HEAD / HTTP/1.0', 'POST /', 'PUT /a', 'OPTIONS * HTTP/1.1']) expect(looksLikeHttp(Buffer.from(s)), s).toBe(true);
+    for (const s of ['GET /x', 'HEAD / HTTP/1.0', 'POST /', 'PUT /a', 'OPTIONS * HTTP/1.1'])
+      expect(looksLikeHttp(Buffer.from(s)), s).toBe(true);
     for (const s of ['GET', 'DELETE /', 'get /', '\x16\x03\x01\x02\x00']) expect(looksLikeHttp(Buffer.from(s, 'latin1')), s).toBe(false);
   });
 });

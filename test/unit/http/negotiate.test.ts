@@ -11,7 +11,8 @@ import { nullLogger } from '../../../src/logger.js';
 import { PrometheusSink } from '../../../src/sinks/prometheus/index.js';
 import { fakeSnapshot } from '../../helpers/agent.js';
 
-const PROMETHEUS_2_42 = 'application/openmetrics-text;version=1.0.0;q=0.5,application/openmetrics-text;version=0.0.1;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2';
+const PROMETHEUS_2_42 =
+  'application/openmetrics-text;version=1.0.0;q=0.5,application/openmetrics-text;version=0.0.1;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2';
 
 const acceptCases: [string | undefined, boolean][] = [
   [undefined, false],
@@ -23,10 +24,16 @@ const acceptCases: [string | undefined, boolean][] = [
   ['Application/OpenMetrics-Text; Version="1.0.0"', true],
   [PROMETHEUS_2_42, true],
   // Prometheus 3.x (escaping parameters; text/plain 1.0.0 is not rendered here).
-  ['application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,application/openmetrics-text;version=0.0.1;q=0.5,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2', true],
+  [
+    'application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,application/openmetrics-text;version=0.0.1;q=0.5,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2',
+    true,
+  ],
   ['text/plain;version=1.0.0;escaping=allow-utf-8;q=0.9,text/plain;version=0.0.4;q=0.3', false],
   // Prometheus 2.x before 2.42.
-  ['application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1', true],
+  [
+    'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1',
+    true,
+  ],
   ['application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.9', false],
   // Versions hostprobe does not render are not candidates: the text format instead.
   ['application/openmetrics-text;version=2.0.0', false],
@@ -120,7 +127,11 @@ describe('negotiation on the wire', () => {
         const chunks: Buffer[] = [];
         res.on('data', (d: Buffer) => chunks.push(d));
         res.on('end', () =>
-          resolve({ type: res.headers['content-type'] ?? '', encoding: res.headers['content-encoding'] ?? '', body: Buffer.concat(chunks) }),
+          resolve({
+            type: res.headers['content-type'] ?? '',
+            encoding: res.headers['content-encoding'] ?? '',
+            body: Buffer.concat(chunks),
+          }),
         );
       });
       req.on('error', reject);
@@ -130,7 +141,9 @@ describe('negotiation on the wire', () => {
   it('answers each Accept with the negotiated format and each Accept-Encoding with the negotiated coding', async () => {
     for (const [accept, om] of acceptCases) {
       const r = await get(accept === undefined ? {} : { Accept: accept });
-      expect(r.type, String(accept)).toBe(om ? 'application/openmetrics-text; version=1.0.0; charset=utf-8' : 'text/plain; version=0.0.4; charset=utf-8');
+      expect(r.type, String(accept)).toBe(
+        om ? 'application/openmetrics-text; version=1.0.0; charset=utf-8' : 'text/plain; version=0.0.4; charset=utf-8',
+      );
       expect(r.body.toString('utf8').endsWith('# EOF\n'), String(accept)).toBe(om);
     }
     for (const [enc, gz] of encodingCases) {

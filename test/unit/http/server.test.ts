@@ -144,7 +144,11 @@ describe('the metrics response', () => {
     expect(wantsOpenMetrics('text/plain')).toBe(false);
     expect(wantsOpenMetrics('application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.9')).toBe(false);
     // Prometheus 2.x's default Accept header.
-    expect(wantsOpenMetrics('application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1')).toBe(true);
+    expect(
+      wantsOpenMetrics(
+        'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1',
+      ),
+    ).toBe(true);
     expect(acceptsGzip('gzip, deflate')).toBe(true);
     expect(acceptsGzip('gzip;q=0')).toBe(false);
     expect(acceptsGzip(undefined)).toBe(false);
@@ -222,7 +226,9 @@ describe('web config (exporter-toolkit format)', () => {
     const web = await loadWebConfig(join(dir, 'web.yml'));
     const h = await harness({}, web);
     h.publish();
-    const auth = (u: string, p: string): Record<string, string> => ({ Authorization: `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}` });
+    const auth = (u: string, p: string): Record<string, string> => ({
+      Authorization: `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`,
+    });
     const none = await fetch(`${h.url}/metrics`);
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toBe('Basic');
@@ -238,10 +244,27 @@ describe('web config (exporter-toolkit format)', () => {
 
   it('TLS from cert_file/key_file, TLS 1.2 minimum', async () => {
     const dir = tmp();
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     writeFileSync(join(dir, 'web.yml'), 'tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n');
     const web = await loadWebConfig(join(dir, 'web.yml'));
     expect(web.tls?.minVersion).toBe('TLSv1.2');
@@ -294,13 +317,76 @@ describe('web config (exporter-toolkit format)', () => {
       execFileSync('openssl', args, { stdio: 'ignore' });
     };
     const f = (n: string): string => join(dir, n);
-    ssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=test-ca', '-keyout', f('ca.key'), '-out', f('ca.pem'));
-    ssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', f('server.key'), '-out', f('server.pem'));
+    ssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=test-ca',
+      '-keyout',
+      f('ca.key'),
+      '-out',
+      f('ca.pem'),
+    );
+    ssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      f('server.key'),
+      '-out',
+      f('server.pem'),
+    );
     const client = (name: string, san: string): void => {
-      ssl('req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', `/CN=${name}`, '-keyout', f(`${name}.key`), '-out', f(`${name}.csr`));
+      ssl(
+        'req',
+        '-new',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-subj',
+        `/CN=${name}`,
+        '-keyout',
+        f(`${name}.key`),
+        '-out',
+        f(`${name}.csr`),
+      );
       writeFileSync(f(`${name}.ext`), `subjectAltName=${san}\nextendedKeyUsage=clientAuth\n`);
-      ssl('x509', '-req', '-in', f(`${name}.csr`), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '1', '-extfile', f(`${name}.ext`), '-out', f(`${name}.pem`));
+      ssl(
+        'x509',
+        '-req',
+        '-in',
+        f(`${name}.csr`),
+        '-CA',
+        f('ca.pem'),
+        '-CAkey',
+        f('ca.key'),
+        '-CAcreateserial',
+        '-days',
+        '1',
+        '-extfile',
+        f(`${name}.ext`),
+        '-out',
+        f(`${name}.pem`),
+      );
     };
     client('prometheus', 'DNS:prometheus.monitoring.svc,URI:spiffe://cluster.local/ns/monitoring/sa/prometheus');
     client('intruder', 'DNS:intruder.example');
@@ -349,15 +435,11 @@ describe('web config (exporter-toolkit format)', () => {
   });
 
   it('parses the SANs of a certificate and compares IPs in canonical form', () => {
-    expect(parseSubjectAltName('DNS:a.example, DNS:b:c, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1, IP Address:0:0:0:0:0:FFFF:102:304, email:me@x.org, URI:spiffe://c/ns/m/sa/p')).toEqual([
-      'a.example',
-      'b:c',
-      '127.0.0.1',
-      '::1',
-      '1.2.3.4',
-      'me@x.org',
-      'spiffe://c/ns/m/sa/p',
-    ]);
+    expect(
+      parseSubjectAltName(
+        'DNS:a.example, DNS:b:c, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1, IP Address:0:0:0:0:0:FFFF:102:304, email:me@x.org, URI:spiffe://c/ns/m/sa/p',
+      ),
+    ).toEqual(['a.example', 'b:c', '127.0.0.1', '::1', '1.2.3.4', 'me@x.org', 'spiffe://c/ns/m/sa/p']);
     expect(parseSubjectAltName('DNS:"a, b", DNS:"q\\"uote", DNS:z')).toEqual(['a, b', 'q"uote', 'z']);
     expect(parseSubjectAltName(undefined)).toEqual([]);
     expect(canonicalIp('2001:DB8:0:0:0:0:0:1')).toBe('2001:db8::1');
@@ -385,7 +467,9 @@ describe('web config (exporter-toolkit format)', () => {
     writeFileSync(join(dir, 'sans.yml'), 'tls_server_config:\n  cert_file: c\n  key_file: k\n  client_allowed_sans: [a.example]\n');
     const e1 = await loadWebConfig(join(dir, 'sans.yml')).catch((e: unknown) => e);
     expect(e1).toBeInstanceOf(ConfigError);
-    expect((e1 as Error).message).toContain(`${join(dir, 'sans.yml')}:4:3: tls_server_config.client_allowed_sans: client_allowed_sans needs client_auth_type RequireAndVerifyClientCert`);
+    expect((e1 as Error).message).toContain(
+      `${join(dir, 'sans.yml')}:4:3: tls_server_config.client_allowed_sans: client_allowed_sans needs client_auth_type RequireAndVerifyClientCert`,
+    );
     writeFileSync(join(dir, 'rl.yml'), 'rate_limit:\n  interval: 1s\n  burst: 0\n');
     const e2 = await loadWebConfig(join(dir, 'rl.yml')).catch((e: unknown) => e);
     expect((e2 as Error).message).toContain(`${join(dir, 'rl.yml')}:3:10: rate_limit.burst: burst must be at least 1`);
@@ -398,7 +482,9 @@ describe('web config (exporter-toolkit format)', () => {
     writeFileSync(join(dir, 'a.yml'), 'tls_server_config:\n  cert_file: c\n  key_file: k\n  cipher_suites: [TLS_AES_128_GCM_SHA256]\n');
     const e1 = await loadWebConfig(join(dir, 'a.yml')).catch((e: unknown) => e);
     expect(e1).toBeInstanceOf(ConfigError);
-    expect((e1 as Error).message).toContain(`${join(dir, 'a.yml')}:4:3: tls_server_config.cipher_suites: "cipher_suites" is not supported by hostprobe`);
+    expect((e1 as Error).message).toContain(
+      `${join(dir, 'a.yml')}:4:3: tls_server_config.cipher_suites: "cipher_suites" is not supported by hostprobe`,
+    );
     writeFileSync(join(dir, 'b.yml'), 'basic_auth_user:\n  alice: x\n');
     const e2 = await loadWebConfig(join(dir, 'b.yml')).catch((e: unknown) => e);
     expect((e2 as Error).message).toContain('did you mean "basic_auth_users"?');
@@ -412,7 +498,11 @@ describe('web config (exporter-toolkit format)', () => {
 });
 
 /** A GET over a raw socket (no transparent decompression, no header limits of fetch). */
-function rawGet(port: number, path: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
+function rawGet(
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const sock = connect(port, '127.0.0.1', () => {
       const h = Object.entries({ Host: '127.0.0.1', Connection: 'close', ...headers })

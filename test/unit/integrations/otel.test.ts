@@ -74,10 +74,14 @@ describe('registerHostMetrics with a MeterProvider', () => {
     const total = (m: Map<string, MetricData>): number =>
       (m.get('system.cpu.time')?.dataPoints ?? []).reduce((a, p) => a + (p.value as number), 0);
     const a = total(await collect());
-    const b = await waitFor(async () => {
-      const v = total(await collect());
-      return v > a ? v : undefined;
-    }, 30_000, 'CPU time to grow between collections');
+    const b = await waitFor(
+      async () => {
+        const v = total(await collect());
+        return v > a ? v : undefined;
+      },
+      30_000,
+      'CPU time to grow between collections',
+    );
     expect(b).toBeGreaterThan(a);
   });
 

@@ -11,7 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerHostMetrics, type HostMetrics } from '../../../src/integrations/prom-client.js';
 import { ConfigError } from '../../../src/config/load.js';
 import { haveTool, tool } from '../../helpers/tools.js';
-import { freePort, parseFamilies, promQuery, promtoolCheck, promtoolOk, startPrometheus, waitFor, type Daemon } from '../../helpers/agent.js';
+import {
+  freePort,
+  parseFamilies,
+  promQuery,
+  promtoolCheck,
+  promtoolOk,
+  startPrometheus,
+  waitFor,
+  type Daemon,
+} from '../../helpers/agent.js';
 
 /** This process's comm, for a process group that holds (at least) this process. */
 const comm = readFileSync('/proc/self/comm', 'utf8').trim();
@@ -65,10 +74,14 @@ describe('registerHostMetrics', () => {
     const read = async (): Promise<number> =>
       parseFamilies(await registry.metrics()).get('node_context_switches_total')?.samples[0]?.value ?? Number.NaN;
     const a = await read();
-    const b = await waitFor(async () => {
-      const v = await read();
-      return v > a ? v : undefined;
-    }, 30_000, 'context switches to grow between scrapes');
+    const b = await waitFor(
+      async () => {
+        const v = await read();
+        return v > a ? v : undefined;
+      },
+      30_000,
+      'context switches to grow between scrapes',
+    );
     expect(b).toBeGreaterThan(a);
   });
 
@@ -90,7 +103,9 @@ describe('registerHostMetrics', () => {
 
   it('names a bad option', async () => {
     const other = new Registry();
-    const e = await registerHostMetrics(other, { config: { collectors: { cpu: { enabled: 'yes' as unknown as boolean } } } }).catch((x: unknown) => x);
+    const e = await registerHostMetrics(other, { config: { collectors: { cpu: { enabled: 'yes' as unknown as boolean } } } }).catch(
+      (x: unknown) => x,
+    );
     expect(e).toBeInstanceOf(ConfigError);
     expect(String((e as Error).message)).toContain('collectors.cpu.enabled');
     await expect(registerHostMetrics(other, { config: { collectors: { textfile: { enabled: true } } } })).rejects.toThrow(/textfile/);

@@ -142,7 +142,13 @@ export const diskMapping = defineMapping('disk', [
     unit: 'By',
     valueType: 'int',
     description: 'Filesystem bytes used, free (for unprivileged users) and reserved (for root).',
-    attributes: { 'system.device': '', 'system.filesystem.mountpoint': '', 'system.filesystem.type': '', 'system.filesystem.mode': 'rw, ro', 'system.filesystem.state': 'used, free = available to users, reserved' },
+    attributes: {
+      'system.device': '',
+      'system.filesystem.mountpoint': '',
+      'system.filesystem.type': '',
+      'system.filesystem.mode': 'rw, ro',
+      'system.filesystem.state': 'used, free = available to users, reserved',
+    },
     points: (r, emit) => {
       for (const f of r.filesystems ?? []) {
         const s = sizes(f);
@@ -160,7 +166,12 @@ export const diskMapping = defineMapping('disk', [
     unit: '1',
     valueType: 'double',
     description: 'Fraction of the filesystem used (used / limit).',
-    attributes: { 'system.device': '', 'system.filesystem.mountpoint': '', 'system.filesystem.type': '', 'system.filesystem.mode': 'rw, ro' },
+    attributes: {
+      'system.device': '',
+      'system.filesystem.mountpoint': '',
+      'system.filesystem.type': '',
+      'system.filesystem.mode': 'rw, ro',
+    },
     points: (r, emit) => {
       for (const f of r.filesystems ?? []) {
         const s = sizes(f);
@@ -176,7 +187,12 @@ export const diskMapping = defineMapping('disk', [
     valueType: 'int',
     description: 'The total storage capacity of the filesystem.',
     hostmetrics: null,
-    attributes: { 'system.device': '', 'system.filesystem.mountpoint': '', 'system.filesystem.type': '', 'system.filesystem.mode': 'rw, ro' },
+    attributes: {
+      'system.device': '',
+      'system.filesystem.mountpoint': '',
+      'system.filesystem.type': '',
+      'system.filesystem.mode': 'rw, ro',
+    },
     points: (r, emit) => {
       for (const f of r.filesystems ?? []) {
         const s = sizes(f);
@@ -191,7 +207,13 @@ export const diskMapping = defineMapping('disk', [
     valueType: 'int',
     description: 'Filesystem inodes used and free (not in the conventions; the hostmetrics receiver name).',
     hostmetrics: { unit: '{inodes}' },
-    attributes: { 'system.device': '', 'system.filesystem.mountpoint': '', 'system.filesystem.type': '', 'system.filesystem.mode': 'rw, ro', 'system.filesystem.state': 'used, free' },
+    attributes: {
+      'system.device': '',
+      'system.filesystem.mountpoint': '',
+      'system.filesystem.type': '',
+      'system.filesystem.mode': 'rw, ro',
+      'system.filesystem.state': 'used, free',
+    },
     points: (r, emit) => {
       for (const f of r.filesystems ?? []) {
         if (f.deviceError || f.files === undefined || f.filesFree === undefined) continue;

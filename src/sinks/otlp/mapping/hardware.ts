@@ -18,7 +18,12 @@ function inputOf(s: HwmonSensorReading): number | undefined {
 }
 
 function sensorAttrs(chip: HwmonChipReading, s: HwmonSensorReading, type: string): PointAttributes {
-  const a: PointAttributes = { 'hw.id': `${chip.chip}_${s.sensor}`, 'hw.type': type, 'hw.name': s.props.label ?? s.sensor, 'hw.parent': chip.chip };
+  const a: PointAttributes = {
+    'hw.id': `${chip.chip}_${s.sensor}`,
+    'hw.type': type,
+    'hw.name': s.props.label ?? s.sensor,
+    'hw.parent': chip.chip,
+  };
   if (s.props.label !== undefined) a['hw.sensor_location'] = s.props.label;
   return a;
 }
@@ -54,10 +59,17 @@ export const hardwareMapping = defineMapping('hardware', [
     valueType: 'double',
     description: 'Temperature in degrees Celsius: hwmon temperature sensors and thermal zones.',
     hostmetrics: null,
-    attributes: { 'hw.id': '', 'hw.type': 'temperature', 'hw.name': '', 'hw.parent': '(the hwmon chip; not on thermal zones)', 'hw.sensor_location': '(the sensor label, when the chip has one)' },
+    attributes: {
+      'hw.id': '',
+      'hw.type': 'temperature',
+      'hw.name': '',
+      'hw.parent': '(the hwmon chip; not on thermal zones)',
+      'hw.sensor_location': '(the sensor label, when the chip has one)',
+    },
     points: (r, emit) => {
       hwmonPoints(r.hwmon, 'temp', 'temperature', 0.001, emit);
-      for (const z of r.thermalZones ?? []) emit(z.celsius, { 'hw.id': `thermal_zone${z.zone}`, 'hw.type': 'temperature', 'hw.name': z.type });
+      for (const z of r.thermalZones ?? [])
+        emit(z.celsius, { 'hw.id': `thermal_zone${z.zone}`, 'hw.type': 'temperature', 'hw.name': z.type });
     },
   },
   {
@@ -67,7 +79,13 @@ export const hardwareMapping = defineMapping('hardware', [
     valueType: 'double',
     description: 'Fan speed in revolutions per minute.',
     hostmetrics: null,
-    attributes: { 'hw.id': '', 'hw.type': 'fan', 'hw.name': '', 'hw.parent': '(the hwmon chip)', 'hw.sensor_location': '(the sensor label, when the chip has one)' },
+    attributes: {
+      'hw.id': '',
+      'hw.type': 'fan',
+      'hw.name': '',
+      'hw.parent': '(the hwmon chip)',
+      'hw.sensor_location': '(the sensor label, when the chip has one)',
+    },
     points: (r, emit) => hwmonPoints(r.hwmon, 'fan', 'fan', 1, emit),
   },
   {
@@ -77,7 +95,13 @@ export const hardwareMapping = defineMapping('hardware', [
     valueType: 'double',
     description: 'Voltage measured by the sensor.',
     hostmetrics: null,
-    attributes: { 'hw.id': '', 'hw.type': 'voltage', 'hw.name': '', 'hw.parent': '(the hwmon chip)', 'hw.sensor_location': '(the sensor label, when the chip has one)' },
+    attributes: {
+      'hw.id': '',
+      'hw.type': 'voltage',
+      'hw.name': '',
+      'hw.parent': '(the hwmon chip)',
+      'hw.sensor_location': '(the sensor label, when the chip has one)',
+    },
     points: (r, emit) => hwmonPoints(r.hwmon, 'in', 'voltage', 0.001, emit),
   },
   {
@@ -87,7 +111,15 @@ export const hardwareMapping = defineMapping('hardware', [
     valueType: 'double',
     description: 'Instantaneous power drawn from (or given to) a battery or power supply (power_now).',
     hostmetrics: null,
-    attributes: { 'hw.id': '', 'hw.name': '', 'hw.type': 'battery, power_supply', 'hw.vendor': '', 'hw.model': '', 'hw.serial_number': '', 'hw.battery.chemistry': '' },
+    attributes: {
+      'hw.id': '',
+      'hw.name': '',
+      'hw.type': 'battery, power_supply',
+      'hw.vendor': '',
+      'hw.model': '',
+      'hw.serial_number': '',
+      'hw.battery.chemistry': '',
+    },
     points: (r, emit) => {
       for (const p of r.powerSupplies ?? []) if (p.values.power_now !== undefined) emit(p.values.power_now / 1e6, supplyAttrs(p));
     },
@@ -103,7 +135,8 @@ export const hardwareMapping = defineMapping('hardware', [
     points: (r, emit) => {
       for (const z of r.rapl ?? []) {
         const type = z.name === 'dram' ? 'memory' : z.name === 'package' || z.name === 'core' || z.name === 'uncore' ? 'cpu' : undefined;
-        if (type !== undefined) emit(z.joules, { 'hw.id': `rapl_${z.name}_${z.index}`, 'hw.name': `${z.name}-${z.index}`, 'hw.type': type });
+        if (type !== undefined)
+          emit(z.joules, { 'hw.id': `rapl_${z.name}_${z.index}`, 'hw.name': `${z.name}-${z.index}`, 'hw.type': type });
       }
     },
   },
@@ -114,9 +147,18 @@ export const hardwareMapping = defineMapping('hardware', [
     valueType: 'double',
     description: 'Remaining fraction of battery charge (capacity / 100).',
     hostmetrics: null,
-    attributes: { 'hw.id': '', 'hw.name': '', 'hw.type': 'battery', 'hw.vendor': '', 'hw.model': '', 'hw.serial_number': '', 'hw.battery.chemistry': '' },
+    attributes: {
+      'hw.id': '',
+      'hw.name': '',
+      'hw.type': 'battery',
+      'hw.vendor': '',
+      'hw.model': '',
+      'hw.serial_number': '',
+      'hw.battery.chemistry': '',
+    },
     points: (r, emit) => {
-      for (const p of r.powerSupplies ?? []) if (isBattery(p) && p.values.capacity !== undefined) emit(p.values.capacity / 100, supplyAttrs(p));
+      for (const p of r.powerSupplies ?? [])
+        if (isBattery(p) && p.values.capacity !== undefined) emit(p.values.capacity / 100, supplyAttrs(p));
     },
   },
   {
@@ -126,7 +168,16 @@ export const hardwareMapping = defineMapping('hardware', [
     valueType: 'double',
     description: 'Time left before the battery is completely discharged (time_to_empty_now) or charged (time_to_full_now).',
     hostmetrics: null,
-    attributes: { 'hw.id': '', 'hw.name': '', 'hw.type': 'battery', 'hw.vendor': '', 'hw.model': '', 'hw.serial_number': '', 'hw.battery.chemistry': '', 'hw.battery.state': 'charging, discharging' },
+    attributes: {
+      'hw.id': '',
+      'hw.name': '',
+      'hw.type': 'battery',
+      'hw.vendor': '',
+      'hw.model': '',
+      'hw.serial_number': '',
+      'hw.battery.chemistry': '',
+      'hw.battery.state': 'charging, discharging',
+    },
     points: (r, emit) => {
       for (const p of r.powerSupplies ?? []) {
         if (!isBattery(p)) continue;

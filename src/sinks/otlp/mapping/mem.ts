@@ -75,7 +75,8 @@ export const memMapping = defineMapping('mem', [
     valueType: 'int',
     description: 'Reports memory in use by state.',
     attributes: { 'system.memory.state': 'used = total − available, free, buffers, cached' },
-    hostmetricsValues: '`state` values used = total − free − buffers − cached, free, buffered, cached, slab_reclaimable, slab_unreclaimable',
+    hostmetricsValues:
+      '`state` values used = total − free − buffers − cached, free, buffered, cached, slab_reclaimable, slab_unreclaimable',
     points: (r, emit, { naming }) => {
       const m = memFacts(r);
       if (!m) return;

@@ -89,7 +89,11 @@ export const netMapping = defineMapping('net', [
     valueType: 'int',
     description: 'TCP connections (IPv4 and IPv6) by state.',
     hostmetrics: { name: 'system.network.connections', unit: '{connections}' },
-    attributes: { 'network.transport': 'tcp', 'network.connection.state': 'established, syn_sent, syn_received, fin_wait_1, fin_wait_2, time_wait, closed, close_wait, last_ack, listen, closing' },
+    attributes: {
+      'network.transport': 'tcp',
+      'network.connection.state':
+        'established, syn_sent, syn_received, fin_wait_1, fin_wait_2, time_wait, closed, close_wait, last_ack, listen, closing',
+    },
     hostmetricsValues: '`state` values ESTABLISHED, SYN_RECV, ... (the kernel names in upper case)',
     points: (r, emit, { naming }) => {
       const states = r.tcpStates;

@@ -25,7 +25,12 @@ export const nicMapping = defineMapping('nic', [
     valueType: 'int',
     description: 'Link status: 1 (up) or 0 (down), from operstate.',
     hostmetrics: null,
-    attributes: { 'hw.id': 'the interface', 'hw.name': 'the interface', 'hw.type': 'network', 'hw.network.physical_address': 'its MAC address, when known' },
+    attributes: {
+      'hw.id': 'the interface',
+      'hw.name': 'the interface',
+      'hw.type': 'network',
+      'hw.network.physical_address': 'its MAC address, when known',
+    },
     points: (r, emit) => {
       for (const n of r.interfaces) {
         if (hasLink(n) && n.operstate !== undefined) emit(n.operstate === 'up' ? 1 : 0, hwAttrs(n));
@@ -39,7 +44,12 @@ export const nicMapping = defineMapping('nic', [
     valueType: 'int',
     description: 'Link speed.',
     hostmetrics: null,
-    attributes: { 'hw.id': 'the interface', 'hw.name': 'the interface', 'hw.type': 'network', 'hw.network.physical_address': 'its MAC address, when known' },
+    attributes: {
+      'hw.id': 'the interface',
+      'hw.name': 'the interface',
+      'hw.type': 'network',
+      'hw.network.physical_address': 'its MAC address, when known',
+    },
     points: (r, emit) => {
       for (const n of r.interfaces) if (hasLink(n)) emit(n.speedBytes, hwAttrs(n));
     },

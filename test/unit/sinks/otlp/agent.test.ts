@@ -40,7 +40,18 @@ beforeAll(async () => {
   // and the export are of the same one.
   writeFileSync(
     file,
-    ['poll_interval: 1h', 'http:', '  address: 127.0.0.1', '  port: 0', '  max_snapshot_age: 1h', 'otlp:', `  endpoint: ${collector.endpoint}`, '  interval: 1s', '  retry: {initial_backoff: 50ms, max_backoff: 100ms}', ''].join('\n'),
+    [
+      'poll_interval: 1h',
+      'http:',
+      '  address: 127.0.0.1',
+      '  port: 0',
+      '  max_snapshot_age: 1h',
+      'otlp:',
+      `  endpoint: ${collector.endpoint}`,
+      '  interval: 1s',
+      '  retry: {initial_backoff: 50ms, max_backoff: 100ms}',
+      '',
+    ].join('\n'),
   );
   agent = new Agent({ configFile: file, logger });
   const addr = await agent.start();
@@ -64,15 +75,25 @@ describe.skipIf(!enabled)('the agent pushes what /metrics serves', () => {
     for (const p of cpu) {
       const a = attrsOf(p.attributes);
       if (a['cpu.mode'] === 'interrupt') continue;
-      expect(pointValue(p)).toBeCloseTo(prom.get('node_cpu_seconds_total', { cpu: String(a['cpu.logical_number']), mode: String(a['cpu.mode']) }), 6);
+      expect(pointValue(p)).toBeCloseTo(
+        prom.get('node_cpu_seconds_total', { cpu: String(a['cpu.logical_number']), mode: String(a['cpu.mode']) }),
+        6,
+      );
     }
     for (const p of points(req, 'system.network.io')) {
       const a = attrsOf(p.attributes);
-      expect(pointValue(p)).toBe(prom.get(`node_network_${String(a['network.io.direction'])}_bytes_total`, { device: String(a['network.interface.name']) }));
+      expect(pointValue(p)).toBe(
+        prom.get(`node_network_${String(a['network.io.direction'])}_bytes_total`, { device: String(a['network.interface.name']) }),
+      );
     }
     for (const p of points(req, 'system.filesystem.limit')) {
       const a = attrsOf(p.attributes);
-      expect(pointValue(p)).toBe(prom.get('node_filesystem_size_bytes', { mountpoint: String(a['system.filesystem.mountpoint']), device: String(a['system.device']) }));
+      expect(pointValue(p)).toBe(
+        prom.get('node_filesystem_size_bytes', {
+          mountpoint: String(a['system.filesystem.mountpoint']),
+          device: String(a['system.device']),
+        }),
+      );
     }
     expect(pointValue(points(req, 'system.memory.limit')[0]!)).toBe(prom.get('node_memory_MemTotal_bytes'));
     expect(logger.records.some((r) => r.msg === 'otlp push on')).toBe(true);

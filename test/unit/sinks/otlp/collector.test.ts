@@ -14,13 +14,7 @@ import { haveTool, REPO_ROOT } from '../../../helpers/tools.js';
 import { configFrom, otlpOf, startPoller } from '../../../helpers/otlp-agent.js';
 import { parseExposition, Samples } from '../../../helpers/exposition.js';
 import { attrSetOf, consistencyTests, metricOf, valueOf } from '../../../helpers/otlp-consistency.js';
-import {
-  attrsOf,
-  otelcolTool,
-  startCollector,
-  type Collector,
-  type OtlpJsonRequest,
-} from '../../../helpers/otelcol.js';
+import { attrsOf, otelcolTool, startCollector, type Collector, type OtlpJsonRequest } from '../../../helpers/otelcol.js';
 
 const otelcol = otelcolTool();
 const enabled = haveTool(otelcol);
@@ -119,7 +113,10 @@ describe.skipIf(!enabled)('a real OpenTelemetry Collector receives the snapshot'
     expect(r.result).toBe('success');
     const got = (await collector.waitFor(before + 1))[before]!;
     const count = (x: OtlpJsonRequest) =>
-      x.resourceMetrics[0]!.scopeMetrics.flatMap((s) => s.metrics).reduce((n, m) => n + (m.sum?.dataPoints ?? m.gauge?.dataPoints ?? []).length, 0);
+      x.resourceMetrics[0]!.scopeMetrics.flatMap((s) => s.metrics).reduce(
+        (n, m) => n + (m.sum?.dataPoints ?? m.gauge?.dataPoints ?? []).length,
+        0,
+      );
     expect(count(got)).toBe(count(req));
     expect(count(got)).toBe(exported.points);
   });
@@ -130,7 +127,15 @@ describe.skipIf(!enabled)('a real OpenTelemetry Collector receives the snapshot'
     expect(r.result).toBe('success');
     const hm = (await collector.waitFor(before + 1))[before]!;
     const names = new Set(hm.resourceMetrics[0]!.scopeMetrics.flatMap((s) => s.metrics).map((m) => m.name));
-    for (const n of ['system.network.packets', 'system.network.dropped', 'system.network.connections', 'system.processes.created', 'system.linux.memory.available', 'system.disk.weighted_io_time', 'system.disk.pending_operations']) {
+    for (const n of [
+      'system.network.packets',
+      'system.network.dropped',
+      'system.network.connections',
+      'system.processes.created',
+      'system.linux.memory.available',
+      'system.disk.weighted_io_time',
+      'system.disk.pending_operations',
+    ]) {
       expect(names.has(n), n).toBe(true);
     }
     for (const n of ['system.network.packet.count', 'system.process.created', 'system.memory.linux.available', 'system.filesystem.limit']) {
@@ -143,7 +148,9 @@ describe.skipIf(!enabled)('a real OpenTelemetry Collector receives the snapshot'
     expect(hv('softirq')).toBeCloseTo(prom.get('node_cpu_seconds_total', { cpu: cpu0, mode: 'softirq' }), 6);
     expect(hv('interrupt')).toBeCloseTo(prom.get('node_cpu_seconds_total', { cpu: cpu0, mode: 'irq' }), 6);
     const dev = [...attrSet('system.network.io', 'network.interface.name')][0] as string;
-    expect(value('system.network.io', { device: dev, direction: 'receive' }, hm)).toBe(prom.get('node_network_receive_bytes_total', { device: dev }));
+    expect(value('system.network.io', { device: dev, direction: 'receive' }, hm)).toBe(
+      prom.get('node_network_receive_bytes_total', { device: dev }),
+    );
     const used = value('system.memory.usage', { state: 'used' }, hm);
     const mi = (f: string) => prom.get(`node_memory_${f}_bytes`);
     const gopsutilUsed = mi('MemTotal') - mi('MemFree') - mi('Buffers') - mi('Cached') - mi('SReclaimable');

@@ -100,7 +100,10 @@ describe('AgentMetricExporter', () => {
 
   it('reports a request it cannot encode as a failure with nothing sent', async () => {
     server = await startFaultServer(() => ({ status: 200 }));
-    const broken = { resource: rm.resource, scopeMetrics: [{ scope: { name: 'x' }, metrics: [{ dataPointType: 99 }] }] } as unknown as ResourceMetrics;
+    const broken = {
+      resource: rm.resource,
+      scopeMetrics: [{ scope: { name: 'x' }, metrics: [{ dataPointType: 99 }] }],
+    } as unknown as ResourceMetrics;
     const out = await make(server.url).export(broken);
     expect(out.ok).toBe(false);
     expect(out.transport).toBeUndefined();

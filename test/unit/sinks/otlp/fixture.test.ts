@@ -57,7 +57,9 @@ describe('OTLP from the fixture trees agrees with their /metrics', () => {
       expect(valueOf(req, 'hw.network.bandwidth.limit', { 'hw.id': s.labels.device! })).toBe(s.value);
       expect(valueOf(req, 'hw.network.up', { 'hw.id': s.labels.device! })).toBe(prom.get('node_network_up', { device: s.labels.device! }));
     }
-    expect(pointsOf(req, 'hw.network.up').every((p) => p.attributes?.some((a) => a.key === 'hw.type' && a.value.stringValue === 'network'))).toBe(true);
+    expect(
+      pointsOf(req, 'hw.network.up').every((p) => p.attributes?.some((a) => a.key === 'hw.type' && a.value.stringValue === 'network')),
+    ).toBe(true);
   });
 
   it('describes the rootfs host, not the machine the test runs on', () => {

@@ -32,7 +32,9 @@ beforeAll(async () => {
   prom = new Samples(parseExposition(renderText(snap, renderOptions(config))));
   const builder = new OtlpMetricsBuilder({ naming: 'semconv', version: '0.0.0-test' });
   const resource = new ResourceCache({ version: '0.0.0-test', rootfs: `${E2E}/root`, envAttributes: {}, configAttributes: {} }).get(snap);
-  req = JSON.parse(Buffer.from(serializeRequest(builder.build(snap, resource).resourceMetrics, 'http/json')).toString('utf8')) as OtlpJsonRequest;
+  req = JSON.parse(
+    Buffer.from(serializeRequest(builder.build(snap, resource).resourceMetrics, 'http/json')).toString('utf8'),
+  ) as OtlpJsonRequest;
 });
 
 function attr(p: { attributes?: { key: string; value: { stringValue?: string } }[] }, key: string): string | undefined {
@@ -46,10 +48,13 @@ describe('hardware over OTLP agrees with /metrics', () => {
     expect(temps.length).toBeGreaterThan(5);
     expect(zones.length).toBe(1);
     expect(pointsOf(req, 'hw.temperature').length).toBe(temps.length + zones.length);
-    for (const s of temps) expect(valueOf(req, 'hw.temperature', { 'hw.id': `${s.labels.chip}_${s.labels.sensor}` }), s.labels.sensor).toBeCloseTo(s.value, 9);
+    for (const s of temps)
+      expect(valueOf(req, 'hw.temperature', { 'hw.id': `${s.labels.chip}_${s.labels.sensor}` }), s.labels.sensor).toBeCloseTo(s.value, 9);
     expect(valueOf(req, 'hw.temperature', { 'hw.id': 'thermal_zone0', 'hw.name': 'cpu-thermal' })).toBe(zones[0]!.value);
     for (const p of pointsOf(req, 'hw.temperature')) expect(attr(p, 'hw.type')).toBe('temperature');
-    const labelled = prom.all('node_hwmon_sensor_label').find((s) => s.labels.chip === 'platform_coretemp_0' && s.labels.sensor === 'temp1')!;
+    const labelled = prom
+      .all('node_hwmon_sensor_label')
+      .find((s) => s.labels.chip === 'platform_coretemp_0' && s.labels.sensor === 'temp1')!;
     const p = pointsOf(req, 'hw.temperature').find((x) => attr(x, 'hw.id') === 'platform_coretemp_0_temp1')!;
     expect(attr(p, 'hw.name')).toBe(labelled.labels.label);
     expect(attr(p, 'hw.parent')).toBe('platform_coretemp_0');
@@ -75,8 +80,12 @@ describe('hardware over OTLP agrees with /metrics', () => {
   });
 
   it('hw.power and hw.battery.charge from the battery', () => {
-    expect(valueOf(req, 'hw.power', { 'hw.id': 'BAT0', 'hw.type': 'battery' })).toBe(prom.get('node_power_supply_power_watt', { power_supply: 'BAT0' }));
-    expect(valueOf(req, 'hw.battery.charge', { 'hw.id': 'BAT0' })).toBe(prom.get('node_power_supply_capacity', { power_supply: 'BAT0' }) / 100);
+    expect(valueOf(req, 'hw.power', { 'hw.id': 'BAT0', 'hw.type': 'battery' })).toBe(
+      prom.get('node_power_supply_power_watt', { power_supply: 'BAT0' }),
+    );
+    expect(valueOf(req, 'hw.battery.charge', { 'hw.id': 'BAT0' })).toBe(
+      prom.get('node_power_supply_capacity', { power_supply: 'BAT0' }) / 100,
+    );
     expect(pointsOf(req, 'hw.battery.charge').length).toBe(1);
     expect(pointsOf(req, 'hw.battery.time_left').length).toBe(0);
   });

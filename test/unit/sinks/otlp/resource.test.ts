@@ -22,7 +22,8 @@ beforeAll(async () => {
 });
 
 function attrs(opts: Partial<ConstructorParameters<typeof ResourceCache>[0]>): Record<string, unknown> {
-  return new ResourceCache({ version: '1.2.3', rootfs: '/', envAttributes: {}, configAttributes: {}, env: {}, ...opts }).get(snap).attributes;
+  return new ResourceCache({ version: '1.2.3', rootfs: '/', envAttributes: {}, configAttributes: {}, env: {}, ...opts }).get(snap)
+    .attributes;
 }
 
 describe('resource', () => {
@@ -48,7 +49,11 @@ describe('resource', () => {
       { resource_attributes: { 'deployment.environment.name': 'prod', team: 'from-config' } },
       { OTEL_RESOURCE_ATTRIBUTES: 'team=from-env,service.name=env-name,host.name=override', OTEL_SERVICE_NAME: 'svc' },
     ).value;
-    const a = attrs({ envAttributes: c.env_resource_attributes, configAttributes: c.resource_attributes, ...(c.service_name ? { serviceName: c.service_name } : {}) });
+    const a = attrs({
+      envAttributes: c.env_resource_attributes,
+      configAttributes: c.resource_attributes,
+      ...(c.service_name ? { serviceName: c.service_name } : {}),
+    });
     expect(a).toMatchObject({
       datacenter: 'dc1',
       team: 'from-config',

@@ -26,14 +26,64 @@ function ssl(...args: string[]): void {
 
 beforeAll(async () => {
   if (!enabled) return;
-  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=hostprobe test CA', '-keyout', f('ca.key'), '-out', f('ca.pem'));
+  ssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=hostprobe test CA',
+    '-keyout',
+    f('ca.key'),
+    '-out',
+    f('ca.pem'),
+  );
   writeFileSync(f('server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
   ssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', f('server.key'), '-out', f('server.csr'));
-  ssl('x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '2', '-extfile', f('server.ext'), '-out', f('server.pem'));
+  ssl(
+    'x509',
+    '-req',
+    '-in',
+    f('server.csr'),
+    '-CA',
+    f('ca.pem'),
+    '-CAkey',
+    f('ca.key'),
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    f('server.ext'),
+    '-out',
+    f('server.pem'),
+  );
   ssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=hostprobe agent', '-keyout', f('client.key'), '-out', f('client.csr'));
-  ssl('x509', '-req', '-in', f('client.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '2', '-out', f('client.pem'));
+  ssl(
+    'x509',
+    '-req',
+    '-in',
+    f('client.csr'),
+    '-CA',
+    f('ca.pem'),
+    '-CAkey',
+    f('ca.key'),
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-out',
+    f('client.pem'),
+  );
   server = https.createServer(
-    { key: readFileSync(f('server.key')), cert: readFileSync(f('server.pem')), ca: readFileSync(f('ca.pem')), requestCert: true, rejectUnauthorized: false },
+    {
+      key: readFileSync(f('server.key')),
+      cert: readFileSync(f('server.pem')),
+      ca: readFileSync(f('ca.pem')),
+      requestCert: true,
+      rejectUnauthorized: false,
+    },
     (req, res) => {
       requests++;
       req.resume();
@@ -73,9 +123,16 @@ describe.skipIf(!enabled)('TLS', () => {
   });
 
   it('verifies with the CA file and sends the client certificate', async () => {
-    const c = validateOtlpConfig({ metrics_endpoint: url, tls: { ca_file: f('ca.pem'), cert_file: f('client.pem'), key_file: f('client.key') } }, {});
+    const c = validateOtlpConfig(
+      { metrics_endpoint: url, tls: { ca_file: f('ca.pem'), cert_file: f('client.pem'), key_file: f('client.key') } },
+      {},
+    );
     expect(c.issues).toEqual([]);
-    const r = await send({ ca: readFileSync(c.value.tls.ca_file), cert: readFileSync(c.value.tls.cert_file), key: readFileSync(c.value.tls.key_file) });
+    const r = await send({
+      ca: readFileSync(c.value.tls.ca_file),
+      cert: readFileSync(c.value.tls.cert_file),
+      key: readFileSync(c.value.tls.key_file),
+    });
     expect(r.outcome).toBe('success');
   });
 
@@ -97,6 +154,11 @@ describe.skipIf(!enabled)('TLS', () => {
       OTEL_EXPORTER_OTLP_CLIENT_KEY: f('client.key'),
     });
     expect(c.issues).toEqual([]);
-    expect(c.value.tls).toEqual({ ca_file: f('ca.pem'), cert_file: f('client.pem'), key_file: f('client.key'), insecure_skip_verify: false });
+    expect(c.value.tls).toEqual({
+      ca_file: f('ca.pem'),
+      cert_file: f('client.pem'),
+      key_file: f('client.key'),
+      insecure_skip_verify: false,
+    });
   });
 });

@@ -75,7 +75,17 @@ describe('the Prometheus catalog', () => {
       }
     }
     // The renders covered the collectors' families widely (not an empty pass).
-    for (const name of ['node_cpu_seconds_total', 'node_memory_<Field>_bytes', 'node_disk_info', 'node_network_receive_bytes_total', 'node_network_up', 'node_os_info', 'namedprocess_namegroup_thread_cpu_seconds_total', 'hostprobe_process_top_memory_bytes', 'node_processes_threads_state']) {
+    for (const name of [
+      'node_cpu_seconds_total',
+      'node_memory_<Field>_bytes',
+      'node_disk_info',
+      'node_network_receive_bytes_total',
+      'node_network_up',
+      'node_os_info',
+      'namedprocess_namegroup_thread_cpu_seconds_total',
+      'hostprobe_process_top_memory_bytes',
+      'node_processes_threads_state',
+    ]) {
       expect(seen, name).toContain(name);
     }
     expect(seen.size).toBeGreaterThan(100);

@@ -121,7 +121,9 @@ describe('Prometheus renderers on a fixture snapshot', () => {
       expect(hits, name).toHaveLength(1);
       return hits[0]!.value;
     };
-    const [l1, l5, l15] = readFileSync(join(FIX, 'proc', 'loadavg'), 'utf8').split(' ').map(Number);
+    const [l1, l5, l15] = readFileSync(join(FIX, 'proc', 'loadavg'), 'utf8')
+      .split(' ')
+      .map(Number);
     expect(one('node_load1')).toBe(l1);
     expect(one('node_load5')).toBe(l5);
     expect(one('node_load15')).toBe(l15);
