@@ -7,7 +7,10 @@
 //    trees (native/fuzz/seeds.txt -> build-fuzz/seeds/<target>/) and from its kept
 //    regression inputs, growing its corpus in build-fuzz/corpus/<target>/ (kept between runs);
 //  - the TypeScript property tests (test/fuzz/*.test.ts, fast-check) with FUZZ_SECONDS=N:
-//    each property runs for N seconds instead of its bounded number of runs.
+//    each property runs for N seconds instead of its bounded number of runs;
+//  - the linear-time property of the TypeScript parsers and validators (scripts/fuzz-scaling.mjs,
+//    over ./dist, so npm run build first; --only linear-time selects it): CPU time of inputs of
+//    n and 16n units, failing when the ratio exceeds 64 twice (a quadratic parser gives ~256).
 //
 // Every input that fails is copied into test/fixtures/fuzz-regressions/<target>/, where the
 // normal suite runs it (test/native/fuzz_regressions_test.cc, test/fuzz/*.test.ts): commit
@@ -28,6 +31,7 @@ import {
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BOUND, FACTOR, runScaling } from './fuzz-scaling.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const buildDir = join(root, 'build-fuzz');
@@ -294,11 +298,37 @@ function runTs() {
   return results;
 }
 
+// The linear-time property (scripts/fuzz-scaling.mjs): one result row for the summary table,
+// and the scaling rows for their own table.
+async function runLinearTime() {
+  if (!existsSync(join(root, 'dist/collectors/textfile/parse.js')))
+    throw new Error('fuzz: linear time: dist/ is not built (npm run build)');
+  const rows = await runScaling(root);
+  const bad = rows.filter((r) => !r.ok);
+  return {
+    rows,
+    result: {
+      name: 'linear-time',
+      kind: 'TS',
+      seconds: null,
+      execs: rows.length,
+      failed: bad.length > 0,
+      detail: bad.map((r) => `${r.name}: ${r.error ?? `ratio ${r.ratio.toFixed(1)} > ${BOUND}`}`).join('; '),
+    },
+  };
+}
+
 const started = Date.now();
 const results = [];
+let scaling = [];
 try {
   if (opts.native) results.push(...(await runNative()));
   if (opts.ts) results.push(...runTs());
+  if (opts.ts && (!opts.only || opts.only.has('linear-time'))) {
+    const lt = await runLinearTime();
+    scaling = lt.rows;
+    results.push(lt.result);
+  }
 } catch (e) {
   console.error(e instanceof Error ? e.message : e);
   process.exit(1);
@@ -314,6 +344,20 @@ const lines = [
       `| ${r.name} | ${r.kind} | ${cell(r.seconds)} | ${cell(r.execs)} | ${cell(r.perSecond)} | ${cell(r.cov)} | ${cell(r.ft)} | ${cell(r.corpus)} | ${cell(r.seeds)} | ${r.failed ? 'FAIL' : 'ok'} |`,
   ),
 ];
+if (scaling.length > 0) {
+  const ms = (us) => (Number.isFinite(us) ? (us / 1000).toFixed(1) : '');
+  lines.push(
+    '',
+    `## linear time: CPU time at n and ${FACTOR}n units (median of 5), fails above ratio ${BOUND} (re-measured once)`,
+    '',
+    `| parser | n | ms | ${FACTOR}n | ms | ratio | result |`,
+    '|---|---|---|---|---|---|---|',
+    ...scaling.map(
+      (r) =>
+        `| ${r.name} | ${r.n} | ${ms(r.base)} | ${r.bigN} | ${ms(r.big)} | ${Number.isFinite(r.ratio) ? r.ratio.toFixed(1) : ''}${r.remeasured ? ' (re-measured)' : ''} | ${r.ok ? 'ok' : 'FAIL'} |`,
+    ),
+  );
+}
 const failed = results.filter((r) => r.failed);
 lines.push('', failed.length === 0 ? `all ${results.length} targets passed` : `${failed.length} of ${results.length} targets FAILED`);
 for (const f of failed) lines.push(`- ${f.name}: ${f.detail}`);

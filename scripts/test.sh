@@ -42,6 +42,7 @@ bash scripts/test-sanitize.sh
 step "fuzz: every C++ and TypeScript target for 5 s (npm run fuzz)"
 # clang, libFuzzer, ASan and UBSan (build-fuzz/); a failing input is kept under
 # test/fixtures/fuzz-regressions/ and fails this step.
+# Then the linear-time check of the TS parsers (scripts/fuzz-scaling.mjs, about 15 s).
 node scripts/fuzz.mjs --seconds "${HOSTPROBE_FUZZ_SECONDS:-5}" --jobs 2
 
 node22=${HOSTPROBE_NODE22:-$HOME/.node22/node_modules/.bin/node}
