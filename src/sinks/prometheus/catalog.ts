@@ -215,6 +215,12 @@ export const CATALOG = {
       'mountpoint',
     ]),
     fsMountInfo: m('node_filesystem_mount_info', 'gauge', 'Filesystem mount information.', ['device', 'major', 'minor', 'mountpoint']),
+    fsPurgeable: m('node_filesystem_purgeable_bytes', 'gauge', 'Filesystem space available including purgeable space (MacOS specific).', [
+      'device',
+      'device_error',
+      'fstype',
+      'mountpoint',
+    ]),
   }),
 
   // ---- diskstats ------------------------------------------------------------------------

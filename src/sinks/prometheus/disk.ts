@@ -16,6 +16,8 @@ export function renderDisk(r: DiskReading, x: Exposition): void {
     if (f.availBytes !== undefined) x.add(C.fsAvail, f.availBytes, labels);
     if (f.files !== undefined) x.add(C.fsFiles, f.files, labels);
     if (f.filesFree !== undefined) x.add(C.fsFilesFree, f.filesFree, labels);
+    // node_exporter 1.12 serves this macOS value on Linux too, always 0, for each statfs'd filesystem.
+    if (f.sizeBytes !== undefined) x.add(C.fsPurgeable, 0, labels);
   }
   for (const d of r.io ?? []) {
     const l = { device: d.device };
