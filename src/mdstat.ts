@@ -3,6 +3,7 @@
  * node_exporter 1.12's `mdadm` collector reads it (prometheus/procfs' MDStat): one entry per
  * md device with its activity state, disk counts, size and sync progress.
  */
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { NotFoundError, ParseError } from './errors.js';
 import { readRegularFileSync } from './internal/bounded-read.js';
@@ -180,4 +181,108 @@ export function mdStat(options: { roots?: Partial<Roots> } = {}): MdStat[] {
     throw e;
   }
   return parseMdstat(text, path);
+}
+
+/** One md array of `<sysfs>/block/md<n>/md`. */
+export interface MdRaid {
+  /** `md0`. */
+  device: string;
+  /** `level` (`raid1`; `''` for an array being assembled). */
+  level: string;
+  /** `array_state` (`clean`, `active`, ...). */
+  arrayState: string;
+  /** `metadata_version`. */
+  metadataVersion: string;
+  /** `raid_disks`: members of the complete array; null for containers (imsm, ddf) or when empty. */
+  disks: number | null;
+  /** `uuid`. */
+  uuid: string;
+  /** The `dev-*` members with their `state`. */
+  components: { device: string; state: string }[];
+  /** `chunk_size` in bytes for striped levels, else 0. */
+  chunkSize: number;
+  /** `degraded` for redundant levels, else 0. */
+  degradedDisks: number;
+  /** `sync_action` for redundant levels, else `''`. */
+  syncAction: string;
+  /** `sync_completed` as a fraction, 0 when none runs or the level has none. */
+  syncCompleted: number;
+}
+
+const SYSFS_ATTR_LIMIT = 64 * 1024;
+
+function attr(dir: string, name: string): string {
+  return readRegularFileSync(join(dir, name), SYSFS_ATTR_LIMIT).toString('utf8').trim();
+}
+
+function uintAttr(dir: string, name: string): number {
+  const v = attr(dir, name);
+  if (!/^\d+$/.test(v))
+    throw new ParseError(`${join(dir, name)}: not an unsigned integer: ${JSON.stringify(v)}`, { path: join(dir, name) });
+  return Number(v);
+}
+
+/**
+ * The md arrays of `<sysfs>/block/md<n>/md`, read as prometheus/procfs' Mdraids: each file it
+ * requires for the array's level must be there.
+ *
+ * @throws HostProbeError/UnreadableFileError naming the file when a required one is missing,
+ *   ParseError when a number is not one.
+ */
+export function mdRaids(options: { roots?: Partial<Roots> } = {}): MdRaid[] {
+  const block = join(resolveRoots(options.roots).sysfs, 'block');
+  let names: string[];
+  try {
+    names = readdirSync(block);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+  const out: MdRaid[] = [];
+  for (const device of names.filter((n) => n.startsWith('md')).sort()) {
+    const dir = join(block, device, 'md');
+    if (!existsSync(dir)) continue;
+    const level = attr(dir, 'level');
+    const md: MdRaid = {
+      device,
+      level,
+      arrayState: attr(dir, 'array_state'),
+      metadataVersion: attr(dir, 'metadata_version'),
+      disks: null,
+      uuid: '',
+      components: [],
+      chunkSize: 0,
+      degradedDisks: 0,
+      syncAction: '',
+      syncCompleted: 0,
+    };
+    if (level !== '' && level !== 'container' && level !== 'imsm' && level !== 'ddf') {
+      const c = attr(dir, 'raid_disks');
+      // "4" or, while reshaping, "4 (3)": the first number.
+      const m = /^(\d+)(?: |$)/.exec(c);
+      if (m) md.disks = Number(m[1]);
+    }
+    md.uuid = attr(dir, 'uuid');
+    for (const d of readdirSync(dir)
+      .filter((n) => n.startsWith('dev-'))
+      .sort()) {
+      md.components.push({ device: d.slice(4), state: attr(join(dir, d), 'state') });
+    }
+    if (['raid0', 'raid4', 'raid5', 'raid6', 'raid10'].includes(level)) md.chunkSize = uintAttr(dir, 'chunk_size');
+    if (['raid1', 'raid4', 'raid5', 'raid6', 'raid10'].includes(level)) {
+      md.degradedDisks = uintAttr(dir, 'degraded');
+      md.syncAction = attr(dir, 'sync_action');
+      const sc = attr(dir, 'sync_completed');
+      if (sc !== 'none') {
+        const m = /^(\d+) \/ (\d+)/.exec(sc);
+        if (!m)
+          throw new ParseError(`${join(dir, 'sync_completed')}: not "<done> / <total>": ${JSON.stringify(sc)}`, {
+            path: join(dir, 'sync_completed'),
+          });
+        md.syncCompleted = Number(m[1]) / Number(m[2]);
+      }
+    }
+    out.push(md);
+  }
+  return out;
 }

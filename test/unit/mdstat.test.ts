@@ -2,13 +2,16 @@
 // (test/fixtures/disk-mdstat/proc/mdstat, copied from its collector/fixtures/proc): the values
 // node_exporter prints for it in e2e-output.txt, and a clear error naming file and line for
 // malformed input.
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NotFoundError, ParseError } from '../../src/errors.js';
-import { mdStat, parseMdstat } from '../../src/mdstat.js';
+import { mdRaids, mdStat, parseMdstat } from '../../src/mdstat.js';
 import { FIXTURES } from '../helpers/tools.js';
 
 const PROC = join(FIXTURES, 'disk-mdstat', 'proc');
+const SYS = join(FIXTURES, 'disk-mdstat', 'sys');
 
 describe('mdStat on node_exporter fixture', () => {
   const md = new Map(mdStat({ roots: { procfs: PROC } }).map((m) => [m.name, m]));
@@ -79,5 +82,37 @@ describe('mdstat failures', () => {
 
   it('a file with no arrays is an empty list', () => {
     expect(parseMdstat('Personalities : \nunused devices: <none>\n')).toEqual([]);
+  });
+});
+
+describe('mdRaids on node_exporter fixture', () => {
+  it('has node_md_raid_disks and node_md_degraded of e2e-output.txt', () => {
+    const r = mdRaids({ roots: { sysfs: SYS } });
+    expect(r.map((m) => [m.device, m.disks, m.degradedDisks])).toEqual([
+      ['md0', 2, 0],
+      ['md1', 2, 0],
+      ['md10', 4, 0],
+      ['md4', 3, 0],
+      ['md5', 3, 1],
+      ['md6', 4, 1],
+    ]);
+    expect(r[0]).toMatchObject({ level: 'raid0', components: [{ device: 'sdg' }, { device: 'sdh' }] });
+  });
+
+  it('no <sysfs>/block is no arrays', () => {
+    expect(mdRaids({ roots: { sysfs: join(FIXTURES, 'disk-mdstat', 'proc') } })).toEqual([]);
+  });
+
+  it('a missing required file or a bad number is an error naming the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hostprobe-mdraid-'));
+    try {
+      cpSync(SYS, dir, { recursive: true, verbatimSymlinks: true });
+      writeFileSync(join(dir, 'block', 'md1', 'md', 'degraded'), 'x\n');
+      expect(() => mdRaids({ roots: { sysfs: dir } })).toThrow(/md1\/md\/degraded: not an unsigned integer/);
+      rmSync(join(dir, 'block', 'md1', 'md', 'degraded'));
+      expect(() => mdRaids({ roots: { sysfs: dir } })).toThrow(/md1\/md\/degraded/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
