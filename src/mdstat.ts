@@ -9,8 +9,8 @@ import { NotFoundError, ParseError } from './errors.js';
 import { readRegularFileSync } from './internal/bounded-read.js';
 import { resolveRoots, type Roots } from './roots.js';
 
-/** mdstat of a host with thousands of arrays stays far below this. */
-const MDSTAT_LIMIT = 4 * 1024 * 1024;
+/** The read limit of the agent's other /proc files; mdstat with thousands of arrays stays far below it. */
+const MDSTAT_LIMIT = 16 * 1024 * 1024;
 
 /** One md device of /proc/mdstat. */
 export interface MdStat {
@@ -51,13 +51,13 @@ const PERSONALITIES = 'Personalities : ';
 const STATUS_RE = /(\d+) blocks .*\[(\d+)\/(\d+)\] \[([U_]+)\]/;
 
 function int(s: string, what: string, path: string, line: number): number {
-  if (!/^\d+$/.test(s)) throw new ParseError(`${path}:${line}: ${what} is not a number: ${JSON.stringify(s)}`, { path });
+  if (!/^\d+$/.test(s)) throw new ParseError(`${path}: line ${line}: ${what} is not a number: ${JSON.stringify(s)}`, { path });
   return Number(s);
 }
 
 function float(s: string, what: string, path: string, line: number): number {
   const t = s.trim();
-  if (!/^\d+(\.\d+)?$/.test(t)) throw new ParseError(`${path}:${line}: ${what} is not a number: ${JSON.stringify(s)}`, { path });
+  if (!/^\d+(\.\d+)?$/.test(t)) throw new ParseError(`${path}: line ${line}: ${what} is not a number: ${JSON.stringify(s)}`, { path });
   return Number(t);
 }
 
@@ -83,12 +83,12 @@ export function parseMdstat(text: string, path = 'mdstat'): MdStat[] {
     }
     const no = i + 1;
     const f = line.trim().split(/\s+/);
-    if (f.length < 3) throw new ParseError(`${path}:${no}: expected "<md> : <state> ...", got ${JSON.stringify(line)}`, { path });
+    if (f.length < 3) throw new ParseError(`${path}: line ${no}: expected "<md> : <state> ...", got ${JSON.stringify(line)}`, { path });
     const name = f[0]!;
     let state = f[2]!;
     const isRaid = (w: string | undefined): boolean => w !== undefined && known.has(w) && !/[([]/.test(w);
     const type = isRaid(f[3]) ? f[3]! : isRaid(f[4]) ? f[4]! : 'unknown';
-    if (lines.length <= i + 3) throw new ParseError(`${path}:${no}: too few lines for md device ${name}`, { path });
+    if (lines.length <= i + 3) throw new ParseError(`${path}: line ${no}: too few lines for md device ${name}`, { path });
     const status = lines[i + 1]!;
     const sf = status.trim().split(/\s+/);
     const size = int(sf[0] ?? '', `size of ${name}`, path, no + 1);
@@ -101,7 +101,7 @@ export function parseMdstat(text: string, path = 'mdstat'): MdStat[] {
       active = total = 0;
     } else {
       const m = STATUS_RE.exec(status);
-      if (!m) throw new ParseError(`${path}:${no + 1}: no "[n/m] [U_]" status for ${name}: ${JSON.stringify(status)}`, { path });
+      if (!m) throw new ParseError(`${path}: line ${no + 1}: no "[n/m] [U_]" status for ${name}: ${JSON.stringify(status)}`, { path });
       total = int(m[2]!, 'disks', path, no + 1);
       active = int(m[3]!, 'active disks', path, no + 1);
       down = count(m[4]!, '_');
@@ -128,7 +128,7 @@ export function parseMdstat(text: string, path = 'mdstat'): MdStat[] {
       } else {
         const sno = syncIdx + 1;
         const bad = (what: string): ParseError =>
-          new ParseError(`${path}:${sno}: no ${what} in the sync line of ${name}: ${JSON.stringify(sync)}`, { path });
+          new ParseError(`${path}: line ${sno}: no ${what} in the sync line of ${name}: ${JSON.stringify(sync)}`, { path });
         const b = /\((\d+)\/(\d+)\)/.exec(sync);
         if (!b) throw bad('(synced/total) blocks');
         synced = int(b[1]!, 'synced blocks', path, sno);

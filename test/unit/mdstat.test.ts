@@ -66,18 +66,18 @@ describe('mdstat failures', () => {
   it('a device without its status line is a ParseError naming file and line', () => {
     const text = 'Personalities : [raid1]\nmd0 : active raid1 sda1[0] sdb1[1]\n      248896 blocks [2/2]\n\nunused devices: <none>\n';
     expect(() => parseMdstat(text, '/proc/mdstat')).toThrow(ParseError);
-    expect(() => parseMdstat(text, '/proc/mdstat')).toThrow(/\/proc\/mdstat:3: .*md0/);
+    expect(() => parseMdstat(text, '/proc/mdstat')).toThrow(/\/proc\/mdstat: line 3: .*md0/);
   });
 
   it('a non-numeric size is a ParseError', () => {
     const text = 'Personalities : [raid1]\nmd0 : active raid1 sda1[0] sdb1[1]\n      lots blocks [2/2] [UU]\n\nunused devices: <none>\n';
-    expect(() => parseMdstat(text, '/proc/mdstat')).toThrow(/\/proc\/mdstat:3: size of md0 is not a number/);
+    expect(() => parseMdstat(text, '/proc/mdstat')).toThrow(/\/proc\/mdstat: line 3: size of md0 is not a number/);
   });
 
   it('a sync line without its progress is a ParseError', () => {
     const text =
       'Personalities : [raid1]\nmd0 : active raid1 sda1[0] sdb1[1]\n      248896 blocks [2/1] [U_]\n      [>....]  recovery = x%\n\nunused devices: <none>\n';
-    expect(() => parseMdstat(text, '/proc/mdstat')).toThrow(/\/proc\/mdstat:4: no \(synced\/total\) blocks in the sync line of md0/);
+    expect(() => parseMdstat(text, '/proc/mdstat')).toThrow(/\/proc\/mdstat: line 4: no \(synced\/total\) blocks in the sync line of md0/);
   });
 
   it('a file with no arrays is an empty list', () => {

@@ -223,6 +223,17 @@ export const CATALOG = {
     ]),
   }),
 
+  // ---- mdadm ----------------------------------------------------------------------------
+  ...part('disk', 'mdadm', {
+    mdState: m('node_md_state', 'gauge', 'Indicates the state of md-device.', ['device', 'state']),
+    mdDisks: m('node_md_disks', 'gauge', 'Number of active/failed/spare disks of device.', ['device', 'state']),
+    mdDisksRequired: m('node_md_disks_required', 'gauge', 'Total number of disks of device.', ['device']),
+    mdBlocks: m('node_md_blocks', 'gauge', 'Total number of blocks on device.', ['device']),
+    mdBlocksSynced: m('node_md_blocks_synced', 'gauge', 'Number of blocks synced on device.', ['device']),
+    mdRaidDisks: m('node_md_raid_disks', 'gauge', 'Number of raid disks on device.', ['device']),
+    mdDegraded: m('node_md_degraded', 'gauge', 'Number of degraded disks on device.', ['device']),
+  }),
+
   // ---- diskstats ------------------------------------------------------------------------
   ...part('disk', 'diskstats', {
     diskReads: m('node_disk_reads_completed_total', 'counter', 'The total number of reads completed successfully.', ['device']),
