@@ -7,6 +7,7 @@ export * from './enums.js';
 export * from './cpu.js';
 export * from './memory.js';
 export * from './disk.js';
+export * from './mdstat.js';
 export * from './net.js';
 export * from './host.js';
 export * from './kernel.js';

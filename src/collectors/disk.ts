@@ -10,7 +10,7 @@
  */
 import type { Collector, OptionalInput } from '../contract/collector.js';
 import { errorLine, runParts } from '../contract/collector.js';
-import type { DiskInfoEntry, DiskIoEntry, DiskReading, FilesystemEntry } from '../contract/snapshot.js';
+import type { DiskInfoEntry, DiskIoEntry, DiskReading, FilesystemEntry, MdReading } from '../contract/snapshot.js';
 import type { DiskCollectorConfig } from '../config/types.js';
 import {
   DiskUsageTimeout,
@@ -22,6 +22,7 @@ import {
   type BlockDeviceInfo,
 } from '../disk.js';
 import type { Logger } from '../logger.js';
+import { mdRaids, mdStat } from '../mdstat.js';
 import { DeviceFilter, mapLimit } from './filters.js';
 
 /**
@@ -97,7 +98,32 @@ export const OPTIONAL_INPUTS: readonly OptionalInput[] = [
     paths: ['<rootfs>/run/udev/data/b*:*', '<sysfs>/block/*/queue/rotational', '<sysfs>/block/*/slaves'],
     why: 'udev data (no udev in the image, or --collector.diskstats.udev-data-path unset), the queue flags and slaves of devices without them: fewer labels on node_disk_info, no udev families',
   },
+  {
+    part: 'mdadm',
+    paths: ['<procfs>/mdstat'],
+    why: 'no md driver loaded: no node_md_* families (node_exporter returns no data too)',
+  },
 ];
+
+/** node_exporter's mdadm: /proc/mdstat, then the arrays of sysfs (required once mdstat exists). */
+export function readMd(roots: Parameters<typeof mdStat>[0]): MdReading {
+  const stats = mdStat(roots).map((m) => ({
+    device: m.name,
+    activityState: m.activityState,
+    disksActive: m.disksActive,
+    disksFailed: m.disksFailed,
+    disksSpare: m.disksSpare,
+    disksRequired: m.disksTotal,
+    blocks: m.blocksTotal,
+    blocksSynced: m.blocksSynced,
+  }));
+  const raids = mdRaids(roots).map((r) => ({
+    device: r.device,
+    degraded: r.degradedDisks,
+    ...(r.disks === null ? {} : { raidDisks: r.disks }),
+  }));
+  return { stats, raids };
+}
 
 export function create(config: DiskCollectorConfig, logger: Logger): Collector<'disk'> {
   const fs = config.filesystem;
@@ -196,6 +222,7 @@ export function create(config: DiskCollectorConfig, logger: Logger): Collector<'
                 return { io, info };
               }
             : undefined,
+          mdadm: config.mdadm.enabled ? async (): Promise<MdReading> => readMd(o) : undefined,
         },
         OPTIONAL_INPUTS,
       );
@@ -205,6 +232,7 @@ export function create(config: DiskCollectorConfig, logger: Logger): Collector<'
         reading.io = parts.io.io;
         reading.info = parts.io.info;
       }
+      if (parts.mdadm) reading.md = parts.mdadm;
       return reading;
     },
   };

@@ -42,7 +42,12 @@ export const COLLECTORS: readonly CollectorEntry[] = [
     () => import('./cpu.js'),
   ),
   entry('mem', '/proc/meminfo and /proc/vmstat', ['meminfo', 'vmstat'], () => import('./mem.js')),
-  entry('disk', 'filesystems (statfs, stuck mounts skipped) and block device I/O', ['filesystem', 'diskstats'], () => import('./disk.js')),
+  entry(
+    'disk',
+    'filesystems (statfs, stuck mounts skipped) and block device I/O',
+    ['filesystem', 'diskstats', 'mdadm'],
+    () => import('./disk.js'),
+  ),
   entry(
     'net',
     'interface counters, sockets, protocol counters, TCP states, conntrack, softnet, ARP, UDP queues',

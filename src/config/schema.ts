@@ -299,6 +299,7 @@ export const CONFIG_SPEC = {
               },
             },
           },
+          mdadm: sw('node_md_* from /proc/mdstat and <sysfs>/block/md*/md (node_exporter mdadm).'),
         }),
         net: collector('Interface counters and the network stack.', true, {
           netdev: {

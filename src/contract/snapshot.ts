@@ -315,6 +315,34 @@ export interface DiskReading {
   /** Block devices after the device filter (sub-switch `diskstats`). */
   readonly io?: readonly DiskIoEntry[];
   readonly info?: readonly DiskInfoEntry[];
+  /** Software RAID (sub-switch `mdadm`); absent when there is no /proc/mdstat. */
+  readonly md?: MdReading;
+}
+
+/** One md device of /proc/mdstat (node_md_{state,disks,disks_required,blocks,blocks_synced}). */
+export interface MdStatEntry {
+  readonly device: string;
+  /** The kernel's state word, or recovering / resyncing / checking / reshaping while a sync runs. */
+  readonly activityState: string;
+  readonly disksActive: number;
+  readonly disksFailed: number;
+  readonly disksSpare: number;
+  readonly disksRequired: number;
+  readonly blocks: number;
+  readonly blocksSynced: number;
+}
+
+/** One array of <sysfs>/block/md<n>/md (node_md_raid_disks, node_md_degraded). */
+export interface MdRaidEntry {
+  readonly device: string;
+  /** raid_disks; absent for containers or when the file is empty. */
+  readonly raidDisks?: number;
+  readonly degraded: number;
+}
+
+export interface MdReading {
+  readonly stats: readonly MdStatEntry[];
+  readonly raids: readonly MdRaidEntry[];
 }
 
 // ---------------------------------------------------------------------------------------

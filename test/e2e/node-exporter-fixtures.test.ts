@@ -99,7 +99,6 @@ const EXPECTED_MISSING: Record<string, 'all' | readonly string[]> = {
   fibrechannel: 'all',
   infiniband: 'all',
   ipvs: 'all',
-  mdadm: 'all',
   nfs: 'all',
   nfsd: 'all',
   nvme: 'all',

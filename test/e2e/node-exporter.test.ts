@@ -41,10 +41,7 @@ const NOT_SERVED: Record<string, string> = {
  * hostprobe does not serve yet, by the node_exporter collector that serves them (issue 13;
  * docs/agent.md "node_exporter 1.12 collectors"). Remove a family when it lands.
  */
-const EXPECTED_MISSING: Record<string, readonly string[]> = {
-  // A macOS value that 1.12 serves on Linux too, always 0.
-  filesystem: ['node_filesystem_purgeable_bytes'],
-};
+const EXPECTED_MISSING: Record<string, readonly string[]> = {};
 
 const MEMINFO_ALL =
   "hostprobe serves every /proc/meminfo field, as node_exporter did up to 1.5; 1.12 serves only the fields of procfs' Meminfo struct";

@@ -215,6 +215,23 @@ export const CATALOG = {
       'mountpoint',
     ]),
     fsMountInfo: m('node_filesystem_mount_info', 'gauge', 'Filesystem mount information.', ['device', 'major', 'minor', 'mountpoint']),
+    fsPurgeable: m('node_filesystem_purgeable_bytes', 'gauge', 'Filesystem space available including purgeable space (MacOS specific).', [
+      'device',
+      'device_error',
+      'fstype',
+      'mountpoint',
+    ]),
+  }),
+
+  // ---- mdadm ----------------------------------------------------------------------------
+  ...part('disk', 'mdadm', {
+    mdState: m('node_md_state', 'gauge', 'Indicates the state of md-device.', ['device', 'state']),
+    mdDisks: m('node_md_disks', 'gauge', 'Number of active/failed/spare disks of device.', ['device', 'state']),
+    mdDisksRequired: m('node_md_disks_required', 'gauge', 'Total number of disks of device.', ['device']),
+    mdBlocks: m('node_md_blocks', 'gauge', 'Total number of blocks on device.', ['device']),
+    mdBlocksSynced: m('node_md_blocks_synced', 'gauge', 'Number of blocks synced on device.', ['device']),
+    mdRaidDisks: m('node_md_raid_disks', 'gauge', 'Number of raid disks on device.', ['device']),
+    mdDegraded: m('node_md_degraded', 'gauge', 'Number of degraded disks on device.', ['device']),
   }),
 
   // ---- diskstats ------------------------------------------------------------------------

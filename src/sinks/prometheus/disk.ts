@@ -16,7 +16,10 @@ export function renderDisk(r: DiskReading, x: Exposition): void {
     if (f.availBytes !== undefined) x.add(C.fsAvail, f.availBytes, labels);
     if (f.files !== undefined) x.add(C.fsFiles, f.files, labels);
     if (f.filesFree !== undefined) x.add(C.fsFilesFree, f.filesFree, labels);
+    // node_exporter 1.12 serves this macOS value on Linux too, always 0, for each statfs'd filesystem.
+    if (f.sizeBytes !== undefined) x.add(C.fsPurgeable, 0, labels);
   }
+  renderMd(r, x);
   for (const d of r.io ?? []) {
     const l = { device: d.device };
     x.add(C.diskReads, d.readsCompleted, l);
@@ -67,5 +70,32 @@ export function renderDisk(r: DiskReading, x: Exposition): void {
     if (i.ata?.writeCache !== undefined) x.add(C.diskAtaWriteCache, i.ata.writeCache, l);
     if (i.ata?.writeCacheEnabled !== undefined) x.add(C.diskAtaWriteCacheEnabled, i.ata.writeCacheEnabled, l);
     if (i.ata?.rotationRateRpm !== undefined) x.add(C.diskAtaRotationRate, i.ata.rotationRateRpm, l);
+  }
+}
+
+/** node_exporter's md states: each device has all five, 1 for its own (resyncing is "resync", checking "check"). */
+const MD_STATES: readonly (readonly [label: string, state: string])[] = [
+  ['active', 'active'],
+  ['inactive', 'inactive'],
+  ['recovering', 'recovering'],
+  ['resync', 'resyncing'],
+  ['check', 'checking'],
+];
+
+function renderMd(r: DiskReading, x: Exposition): void {
+  if (!r.md) return;
+  for (const s of r.md.stats) {
+    const l = { device: s.device };
+    x.add(C.mdDisksRequired, s.disksRequired, l);
+    x.add(C.mdDisks, s.disksActive, { device: s.device, state: 'active' });
+    x.add(C.mdDisks, s.disksFailed, { device: s.device, state: 'failed' });
+    x.add(C.mdDisks, s.disksSpare, { device: s.device, state: 'spare' });
+    for (const [label, state] of MD_STATES) x.add(C.mdState, s.activityState === state ? 1 : 0, { device: s.device, state: label });
+    x.add(C.mdBlocks, s.blocks, l);
+    x.add(C.mdBlocksSynced, s.blocksSynced, l);
+  }
+  for (const a of r.md.raids) {
+    if (a.raidDisks !== undefined) x.add(C.mdRaidDisks, a.raidDisks, { device: a.device });
+    x.add(C.mdDegraded, a.degraded, { device: a.device });
   }
 }

@@ -140,6 +140,25 @@ export const CORPUS: readonly Case[] = [
     expect: { reason: "line 2: duplicate device 'sda'" },
   },
   // Without <procfs>/1/mountinfo (hidepid) the library falls back to self/mountinfo, which the tree lacks.
+  // No /proc/mdstat is a host without the md driver (node_exporter: no data); a bad one fails.
+  { file: 'proc/mdstat', collector: 'disk', variant: 'missing', expect: { optional: 'node_md_disks' } },
+  { file: 'proc/mdstat', collector: 'disk', variant: 'oversized', expect: { reason: BIG } },
+  { file: 'proc/mdstat', collector: 'disk', variant: 'fifo', expect: { reason: FIFO } },
+  {
+    file: 'proc/mdstat',
+    collector: 'disk',
+    variant: 'malformed',
+    content: 'Personalities : [raid1]\nmd1 : active raid1 vdb1[1] vda3[0]\n      lots blocks [2/2] [UU]\n\nunused devices: <none>\n',
+    expect: { reason: 'line 3: size of md1 is not a number' },
+  },
+  {
+    file: 'proc/mdstat',
+    collector: 'disk',
+    variant: 'domain',
+    content:
+      'Personalities : [raid1]\nmd1 : active raid1 vdb1[1] vda3[0]\n      10476544 blocks super 1.2 [2/1] [U_]\n      [=>...]  recovery = 5.0% (x/10476544) finish=1.0min speed=1K/sec\n\nunused devices: <none>\n',
+    expect: { reason: 'line 4: no (synced/total) blocks in the sync line of md1' },
+  },
   { file: 'proc/1/mountinfo', collector: 'disk', variant: 'missing', expect: { reason: NOT_FOUND, path: 'proc/self/mountinfo' } },
   { file: 'proc/1/mountinfo', collector: 'disk', variant: 'empty', content: '', expect: { reason: EMPTY } },
   { file: 'proc/1/mountinfo', collector: 'disk', variant: 'oversized', expect: { reason: BIG } },

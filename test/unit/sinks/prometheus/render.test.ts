@@ -102,6 +102,19 @@ describe('Prometheus renderers on a fixture snapshot', () => {
     expect(all).toEqual(new Set(seen.keys()));
   });
 
+  it('node_filesystem_purgeable_bytes is 0 for exactly the filesystems with a size, as node_exporter 1.12 on Linux', () => {
+    const samples = parseExposition(renderText(snap, opts));
+    const keys = (name: string): string[] =>
+      samples
+        .filter((s) => s.name === name)
+        .map((s) => sampleKey({ ...s, name: 'x' }))
+        .sort();
+    const purgeable = samples.filter((s) => s.name === 'node_filesystem_purgeable_bytes');
+    expect(purgeable.length).toBeGreaterThan(0);
+    for (const s of purgeable) expect(s.value, s.labels.mountpoint).toBe(0);
+    expect(keys('node_filesystem_purgeable_bytes')).toEqual(keys('node_filesystem_size_bytes'));
+  });
+
   it('every family has HELP and TYPE, and every sample a family', () => {
     const text = renderText(snap, opts);
     const fams = parseFamilies(text);
