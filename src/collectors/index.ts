@@ -49,7 +49,7 @@ export const COLLECTORS: readonly CollectorEntry[] = [
     ['netdev', 'sockstat', 'netstat', 'tcpstat', 'conntrack', 'softnet', 'arp', 'udp_queues'],
     () => import('./net.js'),
   ),
-  entry('nic', 'interface attributes from sysfs', ['netclass'], () => import('./nic.js')),
+  entry('nic', 'interface attributes and bonding masters from sysfs', ['netclass', 'bonding'], () => import('./nic.js')),
   entry(
     'host',
     'uname, time, os-release, file descriptors, entropy, timex, hung tasks, SELinux',

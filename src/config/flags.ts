@@ -55,7 +55,8 @@ export const NODE_EXPORTER_COLLECTORS: Readonly<Record<string, readonly string[]
   softnet: ['collectors', 'net', 'softnet'],
   arp: ['collectors', 'net', 'arp'],
   udp_queues: ['collectors', 'net', 'udp_queues'],
-  netclass: ['collectors', 'nic'],
+  netclass: ['collectors', 'nic', 'netclass'],
+  bonding: ['collectors', 'nic', 'bonding'],
   uname: ['collectors', 'host', 'uname'],
   time: ['collectors', 'host', 'time'],
   os: ['collectors', 'host', 'os'],
@@ -94,7 +95,6 @@ export const OWN_COLLECTORS: Readonly<Record<string, readonly string[]>> = {
 export const FOREIGN_COLLECTORS: readonly string[] = [
   'bcache',
   'bcachefs',
-  'bonding',
   'btrfs',
   'buddyinfo',
   'cgroups',

@@ -365,6 +365,8 @@ export const CONFIG_SPEC = {
             default: false,
             description: 'Leave out node_network_speed_bytes when the kernel reports an unknown speed.',
           },
+          netclass: sw('node_network_up, _info, _speed_bytes, _mtu_bytes, ... (node_exporter netclass).'),
+          bonding: sw('node_bonding_slaves, node_bonding_active (node_exporter bonding).'),
         }),
         host: collector('uname, time, os-release, file descriptors, entropy, timex, hung tasks, SELinux.', true, {
           uname: sw('node_uname_info (node_exporter uname).'),

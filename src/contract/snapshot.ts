@@ -463,9 +463,20 @@ export interface NicEntry {
   readonly devId?: number;
 }
 
+/** One bonding master (node_exporter bonding). */
+export interface BondingReading {
+  readonly master: string;
+  /** Configured slaves. */
+  readonly slaves: number;
+  /** Slaves whose MII status is up. */
+  readonly active: number;
+}
+
 export interface NicReading {
-  /** Interfaces after the ignored-devices filter. */
+  /** Interfaces after the ignored-devices filter ([] when the netclass part is off). */
   readonly interfaces: readonly NicEntry[];
+  /** Bonding masters; absent when the part is off or the host has no bonding driver. */
+  readonly bonding?: readonly BondingReading[];
 }
 
 // ---------------------------------------------------------------------------------------

@@ -326,6 +326,12 @@ export const CATALOG = {
     netTxQueueLength: m('node_network_transmit_queue_length', 'gauge', 'Network device property: transmit_queue_length', ['device']),
   }),
 
+  // ---- bonding ------------------------------------------------------------------------
+  ...part('nic', 'bonding', {
+    bondingActive: m('node_bonding_active', 'gauge', 'Number of active slaves per bonding interface.', ['master']),
+    bondingSlaves: m('node_bonding_slaves', 'gauge', 'Number of configured slaves per bonding interface.', ['master']),
+  }),
+
   // ---- sockstat / tcpstat ---------------------------------------------------------------
   ...part('net', 'sockstat', {
     sockstatSocketsUsed: m('node_sockstat_sockets_used', 'gauge', 'Number of IPv4 sockets in use.'),
