@@ -58,8 +58,8 @@ export const COLLECTORS: readonly CollectorEntry[] = [
   ),
   entry(
     'hardware',
-    'hardware sensors: hwmon chips, thermal zones, power supplies, RAPL energy, DMI, EDAC, watchdogs',
-    ['hwmon', 'thermal_zone', 'powersupplyclass', 'rapl', 'dmi', 'edac', 'watchdog'],
+    'hardware sensors: hwmon chips, thermal zones, power supplies, RAPL energy, DMI, EDAC, watchdogs, fibre channel hosts',
+    ['hwmon', 'thermal_zone', 'powersupplyclass', 'rapl', 'dmi', 'edac', 'watchdog', 'fibrechannel'],
     () => import('./hardware.js'),
   ),
   entry('process', 'process counts and process-exporter compatible groups', ['processes'], () => import('./process.js')),

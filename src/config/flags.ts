@@ -73,6 +73,7 @@ export const NODE_EXPORTER_COLLECTORS: Readonly<Record<string, readonly string[]
   dmi: ['collectors', 'hardware', 'dmi'],
   edac: ['collectors', 'hardware', 'edac'],
   watchdog: ['collectors', 'hardware', 'watchdog'],
+  fibrechannel: ['collectors', 'hardware', 'fibrechannel'],
   textfile: ['collectors', 'textfile'],
 };
 
@@ -104,7 +105,6 @@ export const FOREIGN_COLLECTORS: readonly string[] = [
   'drbd',
   'drm',
   'ethtool',
-  'fibrechannel',
   'infiniband',
   'interrupts',
   'ipvs',

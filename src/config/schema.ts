@@ -420,6 +420,7 @@ export const CONFIG_SPEC = {
           dmi: sw('node_dmi_info (node_exporter dmi).'),
           edac: sw('node_edac_* (node_exporter edac).'),
           watchdog: sw('node_watchdog_* (node_exporter watchdog).'),
+          fibrechannel: sw('node_fibrechannel_* from <sysfs>/class/fc_host (node_exporter fibrechannel).'),
         }),
         process: collector('node_processes_* and process-exporter compatible groups.', false, {
           processes: sw('node_processes_* (node_exporter processes).'),

@@ -95,7 +95,6 @@ const EXPECTED_MISSING: Record<string, 'all' | readonly string[]> = {
     'node_cpu_frequency_hertz',
   ],
   dmmultipath: 'all',
-  fibrechannel: 'all',
   infiniband: 'all',
   ipvs: 'all',
   mdadm: 'all',
