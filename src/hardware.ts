@@ -853,3 +853,110 @@ export async function edacControllersAsync(options: HardwareRootsOption = {}): P
   }
   return out;
 }
+
+// ---------------------------------------------------------------------------------------
+// fibre channel hosts (<sysfs>/class/fc_host), as procfs's sysfs.FibreChannelClass
+
+/** The string attributes of an fc_host (`port_id`, `port_name`, `fabric_name`, `node_name` lose their `0x`). */
+export const FC_HOST_STRING_ATTRS = [
+  'speed',
+  'port_state',
+  'port_type',
+  'node_name',
+  'port_id',
+  'port_name',
+  'fabric_name',
+  'dev_loss_tmo',
+  'symbolic_name',
+  'supported_classes',
+  'supported_speeds',
+] as const;
+
+/** The statistics counters node_exporter serves, by file name. */
+export const FC_HOST_COUNTERS = [
+  'dumped_frames',
+  'error_frames',
+  'fcp_packet_aborts',
+  'invalid_crc_count',
+  'invalid_tx_word_count',
+  'link_failure_count',
+  'loss_of_signal_count',
+  'loss_of_sync_count',
+  'nos_count',
+  'rx_frames',
+  'rx_words',
+  'seconds_since_last_reset',
+  'tx_frames',
+  'tx_words',
+] as const;
+
+export type FcHostStringAttr = (typeof FC_HOST_STRING_ATTRS)[number];
+export type FcHostCounter = (typeof FC_HOST_COUNTERS)[number];
+
+/** One fibre channel host: its attributes (absent files left out) and counters (2^64-1 and absent files left out). */
+export interface FibreChannelHost {
+  name: string;
+  strings: Partial<Record<FcHostStringAttr, string>>;
+  counters: Partial<Record<FcHostCounter, number>>;
+}
+
+const FC_PREFIXED: ReadonlySet<string> = new Set(['node_name', 'port_id', 'port_name', 'fabric_name']);
+const ERRNO_ENOENT = osConstants.errno.ENOENT;
+const ERRNO_EOPNOTSUPP = osConstants.errno.EOPNOTSUPP;
+const U64_MAX = (1n << 64n) - 1n;
+
+/** Go's strconv.ParseUint(s, 0, 64) as a bigint; null when invalid or above 2^64-1. */
+export function parseUintBase0(s: string): bigint | null {
+  const m = /^(?:0[xX]([0-9a-fA-F](?:_?[0-9a-fA-F])*)|0[oO]?([0-7](?:_?[0-7])*)|0[bB]([01](?:_?[01])*)|([1-9](?:_?[0-9])*|0))$/.exec(s);
+  if (!m) return null;
+  const digits = (m[1] ?? m[2] ?? m[3] ?? m[4] ?? '').replace(/_/g, '');
+  const prefix = m[1] !== undefined ? '0x' : m[2] !== undefined ? '0o' : m[3] !== undefined ? '0b' : '';
+  const v = BigInt(prefix + digits);
+  return v > U64_MAX ? null : v;
+}
+
+/**
+ * The hosts of `<sysfs>/class/fc_host`, sorted by name. A missing attribute or statistics
+ * file is left out, as procfs does; any other read error, or a counter that is not an
+ * unsigned integer, throws ParseError naming the file (node_exporter then fails).
+ *
+ * @throws NotFoundError naming `<sysfs>/class/fc_host` when it does not exist.
+ */
+export async function fibreChannelHostsAsync(options: HardwareRootsOption = {}): Promise<FibreChannelHost[]> {
+  const roots = resolveRoots(options.roots);
+  const out: FibreChannelHost[] = [];
+  for (const e of await sysClassAsync('class/fc_host', options)) {
+    const dir = `${roots.sysfs}/class/fc_host/${e.name}`;
+    const strings: Partial<Record<FcHostStringAttr, string>> = {};
+    for (const f of FC_HOST_STRING_ATTRS) {
+      const a = e.attrs.find((x) => x.name === f);
+      if (a === undefined || a.errno === ERRNO_ENOENT) continue;
+      const path = `${dir}/${f}`;
+      if (a.value === null) throw new ParseError(`failed to read file ${path} (errno ${a.errno})`, { path });
+      let v = a.value.trim();
+      if (FC_PREFIXED.has(f) && v.length > 2) v = v.slice(2);
+      strings[f] = v;
+    }
+    const counters: Partial<Record<FcHostCounter, number>> = {};
+    let stats: SysAttr[] = [];
+    try {
+      stats = attrsOf(await callNativeAsync(() => nativeHardware.hwSysDirAsync(roots, `class/fc_host/${e.name}/statistics`)));
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+    }
+    for (const a of stats) {
+      if (a.name === 'reset_statistics') continue;
+      const path = `${dir}/statistics/${a.name}`;
+      if (a.value === null) {
+        if (a.errno === ERRNO_ENOENT || a.errno === ERRNO_EOPNOTSUPP) continue;
+        throw new ParseError(`failed to read file ${path} (errno ${a.errno})`, { path });
+      }
+      if (!(FC_HOST_COUNTERS as readonly string[]).includes(a.name)) continue;
+      const v = parseUintBase0(a.value.trim());
+      if (v === null) throw new ParseError(`${path}: not an unsigned integer: ${JSON.stringify(a.value.trim())}`, { path });
+      if (v !== U64_MAX) counters[a.name as FcHostCounter] = Number(v);
+    }
+    out.push({ name: e.name, strings, counters });
+  }
+  return out;
+}

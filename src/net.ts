@@ -360,6 +360,27 @@ export async function netClassAsync(options: NetRootsOption = {}): Promise<Recor
   return classMap(await callNativeAsync(() => nativeNet.netClassAsync(roots)));
 }
 
+/** One Linux bonding master: its configured slaves and those whose MII status is up. */
+export interface BondingMaster {
+  readonly master: string;
+  readonly slaves: number;
+  readonly active: number;
+}
+
+/**
+ * The bonding masters of `<sysfs>/class/net/bonding_masters` (in its order), each with its
+ * slaves (`<master>/bonding/slaves`) counted, and those whose
+ * `lower_<slave>/bonding_slave/mii_status` (or `slave_<slave>/...`) is `up`; read on the
+ * libuv pool, as node_exporter's bonding collector.
+ *
+ * @throws NotFoundError naming bonding_masters when it does not exist (no bonding driver);
+ *   an error naming the file when a master's slaves or a slave's mii_status is missing or unreadable.
+ */
+export async function bondingAsync(options: NetRootsOption = {}): Promise<BondingMaster[]> {
+  const roots = resolveRoots(options.roots);
+  return await callNativeAsync(() => nativeNet.netBondingAsync(roots));
+}
+
 // ---------------------------------------------------------------------------------------
 // sockStat / netStat
 

@@ -56,11 +56,23 @@ Napi::Value hw_sys_class_async(const Napi::CallbackInfo& info) {
   });
 }
 
+// hwSysDirAsync(roots, dirRel) -> Promise of the attrs rows of one directory
+Napi::Value hw_sys_dir_async(const Napi::CallbackInfo& info) {
+  return Guard(info, [&]() -> Napi::Value {
+    hp::Roots roots = cached_roots(info, 0);
+    std::string rel = string_arg(info, 1, "dirRel");
+    return RunAsync<std::vector<hp::SysAttr>>(
+        info, [roots, rel] { return hp::read_sys_dir(roots, rel); },
+        [](Napi::Env env, std::vector<hp::SysAttr>& attrs) { return attrs_array(env, attrs); });
+  });
+}
+
 }  // namespace
 
 void RegisterHardware(Napi::Env env, Napi::Object exports) {
   exports.Set("hwSysClass", Napi::Function::New(env, hw_sys_class, "hwSysClass"));
   exports.Set("hwSysClassAsync", Napi::Function::New(env, hw_sys_class_async, "hwSysClassAsync"));
+  exports.Set("hwSysDirAsync", Napi::Function::New(env, hw_sys_dir_async, "hwSysDirAsync"));
 }
 
 }  // namespace hpn

@@ -16,6 +16,7 @@
 
 #include "common.h"
 #include "net.h"
+#include "net_bonding.h"
 #include "net_connections.h"
 #include "net_extra.h"
 #include "net_if.h"
@@ -124,6 +125,24 @@ Napi::Value net_class_array(Napi::Env env, const std::vector<hp::NetClassInfo>& 
     arr.Set(static_cast<uint32_t>(i), o);
   }
   return arr;
+}
+
+// netBondingAsync(roots) -> Promise of [{master, slaves, active}] (sysfs reads on the pool)
+Napi::Value net_bonding_async(const Napi::CallbackInfo& info) {
+  hp::Roots roots = roots_arg(info, 0);
+  return RunAsync<std::vector<hp::BondingMaster>>(
+      info, [roots]() { return hp::read_bonding(roots); },
+      [](Napi::Env env, std::vector<hp::BondingMaster>& rows) {
+        Napi::Array arr = Napi::Array::New(env, rows.size());
+        for (size_t i = 0; i < rows.size(); ++i) {
+          Napi::Object o = Napi::Object::New(env);
+          o.Set("master", str(env, rows[i].master));
+          o.Set("slaves", num(env, rows[i].slaves));
+          o.Set("active", num(env, rows[i].active));
+          arr.Set(static_cast<uint32_t>(i), o);
+        }
+        return arr;
+      });
 }
 
 Napi::Value net_class(const Napi::CallbackInfo& info) {
@@ -368,6 +387,7 @@ void RegisterNet(Napi::Env env, Napi::Object exports) {
   exports.Set("netIfStats", Napi::Function::New(env, net_if_stats, "netIfStats"));
   exports.Set("netIfStatsAsync", Napi::Function::New(env, net_if_stats_async, "netIfStatsAsync"));
   exports.Set("netClass", Napi::Function::New(env, net_class, "netClass"));
+  exports.Set("netBondingAsync", Napi::Function::New(env, net_bonding_async, "netBondingAsync"));
   exports.Set("netClassAsync", Napi::Function::New(env, net_class_async, "netClassAsync"));
   exports.Set("netSockStat", Napi::Function::New(env, net_sock_stat, "netSockStat"));
   exports.Set("netNetStat", Napi::Function::New(env, net_net_stat, "netNetStat"));

@@ -125,6 +125,10 @@ int read_sys_attr(const std::string& path, std::string& out) {
   return 0;
 }
 
+std::vector<SysAttr> read_sys_dir(const Roots& roots, std::string_view dir_rel) {
+  return read_attrs(roots.sys(dir_rel));
+}
+
 std::vector<SysClassEntry> read_sys_class(const Roots& roots, std::string_view class_rel, bool with_device) {
   const std::string dir = roots.sys(class_rel);
   std::vector<std::string> names = list_dir(dir);

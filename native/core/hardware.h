@@ -50,4 +50,9 @@ int read_sys_attr(const std::string& path, std::string& out);
 // path when the class directory does not exist, other hp::Errors when it cannot be listed.
 std::vector<SysClassEntry> read_sys_class(const Roots& roots, std::string_view class_rel, bool with_device);
 
+// The regular files directly in <sysfs>/<dir_rel> (symlinks not followed), sorted by name,
+// each read as read_sys_attr does (fibre channel's <host>/statistics). Throws NotFound naming
+// the path when the directory does not exist, other hp::Errors when it cannot be listed.
+std::vector<SysAttr> read_sys_dir(const Roots& roots, std::string_view dir_rel);
+
 }  // namespace hp

@@ -23,6 +23,7 @@ import {
   coolingDevicesFrom,
   dmiFrom,
   edacControllersAsync,
+  fibreChannelHostsAsync,
   powerSuppliesFrom,
   raplZonesFrom,
   sysClassAsync,
@@ -53,6 +54,7 @@ export const OPTIONAL_INPUTS: readonly OptionalInput[] = [
   { part: 'rapl', paths: ['<sysfs>/class/powercap'], why: 'no powercap driver (VMs, non-Intel/AMD machines): no node_rapl_* series' },
   { part: 'dmi', paths: ['<sysfs>/class/dmi'], why: 'no DMI/SMBIOS tables (ARM boards, some VMs): no node_dmi_info' },
   { part: 'watchdog', paths: ['<sysfs>/class/watchdog'], why: 'no watchdog driver loaded: no node_watchdog_* series' },
+  { part: 'fibrechannel', paths: ['<sysfs>/class/fc_host'], why: 'no fibre channel host adapter: no node_fibrechannel_* series' },
 ];
 
 /** node_dmi_info's label for a DMI file (`sys_vendor` is `system_vendor`). */
@@ -291,6 +293,9 @@ export function create(config: HardwareCollectorConfig, _logger: Logger): Collec
               }
             : undefined,
           edac: config.edac.enabled ? async () => (await edacControllersAsync(o)).map(edacReading) : undefined,
+          fibrechannel: config.fibrechannel.enabled
+            ? async () => (await fibreChannelHostsAsync(o)).map((h) => ({ name: h.name, strings: h.strings, counters: h.counters }))
+            : undefined,
           watchdog: config.watchdog.enabled
             ? async () => watchdogsFrom(await sysClassAsync('class/watchdog', o)).map(watchdogReading)
             : undefined,
@@ -309,6 +314,7 @@ export function create(config: HardwareCollectorConfig, _logger: Logger): Collec
       if (parts.dmi && Object.keys(parts.dmi).length > 0) reading.dmi = parts.dmi;
       if (parts.edac) reading.edac = parts.edac;
       if (parts.watchdog) reading.watchdogs = parts.watchdog;
+      if (parts.fibrechannel) reading.fibreChannel = parts.fibrechannel;
       return reading;
     },
   };

@@ -54,7 +54,7 @@ export const COLLECTORS: readonly CollectorEntry[] = [
     ['netdev', 'sockstat', 'netstat', 'tcpstat', 'conntrack', 'softnet', 'arp', 'udp_queues'],
     () => import('./net.js'),
   ),
-  entry('nic', 'interface attributes from sysfs', ['netclass'], () => import('./nic.js')),
+  entry('nic', 'interface attributes and bonding masters from sysfs', ['netclass', 'bonding'], () => import('./nic.js')),
   entry(
     'host',
     'uname, time, os-release, file descriptors, entropy, timex, hung tasks, SELinux',
@@ -63,8 +63,8 @@ export const COLLECTORS: readonly CollectorEntry[] = [
   ),
   entry(
     'hardware',
-    'hardware sensors: hwmon chips, thermal zones, power supplies, RAPL energy, DMI, EDAC, watchdogs',
-    ['hwmon', 'thermal_zone', 'powersupplyclass', 'rapl', 'dmi', 'edac', 'watchdog'],
+    'hardware sensors: hwmon chips, thermal zones, power supplies, RAPL energy, DMI, EDAC, watchdogs, fibre channel hosts',
+    ['hwmon', 'thermal_zone', 'powersupplyclass', 'rapl', 'dmi', 'edac', 'watchdog', 'fibrechannel'],
     () => import('./hardware.js'),
   ),
   entry('process', 'process counts and process-exporter compatible groups', ['processes'], () => import('./process.js')),

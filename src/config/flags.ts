@@ -56,7 +56,8 @@ export const NODE_EXPORTER_COLLECTORS: Readonly<Record<string, readonly string[]
   softnet: ['collectors', 'net', 'softnet'],
   arp: ['collectors', 'net', 'arp'],
   udp_queues: ['collectors', 'net', 'udp_queues'],
-  netclass: ['collectors', 'nic'],
+  netclass: ['collectors', 'nic', 'netclass'],
+  bonding: ['collectors', 'nic', 'bonding'],
   uname: ['collectors', 'host', 'uname'],
   time: ['collectors', 'host', 'time'],
   os: ['collectors', 'host', 'os'],
@@ -73,6 +74,7 @@ export const NODE_EXPORTER_COLLECTORS: Readonly<Record<string, readonly string[]
   dmi: ['collectors', 'hardware', 'dmi'],
   edac: ['collectors', 'hardware', 'edac'],
   watchdog: ['collectors', 'hardware', 'watchdog'],
+  fibrechannel: ['collectors', 'hardware', 'fibrechannel'],
   textfile: ['collectors', 'textfile'],
 };
 
@@ -95,7 +97,6 @@ export const OWN_COLLECTORS: Readonly<Record<string, readonly string[]>> = {
 export const FOREIGN_COLLECTORS: readonly string[] = [
   'bcache',
   'bcachefs',
-  'bonding',
   'btrfs',
   'buddyinfo',
   'cgroups',
@@ -105,7 +106,6 @@ export const FOREIGN_COLLECTORS: readonly string[] = [
   'drbd',
   'drm',
   'ethtool',
-  'fibrechannel',
   'infiniband',
   'interrupts',
   'ipvs',

@@ -366,6 +366,8 @@ export const CONFIG_SPEC = {
             default: false,
             description: 'Leave out node_network_speed_bytes when the kernel reports an unknown speed.',
           },
+          netclass: sw('node_network_up, _info, _speed_bytes, _mtu_bytes, ... (node_exporter netclass).'),
+          bonding: sw('node_bonding_slaves, node_bonding_active (node_exporter bonding).'),
         }),
         host: collector('uname, time, os-release, file descriptors, entropy, timex, hung tasks, SELinux.', true, {
           uname: sw('node_uname_info (node_exporter uname).'),
@@ -419,6 +421,7 @@ export const CONFIG_SPEC = {
           dmi: sw('node_dmi_info (node_exporter dmi).'),
           edac: sw('node_edac_* (node_exporter edac).'),
           watchdog: sw('node_watchdog_* (node_exporter watchdog).'),
+          fibrechannel: sw('node_fibrechannel_* from <sysfs>/class/fc_host (node_exporter fibrechannel).'),
         }),
         process: collector('node_processes_* and process-exporter compatible groups.', false, {
           processes: sw('node_processes_* (node_exporter processes).'),

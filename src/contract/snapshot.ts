@@ -491,9 +491,20 @@ export interface NicEntry {
   readonly devId?: number;
 }
 
+/** One bonding master (node_exporter bonding). */
+export interface BondingReading {
+  readonly master: string;
+  /** Configured slaves. */
+  readonly slaves: number;
+  /** Slaves whose MII status is up. */
+  readonly active: number;
+}
+
 export interface NicReading {
-  /** Interfaces after the ignored-devices filter. */
+  /** Interfaces after the ignored-devices filter ([] when the netclass part is off). */
   readonly interfaces: readonly NicEntry[];
+  /** Bonding masters; absent when the part is off or the host has no bonding driver. */
+  readonly bonding?: readonly BondingReading[];
 }
 
 // ---------------------------------------------------------------------------------------
@@ -693,6 +704,17 @@ export interface HardwareReading {
   readonly edac?: readonly EdacControllerReading[];
   /** Sub-switch `watchdog` (absent when <sysfs>/class/watchdog does not exist). */
   readonly watchdogs?: readonly WatchdogReading[];
+  /** Sub-switch `fibrechannel` (absent when <sysfs>/class/fc_host does not exist). */
+  readonly fibreChannel?: readonly FibreChannelHostReading[];
+}
+
+/** One fibre channel host (node_exporter fibrechannel). */
+export interface FibreChannelHostReading {
+  readonly name: string;
+  /** speed, port_state, port_type, port_id, port_name, fabric_name, ... (absent files left out). */
+  readonly strings: Readonly<Record<string, string>>;
+  /** statistics/<file> counters by file name (absent files and 2^64-1 left out). */
+  readonly counters: Readonly<Record<string, number>>;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -22,6 +22,8 @@ export interface NativeSysClassEntry {
 export interface NativeHardware {
   hwSysClass(roots: Roots, classRel: string, withDevice: boolean): NativeSysClassEntry[];
   hwSysClassAsync(roots: Roots, classRel: string, withDevice: boolean): Promise<NativeSysClassEntry[]>;
+  /** The regular files of one directory (`<sysfs>/<dirRel>`), as attrs rows. */
+  hwSysDirAsync(roots: Roots, dirRel: string): Promise<NativeSysAttrRows>;
 }
 
 export const nativeHardware = nativeSlice<NativeHardware>();

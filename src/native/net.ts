@@ -19,6 +19,13 @@ export interface NativeNicStats {
   flags: string;
 }
 
+/** As native/core/net_bonding.h BondingMaster: one bonding master and its slave counts. */
+export interface NativeBondingMaster {
+  master: string;
+  slaves: number;
+  active: number;
+}
+
 /** As native/core/net.h NetClassInfo: one NIC's sysfs attributes (null when absent) and its name. */
 export interface NativeNetClass {
   name: string;
@@ -98,6 +105,7 @@ export interface NativeNet {
   netIfStatsAsync(roots: Roots): Promise<NativeNicStats[]>;
   netClass(roots: Roots): NativeNetClass[];
   netClassAsync(roots: Roots): Promise<NativeNetClass[]>;
+  netBondingAsync(roots: Roots): Promise<NativeBondingMaster[]>;
   /** JSON text of NativeStatGroups. */
   netSockStat(roots: Roots): string;
   /** JSON text of NativeStatGroups. */

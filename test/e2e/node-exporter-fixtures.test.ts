@@ -87,7 +87,6 @@ const HOSTPROBE_ONLY: Record<string, string> = {
 const EXPECTED_MISSING: Record<string, 'all' | readonly string[]> = {
   bcache: 'all',
   bcachefs: 'all',
-  bonding: 'all',
   btrfs: 'all',
   cpu: [
     // With --collector.cpu.info, node_exporter also serves the cpuinfo "cpu MHz" as
@@ -96,7 +95,6 @@ const EXPECTED_MISSING: Record<string, 'all' | readonly string[]> = {
     'node_cpu_frequency_hertz',
   ],
   dmmultipath: 'all',
-  fibrechannel: 'all',
   infiniband: 'all',
   ipvs: 'all',
   nfs: 'all',

@@ -343,6 +343,12 @@ export const CATALOG = {
     netTxQueueLength: m('node_network_transmit_queue_length', 'gauge', 'Network device property: transmit_queue_length', ['device']),
   }),
 
+  // ---- bonding ------------------------------------------------------------------------
+  ...part('nic', 'bonding', {
+    bondingActive: m('node_bonding_active', 'gauge', 'Number of active slaves per bonding interface.', ['master']),
+    bondingSlaves: m('node_bonding_slaves', 'gauge', 'Number of configured slaves per bonding interface.', ['master']),
+  }),
+
   // ---- sockstat / tcpstat ---------------------------------------------------------------
   ...part('net', 'sockstat', {
     sockstatSocketsUsed: m('node_sockstat_sockets_used', 'gauge', 'Number of IPv4 sockets in use.'),
@@ -658,6 +664,47 @@ export const CATALOG = {
       'Total uncorrectable memory errors for this channel.',
       ['controller', 'csrow', 'channel', 'dimm_label'],
     ),
+  }),
+  ...part('hardware', 'fibrechannel', {
+    fcInfo: m('node_fibrechannel_info', 'gauge', 'Non-numeric data from /sys/class/fc_host/<host>, value is always 1.', [
+      'dev_loss_tmo',
+      'fabric_name',
+      'fc_host',
+      'port_id',
+      'port_name',
+      'port_state',
+      'port_type',
+      'speed',
+      'supported_classes',
+      'supported_speeds',
+      'symbolic_name',
+    ]),
+    fcDumpedFrames: m('node_fibrechannel_dumped_frames_total', 'counter', 'Number of dumped frames', ['fc_host']),
+    fcErrorFrames: m('node_fibrechannel_error_frames_total', 'counter', 'Number of errors in frames', ['fc_host']),
+    fcInvalidCrcCount: m('node_fibrechannel_invalid_crc_total', 'counter', 'Invalid Cyclic Redundancy Check count', ['fc_host']),
+    fcRxFrames: m('node_fibrechannel_rx_frames_total', 'counter', 'Number of frames received', ['fc_host']),
+    fcRxWords: m('node_fibrechannel_rx_words_total', 'counter', 'Number of words received by host port', ['fc_host']),
+    fcTxFrames: m('node_fibrechannel_tx_frames_total', 'counter', 'Number of frames transmitted by host port', ['fc_host']),
+    fcTxWords: m('node_fibrechannel_tx_words_total', 'counter', 'Number of words transmitted by host port', ['fc_host']),
+    fcSecondsSinceLastReset: m(
+      'node_fibrechannel_seconds_since_last_reset_total',
+      'counter',
+      'Number of seconds since last host port reset',
+      ['fc_host'],
+    ),
+    fcInvalidTxWordCount: m('node_fibrechannel_invalid_tx_words_total', 'counter', 'Number of invalid words transmitted by host port', [
+      'fc_host',
+    ]),
+    fcLinkFailureCount: m('node_fibrechannel_link_failure_total', 'counter', 'Number of times the host port link has failed', ['fc_host']),
+    fcLossOfSyncCount: m(
+      'node_fibrechannel_loss_of_sync_total',
+      'counter',
+      'Number of failures on either bit or transmission word boundaries',
+      ['fc_host'],
+    ),
+    fcLossOfSignalCount: m('node_fibrechannel_loss_of_signal_total', 'counter', 'Number of times signal has been lost', ['fc_host']),
+    fcNosCount: m('node_fibrechannel_nos_total', 'counter', 'Number Not_Operational Primitive Sequence received by host port', ['fc_host']),
+    fcFcpPacketAborts: m('node_fibrechannel_fcp_packet_aborts_total', 'counter', 'Number of aborted packets', ['fc_host']),
   }),
   ...part('hardware', 'watchdog', {
     watchdogBootstatus: m('node_watchdog_bootstatus', 'gauge', 'Value of /sys/class/watchdog/<watchdog>/bootstatus', ['name']),

@@ -255,6 +255,44 @@ export function renderHardware(r: HardwareReading, x: Exposition, o: HardwareRen
       }),
     );
   }
+  const fcCounters: readonly (readonly [string, PromFamily])[] = [
+    ['dumped_frames', C.fcDumpedFrames],
+    ['error_frames', C.fcErrorFrames],
+    ['invalid_crc_count', C.fcInvalidCrcCount],
+    ['rx_frames', C.fcRxFrames],
+    ['rx_words', C.fcRxWords],
+    ['tx_frames', C.fcTxFrames],
+    ['tx_words', C.fcTxWords],
+    ['seconds_since_last_reset', C.fcSecondsSinceLastReset],
+    ['invalid_tx_word_count', C.fcInvalidTxWordCount],
+    ['link_failure_count', C.fcLinkFailureCount],
+    ['loss_of_sync_count', C.fcLossOfSyncCount],
+    ['loss_of_signal_count', C.fcLossOfSignalCount],
+    ['nos_count', C.fcNosCount],
+    ['fcp_packet_aborts', C.fcFcpPacketAborts],
+  ];
+  for (const h of r.fibreChannel ?? []) {
+    const s = h.strings;
+    out.push(
+      sample(C.fcInfo, 1, {
+        fc_host: h.name,
+        speed: s.speed ?? '',
+        port_state: s.port_state ?? '',
+        port_type: s.port_type ?? '',
+        port_id: s.port_id ?? '',
+        port_name: s.port_name ?? '',
+        fabric_name: s.fabric_name ?? '',
+        symbolic_name: s.symbolic_name ?? '',
+        supported_classes: s.supported_classes ?? '',
+        supported_speeds: s.supported_speeds ?? '',
+        dev_loss_tmo: s.dev_loss_tmo ?? '',
+      }),
+    );
+    for (const [file, def] of fcCounters) {
+      const v = h.counters[file];
+      if (v !== undefined) out.push(sample(def, v, { fc_host: h.name }));
+    }
+  }
   out.sort((a, b) => (a.def.name < b.def.name ? -1 : a.def.name > b.def.name ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   for (const s of out) x.add(s.def, s.value, s.labels);
 }

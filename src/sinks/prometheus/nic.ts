@@ -1,4 +1,4 @@
-/** nic → node_exporter's netclass metrics (node_network_up, _info, _speed_bytes, _mtu_bytes, ...). */
+/** nic → node_exporter's netclass metrics (node_network_up, _info, _speed_bytes, _mtu_bytes, ...) and bonding's node_bonding_*. */
 import type { NicReading } from '../../contract/snapshot.js';
 import { CATALOG as C } from './catalog.js';
 import type { Exposition, PromFamily } from './exposition.js';
@@ -38,5 +38,9 @@ export function renderNic(r: NicReading, x: Exposition, o: PromRenderOptions): v
     opt(C.netProtocolType, n.protocolType);
     if (n.speedBytes !== undefined && (n.speedBytes >= 0 || !o.ignoreInvalidSpeed)) x.add(C.netSpeed, n.speedBytes, l);
     opt(C.netTxQueueLength, n.txQueueLength);
+  }
+  for (const b of r.bonding ?? []) {
+    x.add(C.bondingSlaves, b.slaves, { master: b.master });
+    x.add(C.bondingActive, b.active, { master: b.master });
   }
 }

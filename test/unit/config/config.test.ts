@@ -293,7 +293,8 @@ describe('flags', () => {
       '--collector.processes',
       '--no-collector.tcpstat',
     ]);
-    expect(config.collectors.nic.enabled).toBe(false);
+    expect(config.collectors.nic.netclass.enabled).toBe(false);
+    expect(config.collectors.nic.bonding.enabled).toBe(true);
     expect(config.collectors.cpu.cpufreq.enabled).toBe(false);
     expect(config.collectors.cpu.cpu.enabled).toBe(true);
     expect(config.collectors.process.enabled).toBe(true);
@@ -331,7 +332,8 @@ describe('flags', () => {
     expect(config.collectors.host.uname.enabled).toBe(true);
     expect(config.collectors.host.time.enabled).toBe(false);
     expect(config.collectors.cpu.cpu.enabled).toBe(false);
-    expect(config.collectors.nic.enabled).toBe(false);
+    expect(config.collectors.nic.netclass.enabled).toBe(false);
+    expect(config.collectors.nic.bonding.enabled).toBe(false);
   });
 
   it('include flags clear the exclude defaults; flags override the file', async () => {
