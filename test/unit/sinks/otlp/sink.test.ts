@@ -134,9 +134,12 @@ describe('failures', () => {
     s.onSnapshot(snaps[0]!);
     const r1 = await s.pending!;
     expect(r1.result).toBe('failed');
-    expect(r1.transport!.outcome).toBe('retries_exhausted');
-    expect(s.self.retries).toBe(server.received.length - 1);
+    // The export ends at its deadline: between attempts (retries exhausted), or, on a machine
+    // slow enough that the last attempt is still waiting for its answer then, as a timeout.
+    expect(['retries_exhausted', 'timeout']).toContain(r1.transport!.outcome);
+    expect(s.self.retries).toBe(r1.transport!.attempts - 1);
     expect(s.self.retries).toBeGreaterThan(0);
+    expect(server.received.length).toBeGreaterThanOrEqual(s.self.retries);
     // The receiver comes back; the next snapshot one interval later goes through.
     server.script(() => ({ status: 200 }));
     clock += 5000;
